@@ -1,0 +1,41 @@
+/* es_cmdline: the command line, shared by the GUI and scheduled runs.
+ *
+ *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
+ *                  [--threads N] [--run] [--export FILE] [--status FILE] [--exit] [SOURCE...]
+ *
+ * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
+ * Portable core: no windows.h; arguments are UTF-8. */
+#ifndef ES_CMDLINE_H
+#define ES_CMDLINE_H
+
+#include <stddef.h>
+
+#define ES_DEFAULT_HOURS    8
+#define ES_DEFAULT_TIMEOUT  120     /* seconds per source */
+#define ES_DEFAULT_THREADS  1024    /* sources read at once; waiting threads cost little */
+#define ES_MAX_TIMEOUT      86400
+#define ES_MAX_THREADS      4096
+
+typedef struct es_options {
+    const char  *servers_file;  /* --servers FILE, or NULL */
+    const char  *log;           /* --log NAME, or NULL (the saved/default log) */
+    int          hours;         /* --hours N, 0..8760 (0: no limit); -1 when not given */
+    int          timeout;       /* --timeout SECONDS, 1..86400; -1 when not given */
+    int          threads;       /* --threads N, 1..4096; -1 when not given */
+    int          run;           /* --run */
+    int          exit_when_done;/* --exit */
+    int          help;          /* --help, -h, /? */
+    const char  *export_file;   /* --export FILE */
+    const char  *status_file;   /* --status FILE */
+    char       **sources;       /* positional SOURCE arguments (pointers into argv) */
+    size_t       nsources;
+} es_options;
+
+/* Parses argv[1..argc-1]. o->sources is allocated (free with es_cmdline_free). Returns 1 on
+ * success; 0 on a usage error, with err naming the argument, e.g.
+ * "--hours: \"abc\" is not a whole number from 0 to 8760." or "unknown option \"--hour\"". */
+int  es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err_len);
+void es_cmdline_free(es_options *o);
+const char *es_cmdline_usage(void);   /* the usage text, lines separated by \n */
+
+#endif

@@ -1,0 +1,19 @@
+/* es_export: the CSV files EventSweep writes. Their columns are fixed because scripts and
+ * tests read them:
+ *   rows:   Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received
+ *   status: Source,State,Events,ErrorCode,Error,Seconds
+ * Files are UTF-8 with BOM and CRLF line ends; times are UTC ISO 8601 with milliseconds.
+ * Portable core: no windows.h. */
+#ifndef ES_EXPORT_H
+#define ES_EXPORT_H
+
+#include "es_buf.h"
+#include "es_row.h"
+#include "es_source.h"
+
+void es_export_rows_header(es_buf *b);     /* BOM + header line */
+void es_export_row(es_buf *b, const char *server, const es_row *r);
+void es_export_status_header(es_buf *b);   /* BOM + header line */
+void es_export_status_row(es_buf *b, const es_source_status *st);
+
+#endif

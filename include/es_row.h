@@ -1,0 +1,81 @@
+/* es_row, es_batch, es_rowstore: how events are carried and kept.
+ *
+ * A worker thread fills an es_batch (rows plus the arena their strings live in) and hands the
+ * whole batch to the UI thread; the UI thread gives it to the row store, which takes its rows
+ * and its arena. Ownership moves with the pointer and is never shared.
+ *
+ * The row store is append-only while a sweep runs: rows never move once appended (they sit in
+ * fixed blocks reached through a fixed-size block table), so a reader that was told "there are
+ * n rows" (an export thread) can read rows [0, n) while the UI thread appends more. Only
+ * es_rowstore_clear() invalidates rows, and the UI never clears while such a reader runs.
+ *
+ * Portable core: no windows.h. */
+#ifndef ES_ROW_H
+#define ES_ROW_H
+
+#include "es_buf.h"
+#include "es_event.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct es_row {
+    uint64_t    time_created;  /* FILETIME ticks, UTC */
+    uint64_t    received;      /* FILETIME ticks, UTC: when the row reached EventSweep */
+    uint64_t    record_id;
+    uint32_t    event_id;      /* without qualifiers */
+    uint32_t    source;        /* index of the source (server or file) in the sweep */
+    uint16_t    task;
+    uint8_t     level;
+    const char *provider;
+    const char *computer;
+    const char *level_text;    /* never NULL in a stored row */
+    const char *task_text;     /* never NULL in a stored row */
+    const char *message;       /* never NULL in a stored row */
+} es_row;
+
+/* ---- batch: filled by one worker, owned by exactly one thread at a time ---- */
+
+typedef struct es_batch {
+    uint32_t source;    /* every row of a batch comes from this source */
+    size_t   count;
+    size_t   cap;
+    es_row  *rows;
+    es_arena strings;   /* the strings the rows point at */
+    es_buf   scratch;   /* reused while building messages; not carried to the store */
+} es_batch;
+
+es_batch *es_batch_new(uint32_t source, size_t cap);       /* NULL when out of memory */
+void      es_batch_free(es_batch *b);                       /* NULL is fine */
+/* Copies ev into the batch (strings into its arena); fills the display fallbacks (level
+ * name, task text, data-value message). Returns 0 when out of memory (the batch is unchanged)
+ * and 1 on success. The caller checks es_batch_full() and sends the batch on when it is. */
+int       es_batch_add(es_batch *b, const es_event *ev, uint64_t received);
+static inline int es_batch_full(const es_batch *b) { return b->count >= b->cap; }
+
+/* Fills a row that borrows ev's strings (no copy), for one-pass tools such as evtxcat.
+ * text_scratch receives a data-value message when ev->message is NULL (it must outlive
+ * the row's use); task_buf (>= 16 bytes) receives the "(N)" task text when needed. */
+void es_row_from_event(es_row *r, const es_event *ev, uint32_t source, uint64_t received,
+                       es_buf *text_scratch, char *task_buf, size_t task_buf_len);
+
+/* ---- row store: owned by the UI thread ---- */
+
+typedef struct es_rowstore es_rowstore;
+
+es_rowstore  *es_rowstore_new(void);
+void          es_rowstore_free(es_rowstore *s);
+void          es_rowstore_clear(es_rowstore *s);
+/* Consumes the batch in every case (on failure too: rows that did not fit are dropped and
+ * counted in es_rowstore_dropped()). Returns the number of rows appended. */
+size_t        es_rowstore_append(es_rowstore *s, es_batch *b);
+size_t        es_rowstore_count(const es_rowstore *s);
+size_t        es_rowstore_dropped(const es_rowstore *s);
+const es_row *es_rowstore_get(const es_rowstore *s, size_t i);   /* i < count */
+size_t        es_rowstore_bytes(const es_rowstore *s);            /* memory held, roughly */
+
+/* Rows the store can hold: a fixed block table keeps row addresses stable without locks. */
+#define ES_ROWSTORE_BLOCK_ROWS 4096u
+#define ES_ROWSTORE_MAX_BLOCKS 16384u   /* 67,108,864 rows */
+
+#endif

@@ -1,0 +1,194 @@
+/* Batches and the row store (see es_row.h for the ownership rules). */
+#include "es_row.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- batch ---- */
+
+es_batch *es_batch_new(uint32_t source, size_t cap)
+{
+    if (cap == 0)
+        cap = 1;
+    es_batch *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->rows = malloc(cap * sizeof *b->rows);
+    if (!b->rows) {
+        free(b);
+        return NULL;
+    }
+    b->source = source;
+    b->cap = cap;
+    es_arena_init(&b->strings);
+    es_buf_init(&b->scratch);
+    return b;
+}
+
+void es_batch_free(es_batch *b)
+{
+    if (!b)
+        return;
+    es_arena_free(&b->strings);
+    es_buf_free(&b->scratch);
+    free(b->rows);
+    free(b);
+}
+
+/* Rows of one batch mostly share provider, computer, level and task text: reuse the previous
+ * row's copy when the text is the same, so a batch holds each such string about once. */
+static const char *keep(es_batch *b, const char *s, const char *prev, int *oom)
+{
+    if (!s)
+        s = "";
+    if (prev && strcmp(prev, s) == 0)
+        return prev;
+    char *p = es_arena_strdup(&b->strings, s);
+    if (!p)
+        *oom = 1;
+    return p;
+}
+
+int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
+{
+    if (b->count >= b->cap)
+        return 0;
+    const es_row *prev = b->count ? &b->rows[b->count - 1] : NULL;
+    es_row r;
+    char task_buf[16];
+    int oom = 0;
+
+    r.time_created = ev->time_created;
+    r.received = received;
+    r.record_id = ev->record_id;
+    r.event_id = ev->event_id;
+    r.source = b->source;
+    r.task = ev->task;
+    r.level = ev->level;
+    r.provider = keep(b, ev->provider, prev ? prev->provider : NULL, &oom);
+    r.computer = keep(b, ev->computer, prev ? prev->computer : NULL, &oom);
+    r.level_text = keep(b, ev->level_text && *ev->level_text ? ev->level_text : es_level_name(ev->level),
+                        prev ? prev->level_text : NULL, &oom);
+    r.task_text = keep(b, ev->task_text && *ev->task_text ? ev->task_text
+                                                          : es_task_fallback(ev->task, task_buf, sizeof task_buf),
+                       prev ? prev->task_text : NULL, &oom);
+    if (ev->message) {
+        r.message = es_arena_strdup(&b->strings, ev->message);
+    } else {
+        es_buf_clear(&b->scratch);
+        es_event_data_message(ev, &b->scratch);
+        if (b->scratch.failed) {
+            b->scratch.failed = 0;
+            oom = 1;
+        }
+        r.message = es_arena_strndup(&b->strings, b->scratch.data ? b->scratch.data : "", b->scratch.len);
+    }
+    if (!r.message)
+        oom = 1;
+    if (oom)
+        return 0;   /* what was copied stays in the arena until the batch is freed */
+    b->rows[b->count++] = r;
+    return 1;
+}
+
+void es_row_from_event(es_row *r, const es_event *ev, uint32_t source, uint64_t received,
+                       es_buf *text_scratch, char *task_buf, size_t task_buf_len)
+{
+    r->time_created = ev->time_created;
+    r->received = received;
+    r->record_id = ev->record_id;
+    r->event_id = ev->event_id;
+    r->source = source;
+    r->task = ev->task;
+    r->level = ev->level;
+    r->provider = ev->provider ? ev->provider : "";
+    r->computer = ev->computer ? ev->computer : "";
+    r->level_text = ev->level_text && *ev->level_text ? ev->level_text : es_level_name(ev->level);
+    r->task_text = ev->task_text && *ev->task_text ? ev->task_text
+                                                   : es_task_fallback(ev->task, task_buf, task_buf_len);
+    if (ev->message) {
+        r->message = ev->message;
+    } else {
+        es_buf_clear(text_scratch);
+        es_event_data_message(ev, text_scratch);
+        r->message = text_scratch->data && !text_scratch->failed ? text_scratch->data : "";
+    }
+}
+
+/* ---- row store ---- */
+
+struct es_rowstore {
+    es_row  *blocks[ES_ROWSTORE_MAX_BLOCKS];
+    size_t   nblocks;
+    size_t   count;
+    size_t   dropped;
+    es_arena strings;
+};
+
+es_rowstore *es_rowstore_new(void)
+{
+    es_rowstore *s = calloc(1, sizeof *s);
+    if (s)
+        es_arena_init(&s->strings);
+    return s;
+}
+
+void es_rowstore_clear(es_rowstore *s)
+{
+    for (size_t i = 0; i < s->nblocks; i++)
+        free(s->blocks[i]);
+    s->nblocks = 0;
+    s->count = 0;
+    s->dropped = 0;
+    es_arena_free(&s->strings);
+}
+
+void es_rowstore_free(es_rowstore *s)
+{
+    if (!s)
+        return;
+    es_rowstore_clear(s);
+    free(s);
+}
+
+size_t es_rowstore_append(es_rowstore *s, es_batch *b)
+{
+    size_t added = 0;
+    while (added < b->count) {
+        size_t block = s->count / ES_ROWSTORE_BLOCK_ROWS;
+        size_t slot = s->count % ES_ROWSTORE_BLOCK_ROWS;
+        if (block >= s->nblocks) {
+            if (block >= ES_ROWSTORE_MAX_BLOCKS)
+                break;
+            es_row *rows = malloc(ES_ROWSTORE_BLOCK_ROWS * sizeof *rows);
+            if (!rows)
+                break;
+            s->blocks[block] = rows;
+            s->nblocks = block + 1;
+        }
+        size_t n = ES_ROWSTORE_BLOCK_ROWS - slot;
+        if (n > b->count - added)
+            n = b->count - added;
+        memcpy(&s->blocks[block][slot], &b->rows[added], n * sizeof(es_row));
+        s->count += n;
+        added += n;
+    }
+    s->dropped += b->count - added;
+    /* The rows point into the batch's arena: the store takes it whole, without copying. */
+    es_arena_adopt(&s->strings, &b->strings);
+    es_batch_free(b);
+    return added;
+}
+
+size_t es_rowstore_count(const es_rowstore *s) { return s->count; }
+size_t es_rowstore_dropped(const es_rowstore *s) { return s->dropped; }
+
+const es_row *es_rowstore_get(const es_rowstore *s, size_t i)
+{
+    return &s->blocks[i / ES_ROWSTORE_BLOCK_ROWS][i % ES_ROWSTORE_BLOCK_ROWS];
+}
+
+size_t es_rowstore_bytes(const es_rowstore *s)
+{
+    return s->nblocks * ES_ROWSTORE_BLOCK_ROWS * sizeof(es_row) + s->strings.bytes;
+}

@@ -1,0 +1,229 @@
+/* Unit tests: buffers, arena, time, CSV, export, UTF conversion, batches and the row store. */
+#include "es_buf.h"
+#include "es_csv.h"
+#include "es_event.h"
+#include "es_export.h"
+#include "es_row.h"
+#include "es_time.h"
+#include "es_utf.h"
+#include "testlib.h"
+
+TEST(buf_grows_and_formats)
+{
+    es_buf b;
+    es_buf_init(&b);
+    for (int i = 0; i < 1000; i++)
+        es_buf_printf(&b, "%d,", i);
+    CHECK(!b.failed);
+    CHECK(b.len > 3000);
+    CHECK(strncmp(b.data, "0,1,2,", 6) == 0);
+    CHECK_INT(b.data[b.len], 0);
+    es_buf_clear(&b);
+    CHECK_INT(b.len, 0);
+    es_buf_printf(&b, "%s", "a long string that is longer than the small buffer of printf ........................................................................................................................................................................................................................................");
+    CHECK(b.len > 256);
+    es_buf_free(&b);
+}
+
+TEST(arena_adopt_keeps_pointers)
+{
+    es_arena a, b;
+    es_arena_init(&a);
+    es_arena_init(&b);
+    char *s1 = es_arena_strdup(&a, "first");
+    char *big = es_arena_alloc(&b, 200000, 8);
+    memset(big, 'x', 200000);
+    char *s2 = es_arena_strdup(&b, "second");
+    es_arena_adopt(&a, &b);
+    CHECK(b.head == NULL && b.bytes == 0);
+    CHECK_STR(s1, "first");
+    CHECK_STR(s2, "second");
+    CHECK(big[199999] == 'x');
+    char *s3 = es_arena_strdup(&a, "third");
+    CHECK_STR(s3, "third");
+    es_arena_free(&a);
+    es_arena_free(&b);
+}
+
+TEST(time_iso8601_round_trip)
+{
+    char out[ES_ISO8601_LEN];
+    CHECK_STR(es_time_iso8601(0, out), "1601-01-01T00:00:00.000Z");
+    CHECK_STR(es_time_iso8601(ES_UNIX_EPOCH_TICKS, out), "1970-01-01T00:00:00.000Z");
+    uint64_t t;
+    CHECK(es_time_parse_iso8601("2026-11-24T21:22:28.123Z", &t));
+    CHECK_STR(es_time_iso8601(t, out), "2026-11-24T21:22:28.123Z");
+    CHECK(es_time_parse_iso8601("2024-02-29T23:59:59.9999999Z", &t));
+    CHECK_STR(es_time_iso8601(t, out), "2024-02-29T23:59:59.999Z");
+    CHECK(!es_time_parse_iso8601("2023-02-29T00:00:00Z", &t));
+    CHECK(!es_time_parse_iso8601("2023-01-01 00:00:00Z", &t));
+    CHECK(!es_time_parse_iso8601("2023-01-01T00:00:00.Z", &t));
+    CHECK(!es_time_parse_iso8601("2023-01-01T00:00:00.12345678Z", &t));
+    CHECK(!es_time_parse_iso8601("2023-01-01T24:00:00Z", &t));
+    /* Every day boundary across four centuries converts both ways. */
+    es_civil c = {1601, 1, 1, 0, 0, 0, 0};
+    uint64_t day = 0;
+    CHECK(es_time_from_civil(&c, &day));
+    int bad = 0;
+    for (uint64_t d = 0; d < 146097 * 2; d += 7) {
+        es_civil k;
+        uint64_t back;
+        es_time_to_civil(d * 86400ull * ES_TICKS_PER_SEC + 12345 * ES_TICKS_PER_MS, &k);
+        if (!es_time_from_civil(&k, &back) || back != d * 86400ull * ES_TICKS_PER_SEC + 12345 * ES_TICKS_PER_MS)
+            bad++;
+    }
+    CHECK_INT(bad, 0);
+}
+
+TEST(time_window)
+{
+    uint64_t now = 1000 * ES_TICKS_PER_HOUR;
+    CHECK(es_time_in_window(now - 8 * ES_TICKS_PER_HOUR, now, 8));
+    CHECK(!es_time_in_window(now - 8 * ES_TICKS_PER_HOUR - 1, now, 8));
+    CHECK(es_time_in_window(now + ES_TICKS_PER_HOUR, now, 8));
+    CHECK(es_time_in_window(0, now, 0));
+    CHECK_INT(es_window_start(now, 0), 0);
+    CHECK_INT(es_window_ms(8), 28800000);
+    CHECK_INT(es_window_start(5, 8), 0);
+}
+
+TEST(csv_quoting_and_formulas)
+{
+    es_buf b;
+    es_buf_init(&b);
+    const char *f[] = {"plain", "a,b", "say \"hi\"", "two\r\nlines", "=1+2", "+x", "-5", "@SUM(A1)", "", "tab\tinside"};
+    es_csv_row(&b, f, 10);
+    CHECK_STR(b.data, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\r\nlines\",'=1+2,'+x,'-5,'@SUM(A1),,tab\tinside\r\n");
+    es_buf_clear(&b);
+    es_csv_field(&b, "=HYPERLINK(\"x\",\"y\")");
+    CHECK_STR(b.data, "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+    es_buf_clear(&b);
+    es_csv_field(&b, NULL);
+    CHECK_STR(b.data, "");
+    es_buf_free(&b);
+}
+
+static es_event sample_event(void)
+{
+    static const es_data_item data[] = {{"param1", "Windows Update"}, {"param2", "running"}, {"Empty", ""}};
+    es_event ev;
+    memset(&ev, 0, sizeof ev);
+    es_time_parse_iso8601("2026-11-24T10:00:00.250Z", &ev.time_created);
+    ev.record_id = 4242;
+    ev.event_id = 7036;
+    ev.level = 0;
+    ev.task = 0;
+    ev.provider = "Service Control Manager";
+    ev.computer = "srv01.example.com";
+    ev.data = data;
+    ev.ndata = 3;
+    return ev;
+}
+
+TEST(batch_fallbacks_and_export_row)
+{
+    es_batch *b = es_batch_new(3, 4);
+    es_event ev = sample_event();
+    uint64_t recv;
+    es_time_parse_iso8601("2026-11-24T12:00:00Z", &recv);
+    CHECK(es_batch_add(b, &ev, recv));
+    ev.level = 2;
+    ev.task = 7;
+    ev.message = "=cmd|' /C calc'!A0";
+    CHECK(es_batch_add(b, &ev, recv));
+    CHECK_INT(b->count, 2);
+    CHECK_STR(b->rows[0].level_text, "Information");
+    CHECK_STR(b->rows[0].task_text, "None");
+    CHECK_STR(b->rows[0].message, "Windows Update; running");
+    CHECK_STR(b->rows[1].level_text, "Error");
+    CHECK_STR(b->rows[1].task_text, "(7)");
+    CHECK(b->rows[0].provider == b->rows[1].provider); /* shared within the batch */
+
+    es_buf out;
+    es_buf_init(&out);
+    es_export_rows_header(&out);
+    es_export_row(&out, "srv01", &b->rows[0]);
+    es_export_row(&out, "srv01", &b->rows[1]);
+    CHECK_STR(out.data, "\xEF\xBB\xBFServer,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received\r\n"
+                        "srv01,2026-11-24T10:00:00.250Z,Information,Service Control Manager,7036,None,4242,srv01.example.com,Windows Update; running,2026-11-24T12:00:00.000Z\r\n"
+                        "srv01,2026-11-24T10:00:00.250Z,Error,Service Control Manager,7036,(7),4242,srv01.example.com,'=cmd|' /C calc'!A0,2026-11-24T12:00:00.000Z\r\n");
+    es_buf_free(&out);
+    es_batch_free(b);
+}
+
+TEST(status_rows)
+{
+    es_buf out;
+    es_buf_init(&out);
+    es_export_status_header(&out);
+    es_source_status ok = {"srv01", ES_STATE_DONE, 120, 0, NULL, 1.5};
+    es_source_status bad = {"srv02", ES_STATE_FAILED, 0, 5, "Access is denied.", 0.25};
+    es_export_status_row(&out, &ok);
+    es_export_status_row(&out, &bad);
+    CHECK_STR(out.data, "\xEF\xBB\xBFSource,State,Events,ErrorCode,Error,Seconds\r\n"
+                        "srv01,ok,120,0,,1.500\r\nsrv02,error,0,5,Access is denied.,0.250\r\n");
+    es_buf_free(&out);
+}
+
+TEST(rowstore_takes_batches_across_blocks)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_event ev = sample_event();
+    size_t total = 0;
+    for (int k = 0; k < 7; k++) {
+        es_batch *b = es_batch_new((uint32_t)k, 1000);
+        for (int i = 0; i < 1000; i++) {
+            ev.record_id = (uint64_t)(k * 1000 + i);
+            es_batch_add(b, &ev, 0);
+        }
+        total += es_rowstore_append(s, b);
+    }
+    CHECK_INT(total, 7000);
+    CHECK_INT(es_rowstore_count(s), 7000);
+    int bad = 0;
+    for (size_t i = 0; i < 7000; i++) {
+        const es_row *r = es_rowstore_get(s, i);
+        if (r->record_id != i || r->source != i / 1000 || strcmp(r->message, "Windows Update; running") != 0)
+            bad++;
+    }
+    CHECK_INT(bad, 0);
+    es_rowstore_clear(s);
+    CHECK_INT(es_rowstore_count(s), 0);
+    es_rowstore_free(s);
+}
+
+TEST(utf16_conversion)
+{
+    /* "Aé€😀" + lone high surrogate + NUL + "x" */
+    const unsigned char in[] = {'A', 0, 0xE9, 0, 0xAC, 0x20, 0x3D, 0xD8, 0x00, 0xDE, 0x3D, 0xD8, 'z', 0, 0, 0, 'x', 0};
+    es_buf b;
+    es_buf_init(&b);
+    CHECK(es_utf16le_to_utf8(&b, in, 9, 1));
+    CHECK_STR(b.data, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\xEF\xBF\xBDz");
+    uint16_t w[16];
+    size_t n = es_utf8_to_utf16(b.data, b.len, w, 16);
+    CHECK_INT(n, 7);
+    CHECK_INT(es_utf8_utf16_len(b.data, b.len), 7);
+    CHECK_INT(w[3], 0xD83D);
+    CHECK_INT(w[4], 0xDE00);
+    CHECK_INT(w[5], 0xFFFD);
+    /* Truncated UTF-8 and overlongs decode to U+FFFD one byte at a time. */
+    CHECK_INT(es_utf8_to_utf16("\xE2\x82", 2, w, 16), 2);
+    CHECK_INT(w[0], 0xFFFD);
+    CHECK_INT(es_utf8_to_utf16("\xC0\xAF", 2, w, 16), 2);
+    es_buf_free(&b);
+}
+
+int main(void)
+{
+    RUN(buf_grows_and_formats);
+    RUN(arena_adopt_keeps_pointers);
+    RUN(time_iso8601_round_trip);
+    RUN(time_window);
+    RUN(csv_quoting_and_formulas);
+    RUN(batch_fallbacks_and_export_row);
+    RUN(status_rows);
+    RUN(rowstore_takes_batches_across_blocks);
+    RUN(utf16_conversion);
+    TESTS_DONE();
+}
