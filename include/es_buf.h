@@ -23,7 +23,9 @@ int  es_buf_append(es_buf *b, const void *p, size_t n);
 int  es_buf_puts(es_buf *b, const char *s);
 int  es_buf_putc(es_buf *b, char c);
 int  es_buf_printf(es_buf *b, const char *fmt, ...)
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+    __attribute__((format(gnu_printf, 2, 3)))   /* built with __USE_MINGW_ANSI_STDIO=1 */
+#elif defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;

@@ -1,0 +1,37 @@
+/* Resource identifiers shared by res/eventsweep.rc and the Win32 shell. */
+#ifndef RESOURCE_H
+#define RESOURCE_H
+
+#define ES_VERSION_MAJOR 0
+#define ES_VERSION_MINOR 1
+#define ES_VERSION_PATCH 0
+#define ES_VERSION_STR   "0.1.0"
+
+#define IDI_APP             1
+#define IDD_MAIN            100
+#define IDD_ADD             101
+
+#define IDC_SERVERS_LABEL   1001
+#define IDC_SERVERS         1002
+#define IDC_ADD             1003
+#define IDC_REMOVE          1004
+#define IDC_IMPORT          1005
+#define IDC_LOG_LABEL       1006
+#define IDC_LOG             1007
+#define IDC_HOURS_LABEL     1008
+#define IDC_HOURS           1009
+#define IDC_HOURS_SPIN      1010
+#define IDC_HOURS_UNIT      1011
+#define IDC_START           1012
+#define IDC_STOP            1013
+#define IDC_EXPORT          1014
+#define IDC_RESULTS         1015
+#define IDC_STATUS          1016
+#define IDC_ADD_TEXT        1020
+#define IDC_ADD_HINT        1021
+
+#define IDA_MAIN            200
+#define IDM_FOCUS_SERVERS   2001
+#define IDM_DELETE          2002
+
+#endif

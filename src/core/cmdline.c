@@ -1,0 +1,327 @@
+/* The command line (see es_cmdline.h).
+ *
+ * Decisions beyond the header:
+ *  - Long option names match without regard to ASCII case ("--Hours"), as Windows users expect.
+ *  - -h, -?, --help or /? anywhere before "--" asks for help: es_cmdline_parse returns 1 with
+ *    help set and nothing else parsed, so "eventsweep --bogus --help" shows the help.
+ *  - A value that starts with "--" ("--export --run") is taken as a missing value.
+ *  - "--run=1" is an error: flags take no value.
+ *  - "/run", "-hours" and the like are errors that suggest the "--" spelling; any other
+ *    argument starting with '-' is an unknown option (use "--" before a source starting
+ *    with '-'); other arguments starting with '/' are sources (a path).
+ *  - On failure o->sources is freed (es_cmdline_free stays safe to call).
+ *
+ * Portable core: no windows.h. */
+#include "es_cmdline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ES_MAX_HOURS 8760
+
+#define XSTR(x) #x
+#define STR(x) XSTR(x)
+
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_THREADS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_HELP, O_COUNT };
+enum { K_FLAG, K_STR, K_INT };
+
+static const struct opt {
+    const char *name;
+    int kind;
+    const char *value; /* what the value is, for "needs a value" */
+    int min, max;
+} opts[O_COUNT] = {
+    [O_SERVERS] = {"servers", K_STR, "a file with one source per line", 0, 0},
+    [O_LOG] = {"log", K_STR, "the name of an event log, e.g. System", 0, 0},
+    [O_HOURS] = {"hours", K_INT, "a number of hours", 0, ES_MAX_HOURS},
+    [O_TIMEOUT] = {"timeout", K_INT, "a number of seconds", 1, ES_MAX_TIMEOUT},
+    [O_THREADS] = {"threads", K_INT, "a number of sources to read at once", 1, ES_MAX_THREADS},
+    [O_RUN] = {"run", K_FLAG, NULL, 0, 0},
+    [O_EXPORT] = {"export", K_STR, "the name of the file to write", 0, 0},
+    [O_STATUS] = {"status", K_STR, "the name of the file to write", 0, 0},
+    [O_EXIT] = {"exit", K_FLAG, NULL, 0, 0},
+    [O_HELP] = {"help", K_FLAG, NULL, 0, 0},
+};
+
+static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c; }
+
+static int eq_ci_n(const char *a, size_t n, const char *lit)
+{
+    size_t k = strlen(lit);
+    if (k != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (lower(a[i]) != lit[i])
+            return 0;
+    return 1;
+}
+
+static int find_opt(const char *name, size_t n)
+{
+    for (int i = 0; i < O_COUNT; i++)
+        if (eq_ci_n(name, n, opts[i].name))
+            return i;
+    return -1;
+}
+
+static int is_help(const char *a)
+{
+    return strcmp(a, "-h") == 0 || strcmp(a, "-?") == 0 || strcmp(a, "/?") == 0 || eq_ci_n(a, strlen(a), "--help");
+}
+
+/* Edit distance of two short strings (case folded); a large number when too long. */
+static size_t distance(const char *a, size_t an, const char *b)
+{
+    size_t bn = strlen(b);
+    size_t row[40];
+    if (an >= 39 || bn >= 39)
+        return 1000;
+    for (size_t j = 0; j <= bn; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= an; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= bn; j++) {
+            size_t up = row[j];
+            size_t cost = lower(a[i - 1]) == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[bn];
+}
+
+static int prefix_ci(const char *a, size_t an, const char *b)
+{
+    size_t bn = strlen(b);
+    const char *shorter = an < bn ? a : b;
+    const char *other = an < bn ? b : a;
+    size_t sn = an < bn ? an : bn;
+    for (size_t i = 0; i < sn; i++)
+        if (lower(shorter[i]) != lower(other[i]))
+            return 0;
+    return 1;
+}
+
+/* The known option closest to `arg` ("--hour", "-hours", "/run", "--treads"), or -1. */
+static int suggest(const char *arg)
+{
+    while (*arg == '-' || *arg == '/')
+        arg++;
+    size_t n = strcspn(arg, "=");
+    if (n == 0)
+        return -1;
+    int exact = find_opt(arg, n);
+    if (exact >= 0)
+        return exact;
+    if (n >= 2)
+        for (int i = 0; i < O_COUNT; i++)
+            if (prefix_ci(arg, n, opts[i].name))
+                return i;
+    int best = -1;
+    size_t bestd = n <= 4 ? 1 : 2;
+    for (int i = 0; i < O_COUNT; i++) {
+        size_t d = distance(arg, n, opts[i].name);
+        if (d <= bestd && (best < 0 || d < bestd)) {
+            best = i;
+            bestd = d;
+        }
+    }
+    return best;
+}
+
+static int unknown(const char *arg, char *err, size_t err_len)
+{
+    int s = suggest(arg);
+    if (err && err_len) {
+        if (s >= 0)
+            snprintf(err, err_len, "unknown option \"%s\" (did you mean --%s?)", arg, opts[s].name);
+        else
+            snprintf(err, err_len, "unknown option \"%s\"", arg);
+    }
+    return 0;
+}
+
+/* Strict decimal: digits only, no sign or spaces, within [min, max]. */
+static int parse_int(const char *v, int min, int max, int *out)
+{
+    long long x = 0;
+    if (!*v)
+        return 0;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        x = x * 10 + (*p - '0');
+        if (x > max)
+            return 0;
+    }
+    if (x < min)
+        return 0;
+    *out = (int)x;
+    return 1;
+}
+
+static void reset(es_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->hours = -1;
+    o->timeout = -1;
+    o->threads = -1;
+}
+
+static int failed(es_options *o, int r)
+{
+    free(o->sources);
+    o->sources = NULL;
+    o->nsources = 0;
+    return r;
+}
+
+int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err_len)
+{
+    reset(o);
+    if (err && err_len)
+        err[0] = '\0';
+    if (argc < 1 || !argv)
+        return 1;
+    for (int i = 1; i < argc && argv[i]; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (is_help(argv[i])) {
+            o->help = 1;
+            return 1;
+        }
+    }
+    o->sources = calloc((size_t)argc, sizeof *o->sources);
+    if (!o->sources) {
+        if (err && err_len)
+            snprintf(err, err_len, "out of memory");
+        return 0;
+    }
+    int only_sources = 0;
+    for (int i = 1; i < argc && argv[i]; i++) {
+        char *a = argv[i];
+        if (only_sources) {
+            o->sources[o->nsources++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            only_sources = 1;
+            continue;
+        }
+        if (a[0] == '/') {
+            /* "/run": a Windows-style spelling of an option, not a path. */
+            size_t n = strcspn(a + 1, "=:");
+            if (find_opt(a + 1, n) >= 0)
+                return failed(o, unknown(a, err, err_len));
+            o->sources[o->nsources++] = a;
+            continue;
+        }
+        if (a[0] != '-') {
+            o->sources[o->nsources++] = a;
+            continue;
+        }
+        if (a[1] != '-')
+            return failed(o, unknown(a, err, err_len));
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t n = eq ? (size_t)(eq - name) : strlen(name);
+        int id = find_opt(name, n);
+        if (id < 0) {
+            if (err && err_len) {
+                /* Name the option without its "=value". */
+                char shown[64];
+                size_t k = (size_t)(2 + n) < sizeof shown - 4 ? (size_t)(2 + n) : sizeof shown - 4;
+                memcpy(shown, a, k);
+                strcpy(shown + k, (size_t)(2 + n) > k ? "..." : "");
+                unknown(shown, err, err_len);
+            }
+            return failed(o, 0);
+        }
+        const struct opt *op = &opts[id];
+        const char *val = NULL;
+        if (op->kind == K_FLAG) {
+            if (eq) {
+                if (err && err_len)
+                    snprintf(err, err_len, "--%s does not take a value.", op->name);
+                return failed(o, 0);
+            }
+        } else if (eq) {
+            val = eq + 1;
+        } else if (i + 1 < argc && argv[i + 1] && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-' && argv[i + 1][2])) {
+            val = argv[++i];
+        } else {
+            if (err && err_len)
+                snprintf(err, err_len, "--%s needs a value (%s).", op->name, op->value);
+            return failed(o, 0);
+        }
+        int num = 0;
+        if (op->kind == K_INT && !parse_int(val, op->min, op->max, &num)) {
+            if (err && err_len)
+                snprintf(err, err_len, "--%s: \"%.40s%s\" is not a whole number from %d to %d.", op->name, val,
+                         strlen(val) > 40 ? "..." : "", op->min, op->max);
+            return failed(o, 0);
+        }
+        if (op->kind == K_STR && !*val) {
+            if (err && err_len)
+                snprintf(err, err_len, "--%s needs a value (%s).", op->name, op->value);
+            return failed(o, 0);
+        }
+        switch (id) {
+        case O_SERVERS: o->servers_file = val; break;
+        case O_LOG: o->log = val; break;
+        case O_HOURS: o->hours = num; break;
+        case O_TIMEOUT: o->timeout = num; break;
+        case O_THREADS: o->threads = num; break;
+        case O_RUN: o->run = 1; break;
+        case O_EXPORT: o->export_file = val; break;
+        case O_STATUS: o->status_file = val; break;
+        case O_EXIT: o->exit_when_done = 1; break;
+        case O_HELP: o->help = 1; break;
+        default: break;
+        }
+    }
+    return 1;
+}
+
+void es_cmdline_free(es_options *o)
+{
+    if (!o)
+        return;
+    free(o->sources);
+    o->sources = NULL;
+    o->nsources = 0;
+}
+
+const char *es_cmdline_usage(void)
+{
+    return "Usage: eventsweep.exe [options] [SOURCE...]\n"
+           "\n"
+           "Reads an event log from many Windows computers and saved .evtx files at once.\n"
+           "A SOURCE is a server (NetBIOS or DNS name, IPv4 or IPv6 address, \".\" or localhost for\n"
+           "this computer) or a saved log (a .evtx file, or a folder of them).\n"
+           "\n"
+           "Options (the value may also follow '=', as in --hours=24):\n"
+           "  --servers FILE     read the sources from FILE, one per line; lines starting with # are comments\n"
+           "  --log NAME         the event log to read, e.g. System or Application (default: the saved choice)\n"
+           "  --hours N          only events of the last N hours, 0 for all (0-" STR(ES_MAX_HOURS) ", default " STR(ES_DEFAULT_HOURS) ")\n"
+           "  --timeout SECONDS  give up on a source after SECONDS (1-" STR(ES_MAX_TIMEOUT) ", default " STR(ES_DEFAULT_TIMEOUT) ")\n"
+           "  --threads N        read at most N sources at once (1-" STR(ES_MAX_THREADS) ", default " STR(ES_DEFAULT_THREADS) ")\n"
+           "  --run              start reading at once, without waiting for the Run button\n"
+           "  --export FILE      when done, write the events to FILE (CSV)\n"
+           "  --status FILE      when done, write each source's result to FILE (CSV)\n"
+           "  --exit             close when done (for scheduled runs, with --run)\n"
+           "  -h, --help, /?     show this help\n"
+           "  --                 every argument after this is a SOURCE, even if it starts with '-'\n"
+           "\n"
+           "Exit codes:\n"
+           "  0  every source was read\n"
+           "  1  usage error, or a file could not be read or written\n"
+           "  2  one or more sources failed\n";
+}

@@ -1,0 +1,29 @@
+/* app: the main window and what it owns. main.c prepares an app_init from the command line
+ * and the saved settings; mainwnd_run() runs the window until it closes and returns the
+ * process exit code (0 every source ok, 2 some failed, 1 usage or file error). */
+#ifndef APP_H
+#define APP_H
+
+#include <windows.h>
+
+#include "es_names.h"
+#include "settings.h"
+
+typedef struct app_init {
+    settings  *st;             /* loaded settings; the window updates them for saving */
+    char     **sources;        /* initial list (UTF-8 entries, already validated) */
+    size_t     nsources;
+    BOOL       sources_from_cmdline; /* then the saved list is left as it is at exit */
+    BOOL       run;            /* --run: start the sweep at once */
+    BOOL       exit_when_done; /* --exit */
+    WCHAR     *export_path;    /* --export FILE */
+    WCHAR     *status_path;    /* --status FILE */
+} app_init;
+
+int mainwnd_run(HINSTANCE hinst, app_init *init);
+
+/* Writes a message for the user: to the console when there is one (scheduled runs, scripts),
+ * else, when allow_box, in a message box. */
+void app_report(const WCHAR *text, BOOL allow_box);
+
+#endif

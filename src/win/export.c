@@ -1,0 +1,189 @@
+/* Background CSV export and list import (see export.h). */
+#include "export.h"
+#include "winutil.h"
+#include "es_buf.h"
+#include "es_export.h"
+
+#include <stdlib.h>
+#include <wchar.h>
+
+#define FLUSH_AT (1u << 20)   /* write in 1 MiB pieces: memory stays flat on a million rows */
+
+typedef struct out_file {
+    HANDLE h;
+    WCHAR *tmp;
+    DWORD  err;
+} out_file;
+
+static void out_write(out_file *f, es_buf *b)
+{
+    if (f->err == 0 && b->failed)
+        f->err = ERROR_NOT_ENOUGH_MEMORY;
+    const char *p = b->data;
+    size_t left = b->len;
+    while (f->err == 0 && left > 0) {
+        DWORD wrote = 0;
+        if (!WriteFile(f->h, p, (DWORD)(left > (1u << 30) ? (1u << 30) : left), &wrote, NULL))
+            f->err = GetLastError();
+        p += wrote;
+        left -= wrote;
+    }
+    es_buf_clear(b);
+}
+
+/* Writes to "<path>.tmpNNNN" and renames it over path at the end: an export that fails half
+ * way never leaves a truncated file that looks complete. */
+static BOOL out_open(out_file *f, const WCHAR *path)
+{
+    size_t n = wcslen(path) + 16;
+    f->tmp = malloc(n * sizeof(WCHAR));
+    f->err = 0;
+    if (!f->tmp) {
+        f->err = ERROR_NOT_ENOUGH_MEMORY;
+        return FALSE;
+    }
+    swprintf(f->tmp, n, L"%ls.tmp%04lx", path, (unsigned long)(GetCurrentThreadId() & 0xffff));
+    f->h = CreateFileW(f->tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f->h == INVALID_HANDLE_VALUE) {
+        f->err = GetLastError();
+        free(f->tmp);
+        f->tmp = NULL;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static DWORD out_close(out_file *f, const WCHAR *path)
+{
+    if (!f->tmp)
+        return f->err;
+    if (f->err == 0 && !FlushFileBuffers(f->h))
+        f->err = GetLastError();
+    CloseHandle(f->h);
+    if (f->err == 0 && !MoveFileExW(f->tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        f->err = GetLastError();
+    if (f->err)
+        DeleteFileW(f->tmp);
+    free(f->tmp);
+    f->tmp = NULL;
+    return f->err;
+}
+
+static DWORD write_rows(export_job *job)
+{
+    out_file f;
+    if (!out_open(&f, job->rows_path))
+        return f.err;
+    es_buf b;
+    es_buf_init(&b);
+    es_export_rows_header(&b);
+    for (size_t i = 0; i < job->nrows && f.err == 0; i++) {
+        if (job->cancel) {
+            f.err = ERROR_CANCELLED;
+            break;
+        }
+        const es_row *r = es_rowstore_get(job->rows, i);
+        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "", r);
+        if (b.len >= FLUSH_AT)
+            out_write(&f, &b);
+    }
+    out_write(&f, &b);
+    es_buf_free(&b);
+    return out_close(&f, job->rows_path);
+}
+
+static DWORD write_status(export_job *job)
+{
+    es_buf b;
+    es_buf_init(&b);
+    es_export_status_header(&b);
+    for (size_t i = 0; i < job->nstatus; i++)
+        es_export_status_row(&b, &job->status[i]);
+    DWORD err = b.failed ? ERROR_NOT_ENOUGH_MEMORY : wu_write_file_atomic(job->status_path, b.data, b.len);
+    es_buf_free(&b);
+    return err;
+}
+
+typedef struct thread_arg {
+    HWND hwnd;
+    void *job;
+    UINT msg;
+} thread_arg;
+
+static DWORD WINAPI export_main(void *param)
+{
+    thread_arg *a = param;
+    export_job *job = a->job;
+    if (job->rows_path) {
+        job->error = write_rows(job);
+        if (job->error)
+            job->failed_path = job->rows_path;
+    }
+    if (!job->error && job->status_path) {
+        job->error = write_status(job);
+        if (job->error)
+            job->failed_path = job->status_path;
+    }
+    if (!PostMessageW(a->hwnd, a->msg, 0, (LPARAM)job))
+        export_free(job);
+    free(a);
+    return 0;
+}
+
+static BOOL start_thread(HWND hwnd, void *job, UINT msg, LPTHREAD_START_ROUTINE fn)
+{
+    thread_arg *a = malloc(sizeof *a);
+    if (!a)
+        return FALSE;
+    a->hwnd = hwnd;
+    a->job = job;
+    a->msg = msg;
+    HANDLE t = CreateThread(NULL, 0, fn, a, 0, NULL);
+    if (!t) {
+        free(a);
+        return FALSE;
+    }
+    CloseHandle(t); /* it reports through its message; nobody joins it */
+    return TRUE;
+}
+
+BOOL export_start(HWND hwnd, export_job *job) { return start_thread(hwnd, job, SWM_EXPORT_DONE, export_main); }
+
+void export_free(export_job *job)
+{
+    if (!job)
+        return;
+    free(job->rows_path);
+    free(job->status_path);
+    for (size_t i = 0; i < job->nnames; i++)
+        free(job->names[i]);
+    free(job->names);
+    for (size_t i = 0; i < job->nstatus; i++) {
+        free((char *)job->status[i].name);
+        free((char *)job->status[i].error_text);
+    }
+    free(job->status);
+    free(job);
+}
+
+static DWORD WINAPI import_main(void *param)
+{
+    thread_arg *a = param;
+    import_job *job = a->job;
+    job->error = wu_read_file(job->path, 64u << 20, &job->data, &job->len);
+    if (!PostMessageW(a->hwnd, a->msg, 0, (LPARAM)job))
+        import_free(job);
+    free(a);
+    return 0;
+}
+
+BOOL import_start(HWND hwnd, import_job *job) { return start_thread(hwnd, job, SWM_IMPORT_DONE, import_main); }
+
+void import_free(import_job *job)
+{
+    if (!job)
+        return;
+    free(job->path);
+    free(job->data);
+    free(job);
+}

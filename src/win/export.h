@@ -1,0 +1,49 @@
+/* export: writes the visible rows and/or the per-source status table to CSV on a background
+ * thread, so a million rows or a slow share never freeze the window.
+ *
+ * Ownership: export_start() takes the job; when the thread has finished it posts
+ * SWM_EXPORT_DONE (lParam = export_job*) and the UI thread frees the job with export_free().
+ * If that message cannot be posted (the window is gone) the thread frees the job itself.
+ * While a job runs the UI must not clear the row store: the thread reads rows [0, nrows). */
+#ifndef EXPORT_H
+#define EXPORT_H
+
+#include <windows.h>
+
+#include "es_row.h"
+#include "es_source.h"
+#include "sweep.h"
+
+#define SWM_EXPORT_DONE (SWM_LAST + 1)
+#define SWM_IMPORT_DONE (SWM_LAST + 2)
+
+typedef struct export_job {
+    WCHAR            *rows_path;    /* NULL: no rows file */
+    WCHAR            *status_path;  /* NULL: no status file */
+    const es_rowstore *rows;
+    size_t            nrows;        /* rows visible when the export started */
+    char            **names;        /* server name per source index of the rows */
+    size_t            nnames;
+    es_source_status *status;       /* copied, with copied strings */
+    size_t            nstatus;
+    volatile LONG     cancel;       /* set by the UI when the window closes mid-export */
+    DWORD             error;        /* result: 0 or a Win32 error code */
+    WCHAR            *failed_path;  /* which file the error is about */
+} export_job;
+
+/* Starts the thread. On failure frees nothing and returns FALSE (the caller still owns job). */
+BOOL export_start(HWND hwnd, export_job *job);
+void export_free(export_job *job);
+
+/* Import: reads a list file on a background thread; posts SWM_IMPORT_DONE with an
+ * import_job* (the UI frees it with import_free). */
+typedef struct import_job {
+    WCHAR *path;
+    char  *data;
+    size_t len;
+    DWORD  error;
+} import_job;
+BOOL import_start(HWND hwnd, import_job *job);
+void import_free(import_job *job);
+
+#endif

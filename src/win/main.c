@@ -1,0 +1,185 @@
+/* EventSweep's entry point: hardens DLL loading, reads the command line and the saved
+ * settings, builds the source list and runs the window (app.h). The command line and the
+ * GUI share one code path: --run presses Start, --export/--status/--exit act when it ends. */
+#include "app.h"
+#include "settings.h"
+#include "winutil.h"
+#include "es_cmdline.h"
+#include "es_listfile.h"
+#include "es_names.h"
+
+#include <commctrl.h>
+#include <objbase.h>
+#include <shellapi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+typedef struct list_ctx {
+    char  **items;
+    size_t  n;
+    es_buf  problems;
+    size_t  bad;
+    const char *file;
+} list_ctx;
+
+static int collect(void *ctx, const char *entry, size_t line)
+{
+    list_ctx *c = ctx;
+    char canon[1024], err[512];
+    if (es_name_parse(entry, canon, sizeof canon, err, sizeof err) == ES_NAME_INVALID) {
+        c->bad++;
+        if (c->file)
+            es_buf_printf(&c->problems, "%s, line %zu: %s\n", c->file, line, err);
+        else
+            es_buf_printf(&c->problems, "%s\n", err);
+        return 0;
+    }
+    char **ni = realloc(c->items, (c->n + 1) * sizeof *ni);
+    if (!ni)
+        return 1;
+    c->items = ni;
+    c->items[c->n] = _strdup(entry);
+    if (c->items[c->n])
+        c->n++;
+    return 0;
+}
+
+static int fail(const WCHAR *text, BOOL box)
+{
+    app_report(text, box);
+    return 1;
+}
+
+static int fail_utf8(const char *text, BOOL box)
+{
+    WCHAR *w = wu_wide(text);
+    int r = fail(w ? w : L"Out of memory.", box);
+    free(w);
+    return r;
+}
+
+int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
+{
+    (void)prev;
+    (void)cmdline;
+    (void)show;
+    /* DLLs load from System32 only, never from the exe's folder or the current directory. */
+    SetDefaultDllDirectories(LOAD_LIBRARY_SEARCH_SYSTEM32);
+    SetDllDirectoryW(L"");
+    HeapSetInformation(NULL, HeapEnableTerminationOnCorruption, NULL, 0);
+
+    int argc = 0;
+    WCHAR **wargv = CommandLineToArgvW(GetCommandLineW(), &argc);
+    char **argv = calloc((size_t)argc + 1, sizeof *argv);
+    if (!wargv || !argv)
+        return fail(L"Out of memory.", TRUE);
+    for (int i = 0; i < argc; i++)
+        argv[i] = wu_utf8(wargv[i]);
+
+    es_options o;
+    char err[512];
+    if (!es_cmdline_parse(argc, argv, &o, err, sizeof err)) {
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s\nRun eventsweep.exe --help for the options.", err);
+        return fail_utf8(msg, TRUE);
+    }
+    if (o.help) {
+        fail_utf8(es_cmdline_usage(), TRUE);
+        return 0;
+    }
+    BOOL box = !o.exit_when_done;
+
+    CoInitializeEx(NULL, COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE);
+    settings st;
+    settings_defaults(&st);
+    settings_load(&st);
+    if (o.log) {
+        WCHAR *w = wu_wide(o.log);
+        if (w) {
+            wcsncpy(st.log, w, 255);
+            st.log[255] = 0;
+            free(w);
+        }
+    }
+    if (o.hours >= 0)
+        st.hours = o.hours;
+    if (o.timeout > 0)
+        st.timeout = o.timeout;
+    if (o.threads > 0)
+        st.threads = o.threads;
+
+    list_ctx lc;
+    memset(&lc, 0, sizeof lc);
+    es_buf_init(&lc.problems);
+    BOOL from_cmdline = o.servers_file != NULL || o.nsources > 0;
+    if (o.servers_file) {
+        WCHAR *path = wu_wide(o.servers_file);
+        char *data = NULL;
+        size_t len = 0;
+        DWORD e = path ? wu_read_file(path, 64u << 20, &data, &len) : ERROR_NOT_ENOUGH_MEMORY;
+        free(path);
+        if (e) {
+            WCHAR et[256];
+            wu_error_text(e, et, 256);
+            char *u = wu_utf8(et), msg[1024];
+            snprintf(msg, sizeof msg, "--servers: cannot read \"%s\": %s (%lu)", o.servers_file, u ? u : "",
+                     (unsigned long)e);
+            free(u);
+            return fail_utf8(msg, box);
+        }
+        lc.file = o.servers_file;
+        if (es_listfile_parse(data, len, collect, &lc, err, sizeof err) < 0) {
+            char msg[1024];
+            snprintf(msg, sizeof msg, "--servers: \"%s\": %s", o.servers_file, err);
+            free(data);
+            return fail_utf8(msg, box);
+        }
+        free(data);
+    }
+    lc.file = NULL;
+    for (size_t i = 0; i < o.nsources; i++)
+        collect(&lc, o.sources[i], 0);
+    if (lc.bad)
+        return fail_utf8(lc.problems.data, box);
+    if (!from_cmdline) {
+        for (size_t i = 0; i < st.nservers; i++)
+            collect(&lc, st.servers[i], 0);
+        if (lc.bad) /* a saved list edited by hand: keep the good entries, say what was dropped */
+            app_report(L"Some entries of the saved server list were not valid and were left out.", FALSE);
+    }
+    if (o.run && lc.n == 0 && from_cmdline)
+        return fail(L"--run: no servers to read (the list is empty).", box);
+
+    INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_LISTVIEW_CLASSES | ICC_BAR_CLASSES | ICC_UPDOWN_CLASS |
+                                                ICC_STANDARD_CLASSES};
+    InitCommonControlsEx(&icc);
+
+    app_init init;
+    memset(&init, 0, sizeof init);
+    init.st = &st;
+    init.sources = lc.items;
+    init.nsources = lc.n;
+    init.sources_from_cmdline = from_cmdline;
+    init.run = o.run;
+    init.exit_when_done = o.exit_when_done;
+    init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;
+    init.status_path = o.status_file ? wu_wide(o.status_file) : NULL;
+    int code = mainwnd_run(hinst, &init);
+
+    free(init.export_path);
+    free(init.status_path);
+    for (size_t i = 0; i < lc.n; i++)
+        free(lc.items[i]);
+    free(lc.items);
+    es_buf_free(&lc.problems);
+    settings_free(&st);
+    es_cmdline_free(&o);
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
+    LocalFree(wargv);
+    CoUninitialize();
+    return code;
+}

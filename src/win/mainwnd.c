@@ -1,0 +1,1228 @@
+/* The main window: the server list with each source's state, the log and time window, the
+ * virtual results list, Start/Stop, Export and Import. Everything here runs on the UI thread;
+ * nothing here waits on the network or a file (sweep.c and export.c do that on their threads).
+ */
+#include "app.h"
+#include "export.h"
+#include "resource.h"
+#include "sweep.h"
+#include "winutil.h"
+#include "es_cmdline.h"
+#include "es_listfile.h"
+#include "es_row.h"
+#include "es_time.h"
+
+#include <commctrl.h>
+#include <commdlg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define TIMER_REFRESH   1
+#define TIMER_CLOSE     2
+#define REFRESH_MS      150     /* rows and states are shown at most this often */
+#define CLOSE_GRACE_MS  1500    /* closing mid-sweep: threads get this long to end */
+
+typedef struct app_source {
+    char        *name;          /* canonical entry, UTF-8 */
+    WCHAR       *wname;
+    char        *key;           /* for duplicates */
+    es_name_kind kind;
+    es_state     state;
+    uint64_t     events;
+    DWORD        error;
+    ULONGLONG    t_start, t_end;   /* GetTickCount64 */
+} app_source;
+
+typedef struct app {
+    HINSTANCE    hinst;
+    app_init    *init;
+    HWND         dlg, list, lv, status, log, hours, spin;
+    HFONT        bold;
+    app_source  *src;
+    size_t       nsrc, capsrc;
+    es_rowstore *rows;
+    size_t       shown_rows;    /* item count the ListView has */
+    char       **row_names;     /* server names of the sweep the rows came from */
+    WCHAR      **row_wnames;
+    size_t       nrow_names;
+    sweep       *sw;
+    BOOL         running, stopping, closing;
+    ULONGLONG    sweep_t0, sweep_t1;
+    export_job  *export_running;
+    BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
+    int          exit_code;
+    BOOL         had_failure;
+} app;
+
+static app g;
+
+static const WCHAR *const k_logs[] = {L"System", L"Application", L"Security", L"Setup", L"ForwardedEvents"};
+
+enum { COL_SERVER, COL_TIME, COL_LEVEL, COL_SOURCE, COL_ID, COL_TASK, COL_RECORD, COL_COMPUTER, COL_MESSAGE, NCOLS };
+static const struct { const WCHAR *title; int width_dlu; int right; } k_cols[NCOLS] = {
+    {L"Server", 60, 0}, {L"Time", 80, 0}, {L"Level", 42, 0}, {L"Source", 90, 0}, {L"Event ID", 38, 1},
+    {L"Task", 54, 0}, {L"Record", 44, 1}, {L"Computer", 80, 0}, {L"Message", 300, 0}};
+
+/* ---- reporting ---- */
+
+void app_report(const WCHAR *text, BOOL allow_box)
+{
+    HANDLE h = GetStdHandle(STD_ERROR_HANDLE);
+    BOOL own = FALSE;
+    if ((!h || h == INVALID_HANDLE_VALUE) && AttachConsole(ATTACH_PARENT_PROCESS)) {
+        h = CreateFileW(L"CONOUT$", GENERIC_WRITE, FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
+        own = h != INVALID_HANDLE_VALUE;
+    }
+    if (h && h != INVALID_HANDLE_VALUE) {
+        DWORD mode, n;
+        if (GetConsoleMode(h, &mode)) {
+            WriteConsoleW(h, text, (DWORD)wcslen(text), &n, NULL);
+            WriteConsoleW(h, L"\r\n", 2, &n, NULL);
+        } else {
+            char *u = wu_utf8(text);
+            if (u) {
+                WriteFile(h, u, (DWORD)strlen(u), &n, NULL);
+                WriteFile(h, "\n", 1, &n, NULL);
+                free(u);
+            }
+        }
+        if (own)
+            CloseHandle(h);
+        return;
+    }
+    if (allow_box)
+        MessageBoxW(g.dlg, text, L"EventSweep", MB_OK | MB_ICONWARNING);
+}
+
+static void message_box(const WCHAR *text, UINT icon)
+{
+    /* Scheduled runs (--exit) must never wait for a click. */
+    if (g.init->exit_when_done)
+        app_report(text, FALSE);
+    else
+        MessageBoxW(g.dlg, text, L"EventSweep", MB_OK | icon);
+}
+
+/* ---- the source list ---- */
+
+static void free_source(app_source *s)
+{
+    free(s->name);
+    free(s->wname);
+    free(s->key);
+}
+
+/* Adds one entry; on a problem writes a sentence to err and returns FALSE. */
+static BOOL add_source(const char *text, char *err, size_t errlen)
+{
+    char canon[1024], key[1024];
+    es_name_kind kind = es_name_parse(text, canon, sizeof canon, err, errlen);
+    if (kind == ES_NAME_INVALID)
+        return FALSE;
+    es_name_key(canon, kind, key, sizeof key);
+    for (size_t i = 0; i < g.nsrc; i++)
+        if (strcmp(g.src[i].key, key) == 0) {
+            snprintf(err, errlen, "\"%s\" is already in the list.", canon);
+            return FALSE;
+        }
+    if (g.nsrc == g.capsrc) {
+        size_t nc = g.capsrc ? g.capsrc * 2 : 32;
+        app_source *ns = realloc(g.src, nc * sizeof *ns);
+        if (!ns) {
+            snprintf(err, errlen, "Out of memory.");
+            return FALSE;
+        }
+        g.src = ns;
+        g.capsrc = nc;
+    }
+    app_source *s = &g.src[g.nsrc];
+    memset(s, 0, sizeof *s);
+    s->name = _strdup(canon);
+    s->wname = wu_wide(canon);
+    s->key = _strdup(key);
+    s->kind = kind;
+    if (!s->name || !s->wname || !s->key) {
+        free_source(s);
+        snprintf(err, errlen, "Out of memory.");
+        return FALSE;
+    }
+    g.nsrc++;
+    if (g.list)
+        SendMessageW(g.list, LB_ADDSTRING, 0, (LPARAM)s->wname);
+    return TRUE;
+}
+
+static void remove_selected(void)
+{
+    if (g.running)
+        return;
+    int n = (int)SendMessageW(g.list, LB_GETSELCOUNT, 0, 0);
+    if (n <= 0)
+        return;
+    int *sel = malloc((size_t)n * sizeof *sel);
+    if (!sel)
+        return;
+    n = (int)SendMessageW(g.list, LB_GETSELITEMS, (WPARAM)n, (LPARAM)sel);
+    int first = n > 0 ? sel[0] : 0;
+    for (int k = n - 1; k >= 0; k--) { /* from the end, so indexes stay right */
+        size_t i = (size_t)sel[k];
+        if (i >= g.nsrc)
+            continue;
+        free_source(&g.src[i]);
+        memmove(&g.src[i], &g.src[i + 1], (g.nsrc - i - 1) * sizeof *g.src);
+        g.nsrc--;
+        SendMessageW(g.list, LB_DELETESTRING, i, 0);
+    }
+    free(sel);
+    if (g.nsrc) {
+        int caret = first < (int)g.nsrc ? first : (int)g.nsrc - 1;
+        SendMessageW(g.list, LB_SETSEL, TRUE, caret);
+        SendMessageW(g.list, LB_SETCARETINDEX, caret, FALSE);
+    }
+}
+
+/* Adds every entry of a text (Add dialog, Import). Returns how many were added; problems are
+ * gathered in err (one line each, at most a few). */
+typedef struct add_ctx {
+    size_t added, refused;
+    es_buf problems;
+} add_ctx;
+
+static int add_line(void *ctx, const char *entry, size_t line)
+{
+    add_ctx *c = ctx;
+    char err[512];
+    if (add_source(entry, err, sizeof err)) {
+        c->added++;
+    } else {
+        c->refused++;
+        if (c->refused <= 12)
+            es_buf_printf(&c->problems, "%s%s", c->problems.len ? "\n" : "", err);
+        (void)line;
+    }
+    return 0;
+}
+
+static void report_adds(add_ctx *c, const WCHAR *what)
+{
+    if (c->refused == 0)
+        return;
+    if (c->refused > 12)
+        es_buf_printf(&c->problems, "\n... and %zu more.", c->refused - 12);
+    WCHAR *w = wu_wide(c->problems.data ? c->problems.data : "");
+    WCHAR head[160];
+    swprintf(head, 160, L"%ls: %zu added, %zu not added:\n\n", what, c->added, c->refused);
+    size_t n = wcslen(head) + (w ? wcslen(w) : 0) + 1;
+    WCHAR *all = malloc(n * sizeof(WCHAR));
+    if (all) {
+        swprintf(all, n, L"%ls%ls", head, w ? w : L"");
+        message_box(all, MB_ICONWARNING);
+        free(all);
+    }
+    free(w);
+}
+
+/* ---- state text ---- */
+
+static void fmt_count(uint64_t n, WCHAR *out, size_t cap)
+{
+    WCHAR digits[32];
+    swprintf(digits, 32, L"%llu", (unsigned long long)n);
+    size_t len = wcslen(digits), o = 0;
+    for (size_t i = 0; i < len && o + 2 < cap; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[o++] = L',';
+        out[o++] = digits[i];
+    }
+    out[o] = 0;
+}
+
+static double source_seconds(const app_source *s)
+{
+    if (!s->t_start)
+        return 0;
+    ULONGLONG end = s->t_end ? s->t_end : GetTickCount64();
+    return (double)(end - s->t_start) / 1000.0;
+}
+
+static void state_text(const app_source *s, WCHAR *out, size_t cap)
+{
+    WCHAR n[32];
+    fmt_count(s->events, n, 32);
+    switch (s->state) {
+    case ES_STATE_IDLE: out[0] = 0; break;
+    case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
+    case ES_STATE_CONNECTING: swprintf(out, cap, L"connecting..."); break;
+    case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far)", n); break;
+    case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events, %.1f s", n, source_seconds(s)); break;
+    case ES_STATE_FAILED: {
+        WCHAR e[256];
+        wu_error_text(s->error, e, 256);
+        if (s->events)
+            swprintf(out, cap, L"%ls (%lu) - %ls events kept", e, (unsigned long)s->error, n);
+        else
+            swprintf(out, cap, L"%ls (%lu)", e, (unsigned long)s->error);
+        break;
+    }
+    }
+}
+
+/* ---- status bar ---- */
+
+static void update_status(void)
+{
+    size_t done = 0, failed = 0;
+    for (size_t i = 0; i < g.nsrc; i++) {
+        if (g.src[i].state == ES_STATE_DONE)
+            done++;
+        else if (g.src[i].state == ES_STATE_FAILED)
+            failed++;
+    }
+    WCHAR a[128], b[96], c[160], n[32];
+    swprintf(a, 128, L"Sources: %zu of %zu finished, %zu failed", done + failed, g.nsrc, failed);
+    fmt_count(g.rows ? es_rowstore_count(g.rows) : 0, n, 32);
+    swprintf(b, 96, L"%ls rows", n);
+    if (g.running)
+        swprintf(c, 160, g.stopping ? L"Stopping..." : L"Sweeping... %.1f s", (double)(GetTickCount64() - g.sweep_t0) / 1000.0);
+    else if (g.export_running)
+        swprintf(c, 160, L"Exporting...");
+    else if (g.sweep_t1)
+        swprintf(c, 160, L"Sweep took %.1f s", (double)(g.sweep_t1 - g.sweep_t0) / 1000.0);
+    else
+        swprintf(c, 160, L"Ready");
+    SendMessageW(g.status, SB_SETTEXTW, 0, (LPARAM)a);
+    SendMessageW(g.status, SB_SETTEXTW, 1, (LPARAM)b);
+    SendMessageW(g.status, SB_SETTEXTW, 2, (LPARAM)c);
+}
+
+static void refresh(void)
+{
+    size_t n = g.rows ? es_rowstore_count(g.rows) : 0;
+    if (n != g.shown_rows) {
+        g.shown_rows = n;
+        ListView_SetItemCountEx(g.lv, (int)n, LVSICF_NOINVALIDATEALL | LVSICF_NOSCROLL);
+    }
+    InvalidateRect(g.list, NULL, FALSE);
+    update_status();
+}
+
+static void enable_controls(void)
+{
+    BOOL busy = g.running || g.export_running;
+    EnableWindow(GetDlgItem(g.dlg, IDC_START), !busy);
+    EnableWindow(GetDlgItem(g.dlg, IDC_STOP), g.running && !g.stopping);
+    EnableWindow(GetDlgItem(g.dlg, IDC_EXPORT), !g.export_running && g.rows && es_rowstore_count(g.rows) > 0);
+    EnableWindow(GetDlgItem(g.dlg, IDC_ADD), !g.running);
+    EnableWindow(GetDlgItem(g.dlg, IDC_REMOVE), !g.running);
+    EnableWindow(GetDlgItem(g.dlg, IDC_IMPORT), !g.running);
+    EnableWindow(g.log, !g.running);
+    EnableWindow(g.hours, !g.running);
+    EnableWindow(g.spin, !g.running);
+}
+
+/* ---- hours: a number 0..8760, shown as "all" for 0 ---- */
+
+static int read_hours(void)
+{
+    WCHAR t[32];
+    GetWindowTextW(g.hours, t, 32);
+    WCHAR *p = t;
+    while (*p == L' ')
+        p++;
+    if (_wcsicmp(p, L"all") == 0)
+        return 0;
+    WCHAR *end;
+    long v = wcstol(p, &end, 10);
+    while (*end == L' ')
+        end++;
+    if (p == end || *end || v < 0 || v > (long)ES_HOURS_MAX)
+        return -1;
+    return (int)v;
+}
+
+static void show_hours(int h)
+{
+    WCHAR t[16];
+    if (h == 0)
+        wcscpy(t, L"all");
+    else
+        swprintf(t, 16, L"%d", h);
+    SetWindowTextW(g.hours, t);
+}
+
+/* ---- sweep ---- */
+
+static void free_row_names(void)
+{
+    for (size_t i = 0; i < g.nrow_names; i++) {
+        free(g.row_names[i]);
+        free(g.row_wnames[i]);
+    }
+    free(g.row_names);
+    free(g.row_wnames);
+    g.row_names = NULL;
+    g.row_wnames = NULL;
+    g.nrow_names = 0;
+}
+
+static void finish_cli(void);
+
+static void start_sweep(void)
+{
+    if (g.running || g.export_running)
+        return;
+    int hours = read_hours();
+    if (hours < 0) {
+        message_box(L"Last hours: enter a whole number from 0 to 8760 (0 or \"all\" means no time limit).", MB_ICONWARNING);
+        SetFocus(g.hours);
+        return;
+    }
+    WCHAR logname[256];
+    GetWindowTextW(g.log, logname, 256);
+    WCHAR *l = logname;
+    while (*l == L' ')
+        l++;
+    size_t ll = wcslen(l);
+    while (ll && l[ll - 1] == L' ')
+        l[--ll] = 0;
+    if (!*l) {
+        message_box(L"Log: enter the name of a log, such as System, or a channel path.", MB_ICONWARNING);
+        SetFocus(g.log);
+        return;
+    }
+    if (g.nsrc == 0) {
+        message_box(L"Add at least one server first (Add... or Import...).", MB_ICONINFORMATION);
+        if (g.cli_pending)
+            finish_cli();
+        return;
+    }
+    wcscpy(g.init->st->log, l);
+    g.init->st->hours = hours;
+
+    sweep_target *t = calloc(g.nsrc, sizeof *t);
+    char **names = calloc(g.nsrc, sizeof *names);
+    WCHAR **wnames = calloc(g.nsrc, sizeof *wnames);
+    if (!t || !names || !wnames) {
+        free(t);
+        free(names);
+        free(wnames);
+        message_box(L"Out of memory.", MB_ICONERROR);
+        return;
+    }
+    free_row_names();
+    es_rowstore_clear(g.rows);
+    g.shown_rows = 0;
+    ListView_SetItemCountEx(g.lv, 0, 0);
+    for (size_t i = 0; i < g.nsrc; i++) {
+        t[i].name = g.src[i].wname;
+        t[i].kind = g.src[i].kind;
+        names[i] = _strdup(g.src[i].name);
+        wnames[i] = _wcsdup(g.src[i].wname);
+        g.src[i].state = ES_STATE_WAITING;
+        g.src[i].events = 0;
+        g.src[i].error = 0;
+        g.src[i].t_start = g.src[i].t_end = 0;
+    }
+    g.row_names = names;
+    g.row_wnames = wnames;
+    g.nrow_names = g.nsrc;
+    g.had_failure = FALSE;
+
+    sweep_settings ss = {l, (unsigned)hours, (unsigned)g.init->st->timeout, (unsigned)g.init->st->threads};
+    DWORD err = 0;
+    g.sweep_t0 = GetTickCount64();
+    g.sweep_t1 = 0;
+    g.sw = sweep_start(g.dlg, &ss, t, g.nsrc, &err);
+    free(t);
+    if (!g.sw) {
+        WCHAR e[256], m[400];
+        wu_error_text(err, e, 256);
+        swprintf(m, 400, L"The sweep could not start: %ls (%lu)", e, (unsigned long)err);
+        for (size_t i = 0; i < g.nsrc; i++)
+            g.src[i].state = ES_STATE_IDLE;
+        message_box(m, MB_ICONERROR);
+        if (g.cli_pending) {
+            g.had_failure = TRUE;
+            finish_cli();
+        }
+        return;
+    }
+    g.running = TRUE;
+    g.stopping = FALSE;
+    SetTimer(g.dlg, TIMER_REFRESH, REFRESH_MS, NULL);
+    enable_controls();
+    refresh();
+}
+
+static void stop_sweep(void)
+{
+    if (!g.running || g.stopping)
+        return;
+    g.stopping = TRUE;
+    sweep_stop(g.sw);
+    enable_controls();
+    update_status();
+}
+
+/* ---- export ---- */
+
+static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
+{
+    export_job *job = calloc(1, sizeof *job);
+    if (!job)
+        return NULL;
+    BOOL ok = TRUE;
+    if (rows_path) {
+        job->rows_path = _wcsdup(rows_path);
+        ok = ok && job->rows_path;
+    }
+    if (status_path) {
+        job->status_path = _wcsdup(status_path);
+        ok = ok && job->status_path;
+    }
+    job->rows = g.rows;
+    job->nrows = es_rowstore_count(g.rows);
+    job->names = calloc(g.nrow_names ? g.nrow_names : 1, sizeof *job->names);
+    ok = ok && job->names;
+    for (size_t i = 0; ok && i < g.nrow_names; i++) {
+        job->names[i] = _strdup(g.row_names[i] ? g.row_names[i] : "");
+        ok = job->names[i] != NULL;
+        job->nnames = i + 1;
+    }
+    job->status = calloc(g.nsrc ? g.nsrc : 1, sizeof *job->status);
+    ok = ok && job->status;
+    for (size_t i = 0; ok && i < g.nsrc; i++) {
+        es_source_status *st = &job->status[i];
+        WCHAR e[256];
+        st->name = _strdup(g.src[i].name);
+        st->state = g.src[i].state;
+        st->events = g.src[i].events;
+        st->error = g.src[i].error;
+        if (g.src[i].state == ES_STATE_FAILED) {
+            wu_error_text(g.src[i].error, e, 256);
+            st->error_text = wu_utf8(e);
+        } else if (g.src[i].state != ES_STATE_DONE) {
+            st->state = ES_STATE_FAILED; /* never started or still running: not ok */
+            st->error_text = _strdup(g.src[i].state == ES_STATE_IDLE ? "not swept" : "still running");
+        } else {
+            st->error_text = _strdup("");
+        }
+        st->seconds = source_seconds(&g.src[i]);
+        ok = st->name && st->error_text;
+        job->nstatus = i + 1;
+    }
+    if (!ok) {
+        export_free(job);
+        return NULL;
+    }
+    return job;
+}
+
+static BOOL run_export(const WCHAR *rows_path, const WCHAR *status_path)
+{
+    export_job *job = make_job(rows_path, status_path);
+    if (!job || !export_start(g.dlg, job)) {
+        export_free(job);
+        message_box(L"The export could not start: out of memory.", MB_ICONERROR);
+        return FALSE;
+    }
+    g.export_running = job;
+    enable_controls();
+    update_status();
+    return TRUE;
+}
+
+static void export_dialog(void)
+{
+    if (g.export_running || !g.rows || es_rowstore_count(g.rows) == 0)
+        return;
+    WCHAR path[MAX_PATH * 4] = L"events.csv";
+    OPENFILENAMEW ofn;
+    memset(&ofn, 0, sizeof ofn);
+    ofn.lStructSize = sizeof ofn;
+    ofn.hwndOwner = g.dlg;
+    ofn.lpstrFilter = L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0";
+    ofn.lpstrFile = path;
+    ofn.nMaxFile = MAX_PATH * 4;
+    ofn.lpstrDefExt = L"csv";
+    ofn.Flags = OFN_OVERWRITEPROMPT | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR | OFN_EXPLORER;
+    if (GetSaveFileNameW(&ofn))
+        run_export(path, NULL);
+}
+
+static void export_done(export_job *job)
+{
+    if (job == g.export_running)
+        g.export_running = NULL;
+    if (job->error && job->error != ERROR_CANCELLED) {
+        WCHAR e[256], m[MAX_PATH * 4 + 400];
+        wu_error_text(job->error, e, 256);
+        swprintf(m, MAX_PATH * 4 + 400, L"Could not write %ls: %ls (%lu)", job->failed_path ? job->failed_path : L"the file", e,
+                 (unsigned long)job->error);
+        message_box(m, MB_ICONERROR);
+        if (g.cli_pending)
+            g.exit_code = 1;
+    }
+    export_free(job);
+    enable_controls();
+    update_status();
+    if (g.closing) {
+        if (!g.running)
+            DestroyWindow(g.dlg);
+        return;
+    }
+    if (g.cli_pending) {
+        g.cli_pending = FALSE;
+        if (g.exit_code == 0)
+            g.exit_code = g.had_failure ? 2 : 0;
+        if (g.init->exit_when_done)
+            PostMessageW(g.dlg, WM_CLOSE, 0, 0);
+    }
+}
+
+/* After a sweep started from the command line: the files it asked for, then --exit. */
+static void finish_cli(void)
+{
+    if (g.init->export_path || g.init->status_path) {
+        if (run_export(g.init->export_path, g.init->status_path))
+            return; /* export_done goes on */
+        g.exit_code = 1;
+    }
+    g.cli_pending = FALSE;
+    if (g.exit_code == 0)
+        g.exit_code = g.had_failure ? 2 : 0;
+    if (g.init->exit_when_done)
+        PostMessageW(g.dlg, WM_CLOSE, 0, 0);
+}
+
+/* ---- import ---- */
+
+static void import_dialog(void)
+{
+    WCHAR path[MAX_PATH * 4] = L"";
+    OPENFILENAMEW ofn;
+    memset(&ofn, 0, sizeof ofn);
+    ofn.lStructSize = sizeof ofn;
+    ofn.hwndOwner = g.dlg;
+    ofn.lpstrFilter = L"Text files (*.txt)\0*.txt\0All files (*.*)\0*.*\0";
+    ofn.lpstrFile = path;
+    ofn.nMaxFile = MAX_PATH * 4;
+    ofn.Flags = OFN_FILEMUSTEXIST | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR | OFN_EXPLORER;
+    if (!GetOpenFileNameW(&ofn))
+        return;
+    import_job *job = calloc(1, sizeof *job);
+    if (job)
+        job->path = _wcsdup(path);
+    if (!job || !job->path || !import_start(g.dlg, job)) {
+        import_free(job);
+        message_box(L"The import could not start: out of memory.", MB_ICONERROR);
+    }
+}
+
+static void import_done(import_job *job)
+{
+    if (job->error) {
+        WCHAR e[256], m[MAX_PATH * 4 + 300];
+        wu_error_text(job->error, e, 256);
+        swprintf(m, MAX_PATH * 4 + 300, L"Could not read %ls: %ls (%lu)", job->path, e, (unsigned long)job->error);
+        message_box(m, MB_ICONERROR);
+    } else if (!g.running) {
+        add_ctx c = {0, 0, {0}};
+        char err[256];
+        es_buf_init(&c.problems);
+        if (es_listfile_parse(job->data, job->len, add_line, &c, err, sizeof err) < 0) {
+            WCHAR *w = wu_wide(err), m[MAX_PATH * 4 + 400];
+            swprintf(m, MAX_PATH * 4 + 400, L"%ls is not a list EventSweep can read: %ls", job->path, w ? w : L"");
+            free(w);
+            message_box(m, MB_ICONWARNING);
+        } else {
+            report_adds(&c, L"Import");
+        }
+        es_buf_free(&c.problems);
+    }
+    import_free(job);
+    update_status();
+}
+
+/* ---- Add dialog ---- */
+
+static INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
+{
+    (void)lp;
+    switch (msg) {
+    case WM_INITDIALOG:
+        SendDlgItemMessageW(dlg, IDC_ADD_TEXT, EM_LIMITTEXT, 1 << 20, 0);
+        return TRUE;
+    case WM_COMMAND:
+        if (LOWORD(wp) == IDOK) {
+            HWND edit = GetDlgItem(dlg, IDC_ADD_TEXT);
+            int n = GetWindowTextLengthW(edit);
+            WCHAR *w = malloc(((size_t)n + 1) * sizeof(WCHAR));
+            if (!w)
+                return TRUE;
+            GetWindowTextW(edit, w, n + 1);
+            /* Spaces, commas and semicolons separate entries too; one entry per line then. */
+            for (WCHAR *p = w; *p; p++)
+                if (*p == L',' || *p == L';' || *p == L' ' || *p == L'\t')
+                    *p = L'\n';
+            char *u = wu_utf8(w);
+            free(w);
+            if (!u)
+                return TRUE;
+            add_ctx c = {0, 0, {0}};
+            char err[256];
+            es_buf_init(&c.problems);
+            es_listfile_parse(u, strlen(u), add_line, &c, err, sizeof err);
+            free(u);
+            if (c.refused) {
+                report_adds(&c, L"Add");
+                es_buf_free(&c.problems);
+                SetWindowTextW(edit, L"");
+                SetFocus(edit);
+                return TRUE; /* stay open: the user fixes what was refused */
+            }
+            es_buf_free(&c.problems);
+            EndDialog(dlg, IDOK);
+            return TRUE;
+        }
+        if (LOWORD(wp) == IDCANCEL) {
+            EndDialog(dlg, IDCANCEL);
+            return TRUE;
+        }
+        break;
+    }
+    return FALSE;
+}
+
+/* ---- results list (virtual) ---- */
+
+static void time_text(uint64_t ticks, WCHAR *out, size_t cap)
+{
+    FILETIME ft = {(DWORD)ticks, (DWORD)(ticks >> 32)};
+    SYSTEMTIME utc, local;
+    if (!FileTimeToSystemTime(&ft, &utc) || !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local)) {
+        out[0] = 0;
+        return;
+    }
+    swprintf(out, cap, L"%04u-%02u-%02u %02u:%02u:%02u", local.wYear, local.wMonth, local.wDay, local.wHour,
+             local.wMinute, local.wSecond);
+}
+
+static void get_dispinfo(NMLVDISPINFOW *di)
+{
+    LVITEMW *it = &di->item;
+    if (!(it->mask & LVIF_TEXT) || it->cchTextMax <= 0 || !g.rows || (size_t)it->iItem >= es_rowstore_count(g.rows))
+        return;
+    const es_row *r = es_rowstore_get(g.rows, (size_t)it->iItem);
+    WCHAR *out = it->pszText;
+    int cap = it->cchTextMax;
+    switch (it->iSubItem) {
+    case COL_SERVER:
+        swprintf(out, (size_t)cap, L"%ls", r->source < g.nrow_names && g.row_wnames[r->source] ? g.row_wnames[r->source] : L"");
+        break;
+    case COL_TIME: time_text(r->time_created, out, (size_t)cap); break;
+    case COL_LEVEL: wu_to_wide_buf(r->level_text, out, cap); break;
+    case COL_SOURCE: wu_to_wide_buf(r->provider, out, cap); break;
+    case COL_ID: swprintf(out, (size_t)cap, L"%lu", (unsigned long)r->event_id); break;
+    case COL_TASK: wu_to_wide_buf(r->task_text, out, cap); break;
+    case COL_RECORD: swprintf(out, (size_t)cap, L"%llu", (unsigned long long)r->record_id); break;
+    case COL_COMPUTER: wu_to_wide_buf(r->computer, out, cap); break;
+    case COL_MESSAGE:
+        wu_to_wide_buf(r->message, out, cap);
+        for (WCHAR *p = out; *p; p++) /* one line in the list; the CSV keeps the line breaks */
+            if (*p == L'\r' || *p == L'\n' || *p == L'\t')
+                *p = L' ';
+        break;
+    }
+}
+
+/* ---- owner-drawn server list: name on the first line, state on the second ---- */
+
+static void draw_source(const DRAWITEMSTRUCT *d)
+{
+    if (d->itemID == (UINT)-1)
+        return;
+    HDC dc = d->hDC;
+    BOOL sel = (d->itemState & ODS_SELECTED) != 0;
+    BOOL focus_in_list = GetFocus() == g.list;
+    COLORREF bg = GetSysColor(sel ? (focus_in_list ? COLOR_HIGHLIGHT : COLOR_BTNFACE) : COLOR_WINDOW);
+    COLORREF fg = GetSysColor(sel && focus_in_list ? COLOR_HIGHLIGHTTEXT : COLOR_WINDOWTEXT);
+    HBRUSH br = CreateSolidBrush(bg);
+    FillRect(dc, &d->rcItem, br);
+    DeleteObject(br);
+    if (d->itemID >= g.nsrc)
+        return;
+    const app_source *s = &g.src[d->itemID];
+    RECT rc = d->rcItem;
+    int pad = MulDiv(4, GetDeviceCaps(dc, LOGPIXELSX), 96);
+    rc.left += pad;
+    rc.right -= pad;
+    int half = (rc.bottom - rc.top) / 2;
+    RECT r1 = {rc.left, rc.top + 1, rc.right, rc.top + half};
+    RECT r2 = {rc.left + pad, rc.top + half, rc.right, rc.bottom - 1};
+    SetBkMode(dc, TRANSPARENT);
+    SetTextColor(dc, fg);
+    HFONT old = SelectObject(dc, g.bold ? g.bold : (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
+    DrawTextW(dc, s->wname, -1, &r1, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+    SelectObject(dc, (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
+    WCHAR st[400];
+    state_text(s, st, 400);
+    if (!(sel && focus_in_list)) {
+        COLORREF c = GetSysColor(COLOR_GRAYTEXT);
+        if (s->state == ES_STATE_FAILED)
+            c = RGB(0xC4, 0x2B, 0x1C);
+        else if (s->state == ES_STATE_DONE)
+            c = RGB(0x10, 0x7C, 0x10);
+        else if (s->state == ES_STATE_READING)
+            c = RGB(0x00, 0x5A, 0x9E);
+        SetTextColor(dc, c);
+    }
+    DrawTextW(dc, st, -1, &r2, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+    SelectObject(dc, old);
+    if (d->itemState & ODS_FOCUS)
+        DrawFocusRect(dc, &d->rcItem);
+}
+
+/* ---- layout ---- */
+
+static RECT dlu(int x, int y, int w, int h)
+{
+    RECT r = {x, y, x + w, y + h};
+    MapDialogRect(g.dlg, &r);
+    return r;
+}
+
+static void place(int id, int x, int y, int w, int h)
+{
+    SetWindowPos(GetDlgItem(g.dlg, id), NULL, x, y, w, h, SWP_NOZORDER | SWP_NOACTIVATE);
+}
+
+static void layout(void)
+{
+    RECT cl;
+    GetClientRect(g.dlg, &cl);
+    SendMessageW(g.status, WM_SIZE, 0, 0);
+    RECT sr;
+    GetWindowRect(g.status, &sr);
+    int sbh = sr.bottom - sr.top;
+    RECT m = dlu(7, 6, 4, 14);              /* margin, top, gap, button height */
+    int margin = m.left, top = m.top, gap = m.right - m.left, bh = m.bottom - m.top;
+    RECT u = dlu(0, 0, 170, 10);            /* left pane width, label height */
+    int W = cl.right, H = cl.bottom - sbh;
+    int left_w = u.right;
+    if (left_w > W / 3)
+        left_w = W / 3;
+    RECT lw = dlu(0, 0, 54, 9);
+    int btn_w = lw.right, lab_h = lw.bottom;
+    int list_top = top + bh + gap;
+    int bottom = H - margin;
+
+    /* left pane */
+    place(IDC_SERVERS_LABEL, margin, top + (bh - lab_h) / 2, left_w, lab_h);
+    place(IDC_SERVERS, margin, list_top, left_w, bottom - bh - gap - list_top);
+    int bw = (left_w - 2 * gap) / 3;
+    if (bw > btn_w)
+        bw = btn_w;
+    place(IDC_ADD, margin, bottom - bh, bw, bh);
+    place(IDC_REMOVE, margin + bw + gap, bottom - bh, bw, bh);
+    place(IDC_IMPORT, margin + 2 * (bw + gap), bottom - bh, bw, bh);
+
+    /* top row, right of the list: buttons at the right edge, then the time window, and the
+     * log combo takes what is left */
+    RECT b1 = dlu(0, 0, 44, 0), b2 = dlu(0, 0, 62, 0);
+    int rx = W - margin - b2.right;
+    place(IDC_EXPORT, rx, top, b2.right, bh);
+    rx -= gap + b1.right;
+    place(IDC_STOP, rx, top, b1.right, bh);
+    rx -= gap + b1.right;
+    place(IDC_START, rx, top, b1.right, bh);
+    RECT w = dlu(0, 0, 32, 0);
+    rx -= 2 * gap + w.right;
+    place(IDC_HOURS_UNIT, rx, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
+    RECT spr;
+    GetWindowRect(g.spin, &spr);
+    int spin_w = spr.right - spr.left;
+    w = dlu(0, 0, 28, 0);
+    RECT eh = dlu(0, 0, 0, 13);
+    rx -= gap / 2 + spin_w + w.right;
+    place(IDC_HOURS, rx, top, w.right, eh.bottom);
+    SendMessageW(g.spin, UDM_SETBUDDY, (WPARAM)g.hours, 0); /* re-attaches the arrows to the edit */
+    w = dlu(0, 0, 40, 0);
+    rx -= gap / 2 + w.right;
+    place(IDC_HOURS_LABEL, rx, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
+    int x = margin + left_w + 2 * gap;
+    w = dlu(0, 0, 18, 0);
+    place(IDC_LOG_LABEL, x, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
+    x += w.right + gap / 2;
+    RECT cb = dlu(0, 0, 60, 120);
+    int cw = rx - 2 * gap - x;
+    if (cw < cb.right)
+        cw = cb.right;
+    RECT cmax = dlu(0, 0, 220, 0);
+    if (cw > cmax.right)
+        cw = cmax.right;
+    place(IDC_LOG, x, top, cw, cb.bottom);
+
+    /* results */
+    int lvx = margin + left_w + 2 * gap;
+    place(IDC_RESULTS, lvx, list_top, W - margin - lvx, bottom - list_top);
+
+    /* status bar parts */
+    RECT p1 = dlu(0, 0, 190, 0), p2 = dlu(0, 0, 90, 0);
+    int parts[3] = {p1.right, p1.right + p2.right, -1};
+    SendMessageW(g.status, SB_SETPARTS, 3, (LPARAM)parts);
+}
+
+/* ---- window ---- */
+
+static void init_window(HWND dlg)
+{
+    g.dlg = dlg;
+    g.list = GetDlgItem(dlg, IDC_SERVERS);
+    g.lv = GetDlgItem(dlg, IDC_RESULTS);
+    g.status = GetDlgItem(dlg, IDC_STATUS);
+    g.log = GetDlgItem(dlg, IDC_LOG);
+    g.hours = GetDlgItem(dlg, IDC_HOURS);
+    g.spin = GetDlgItem(dlg, IDC_HOURS_SPIN);
+
+    HICON big = LoadImageW(g.hinst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXICON),
+                           GetSystemMetrics(SM_CYICON), 0);
+    HICON small = LoadImageW(g.hinst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXSMICON),
+                             GetSystemMetrics(SM_CYSMICON), 0);
+    SendMessageW(dlg, WM_SETICON, ICON_BIG, (LPARAM)big);
+    SendMessageW(dlg, WM_SETICON, ICON_SMALL, (LPARAM)small);
+
+    LOGFONTW lf;
+    HFONT f = (HFONT)SendMessageW(dlg, WM_GETFONT, 0, 0);
+    if (f && GetObjectW(f, sizeof lf, &lf)) {
+        lf.lfWeight = FW_SEMIBOLD;
+        g.bold = CreateFontIndirectW(&lf);
+    }
+
+    for (size_t i = 0; i < sizeof k_logs / sizeof *k_logs; i++)
+        SendMessageW(g.log, CB_ADDSTRING, 0, (LPARAM)k_logs[i]);
+    SetWindowTextW(g.log, g.init->st->log);
+    SendMessageW(g.spin, UDM_SETRANGE32, 0, ES_HOURS_MAX);
+    SendMessageW(g.hours, EM_LIMITTEXT, 5, 0);
+    show_hours(g.init->st->hours);
+
+    ListView_SetExtendedListViewStyle(g.lv, LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_HEADERDRAGDROP |
+                                                LVS_EX_LABELTIP);
+    for (int c = 0; c < NCOLS; c++) {
+        RECT w = dlu(0, 0, k_cols[c].width_dlu, 0);
+        LVCOLUMNW col;
+        memset(&col, 0, sizeof col);
+        col.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT | LVCF_SUBITEM;
+        col.fmt = k_cols[c].right ? LVCFMT_RIGHT : LVCFMT_LEFT;
+        col.cx = w.right;
+        col.pszText = (WCHAR *)k_cols[c].title;
+        col.iSubItem = c;
+        ListView_InsertColumn(g.lv, c, &col);
+    }
+
+    for (size_t i = 0; i < g.nsrc; i++)
+        SendMessageW(g.list, LB_ADDSTRING, 0, (LPARAM)g.src[i].wname);
+
+    const settings *st = g.init->st;
+    if (st->window.right > st->window.left) {
+        WINDOWPLACEMENT wp;
+        memset(&wp, 0, sizeof wp);
+        wp.length = sizeof wp;
+        wp.showCmd = SW_HIDE;
+        wp.rcNormalPosition = st->window;
+        /* Only where it is still on a monitor: screens change between runs. */
+        if (MonitorFromRect(&st->window, MONITOR_DEFAULTTONULL))
+            SetWindowPlacement(dlg, &wp);
+    }
+    layout();
+    enable_controls();
+    update_status();
+}
+
+static void save_placement(void)
+{
+    WINDOWPLACEMENT wp;
+    wp.length = sizeof wp;
+    if (GetWindowPlacement(g.dlg, &wp)) {
+        g.init->st->window = wp.rcNormalPosition;
+        g.init->st->maximized = wp.showCmd == SW_SHOWMAXIMIZED;
+    }
+    WCHAR logname[256];
+    GetWindowTextW(g.log, logname, 256);
+    if (logname[0])
+        wcscpy(g.init->st->log, logname);
+    int h = read_hours();
+    if (h >= 0)
+        g.init->st->hours = h;
+}
+
+static void begin_close(void)
+{
+    if (g.closing)
+        return;
+    g.closing = TRUE;
+    save_placement();
+    ShowWindow(g.dlg, SW_HIDE);
+    if (g.running) {
+        g.stopping = TRUE;
+        sweep_stop(g.sw);
+    }
+    if (g.export_running)
+        InterlockedExchange(&g.export_running->cancel, 1);
+    if (!g.running && !g.export_running) {
+        DestroyWindow(g.dlg);
+        return;
+    }
+    /* The threads end on their own (SWM_SWEEP_DONE, SWM_EXPORT_DONE destroy the window); a
+     * server that ignores cancellation must not keep the process alive. */
+    SetTimer(g.dlg, TIMER_CLOSE, CLOSE_GRACE_MS, NULL);
+}
+
+static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
+{
+    switch (msg) {
+    case WM_INITDIALOG:
+        init_window(dlg);
+        return TRUE;
+    case WM_SIZE:
+        layout();
+        return TRUE;
+    case WM_GETMINMAXINFO: {
+        MINMAXINFO *mm = (MINMAXINFO *)lp;
+        RECT r = {0, 0, 500, 200};
+        if (g.dlg)
+            MapDialogRect(g.dlg, &r);
+        mm->ptMinTrackSize.x = r.right;
+        mm->ptMinTrackSize.y = r.bottom;
+        return TRUE;
+    }
+    case WM_MEASUREITEM: {
+        MEASUREITEMSTRUCT *mi = (MEASUREITEMSTRUCT *)lp;
+        if (mi->CtlID == IDC_SERVERS) {
+            RECT r = {0, 0, 0, 22};
+            MapDialogRect(dlg, &r);
+            mi->itemHeight = (UINT)r.bottom;
+            return TRUE;
+        }
+        break;
+    }
+    case WM_DRAWITEM:
+        if (wp == IDC_SERVERS) {
+            draw_source((const DRAWITEMSTRUCT *)lp);
+            return TRUE;
+        }
+        break;
+    case WM_VKEYTOITEM:
+        if ((HWND)lp == g.list && LOWORD(wp) == VK_DELETE) {
+            remove_selected();
+            SetWindowLongPtrW(dlg, DWLP_MSGRESULT, -2);
+            return TRUE;
+        }
+        break;
+    case WM_NOTIFY: {
+        NMHDR *nh = (NMHDR *)lp;
+        if (nh->idFrom == IDC_RESULTS && nh->code == LVN_GETDISPINFOW) {
+            get_dispinfo((NMLVDISPINFOW *)lp);
+            return TRUE;
+        }
+        if (nh->idFrom == IDC_HOURS_SPIN && nh->code == UDN_DELTAPOS) {
+            NMUPDOWN *ud = (NMUPDOWN *)lp;
+            int h = read_hours();
+            if (h < 0)
+                h = ES_DEFAULT_HOURS;
+            h += ud->iDelta;
+            if (h < 0)
+                h = 0;
+            if (h > (int)ES_HOURS_MAX)
+                h = (int)ES_HOURS_MAX;
+            show_hours(h);
+            SetWindowLongPtrW(dlg, DWLP_MSGRESULT, 1); /* we set the text ourselves ("all" for 0) */
+            return TRUE;
+        }
+        break;
+    }
+    case WM_COMMAND:
+        switch (LOWORD(wp)) {
+        case IDC_START: start_sweep(); return TRUE;
+        case IDC_STOP: stop_sweep(); return TRUE;
+        case IDC_EXPORT: export_dialog(); return TRUE;
+        case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
+        case IDC_REMOVE: remove_selected(); return TRUE;
+        case IDC_ADD:
+            if (!g.running)
+                DialogBoxParamW(g.hinst, MAKEINTRESOURCEW(IDD_ADD), dlg, add_proc, 0);
+            update_status();
+            return TRUE;
+        case IDCANCEL: /* Esc stops a sweep; it does not close the window */
+            if (g.running)
+                stop_sweep();
+            return TRUE;
+        }
+        break;
+    case WM_TIMER:
+        if (wp == TIMER_REFRESH) {
+            refresh();
+            return TRUE;
+        }
+        if (wp == TIMER_CLOSE) {
+            /* A thread did not end in time (a server that ignores cancellation): leave without
+             * destroying the window under it; the process exit ends the threads. */
+            KillTimer(dlg, TIMER_CLOSE);
+            PostQuitMessage(g.exit_code ? g.exit_code : 2);
+            return TRUE;
+        }
+        break;
+    case SWM_STATE:
+        if (wp < g.nsrc) {
+            g.src[wp].state = (es_state)lp;
+            if (lp == ES_STATE_CONNECTING)
+                g.src[wp].t_start = GetTickCount64();
+        }
+        return TRUE;
+    case SWM_BATCH: {
+        es_batch *b = (es_batch *)lp; /* ours now */
+        size_t n = es_rowstore_append(g.rows, b);
+        if (wp < g.nsrc)
+            g.src[wp].events += n;
+        return TRUE;
+    }
+    case SWM_SOURCE_DONE:
+        if (wp < g.nsrc) {
+            app_source *s = &g.src[wp];
+            s->error = (DWORD)lp;
+            s->state = lp ? ES_STATE_FAILED : ES_STATE_DONE;
+            s->t_end = GetTickCount64();
+            if (!s->t_start)
+                s->t_start = s->t_end;
+            if (lp)
+                g.had_failure = TRUE;
+        }
+        return TRUE;
+    case SWM_SWEEP_DONE:
+        KillTimer(dlg, TIMER_REFRESH);
+        sweep_free(g.sw);
+        g.sw = NULL;
+        g.running = FALSE;
+        g.stopping = FALSE;
+        g.sweep_t1 = GetTickCount64();
+        if (g.closing) {
+            if (!g.export_running)
+                DestroyWindow(dlg);
+            return TRUE;
+        }
+        refresh();
+        enable_controls();
+        if (g.cli_pending)
+            finish_cli();
+        return TRUE;
+    case SWM_EXPORT_DONE:
+        export_done((export_job *)lp);
+        return TRUE;
+    case SWM_IMPORT_DONE:
+        import_done((import_job *)lp);
+        return TRUE;
+    case WM_CLOSE:
+        begin_close();
+        return TRUE;
+    case WM_DESTROY:
+        KillTimer(dlg, TIMER_REFRESH);
+        KillTimer(dlg, TIMER_CLOSE);
+        PostQuitMessage(g.exit_code);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+int mainwnd_run(HINSTANCE hinst, app_init *init)
+{
+    memset(&g, 0, sizeof g);
+    g.hinst = hinst;
+    g.init = init;
+    g.rows = es_rowstore_new();
+    if (!g.rows) {
+        app_report(L"Out of memory.", TRUE);
+        return 1;
+    }
+    for (size_t i = 0; i < init->nsources; i++) {
+        char err[512];
+        if (!add_source(init->sources[i], err, sizeof err)) {
+            WCHAR *w = wu_wide(err);
+            if (w) {
+                app_report(w, FALSE); /* duplicates in a list file: said, then skipped */
+                free(w);
+            }
+        }
+    }
+    HWND dlg = CreateDialogParamW(hinst, MAKEINTRESOURCEW(IDD_MAIN), NULL, main_proc, 0);
+    if (!dlg) {
+        WCHAR e[256], m[400];
+        DWORD code = GetLastError();
+        wu_error_text(code, e, 256);
+        swprintf(m, 400, L"The window could not be created: %ls (%lu)", e, (unsigned long)code);
+        app_report(m, TRUE);
+        es_rowstore_free(g.rows);
+        return 1;
+    }
+    ShowWindow(dlg, init->st->maximized ? SW_SHOWMAXIMIZED : SW_SHOWNORMAL);
+    UpdateWindow(dlg);
+    HACCEL acc = LoadAcceleratorsW(hinst, MAKEINTRESOURCEW(IDA_MAIN));
+    if (init->run) {
+        g.cli_pending = TRUE;
+        PostMessageW(dlg, WM_COMMAND, IDC_START, 0);
+    }
+
+    MSG m;
+    BOOL r;
+    int code = 0;
+    while ((r = GetMessageW(&m, NULL, 0, 0)) != 0) {
+        if (r == -1)
+            break;
+        if (acc && g.dlg && IsWindow(g.dlg) && TranslateAcceleratorW(g.dlg, acc, &m))
+            continue;
+        if (g.dlg && IsWindow(g.dlg) && IsDialogMessageW(g.dlg, &m))
+            continue;
+        TranslateMessage(&m);
+        DispatchMessageW(&m);
+    }
+    code = (int)m.wParam;
+
+    /* Remembered for the next start: not after a scheduled run (--exit), and the server list
+     * only when it did not come from the command line. */
+    if (!init->exit_when_done) {
+        char **names = NULL;
+        if (!init->sources_from_cmdline) {
+            names = calloc(g.nsrc ? g.nsrc : 1, sizeof *names);
+            for (size_t i = 0; names && i < g.nsrc; i++)
+                names[i] = g.src[i].name;
+        }
+        DWORD err = settings_save(init->st, names, names ? g.nsrc : 0);
+        free(names);
+        if (err) {
+            WCHAR e[256], msg[400];
+            wu_error_text(err, e, 256);
+            swprintf(msg, 400, L"The settings could not be saved: %ls (%lu)", e, (unsigned long)err);
+            app_report(msg, FALSE);
+        }
+    }
+    if (!g.running && !g.export_running) {
+        /* Every thread has ended: free what may still sit in the queue, then the rows. */
+        MSG q;
+        sweep_drain(dlg);
+        while (PeekMessageW(&q, dlg, SWM_EXPORT_DONE, SWM_IMPORT_DONE, PM_REMOVE)) {
+            if (q.message == SWM_EXPORT_DONE)
+                export_free((export_job *)q.lParam);
+            else
+                import_free((import_job *)q.lParam);
+        }
+        es_rowstore_free(g.rows);
+        free_row_names();
+        for (size_t i = 0; i < g.nsrc; i++)
+            free_source(&g.src[i]);
+        free(g.src);
+    }
+    if (g.bold)
+        DeleteObject(g.bold);
+    return code;
+}

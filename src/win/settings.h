@@ -1,0 +1,28 @@
+/* settings: what EventSweep remembers per user, under %APPDATA%\EventSweep:
+ *   servers.txt   the server list, one per line (the same format as --servers)
+ *   settings.ini  log, hours, timeout, threads and the window's placement (key=value, UTF-8)
+ * Passwords are never stored (there are none to store: the user's own logon is used). */
+#ifndef SETTINGS_H
+#define SETTINGS_H
+
+#include <windows.h>
+
+typedef struct settings {
+    WCHAR    log[256];
+    int      hours;
+    int      timeout;
+    int      threads;
+    RECT     window;         /* normal (restored) position; all 0 when unknown */
+    BOOL     maximized;
+    char   **servers;        /* UTF-8 entries as saved */
+    size_t   nservers;
+} settings;
+
+void  settings_defaults(settings *s);
+/* Loads what is there; missing or unreadable files leave the defaults. */
+void  settings_load(settings *s);
+/* Saves; returns 0 or a Win32 error code. servers == NULL keeps the saved list as it is. */
+DWORD settings_save(const settings *s, char *const *servers, size_t nservers);
+void  settings_free(settings *s);
+
+#endif

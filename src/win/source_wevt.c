@@ -1,0 +1,501 @@
+/* The server engine: the Windows Event Log API (wevtapi.dll).
+ *
+ * Per source: EvtOpenSession (EvtRpcLogin; "." and localhost use the local session),
+ * EvtQuery on the channel with the time window as an XPath filter (the server does the
+ * filtering), EvtNext in batches, EvtRender of the system values, and EvtFormatMessage through
+ * publisher metadata opened on the same session (cached per provider, with its level and task
+ * names) for Message, Level and Task. The window is checked on the client too: a server whose
+ * filter misbehaves must not put rows outside the window on screen. */
+#include "source.h"
+#include "wevt.h"
+#include "winutil.h"
+#include "es_buf.h"
+#include "es_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define NEXT_BATCH 128          /* events per EvtNext */
+
+/* Handles cancel() may touch; guarded by the worker lock. */
+typedef struct wevt_handles {
+    const wevt_api *api;
+    EVT_HANDLE session;
+    EVT_HANDLE query;
+} wevt_handles;
+
+/* Publisher metadata and the names it gave, per provider, for one server. */
+typedef struct task_name { uint16_t task; char *text; } task_name;
+typedef struct publisher {
+    WCHAR     *name;
+    EVT_HANDLE meta;            /* NULL when it could not be opened */
+    char      *level_text[6];   /* levels 1..5 (0 is always "Information"); NULL: not asked */
+    BOOL       level_asked[6];
+    task_name *tasks;
+    size_t     ntasks, cap_tasks;
+} publisher;
+
+typedef struct reader {
+    const wevt_api *api;
+    worker     *w;
+    EVT_HANDLE  session, sys_ctx, user_ctx;
+    publisher  *pubs;
+    size_t      npubs, cap_pubs;
+    size_t      last_pub;
+    BYTE       *render;         /* EvtRender buffer (system values) */
+    DWORD       render_cap;
+    BYTE       *urender;        /* EvtRender buffer (user values) */
+    DWORD       urender_cap;
+    WCHAR      *fmt;            /* EvtFormatMessage buffer */
+    DWORD       fmt_cap;
+    es_buf      text;           /* UTF-8 strings of the current event */
+    es_buf      msg;
+    es_data_item *items;        /* data values of the current event, and their offsets in msg */
+    size_t     *offs;
+    size_t      items_cap;
+} reader;
+
+static void set_handles(worker *w, EVT_HANDLE session, EVT_HANDLE query)
+{
+    worker_lock(w);
+    wevt_handles *h = *worker_engine_slot(w);
+    if (h) {
+        h->session = session;
+        h->query = query;
+    }
+    worker_unlock(w);
+}
+
+static void wevt_cancel(worker *w)
+{
+    worker_lock(w);
+    wevt_handles *h = *worker_engine_slot(w);
+    if (h) {
+        /* Cancelling the session stops a remote call in progress; the query handle covers the
+         * local session (which has no session handle) and an EvtNext waiting for results. */
+        if (h->session)
+            h->api->Cancel(h->session);
+        if (h->query)
+            h->api->Cancel(h->query);
+    }
+    worker_unlock(w);
+}
+
+/* EvtRender into a growing buffer. Returns 0 or an error code. */
+static DWORD render(reader *r, EVT_HANDLE ctx, EVT_HANDLE ev, BYTE **buf, DWORD *cap, DWORD *count)
+{
+    for (int tries = 0; tries < 4; tries++) {
+        DWORD used = 0;
+        *count = 0;
+        if (r->api->Render(ctx, ev, EvtRenderEventValues, *cap, *buf, &used, count))
+            return 0;
+        DWORD e = GetLastError();
+        if (e != ERROR_INSUFFICIENT_BUFFER)
+            return e;
+        BYTE *nb = realloc(*buf, used + 64);
+        if (!nb)
+            return ERROR_NOT_ENOUGH_MEMORY;
+        *buf = nb;
+        *cap = used + 64;
+    }
+    return ERROR_INSUFFICIENT_BUFFER;
+}
+
+/* EvtFormatMessage into r->fmt. Returns TRUE with text when there is any. */
+static BOOL format(reader *r, EVT_HANDLE meta, EVT_HANDLE ev, DWORD flags, DWORD value)
+{
+    (void)value;
+    for (int tries = 0; tries < 4; tries++) {
+        DWORD used = 0;
+        if (r->api->FormatMessage(meta, ev, 0, 0, NULL, flags, r->fmt_cap, r->fmt, &used))
+            return r->fmt_cap > 0 && r->fmt[0] != 0;
+        DWORD e = GetLastError();
+        if (e == ERROR_INSUFFICIENT_BUFFER) {
+            WCHAR *nb = realloc(r->fmt, ((size_t)used + 16) * sizeof(WCHAR));
+            if (!nb)
+                return FALSE;
+            r->fmt = nb;
+            r->fmt_cap = used + 16;
+            continue;
+        }
+        /* Inserts that could not be resolved still leave a readable message, as Event Viewer shows it. */
+        if ((e == ERROR_EVT_UNRESOLVED_VALUE_INSERT || e == ERROR_EVT_UNRESOLVED_PARAMETER_INSERT ||
+             e == ERROR_EVT_MAX_INSERTS_REACHED) && r->fmt_cap > 0 && used > 0 && used <= r->fmt_cap)
+            return r->fmt[0] != 0;
+        return FALSE;
+    }
+    return FALSE;
+}
+
+static publisher *find_publisher(reader *r, const WCHAR *name)
+{
+    if (r->npubs && wcscmp(r->pubs[r->last_pub].name, name) == 0)
+        return &r->pubs[r->last_pub];
+    for (size_t i = 0; i < r->npubs; i++)
+        if (wcscmp(r->pubs[i].name, name) == 0) {
+            r->last_pub = i;
+            return &r->pubs[i];
+        }
+    if (r->npubs == r->cap_pubs) {
+        size_t nc = r->cap_pubs ? r->cap_pubs * 2 : 16;
+        publisher *np = realloc(r->pubs, nc * sizeof *np);
+        if (!np)
+            return NULL;
+        r->pubs = np;
+        r->cap_pubs = nc;
+    }
+    publisher *p = &r->pubs[r->npubs];
+    memset(p, 0, sizeof *p);
+    p->name = _wcsdup(name);
+    if (!p->name)
+        return NULL;
+    /* Opened on the event's own session: messages come from the server's copy of the
+     * provider's resources, so they read right even when this workstation lacks the provider. */
+    p->meta = r->api->OpenPublisherMetadata(r->session, name, NULL, 0, 0);
+    r->last_pub = r->npubs;
+    r->npubs++;
+    return p;
+}
+
+static void free_publishers(reader *r)
+{
+    for (size_t i = 0; i < r->npubs; i++) {
+        publisher *p = &r->pubs[i];
+        if (p->meta)
+            r->api->Close(p->meta);
+        free(p->name);
+        for (int k = 0; k < 6; k++)
+            free(p->level_text[k]);
+        for (size_t k = 0; k < p->ntasks; k++)
+            free(p->tasks[k].text);
+        free(p->tasks);
+    }
+    free(r->pubs);
+    r->pubs = NULL;
+    r->npubs = r->cap_pubs = 0;
+}
+
+static const char *level_text(reader *r, publisher *p, EVT_HANDLE ev, unsigned level)
+{
+    if (!p || !p->meta || level == 0 || level > 5)
+        return NULL; /* the core's standard names */
+    if (!p->level_asked[level]) {
+        p->level_asked[level] = TRUE;
+        if (format(r, p->meta, ev, EvtFormatMessageLevel, level))
+            p->level_text[level] = wu_utf8(r->fmt);
+    }
+    return p->level_text[level];
+}
+
+static const char *task_text(reader *r, publisher *p, EVT_HANDLE ev, unsigned task)
+{
+    if (!p || !p->meta || task == 0)
+        return NULL;
+    for (size_t i = 0; i < p->ntasks; i++)
+        if (p->tasks[i].task == task)
+            return p->tasks[i].text;
+    if (p->ntasks == p->cap_tasks) {
+        size_t nc = p->cap_tasks ? p->cap_tasks * 2 : 8;
+        task_name *nt = realloc(p->tasks, nc * sizeof *nt);
+        if (!nt)
+            return NULL;
+        p->tasks = nt;
+        p->cap_tasks = nc;
+    }
+    task_name *t = &p->tasks[p->ntasks++];
+    t->task = (uint16_t)task;
+    t->text = format(r, p->meta, ev, EvtFormatMessageTask, task) ? wu_utf8(r->fmt) : NULL;
+    return t->text;
+}
+
+/* ---- EVT_VARIANT values as text (the data values of an event) ---- */
+
+static void append_guid(es_buf *b, const GUID *g)
+{
+    es_buf_printf(b, "{%08lX-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", (unsigned long)g->Data1, g->Data2,
+                  g->Data3, g->Data4[0], g->Data4[1], g->Data4[2], g->Data4[3], g->Data4[4], g->Data4[5],
+                  g->Data4[6], g->Data4[7]);
+}
+
+static void append_sid(es_buf *b, const BYTE *sid)
+{
+    if (!sid) return;
+    unsigned subs = sid[1];
+    uint64_t auth = 0;
+    for (int i = 2; i < 8; i++)
+        auth = (auth << 8) | sid[i];
+    es_buf_printf(b, "S-%u-%llu", sid[0], (unsigned long long)auth);
+    for (unsigned i = 0; i < subs && i < 15; i++) {
+        const BYTE *s = sid + 8 + 4 * i;
+        es_buf_printf(b, "-%lu", (unsigned long)((DWORD)s[0] | (DWORD)s[1] << 8 | (DWORD)s[2] << 16 | (DWORD)s[3] << 24));
+    }
+}
+
+static void append_scalar(es_buf *b, const EVT_VARIANT *v, DWORD type, DWORD i, BOOL arr)
+{
+    char t[ES_ISO8601_LEN];
+    switch (type) {
+    case EvtVarTypeString: wu_append_utf8(b, arr ? v->StringArr[i] : v->StringVal, (size_t)-1); break;
+    case EvtVarTypeAnsiString: es_buf_puts(b, arr ? v->AnsiStringArr[i] : v->AnsiStringVal); break;
+    case EvtVarTypeSByte: es_buf_printf(b, "%d", arr ? v->SByteArr[i] : v->SByteVal); break;
+    case EvtVarTypeByte: es_buf_printf(b, "%u", arr ? v->ByteArr[i] : v->ByteVal); break;
+    case EvtVarTypeInt16: es_buf_printf(b, "%d", arr ? v->Int16Arr[i] : v->Int16Val); break;
+    case EvtVarTypeUInt16: es_buf_printf(b, "%u", arr ? v->UInt16Arr[i] : v->UInt16Val); break;
+    case EvtVarTypeInt32: es_buf_printf(b, "%ld", (long)(arr ? v->Int32Arr[i] : v->Int32Val)); break;
+    case EvtVarTypeUInt32: es_buf_printf(b, "%lu", (unsigned long)(arr ? v->UInt32Arr[i] : v->UInt32Val)); break;
+    case EvtVarTypeInt64: es_buf_printf(b, "%lld", (long long)(arr ? v->Int64Arr[i] : v->Int64Val)); break;
+    case EvtVarTypeUInt64: es_buf_printf(b, "%llu", (unsigned long long)(arr ? v->UInt64Arr[i] : v->UInt64Val)); break;
+    case EvtVarTypeSingle: es_buf_printf(b, "%g", (double)(arr ? v->SingleArr[i] : v->SingleVal)); break;
+    case EvtVarTypeDouble: es_buf_printf(b, "%g", arr ? v->DoubleArr[i] : v->DoubleVal); break;
+    case EvtVarTypeBoolean: es_buf_puts(b, (arr ? v->BooleanArr[i] : v->BooleanVal) ? "true" : "false"); break;
+    case EvtVarTypeGuid: append_guid(b, arr ? &v->GuidArr[i] : v->GuidVal); break;
+    case EvtVarTypeSizeT: es_buf_printf(b, "%llu", (unsigned long long)(arr ? v->SizeTArr[i] : v->SizeTVal)); break;
+    case EvtVarTypeFileTime: {
+        uint64_t ft = arr ? ((uint64_t)v->FileTimeArr[i].dwHighDateTime << 32 | v->FileTimeArr[i].dwLowDateTime)
+                          : v->FileTimeVal;
+        es_buf_puts(b, es_time_iso8601(ft, t));
+        break;
+    }
+    case EvtVarTypeSysTime: {
+        const SYSTEMTIME *st = arr ? &v->SysTimeArr[i] : v->SysTimeVal;
+        es_buf_printf(b, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", st->wYear, st->wMonth, st->wDay, st->wHour,
+                      st->wMinute, st->wSecond, st->wMilliseconds);
+        break;
+    }
+    case EvtVarTypeSid: append_sid(b, (const BYTE *)(arr ? v->SidArr[i] : v->SidVal)); break;
+    case EvtVarTypeHexInt32: es_buf_printf(b, "0x%lx", (unsigned long)(arr ? v->UInt32Arr[i] : v->UInt32Val)); break;
+    case EvtVarTypeHexInt64: es_buf_printf(b, "0x%llx", (unsigned long long)(arr ? v->UInt64Arr[i] : v->UInt64Val)); break;
+    case EvtVarTypeBinary:
+        if (!arr && v->BinaryVal)
+            for (DWORD k = 0; k < v->Count; k++)
+                es_buf_printf(b, "%02X", v->BinaryVal[k]);
+        break;
+    case EvtVarTypeEvtXml: wu_append_utf8(b, arr ? v->XmlValArr[i] : v->XmlVal, (size_t)-1); break;
+    default: break;
+    }
+}
+
+static void append_variant(es_buf *b, const EVT_VARIANT *v)
+{
+    DWORD type = v->Type & EVT_VARIANT_TYPE_MASK;
+    if (type == EvtVarTypeNull)
+        return;
+    if (v->Type & EVT_VARIANT_TYPE_ARRAY) {
+        for (DWORD i = 0; i < v->Count; i++) {
+            if (i)
+                es_buf_puts(b, ", ");
+            append_scalar(b, v, type, i, TRUE);
+        }
+    } else {
+        append_scalar(b, v, type, 0, FALSE);
+    }
+}
+
+/* ---- one event ---- */
+
+static const WCHAR *var_str(const EVT_VARIANT *v)
+{
+    return (v->Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeString && v->StringVal ? v->StringVal : NULL;
+}
+
+/* Offsets into r->text are stored while it grows, then turned into pointers. */
+static size_t put_text(reader *r, const WCHAR *w)
+{
+    size_t off = r->text.len;
+    if (w)
+        wu_append_utf8(&r->text, w, (size_t)-1);
+    es_buf_putc(&r->text, 0);
+    return off;
+}
+
+static BOOL emit_event(reader *r, EVT_HANDLE ev, const source_query *q, DWORD *err)
+{
+    DWORD count = 0;
+    *err = render(r, r->sys_ctx, ev, &r->render, &r->render_cap, &count);
+    if (*err)
+        return FALSE;
+    if (count < EvtSystemPropertyIdEND) {
+        *err = ERROR_INVALID_DATA;
+        return FALSE;
+    }
+    const EVT_VARIANT *v = (const EVT_VARIANT *)r->render;
+    es_event e;
+    memset(&e, 0, sizeof e);
+    const EVT_VARIANT *tc = &v[EvtSystemTimeCreated];
+    if ((tc->Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeFileTime)
+        e.time_created = tc->FileTimeVal;
+    if (!es_time_in_window(e.time_created, q->now, q->hours))
+        return TRUE; /* outside the window: the server's filter let it through */
+    e.record_id = (v[EvtSystemEventRecordId].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt64 ? v[EvtSystemEventRecordId].UInt64Val : 0;
+    e.event_id = (v[EvtSystemEventID].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt16 ? v[EvtSystemEventID].UInt16Val : 0;
+    e.qualifiers = (v[EvtSystemQualifiers].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt16 ? v[EvtSystemQualifiers].UInt16Val : 0;
+    e.level = (v[EvtSystemLevel].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeByte ? v[EvtSystemLevel].ByteVal : 0;
+    e.task = (v[EvtSystemTask].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt16 ? v[EvtSystemTask].UInt16Val : 0;
+    e.opcode = (v[EvtSystemOpcode].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeByte ? v[EvtSystemOpcode].ByteVal : 0;
+    e.keywords = (v[EvtSystemKeywords].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeHexInt64 ? v[EvtSystemKeywords].UInt64Val : 0;
+    e.process_id = (v[EvtSystemProcessID].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt32 ? v[EvtSystemProcessID].UInt32Val : 0;
+    e.thread_id = (v[EvtSystemThreadID].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt32 ? v[EvtSystemThreadID].UInt32Val : 0;
+
+    const WCHAR *provider = var_str(&v[EvtSystemProviderName]);
+    es_buf_clear(&r->text);
+    size_t o_provider = put_text(r, provider);
+    size_t o_channel = put_text(r, var_str(&v[EvtSystemChannel]));
+    size_t o_computer = put_text(r, var_str(&v[EvtSystemComputer]));
+
+    publisher *p = provider ? find_publisher(r, provider) : NULL;
+    e.level_text = level_text(r, p, ev, e.level);
+    e.task_text = task_text(r, p, ev, e.task);
+
+    es_buf_clear(&r->msg);
+    BOOL have_msg = p && p->meta && format(r, p->meta, ev, EvtFormatMessageEvent, 0);
+    if (have_msg) {
+        wu_append_utf8(&r->msg, r->fmt, (size_t)-1);
+        /* Multi-line messages read as one line in the list; CSV keeps them quoted either way. */
+        e.message = r->msg.data ? r->msg.data : "";
+    } else {
+        /* What Event Viewer shows when it cannot format a message: the event's data values. */
+        DWORD n = 0;
+        if (render(r, r->user_ctx, ev, &r->urender, &r->urender_cap, &n) == 0 && n > 0) {
+            if (n > r->items_cap) {
+                es_data_item *ni = realloc(r->items, n * sizeof *ni);
+                if (ni)
+                    r->items = ni;
+                size_t *no = realloc(r->offs, n * sizeof *no);
+                if (no)
+                    r->offs = no;
+                if (ni && no)
+                    r->items_cap = n;
+            }
+            if (n <= r->items_cap) {
+                /* Offsets while msg grows (it may move), pointers once it is complete. */
+                const EVT_VARIANT *uv = (const EVT_VARIANT *)r->urender;
+                size_t *offs = r->offs;
+                for (DWORD i = 0; i < n; i++) {
+                    offs[i] = r->msg.len;
+                    append_variant(&r->msg, &uv[i]);
+                    es_buf_putc(&r->msg, 0);
+                }
+                for (DWORD i = 0; i < n; i++) {
+                    const char *val = r->msg.data + offs[i];
+                    r->items[i].name = "";
+                    r->items[i].value = val;
+                }
+                e.data = r->items;
+                e.ndata = n;
+            }
+        }
+    }
+    if (r->text.failed || r->msg.failed) {
+        r->text.failed = r->msg.failed = 0;
+        *err = ERROR_NOT_ENOUGH_MEMORY;
+        return FALSE;
+    }
+    e.provider = r->text.data + o_provider;
+    e.channel = r->text.data + o_channel;
+    e.computer = r->text.data + o_computer;
+    return worker_emit(r->w, &e);
+}
+
+static DWORD wevt_read(worker *w, const source_query *q)
+{
+    DWORD err = 0;
+    const wevt_api *api = wevt_load(&err);
+    if (!api)
+        return err;
+    wevt_handles handles = {api, NULL, NULL};
+    worker_lock(w);
+    *worker_engine_slot(w) = &handles;
+    worker_unlock(w);
+
+    reader r;
+    memset(&r, 0, sizeof r);
+    r.api = api;
+    r.w = w;
+    es_buf_init(&r.text);
+    es_buf_init(&r.msg);
+    EVT_HANDLE query = NULL;
+
+    if (q->kind != ES_NAME_LOCAL) {
+        EVT_RPC_LOGIN login;
+        memset(&login, 0, sizeof login);
+        login.Server = (LPWSTR)q->target;
+        login.Flags = EvtRpcLoginAuthDefault;
+        r.session = api->OpenSession(EvtRpcLogin, &login, 0, 0);
+        if (!r.session) {
+            err = GetLastError();
+            goto done;
+        }
+        set_handles(w, r.session, NULL);
+    }
+    if (worker_cancelled(w)) {
+        err = ERROR_CANCELLED;
+        goto done;
+    }
+    WCHAR xpath[96];
+    if (q->hours == 0)
+        wcscpy(xpath, L"*");
+    else
+        swprintf(xpath, 96, L"*[System[TimeCreated[timediff(@SystemTime) <= %llu]]]",
+                 (unsigned long long)es_window_ms(q->hours));
+    query = api->Query(r.session, q->channel, xpath, EvtQueryChannelPath | EvtQueryForwardDirection);
+    if (!query) {
+        err = GetLastError();
+        goto done;
+    }
+    set_handles(w, r.session, query);
+    r.sys_ctx = api->CreateRenderContext(0, NULL, EvtRenderContextSystem);
+    r.user_ctx = api->CreateRenderContext(0, NULL, EvtRenderContextUser);
+    if (!r.sys_ctx || !r.user_ctx) {
+        err = GetLastError();
+        goto done;
+    }
+    worker_set_state(w, ES_STATE_READING);
+    for (;;) {
+        EVT_HANDLE evs[NEXT_BATCH];
+        DWORD got = 0;
+        if (!api->Next(query, NEXT_BATCH, evs, INFINITE, 0, &got)) {
+            err = GetLastError();
+            if (err == ERROR_NO_MORE_ITEMS)
+                err = 0;
+            break;
+        }
+        BOOL go_on = TRUE;
+        for (DWORD i = 0; i < got; i++) {
+            if (go_on && !emit_event(&r, evs[i], q, &err))
+                go_on = FALSE;
+            api->Close(evs[i]);
+        }
+        if (!go_on) {
+            if (!err)
+                err = worker_cancelled(w) ? ERROR_CANCELLED : ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
+    }
+
+done:
+    set_handles(w, NULL, NULL);
+    worker_lock(w);
+    *worker_engine_slot(w) = NULL;
+    worker_unlock(w);
+    free_publishers(&r);
+    if (r.sys_ctx)
+        api->Close(r.sys_ctx);
+    if (r.user_ctx)
+        api->Close(r.user_ctx);
+    if (query)
+        api->Close(query);
+    if (r.session)
+        api->Close(r.session);
+    free(r.render);
+    free(r.urender);
+    free(r.fmt);
+    free(r.items);
+    free(r.offs);
+    es_buf_free(&r.text);
+    es_buf_free(&r.msg);
+    return err;
+}
+
+const source_engine source_engine_wevt = {"wevtapi", wevt_read, wevt_cancel};

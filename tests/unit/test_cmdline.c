@@ -1,0 +1,213 @@
+/* Unit tests: the command line (es_cmdline). */
+#include "es_cmdline.h"
+#include "testlib.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+TEST(cmdline_defaults)
+{
+    char *argv[] = {"eventsweep.exe"};
+    es_options o;
+    char err[200];
+    CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
+    CHECK(o.servers_file == NULL && o.log == NULL && o.export_file == NULL && o.status_file == NULL);
+    CHECK_INT(o.hours, -1);
+    CHECK_INT(o.timeout, -1);
+    CHECK_INT(o.threads, -1);
+    CHECK_INT(o.run + o.exit_when_done + o.help, 0);
+    CHECK_INT(o.nsources, 0);
+    es_cmdline_free(&o);
+    CHECK_INT(es_cmdline_parse(0, NULL, &o, err, sizeof err), 1);
+    es_cmdline_free(&o);
+}
+
+TEST(cmdline_all_options)
+{
+    char *argv[] = {"es", "--servers", "list.txt", "--log=Application", "--hours", "24", "--timeout=30", "--threads", "64",
+                    "srv01", "--run", "--export", "C:\\out\\ev.csv", "--status=st.csv", "--exit", "/logs/a.evtx", "10.0.0.1"};
+    es_options o;
+    char err[200];
+    CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
+    CHECK_STR(err, "");
+    CHECK_STR(o.servers_file, "list.txt");
+    CHECK_STR(o.log, "Application");
+    CHECK_INT(o.hours, 24);
+    CHECK_INT(o.timeout, 30);
+    CHECK_INT(o.threads, 64);
+    CHECK_INT(o.run, 1);
+    CHECK_INT(o.exit_when_done, 1);
+    CHECK_INT(o.help, 0);
+    CHECK_STR(o.export_file, "C:\\out\\ev.csv");
+    CHECK_STR(o.status_file, "st.csv");
+    CHECK_INT(o.nsources, 3);
+    if (o.nsources == 3) {
+        CHECK_STR(o.sources[0], "srv01");
+        CHECK_STR(o.sources[1], "/logs/a.evtx");
+        CHECK_STR(o.sources[2], "10.0.0.1");
+        CHECK(o.sources[0] == argv[9]); /* pointers into argv */
+    }
+    es_cmdline_free(&o);
+    CHECK(o.sources == NULL);
+    es_cmdline_free(&o); /* twice is safe */
+}
+
+TEST(cmdline_last_wins_sources_collect_and_dashdash)
+{
+    char *argv[] = {"es", "a", "--hours", "1", "--hours=0", "--log", "System", "--log", "Security", "b",
+                    "--", "--run", "-h", "/?", "--hours"};
+    es_options o;
+    char err[200];
+    CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
+    CHECK_INT(o.hours, 0);
+    CHECK_STR(o.log, "Security");
+    CHECK_INT(o.run, 0);
+    CHECK_INT(o.help, 0);
+    CHECK_INT(o.nsources, 6);
+    if (o.nsources == 6) {
+        CHECK_STR(o.sources[0], "a");
+        CHECK_STR(o.sources[1], "b");
+        CHECK_STR(o.sources[2], "--run");
+        CHECK_STR(o.sources[3], "-h");
+        CHECK_STR(o.sources[4], "/?");
+        CHECK_STR(o.sources[5], "--hours");
+    }
+    es_cmdline_free(&o);
+    /* Values may contain '=' and look like anything but an option. */
+    char *argv2[] = {"es", "--export=a=b.csv", "--log", "-weird", "--status", "/?x", "--HOURS=5"};
+    CHECK_INT(es_cmdline_parse(ARGC(argv2), argv2, &o, err, sizeof err), 1);
+    CHECK_STR(o.export_file, "a=b.csv");
+    CHECK_STR(o.log, "-weird");
+    CHECK_STR(o.status_file, "/?x");
+    CHECK_INT(o.hours, 5);
+    es_cmdline_free(&o);
+}
+
+TEST(cmdline_help)
+{
+    const char *forms[] = {"-h", "--help", "/?", "-?", "--HELP"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char *argv[] = {"es", "--bogus", (char *)forms[i], "--hours"};
+        es_options o;
+        char err[200];
+        CHECK_AT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err) == 1 && o.help == 1, "%s: help not set", forms[i]);
+        es_cmdline_free(&o);
+    }
+    const char *u = es_cmdline_usage();
+    const char *must[] = {"--servers FILE", "--log NAME", "--hours N", "--timeout SECONDS", "--threads N", "--run",
+                          "--export FILE", "--status FILE", "--exit", "--help", "/?", "Exit codes", "0  every source",
+                          "2  one or more sources failed", "1  usage error", "default 8)", "1-86400, default 120",
+                          "1-4096, default 1024", "0-8760"};
+    for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
+        CHECK_AT(strstr(u, must[i]) != NULL, "usage lacks \"%s\"", must[i]);
+    /* No line wider than 110 columns, and it ends with a newline. */
+    size_t col = 0, widest = 0;
+    for (const char *p = u; *p; p++) {
+        col = *p == '\n' ? 0 : col + 1;
+        if (col > widest)
+            widest = col;
+    }
+    CHECK(widest <= 110);
+    CHECK(u[strlen(u) - 1] == '\n');
+}
+
+static const struct {
+    const char *a1, *a2; /* a2 may be NULL */
+    const char *err;
+} bad[] = {
+    {"--hours", "abc", "--hours: \"abc\" is not a whole number from 0 to 8760."},
+    {"--hours", "8761", "--hours: \"8761\" is not a whole number from 0 to 8760."},
+    {"--hours", "-1", "--hours: \"-1\" is not a whole number from 0 to 8760."},
+    {"--hours", "+5", "--hours: \"+5\" is not a whole number from 0 to 8760."},
+    {"--hours", " 5", "--hours: \" 5\" is not a whole number from 0 to 8760."},
+    {"--hours", "5h", "--hours: \"5h\" is not a whole number from 0 to 8760."},
+    {"--hours", "99999999999999999999", "--hours: \"99999999999999999999\" is not a whole number from 0 to 8760."},
+    {"--hours=", NULL, "--hours: \"\" is not a whole number from 0 to 8760."},
+    {"--timeout", "0", "--timeout: \"0\" is not a whole number from 1 to 86400."},
+    {"--timeout=86401", NULL, "--timeout: \"86401\" is not a whole number from 1 to 86400."},
+    {"--threads", "0", "--threads: \"0\" is not a whole number from 1 to 4096."},
+    {"--threads", "4097", "--threads: \"4097\" is not a whole number from 1 to 4096."},
+    {"--threads", "1.5", "--threads: \"1.5\" is not a whole number from 1 to 4096."},
+    {"--hours", NULL, "--hours needs a value (a number of hours)."},
+    {"--servers", NULL, "--servers needs a value (a file with one source per line)."},
+    {"--servers", "--run", "--servers needs a value (a file with one source per line)."},
+    {"--export=", NULL, "--export needs a value (the name of the file to write)."},
+    {"--log", NULL, "--log needs a value (the name of an event log, e.g. System)."},
+    {"--run=1", NULL, "--run does not take a value."},
+    {"--exit=yes", NULL, "--exit does not take a value."},
+    {"--hour", "8", "unknown option \"--hour\" (did you mean --hours?)"},
+    {"--hour=8", NULL, "unknown option \"--hour\" (did you mean --hours?)"},
+    {"--treads", "8", "unknown option \"--treads\" (did you mean --threads?)"},
+    {"--server", "x", "unknown option \"--server\" (did you mean --servers?)"},
+    {"--timout", "5", "unknown option \"--timout\" (did you mean --timeout?)"},
+    {"--expotr", "x", "unknown option \"--expotr\" (did you mean --export?)"},
+    {"-hours", "8", "unknown option \"-hours\" (did you mean --hours?)"},
+    {"/run", NULL, "unknown option \"/run\" (did you mean --run?)"},
+    {"/Hours:8", NULL, "unknown option \"/Hours:8\" (did you mean --hours?)"},
+    {"--frobnicate", NULL, "unknown option \"--frobnicate\""},
+    {"-x", NULL, "unknown option \"-x\""},
+    {"-", NULL, "unknown option \"-\""},
+    {"---", NULL, "unknown option \"---\""},
+};
+
+TEST(cmdline_errors)
+{
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *argv[] = {"es", "srv01", (char *)bad[i].a1, (char *)bad[i].a2};
+        int argc = bad[i].a2 ? 4 : 3;
+        es_options o;
+        char err[200];
+        int r = es_cmdline_parse(argc, argv, &o, err, sizeof err);
+        CHECK_AT(r == 0, "%s %s: accepted", bad[i].a1, bad[i].a2 ? bad[i].a2 : "");
+        CHECK_AT(strcmp(err, bad[i].err) == 0, "%s %s: message\n       %s\n     expected\n       %s", bad[i].a1,
+                 bad[i].a2 ? bad[i].a2 : "", err, bad[i].err);
+        CHECK(o.sources == NULL && o.nsources == 0);
+        es_cmdline_free(&o);
+    }
+    /* A long unknown option is cut in the message. */
+    char longopt[300];
+    memset(longopt, 'z', sizeof longopt - 1);
+    longopt[0] = longopt[1] = '-';
+    longopt[sizeof longopt - 1] = '\0';
+    char *argv[] = {"es", longopt};
+    es_options o;
+    char err[200];
+    CHECK_INT(es_cmdline_parse(2, argv, &o, err, sizeof err), 0);
+    CHECK(strlen(err) < 100);
+    es_cmdline_free(&o);
+    /* err may be NULL. */
+    char *argv2[] = {"es", "--hours", "x"};
+    CHECK_INT(es_cmdline_parse(3, argv2, &o, NULL, 0), 0);
+    es_cmdline_free(&o);
+}
+
+TEST(cmdline_number_edges)
+{
+    static const struct {
+        const char *arg;
+        int hours, timeout, threads;
+    } ok[] = {
+        {"--hours=0", 0, -1, -1},       {"--hours=8760", 8760, -1, -1}, {"--hours=007", 7, -1, -1},
+        {"--timeout=1", -1, 1, -1},     {"--timeout=86400", -1, 86400, -1},
+        {"--threads=1", -1, -1, 1},     {"--threads=4096", -1, -1, 4096},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char *argv[] = {"es", (char *)ok[i].arg};
+        es_options o;
+        char err[200];
+        CHECK_AT(es_cmdline_parse(2, argv, &o, err, sizeof err) == 1, "%s: %s", ok[i].arg, err);
+        CHECK_AT(o.hours == ok[i].hours && o.timeout == ok[i].timeout && o.threads == ok[i].threads, "%s: %d %d %d", ok[i].arg,
+                 o.hours, o.timeout, o.threads);
+        es_cmdline_free(&o);
+    }
+}
+
+int main(void)
+{
+    RUN(cmdline_defaults);
+    RUN(cmdline_all_options);
+    RUN(cmdline_last_wins_sources_collect_and_dashdash);
+    RUN(cmdline_help);
+    RUN(cmdline_errors);
+    RUN(cmdline_number_edges);
+    TESTS_DONE();
+}
