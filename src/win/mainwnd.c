@@ -4,6 +4,7 @@
  */
 #include "app.h"
 #include "export.h"
+#include "folders.h"
 #include "resource.h"
 #include "sweep.h"
 #include "winutil.h"
@@ -24,16 +25,30 @@
 #define REFRESH_MS      150     /* rows and states are shown at most this often */
 #define CLOSE_GRACE_MS  1500    /* closing mid-sweep: threads get this long to end */
 
+/* An entry of the server list, as the user gave it: a server, a .evtx file or a folder. */
 typedef struct app_source {
     char        *name;          /* canonical entry, UTF-8 */
     WCHAR       *wname;
     char        *key;           /* for duplicates */
     es_name_kind kind;
+    size_t       first_tgt;     /* its targets in the last sweep: [first_tgt, first_tgt + ntgt) */
+    size_t       ntgt;
+} app_source;
+
+/* What a sweep reads: a server, or one .evtx file (a folder entry gives one per file). Rows
+ * refer to targets by index; targets live until the next sweep starts. */
+typedef struct target {
+    WCHAR       *path;          /* server name or file path */
+    char        *status_name;   /* the status table's Source: server name or full path */
+    char        *row_name;      /* the Server column: server name or the file's name */
+    WCHAR       *row_wname;
+    es_name_kind kind;
     es_state     state;
     uint64_t     events;
+    uint64_t     skipped;       /* damaged records skipped (saved logs) */
     DWORD        error;
     ULONGLONG    t_start, t_end;   /* GetTickCount64 */
-} app_source;
+} target;
 
 typedef struct app {
     HINSTANCE    hinst;
@@ -42,13 +57,14 @@ typedef struct app {
     HFONT        bold;
     app_source  *src;
     size_t       nsrc, capsrc;
+    target      *tgt;
+    size_t       ntgt;
     es_rowstore *rows;
     size_t       shown_rows;    /* item count the ListView has */
-    char       **row_names;     /* server names of the sweep the rows came from */
-    WCHAR      **row_wnames;
-    size_t       nrow_names;
     sweep       *sw;
-    BOOL         running, stopping, closing;
+    sweep_settings pending;     /* the settings of a sweep waiting for its folders to be listed */
+    WCHAR        pending_log[256];
+    BOOL         running, stopping, closing, expanding;
     ULONGLONG    sweep_t0, sweep_t1;
     export_job  *export_running;
     BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
@@ -157,7 +173,7 @@ static BOOL add_source(const char *text, char *err, size_t errlen)
 static void remove_selected(void)
 {
     if (g.running)
-        return;
+        return; /* targets refer to entries while a sweep runs */
     int n = (int)SendMessageW(g.list, LB_GETSELCOUNT, 0, 0);
     if (n <= 0)
         return;
@@ -239,34 +255,67 @@ static void fmt_count(uint64_t n, WCHAR *out, size_t cap)
     out[o] = 0;
 }
 
-static double source_seconds(const app_source *s)
+static double target_seconds(const target *t)
 {
-    if (!s->t_start)
+    if (!t->t_start)
         return 0;
-    ULONGLONG end = s->t_end ? s->t_end : GetTickCount64();
-    return (double)(end - s->t_start) / 1000.0;
+    ULONGLONG end = t->t_end ? t->t_end : GetTickCount64();
+    return (double)(end - t->t_start) / 1000.0;
 }
 
-static void state_text(const app_source *s, WCHAR *out, size_t cap)
+static void target_text(const target *t, WCHAR *out, size_t cap)
 {
-    WCHAR n[32];
-    fmt_count(s->events, n, 32);
-    switch (s->state) {
+    WCHAR n[32], skipped[64] = L"";
+    fmt_count(t->events, n, 32);
+    if (t->skipped)
+        swprintf(skipped, 64, L", %llu damaged records skipped", (unsigned long long)t->skipped);
+    switch (t->state) {
     case ES_STATE_IDLE: out[0] = 0; break;
     case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
-    case ES_STATE_CONNECTING: swprintf(out, cap, L"connecting..."); break;
-    case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far)", n); break;
-    case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events, %.1f s", n, source_seconds(s)); break;
+    case ES_STATE_CONNECTING: swprintf(out, cap, t->kind == ES_NAME_PATH ? L"opening..." : L"connecting..."); break;
+    case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far)%ls", n, skipped); break;
+    case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events, %.1f s%ls", n, target_seconds(t), skipped); break;
     case ES_STATE_FAILED: {
         WCHAR e[256];
-        wu_error_text(s->error, e, 256);
-        if (s->events)
-            swprintf(out, cap, L"%ls (%lu) - %ls events kept", e, (unsigned long)s->error, n);
+        wu_error_text(t->error, e, 256);
+        if (t->events)
+            swprintf(out, cap, L"%ls (%lu) - %ls events kept", e, (unsigned long)t->error, n);
         else
-            swprintf(out, cap, L"%ls (%lu)", e, (unsigned long)s->error);
+            swprintf(out, cap, L"%ls (%lu)", e, (unsigned long)t->error);
         break;
     }
     }
+}
+
+/* The state line of a list entry: its target's, or a summary of a folder's files. */
+static es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
+{
+    if (s->ntgt == 0 || s->first_tgt + s->ntgt > g.ntgt) {
+        out[0] = 0;
+        if (g.expanding && s->kind == ES_NAME_PATH)
+            swprintf(out, cap, L"listing...");
+        return ES_STATE_IDLE;
+    }
+    if (s->ntgt == 1 && g.tgt[s->first_tgt].path && wcscmp(g.tgt[s->first_tgt].path, s->wname) == 0) {
+        target_text(&g.tgt[s->first_tgt], out, cap);
+        return g.tgt[s->first_tgt].state;
+    }
+    size_t done = 0, failed = 0, active = 0;
+    uint64_t events = 0;
+    for (size_t i = s->first_tgt; i < s->first_tgt + s->ntgt; i++) {
+        events += g.tgt[i].events;
+        if (g.tgt[i].state == ES_STATE_DONE)
+            done++;
+        else if (g.tgt[i].state == ES_STATE_FAILED)
+            failed++;
+        else if (g.tgt[i].state != ES_STATE_IDLE)
+            active++;
+    }
+    WCHAR n[32];
+    fmt_count(events, n, 32);
+    swprintf(out, cap, L"%zu files: %zu done, %zu failed%ls; %ls events", s->ntgt, done, failed,
+             active ? L", reading" : L"", n);
+    return active ? ES_STATE_READING : failed ? ES_STATE_FAILED : ES_STATE_DONE;
 }
 
 /* ---- status bar ---- */
@@ -274,17 +323,22 @@ static void state_text(const app_source *s, WCHAR *out, size_t cap)
 static void update_status(void)
 {
     size_t done = 0, failed = 0;
-    for (size_t i = 0; i < g.nsrc; i++) {
-        if (g.src[i].state == ES_STATE_DONE)
+    for (size_t i = 0; i < g.ntgt; i++) {
+        if (g.tgt[i].state == ES_STATE_DONE)
             done++;
-        else if (g.src[i].state == ES_STATE_FAILED)
+        else if (g.tgt[i].state == ES_STATE_FAILED)
             failed++;
     }
     WCHAR a[128], b[96], c[160], n[32];
-    swprintf(a, 128, L"Sources: %zu of %zu finished, %zu failed", done + failed, g.nsrc, failed);
+    if (g.ntgt)
+        swprintf(a, 128, L"Sources: %zu of %zu finished, %zu failed", done + failed, g.ntgt, failed);
+    else
+        swprintf(a, 128, L"Sources: %zu in the list", g.nsrc);
     fmt_count(g.rows ? es_rowstore_count(g.rows) : 0, n, 32);
     swprintf(b, 96, L"%ls rows", n);
-    if (g.running)
+    if (g.expanding)
+        swprintf(c, 160, g.stopping ? L"Stopping..." : L"Listing folders...");
+    else if (g.running)
         swprintf(c, 160, g.stopping ? L"Stopping..." : L"Sweeping... %.1f s", (double)(GetTickCount64() - g.sweep_t0) / 1000.0);
     else if (g.export_running)
         swprintf(c, 160, L"Exporting...");
@@ -354,20 +408,99 @@ static void show_hours(int h)
 
 /* ---- sweep ---- */
 
-static void free_row_names(void)
+static void free_targets(void)
 {
-    for (size_t i = 0; i < g.nrow_names; i++) {
-        free(g.row_names[i]);
-        free(g.row_wnames[i]);
+    for (size_t i = 0; i < g.ntgt; i++) {
+        free(g.tgt[i].path);
+        free(g.tgt[i].status_name);
+        free(g.tgt[i].row_name);
+        free(g.tgt[i].row_wname);
     }
-    free(g.row_names);
-    free(g.row_wnames);
-    g.row_names = NULL;
-    g.row_wnames = NULL;
-    g.nrow_names = 0;
+    free(g.tgt);
+    g.tgt = NULL;
+    g.ntgt = 0;
+    for (size_t i = 0; i < g.nsrc; i++)
+        g.src[i].first_tgt = g.src[i].ntgt = 0;
+}
+
+static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kind kind)
+{
+    if (g.ntgt == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        target *nt = realloc(g.tgt, nc * sizeof *nt);
+        if (!nt)
+            return FALSE;
+        g.tgt = nt;
+        *cap = nc;
+    }
+    target *t = &g.tgt[g.ntgt];
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->path = _wcsdup(path);
+    t->status_name = wu_utf8(path);
+    const WCHAR *base = path;
+    if (kind == ES_NAME_PATH)
+        for (const WCHAR *p = path; *p; p++)
+            if (*p == L'\\' || *p == L'/')
+                base = p + 1;
+    t->row_wname = _wcsdup(base);
+    t->row_name = wu_utf8(base);
+    if (!t->path || !t->status_name || !t->row_wname || !t->row_name) {
+        free(t->path);
+        free(t->status_name);
+        free(t->row_wname);
+        free(t->row_name);
+        return FALSE;
+    }
+    t->state = ES_STATE_WAITING;
+    if (g.src[entry].ntgt == 0)
+        g.src[entry].first_tgt = g.ntgt;
+    g.src[entry].ntgt++;
+    g.ntgt++;
+    return TRUE;
 }
 
 static void finish_cli(void);
+
+/* Every target is known (folders listed): start the threads. */
+static void launch(void)
+{
+    sweep_target *t = calloc(g.ntgt ? g.ntgt : 1, sizeof *t);
+    size_t n = 0;
+    for (size_t i = 0; t && i < g.ntgt; i++) {
+        if (g.tgt[i].state != ES_STATE_WAITING)
+            continue; /* a folder that could not be listed: already failed */
+        t[n].name = g.tgt[i].path;
+        t[n].kind = g.tgt[i].kind;
+        t[n].id = (uint32_t)i;
+        n++;
+    }
+    DWORD err = t ? 0 : ERROR_NOT_ENOUGH_MEMORY;
+    g.sweep_t0 = GetTickCount64();
+    g.sw = t ? sweep_start(g.dlg, &g.pending, t, n, &err) : NULL;
+    free(t);
+    if (!g.sw) {
+        WCHAR e[256], m[400];
+        wu_error_text(err, e, 256);
+        swprintf(m, 400, L"The sweep could not start: %ls (%lu)", e, (unsigned long)err);
+        for (size_t i = 0; i < g.ntgt; i++)
+            if (g.tgt[i].state == ES_STATE_WAITING) {
+                g.tgt[i].state = ES_STATE_FAILED;
+                g.tgt[i].error = err;
+            }
+        g.running = FALSE;
+        g.had_failure = TRUE;
+        enable_controls();
+        refresh();
+        message_box(m, MB_ICONERROR);
+        if (g.cli_pending)
+            finish_cli();
+        return;
+    }
+    SetTimer(g.dlg, TIMER_REFRESH, REFRESH_MS, NULL);
+    enable_controls();
+    refresh();
+}
 
 static void start_sweep(void)
 {
@@ -377,6 +510,10 @@ static void start_sweep(void)
     if (hours < 0) {
         message_box(L"Last hours: enter a whole number from 0 to 8760 (0 or \"all\" means no time limit).", MB_ICONWARNING);
         SetFocus(g.hours);
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
         return;
     }
     WCHAR logname[256];
@@ -390,6 +527,10 @@ static void start_sweep(void)
     if (!*l) {
         message_box(L"Log: enter the name of a log, such as System, or a channel path.", MB_ICONWARNING);
         SetFocus(g.log);
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
         return;
     }
     if (g.nsrc == 0) {
@@ -400,60 +541,127 @@ static void start_sweep(void)
     }
     wcscpy(g.init->st->log, l);
     g.init->st->hours = hours;
+    wcscpy(g.pending_log, l);
+    g.pending.channel = g.pending_log;
+    g.pending.hours = (unsigned)hours;
+    g.pending.timeout_s = (unsigned)g.init->st->timeout;
+    g.pending.max_threads = (unsigned)g.init->st->threads;
 
-    sweep_target *t = calloc(g.nsrc, sizeof *t);
-    char **names = calloc(g.nsrc, sizeof *names);
-    WCHAR **wnames = calloc(g.nsrc, sizeof *wnames);
-    if (!t || !names || !wnames) {
-        free(t);
-        free(names);
-        free(wnames);
-        message_box(L"Out of memory.", MB_ICONERROR);
-        return;
-    }
-    free_row_names();
+    free_targets();
     es_rowstore_clear(g.rows);
     g.shown_rows = 0;
     ListView_SetItemCountEx(g.lv, 0, 0);
-    for (size_t i = 0; i < g.nsrc; i++) {
-        t[i].name = g.src[i].wname;
-        t[i].kind = g.src[i].kind;
-        names[i] = _strdup(g.src[i].name);
-        wnames[i] = _wcsdup(g.src[i].wname);
-        g.src[i].state = ES_STATE_WAITING;
-        g.src[i].events = 0;
-        g.src[i].error = 0;
-        g.src[i].t_start = g.src[i].t_end = 0;
-    }
-    g.row_names = names;
-    g.row_wnames = wnames;
-    g.nrow_names = g.nsrc;
     g.had_failure = FALSE;
-
-    sweep_settings ss = {l, (unsigned)hours, (unsigned)g.init->st->timeout, (unsigned)g.init->st->threads};
-    DWORD err = 0;
     g.sweep_t0 = GetTickCount64();
     g.sweep_t1 = 0;
-    g.sw = sweep_start(g.dlg, &ss, t, g.nsrc, &err);
-    free(t);
-    if (!g.sw) {
-        WCHAR e[256], m[400];
-        wu_error_text(err, e, 256);
-        swprintf(m, 400, L"The sweep could not start: %ls (%lu)", e, (unsigned long)err);
-        for (size_t i = 0; i < g.nsrc; i++)
-            g.src[i].state = ES_STATE_IDLE;
-        message_box(m, MB_ICONERROR);
+    g.running = TRUE;
+    g.stopping = FALSE;
+
+    /* Servers are targets as they are; saved-log entries are listed first, off this thread. */
+    size_t cap = 0, npaths = 0;
+    for (size_t i = 0; i < g.nsrc; i++) {
+        if (g.src[i].kind == ES_NAME_PATH)
+            npaths++;
+        else if (!add_target(&cap, i, g.src[i].wname, g.src[i].kind))
+            goto oom;
+    }
+    if (npaths == 0) {
+        launch();
+        return;
+    }
+    expand_job *job = calloc(1, sizeof *job);
+    if (!job || !(job->e = calloc(npaths, sizeof *job->e))) {
+        free(job);
+        goto oom;
+    }
+    for (size_t i = 0; i < g.nsrc; i++) {
+        if (g.src[i].kind != ES_NAME_PATH)
+            continue;
+        expand_entry *e = &job->e[job->n++];
+        e->entry = i;
+        e->path = _wcsdup(g.src[i].wname);
+        if (!e->path) {
+            expand_free(job);
+            goto oom;
+        }
+    }
+    if (!expand_start(g.dlg, job)) {
+        expand_free(job);
+        goto oom;
+    }
+    g.expanding = TRUE;
+    enable_controls();
+    refresh();
+    return;
+
+oom:
+    g.running = FALSE;
+    free_targets();
+    message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
+    if (g.cli_pending) {
+        g.exit_code = 1;
+        finish_cli();
+    }
+}
+
+/* The folders are listed: add their files as targets (servers first, in list order, then
+ * files, each entry's files together) and start. */
+static void expand_done(expand_job *job)
+{
+    g.expanding = FALSE;
+    if (g.closing || !g.running) {
+        expand_free(job);
+        if (g.closing && !g.export_running)
+            DestroyWindow(g.dlg);
+        return;
+    }
+    size_t cap = g.ntgt;
+    BOOL ok = TRUE;
+    for (size_t k = 0; ok && k < job->n; k++) {
+        expand_entry *e = &job->e[k];
+        if (e->entry >= g.nsrc)
+            continue;
+        if (e->error || e->nfiles == 0) {
+            ok = add_target(&cap, e->entry, e->path, ES_NAME_PATH);
+            if (ok) {
+                target *t = &g.tgt[g.ntgt - 1];
+                t->state = ES_STATE_FAILED;
+                t->error = e->error ? e->error : ERROR_FILE_NOT_FOUND;
+                t->t_start = t->t_end = GetTickCount64();
+                g.had_failure = TRUE;
+            }
+            continue;
+        }
+        for (size_t f = 0; ok && f < e->nfiles; f++)
+            ok = add_target(&cap, e->entry, e->files[f], ES_NAME_PATH);
+    }
+    expand_free(job);
+    if (!ok) {
+        g.running = FALSE;
+        message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
+        enable_controls();
         if (g.cli_pending) {
-            g.had_failure = TRUE;
+            g.exit_code = 1;
             finish_cli();
         }
         return;
     }
-    g.running = TRUE;
-    g.stopping = FALSE;
-    SetTimer(g.dlg, TIMER_REFRESH, REFRESH_MS, NULL);
-    enable_controls();
-    refresh();
+    if (g.stopping) { /* Stop while the folders were listed */
+        for (size_t i = 0; i < g.ntgt; i++)
+            if (g.tgt[i].state == ES_STATE_WAITING) {
+                g.tgt[i].state = ES_STATE_FAILED;
+                g.tgt[i].error = ERROR_CANCELLED;
+            }
+        g.running = g.stopping = FALSE;
+        g.sweep_t1 = GetTickCount64();
+        g.had_failure = TRUE;
+        enable_controls();
+        refresh();
+        if (g.cli_pending)
+            finish_cli();
+        return;
+    }
+    launch();
 }
 
 static void stop_sweep(void)
@@ -461,7 +669,8 @@ static void stop_sweep(void)
     if (!g.running || g.stopping)
         return;
     g.stopping = TRUE;
-    sweep_stop(g.sw);
+    if (g.sw)
+        sweep_stop(g.sw); /* while folders are listed there is no sweep yet: expand_done stops */
     enable_controls();
     update_status();
 }
@@ -484,34 +693,35 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
     }
     job->rows = g.rows;
     job->nrows = es_rowstore_count(g.rows);
-    job->names = calloc(g.nrow_names ? g.nrow_names : 1, sizeof *job->names);
-    ok = ok && job->names;
-    for (size_t i = 0; ok && i < g.nrow_names; i++) {
-        job->names[i] = _strdup(g.row_names[i] ? g.row_names[i] : "");
-        ok = job->names[i] != NULL;
+    job->names = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->names);
+    job->status = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->status);
+    ok = ok && job->names && job->status;
+    for (size_t i = 0; ok && i < g.ntgt; i++) {
+        const target *t = &g.tgt[i];
+        job->names[i] = _strdup(t->row_name);
         job->nnames = i + 1;
-    }
-    job->status = calloc(g.nsrc ? g.nsrc : 1, sizeof *job->status);
-    ok = ok && job->status;
-    for (size_t i = 0; ok && i < g.nsrc; i++) {
         es_source_status *st = &job->status[i];
-        WCHAR e[256];
-        st->name = _strdup(g.src[i].name);
-        st->state = g.src[i].state;
-        st->events = g.src[i].events;
-        st->error = g.src[i].error;
-        if (g.src[i].state == ES_STATE_FAILED) {
-            wu_error_text(g.src[i].error, e, 256);
+        job->nstatus = i + 1;
+        st->name = _strdup(t->status_name);
+        st->state = t->state;
+        st->events = t->events;
+        st->error = t->error;
+        if (t->state == ES_STATE_FAILED) {
+            WCHAR e[256];
+            wu_error_text(t->error, e, 256);
             st->error_text = wu_utf8(e);
-        } else if (g.src[i].state != ES_STATE_DONE) {
-            st->state = ES_STATE_FAILED; /* never started or still running: not ok */
-            st->error_text = _strdup(g.src[i].state == ES_STATE_IDLE ? "not swept" : "still running");
+        } else if (t->state != ES_STATE_DONE) {
+            st->state = ES_STATE_FAILED; /* still running when the export started: not ok */
+            st->error_text = _strdup("still running");
+        } else if (t->skipped) {
+            char m[64];
+            snprintf(m, sizeof m, "%llu damaged records skipped", (unsigned long long)t->skipped);
+            st->error_text = _strdup(m);
         } else {
             st->error_text = _strdup("");
         }
-        st->seconds = source_seconds(&g.src[i]);
-        ok = st->name && st->error_text;
-        job->nstatus = i + 1;
+        st->seconds = target_seconds(t);
+        ok = job->names[i] && st->name && st->error_text;
     }
     if (!ok) {
         export_free(job);
@@ -663,10 +873,20 @@ static INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             if (!w)
                 return TRUE;
             GetWindowTextW(edit, w, n + 1);
-            /* Spaces, commas and semicolons separate entries too; one entry per line then. */
-            for (WCHAR *p = w; *p; p++)
-                if (*p == L',' || *p == L';' || *p == L' ' || *p == L'\t')
-                    *p = L'\n';
+            /* Spaces, commas and semicolons separate server names too, but not paths: a line
+             * with a '\\' or '/' is one saved-log path, spaces and all. */
+            for (WCHAR *line = w; *line;) {
+                WCHAR *eol = line;
+                BOOL path = FALSE;
+                for (; *eol && *eol != L'\n' && *eol != L'\r'; eol++)
+                    if (*eol == L'\\' || *eol == L'/')
+                        path = TRUE;
+                if (!path)
+                    for (WCHAR *p = line; p < eol; p++)
+                        if (*p == L',' || *p == L';' || *p == L' ' || *p == L'\t')
+                            *p = L'\n';
+                line = *eol ? eol + 1 : eol;
+            }
             char *u = wu_utf8(w);
             free(w);
             if (!u)
@@ -720,7 +940,7 @@ static void get_dispinfo(NMLVDISPINFOW *di)
     int cap = it->cchTextMax;
     switch (it->iSubItem) {
     case COL_SERVER:
-        swprintf(out, (size_t)cap, L"%ls", r->source < g.nrow_names && g.row_wnames[r->source] ? g.row_wnames[r->source] : L"");
+        swprintf(out, (size_t)cap, L"%ls", r->source < g.ntgt ? g.tgt[r->source].row_wname : L"");
         break;
     case COL_TIME: time_text(r->time_created, out, (size_t)cap); break;
     case COL_LEVEL: wu_to_wide_buf(r->level_text, out, cap); break;
@@ -768,14 +988,14 @@ static void draw_source(const DRAWITEMSTRUCT *d)
     DrawTextW(dc, s->wname, -1, &r1, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
     SelectObject(dc, (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
     WCHAR st[400];
-    state_text(s, st, 400);
+    es_state state = entry_text(s, st, 400);
     if (!(sel && focus_in_list)) {
         COLORREF c = GetSysColor(COLOR_GRAYTEXT);
-        if (s->state == ES_STATE_FAILED)
+        if (state == ES_STATE_FAILED)
             c = RGB(0xC4, 0x2B, 0x1C);
-        else if (s->state == ES_STATE_DONE)
+        else if (state == ES_STATE_DONE)
             c = RGB(0x10, 0x7C, 0x10);
-        else if (s->state == ES_STATE_READING)
+        else if (state == ES_STATE_READING)
             c = RGB(0x00, 0x5A, 0x9E);
         SetTextColor(dc, c);
     }
@@ -967,11 +1187,12 @@ static void begin_close(void)
     ShowWindow(g.dlg, SW_HIDE);
     if (g.running) {
         g.stopping = TRUE;
-        sweep_stop(g.sw);
+        if (g.sw)
+            sweep_stop(g.sw);
     }
     if (g.export_running)
         InterlockedExchange(&g.export_running->cancel, 1);
-    if (!g.running && !g.export_running) {
+    if (!g.running && !g.export_running && !g.expanding) {
         DestroyWindow(g.dlg);
         return;
     }
@@ -1075,30 +1296,36 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         }
         break;
     case SWM_STATE:
-        if (wp < g.nsrc) {
-            g.src[wp].state = (es_state)lp;
+        if (wp < g.ntgt) {
+            g.tgt[wp].state = (es_state)lp;
             if (lp == ES_STATE_CONNECTING)
-                g.src[wp].t_start = GetTickCount64();
+                g.tgt[wp].t_start = GetTickCount64();
         }
         return TRUE;
     case SWM_BATCH: {
-        es_batch *b = (es_batch *)lp; /* ours now */
+        es_batch *b = (es_batch *)lp; /* ours now: the row store takes it */
         size_t n = es_rowstore_append(g.rows, b);
-        if (wp < g.nsrc)
-            g.src[wp].events += n;
+        if (wp < g.ntgt)
+            g.tgt[wp].events += n;
         return TRUE;
     }
+    case SWM_WARNINGS:
+        if (wp < g.ntgt)
+            g.tgt[wp].skipped = (uint64_t)lp;
+        return TRUE;
     case SWM_SOURCE_DONE:
-        if (wp < g.nsrc) {
-            app_source *s = &g.src[wp];
-            s->error = (DWORD)lp;
-            s->state = lp ? ES_STATE_FAILED : ES_STATE_DONE;
-            s->t_end = GetTickCount64();
-            if (!s->t_start)
-                s->t_start = s->t_end;
-            if (lp)
+        if (wp < g.ntgt) {
+            target *t = &g.tgt[wp];
+            t->error = SWEEP_DONE_ERROR(lp);
+            t->state = t->error ? ES_STATE_FAILED : ES_STATE_DONE;
+            t->t_end = GetTickCount64();
+            t->t_start = t->t_end - SWEEP_DONE_MS(lp); /* the worker's own measure */
+            if (t->error)
                 g.had_failure = TRUE;
         }
+        return TRUE;
+    case SWM_EXPAND_DONE:
+        expand_done((expand_job *)lp);
         return TRUE;
     case SWM_SWEEP_DONE:
         KillTimer(dlg, TIMER_REFRESH);
@@ -1206,18 +1433,20 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
             app_report(msg, FALSE);
         }
     }
-    if (!g.running && !g.export_running) {
+    if (!g.running && !g.export_running && !g.expanding) {
         /* Every thread has ended: free what may still sit in the queue, then the rows. */
         MSG q;
         sweep_drain(dlg);
-        while (PeekMessageW(&q, dlg, SWM_EXPORT_DONE, SWM_IMPORT_DONE, PM_REMOVE)) {
+        while (PeekMessageW(&q, dlg, SWM_EXPORT_DONE, SWM_EXPAND_DONE, PM_REMOVE)) {
             if (q.message == SWM_EXPORT_DONE)
                 export_free((export_job *)q.lParam);
-            else
+            else if (q.message == SWM_IMPORT_DONE)
                 import_free((import_job *)q.lParam);
+            else
+                expand_free((expand_job *)q.lParam);
         }
         es_rowstore_free(g.rows);
-        free_row_names();
+        free_targets();
         for (size_t i = 0; i < g.nsrc; i++)
             free_source(&g.src[i]);
         free(g.src);

@@ -36,12 +36,15 @@ typedef struct source_engine {
 } source_engine;
 
 extern const source_engine source_engine_wevt;   /* servers: Windows Event Log API */
+extern const source_engine source_engine_evtx;   /* saved .evtx files: our own parser */
 
 /* ---- what the worker offers an engine ---- */
 
 /* Copies ev into the current batch; returns FALSE when the read should stop (cancelled). */
 BOOL  worker_emit(worker *w, const es_event *ev);
 void  worker_set_state(worker *w, es_state s);
+/* Damaged records skipped so far (saved logs): shown beside the source's state. */
+void  worker_set_warnings(worker *w, uint64_t skipped);
 BOOL  worker_cancelled(const worker *w);
 /* The engine's own per-read state, for cancel(): guarded by worker_lock/unlock. */
 void  worker_lock(worker *w);

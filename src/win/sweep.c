@@ -13,7 +13,7 @@
 
 struct worker {
     sweep          *sw;
-    uint32_t        index;
+    uint32_t        index;       /* the window's id for this source (sweep_target.id) */
     source_query    q;
     const source_engine *engine;
     HANDLE          thread;
@@ -102,6 +102,11 @@ void worker_set_state(worker *w, es_state s)
     post(w->sw, SWM_STATE, w->index, (LPARAM)s);
 }
 
+void worker_set_warnings(worker *w, uint64_t skipped)
+{
+    post(w->sw, SWM_WARNINGS, w->index, (LPARAM)skipped);
+}
+
 BOOL worker_cancelled(const worker *w) { return w->cancelled != 0; }
 void worker_lock(worker *w) { EnterCriticalSection(&w->lock); }
 void worker_unlock(worker *w) { LeaveCriticalSection(&w->lock); }
@@ -118,7 +123,9 @@ static void cancel_worker(worker *w)
 static void worker_end(worker *w, DWORD err)
 {
     sweep *sw = w->sw;
-    post(sw, SWM_SOURCE_DONE, w->index, (LPARAM)err);
+    ULONGLONG started = (ULONGLONG)w->started_ms;
+    ULONGLONG ms = started ? GetTickCount64() - started : 0;
+    post(sw, SWM_SOURCE_DONE, w->index, SWEEP_DONE_PARAM(err, ms > 0xffffffffu ? 0xffffffffu : ms));
     InterlockedExchange(&w->ended, 1);
     if (InterlockedDecrement(&sw->remaining) == 0)
         SetEvent(sw->all_ended);
@@ -187,8 +194,7 @@ static DWORD WINAPI supervisor_main(void *param)
 
 static const source_engine *engine_for(es_name_kind kind)
 {
-    (void)kind;
-    return &source_engine_wevt;
+    return kind == ES_NAME_PATH ? &source_engine_evtx : &source_engine_wevt;
 }
 
 sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, size_t n, DWORD *err)
@@ -226,7 +232,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
     for (size_t i = 0; i < n; i++) {
         worker *w = &sw->workers[i];
         w->sw = sw;
-        w->index = (uint32_t)i;
+        w->index = t[i].id;
         w->engine = engine_for(t[i].kind);
         w->q.target = sw->names[i];
         w->q.kind = t[i].kind;

@@ -26,10 +26,17 @@
 enum {
     SWM_STATE = WM_APP + 1,   /* wParam: source index, lParam: es_state */
     SWM_BATCH,                /* wParam: source index, lParam: es_batch* (ownership passes) */
-    SWM_SOURCE_DONE,          /* wParam: source index, lParam: Win32 error code (0 = ok) */
+    SWM_SOURCE_DONE,          /* wParam: source index, lParam: SWEEP_DONE_PARAM(error, ms) */
+    SWM_WARNINGS,             /* wParam: source index, lParam: damaged records skipped so far */
     SWM_SWEEP_DONE,           /* wParam, lParam: 0. Every worker thread has ended. */
     SWM_LAST = SWM_SWEEP_DONE
 };
+
+/* SWM_SOURCE_DONE carries the Win32 error (0 = ok) and the milliseconds the source took, as
+ * the worker measured them (the window may see the messages much later under load). */
+#define SWEEP_DONE_PARAM(err, ms) ((LPARAM)(((uint64_t)(uint32_t)(ms) << 32) | (uint32_t)(err)))
+#define SWEEP_DONE_ERROR(lp)      ((DWORD)((uint64_t)(lp) & 0xffffffffu))
+#define SWEEP_DONE_MS(lp)         ((DWORD)((uint64_t)(lp) >> 32))
 
 typedef struct sweep_settings {
     const WCHAR *channel;
@@ -39,8 +46,9 @@ typedef struct sweep_settings {
 } sweep_settings;
 
 typedef struct sweep_target {
-    const WCHAR *name;         /* canonical entry */
-    es_name_kind kind;
+    const WCHAR *name;         /* server name or file path */
+    es_name_kind kind;         /* ES_NAME_PATH: a .evtx file (folders are listed before) */
+    uint32_t     id;           /* the window's index for it: the messages' wParam, rows' source */
 } sweep_target;
 
 typedef struct sweep sweep;

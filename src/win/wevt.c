@@ -31,6 +31,9 @@ static BOOL CALLBACK load_once(PINIT_ONCE once, PVOID param, PVOID *ctx)
     GET(FormatMessage, "EvtFormatMessage");
     GET(Cancel, "EvtCancel");
     GET(Close, "EvtClose");
+    GET(OpenEventMetadataEnum, "EvtOpenEventMetadataEnum");
+    GET(NextEventMetadata, "EvtNextEventMetadata");
+    GET(GetEventMetadataProperty, "EvtGetEventMetadataProperty");
     return TRUE;
 missing:
     g_err = ERROR_PROC_NOT_FOUND;

@@ -20,6 +20,11 @@ typedef struct wevt_api {
     BOOL (WINAPI *FormatMessage)(EVT_HANDLE, EVT_HANDLE, DWORD, DWORD, PEVT_VARIANT, DWORD, DWORD, LPWSTR, PDWORD);
     BOOL (WINAPI *Cancel)(EVT_HANDLE);
     BOOL (WINAPI *Close)(EVT_HANDLE);
+    /* Event metadata of a publisher (the message of each event ID), for formatting the events
+     * of saved .evtx files with the publishers installed on this computer. */
+    EVT_HANDLE (WINAPI *OpenEventMetadataEnum)(EVT_HANDLE, DWORD);
+    EVT_HANDLE (WINAPI *NextEventMetadata)(EVT_HANDLE, DWORD);
+    BOOL (WINAPI *GetEventMetadataProperty)(EVT_HANDLE, EVT_EVENT_METADATA_PROPERTY_ID, DWORD, DWORD, PEVT_VARIANT, PDWORD);
 } wevt_api;
 
 /* Loads once per process (thread-safe; later calls return the same table). Returns NULL and

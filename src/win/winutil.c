@@ -56,9 +56,12 @@ static const WCHAR *known_error(DWORD code)
 {
     switch (code) {
     case 5: return L"Access is denied.";
+    case 2: return L"The system cannot find the file specified.";
+    case 3: return L"The system cannot find the path specified.";
     case 53: return L"The network path was not found.";
     case 1223: return L"The operation was canceled by the user.";
     case 1326: return L"The user name or password is incorrect.";
+    case 1392: return L"The file or directory is corrupted and unreadable.";
     case 1460: return L"This operation returned because the timeout period expired.";
     case 1722: return L"The RPC server is unavailable.";
     case 1726: return L"The remote procedure call failed.";

@@ -1,0 +1,130 @@
+/* Lists the .evtx files of folder entries on a background thread (see folders.h). */
+#include "folders.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+static BOOL ends_with_evtx(const WCHAR *name)
+{
+    size_t n = wcslen(name);
+    return n > 5 && _wcsicmp(name + n - 5, L".evtx") == 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return _wcsicmp(*(WCHAR *const *)a, *(WCHAR *const *)b);
+}
+
+static BOOL add_file(expand_entry *e, size_t *cap, const WCHAR *path)
+{
+    if (e->nfiles == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        WCHAR **nf = realloc(e->files, nc * sizeof *nf);
+        if (!nf)
+            return FALSE;
+        e->files = nf;
+        *cap = nc;
+    }
+    e->files[e->nfiles] = _wcsdup(path);
+    if (!e->files[e->nfiles])
+        return FALSE;
+    e->nfiles++;
+    return TRUE;
+}
+
+static void expand_one(expand_entry *e)
+{
+    size_t cap = 0;
+    DWORD attrs = GetFileAttributesW(e->path);
+    if (attrs == INVALID_FILE_ATTRIBUTES) {
+        e->error = GetLastError();
+        return;
+    }
+    if (!(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+        if (!add_file(e, &cap, e->path))
+            e->error = ERROR_NOT_ENOUGH_MEMORY;
+        return;
+    }
+    size_t dl = wcslen(e->path);
+    while (dl > 0 && (e->path[dl - 1] == L'\\' || e->path[dl - 1] == L'/'))
+        dl--;
+    size_t cap_path = dl + MAX_PATH + 8;
+    WCHAR *pattern = malloc(cap_path * sizeof(WCHAR)), *full = malloc(cap_path * sizeof(WCHAR));
+    if (!pattern || !full) {
+        free(pattern);
+        free(full);
+        e->error = ERROR_NOT_ENOUGH_MEMORY;
+        return;
+    }
+    swprintf(pattern, cap_path, L"%.*ls\\*.evtx", (int)dl, e->path);
+    WIN32_FIND_DATAW fd;
+    HANDLE h = FindFirstFileExW(pattern, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL, FIND_FIRST_EX_LARGE_FETCH);
+    if (h == INVALID_HANDLE_VALUE) {
+        e->error = GetLastError() == ERROR_FILE_NOT_FOUND ? ERROR_FILE_NOT_FOUND : GetLastError();
+    } else {
+        do {
+            /* "*.evtx" can also match longer extensions through 8.3 names: check the real name. */
+            if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || !ends_with_evtx(fd.cFileName))
+                continue;
+            swprintf(full, cap_path, L"%.*ls\\%ls", (int)dl, e->path, fd.cFileName);
+            if (!add_file(e, &cap, full)) {
+                e->error = ERROR_NOT_ENOUGH_MEMORY;
+                break;
+            }
+        } while (FindNextFileW(h, &fd));
+        FindClose(h);
+        if (!e->error && e->nfiles == 0)
+            e->error = ERROR_FILE_NOT_FOUND; /* a folder without saved logs: almost surely a mistake */
+    }
+    free(pattern);
+    free(full);
+    if (e->nfiles > 1)
+        qsort(e->files, e->nfiles, sizeof *e->files, by_name);
+}
+
+typedef struct expand_arg {
+    HWND hwnd;
+    expand_job *job;
+} expand_arg;
+
+static DWORD WINAPI expand_main(void *param)
+{
+    expand_arg *a = param;
+    for (size_t i = 0; i < a->job->n; i++)
+        expand_one(&a->job->e[i]);
+    if (!PostMessageW(a->hwnd, SWM_EXPAND_DONE, 0, (LPARAM)a->job))
+        expand_free(a->job);
+    free(a);
+    return 0;
+}
+
+BOOL expand_start(HWND hwnd, expand_job *job)
+{
+    expand_arg *a = malloc(sizeof *a);
+    if (!a)
+        return FALSE;
+    a->hwnd = hwnd;
+    a->job = job;
+    HANDLE t = CreateThread(NULL, 0, expand_main, a, 0, NULL);
+    if (!t) {
+        free(a);
+        return FALSE;
+    }
+    CloseHandle(t); /* it reports through its message */
+    return TRUE;
+}
+
+void expand_free(expand_job *job)
+{
+    if (!job)
+        return;
+    for (size_t i = 0; i < job->n; i++) {
+        free(job->e[i].path);
+        for (size_t k = 0; k < job->e[i].nfiles; k++)
+            free(job->e[i].files[k]);
+        free(job->e[i].files);
+    }
+    free(job->e);
+    free(job);
+}

@@ -1,0 +1,30 @@
+/* folders: turns the saved-log entries of a sweep (a .evtx file, or a folder of them) into the
+ * list of files to read, on a background thread: a folder on a slow or dead share must not
+ * freeze the window. The result comes back as SWM_EXPAND_DONE (lParam = expand_job*), which
+ * the UI frees with expand_free(); if the window is gone the thread frees it. */
+#ifndef FOLDERS_H
+#define FOLDERS_H
+
+#include <windows.h>
+
+#include "export.h"
+
+#define SWM_EXPAND_DONE (SWM_LAST + 3)
+
+typedef struct expand_entry {
+    size_t  entry;      /* the window's index of the list entry */
+    WCHAR  *path;       /* as the user gave it */
+    DWORD   error;      /* 0, or why it could not be listed */
+    WCHAR **files;      /* full paths, in name order (a file entry: itself) */
+    size_t  nfiles;
+} expand_entry;
+
+typedef struct expand_job {
+    expand_entry *e;
+    size_t        n;
+} expand_job;
+
+BOOL expand_start(HWND hwnd, expand_job *job);
+void expand_free(expand_job *job);
+
+#endif

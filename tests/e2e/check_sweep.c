@@ -1,0 +1,594 @@
+/* check_sweep: checks the CSV files of an EventSweep sweep against the SIMULATED FLEET.
+ * Native (Linux) program, linked with tests/fake/fleetgen.c and the portable core. Built and
+ * run by tests/e2e/t_sweep.sh and tests/bench/bench_sweep.sh.
+ *
+ *   check_sweep --name TAG --fleet FLEET --servers LIST --hours H --timeout S
+ *               --export ROWS.csv --status STATUS.csv
+ *       Recomputes from fleetgen which records every server's window holds and what each
+ *       column should say, and prints PASS/FAIL lines (TAG-...). Exit 1 when anything failed.
+ *
+ *   check_sweep --make-expected --fleet FLEET --servers LIST --hours H --timeout S
+ *               --export ROWS.csv --status STATUS.csv
+ *       Writes the files a correct sweep would write (through the core's own CSV export), to
+ *       test this checker without the app.
+ *
+ * What a server in LIST should end as (from its fleet line):
+ *   not in FLEET, down            error 1722, no rows
+ *   deny                          error 5, no rows
+ *   nochannel / System not listed error 15007, no rows
+ *   hang, hangquery               error 1460 (timeout) after about --timeout seconds, hang=N: N rows
+ *   break=N (window > N events)   error 1726, the first N window rows (or the last N, when read newest first)
+ *   otherwise (nofilter too)      ok, exactly the window's rows */
+#include "es_csv.h"
+#include "es_event.h"
+#include "es_export.h"
+#include "es_row.h"
+#include "es_source.h"
+#include "es_time.h"
+#include "fleetgen.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int g_fail;
+static const char *g_tag = "sweep";
+
+static void pass(const char *what) { printf("PASS %s-%s\n", g_tag, what); }
+static void failf(const char *what, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void failf(const char *what, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL %s-%s: ", g_tag, what);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    g_fail++;
+}
+
+/* detail lines ("     ...") are shown by tests/run under the FAIL line */
+static int g_details;
+static void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void detail(const char *fmt, ...)
+{
+    if (g_details++ >= 25)
+        return;
+    char tmp[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    printf("     ");   /* one line: control characters escaped */
+    for (const char *p = tmp; *p; p++) {
+        if (*p == '\r') fputs("\\r", stdout);
+        else if (*p == '\n') fputs("\\n", stdout);
+        else if (*p == '\t') fputs("\\t", stdout);
+        else putchar(*p);
+    }
+    putchar('\n');
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    es_buf b;
+    es_buf_init(&b);
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        es_buf_append(&b, tmp, n);
+    fclose(f);
+    if (!b.data)
+        es_buf_append(&b, "", 0);
+    *len = b.len;
+    return b.data;
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+typedef struct csv_row { char **f; int n; size_t line; } csv_row;
+typedef struct csv { csv_row *rows; size_t nrows; char err[256]; int bad_eol, bad_quote; } csv;
+
+/* Strict RFC 4180 with CRLF records, after a UTF-8 BOM. */
+static int csv_parse(const char *p, size_t len, csv *c)
+{
+    memset(c, 0, sizeof *c);
+    if (len < 3 || memcmp(p, ES_CSV_BOM, 3)) {
+        snprintf(c->err, sizeof c->err, "no UTF-8 BOM");
+        return 0;
+    }
+    size_t i = 3, cap = 0, line = 1;
+    es_buf field;
+    es_buf_init(&field);
+    while (i < len) {
+        csv_row r = {NULL, 0, line};
+        int fcap = 0;
+        for (;;) {   /* one field */
+            es_buf_clear(&field);
+            es_buf_append(&field, "", 0);
+            if (i < len && p[i] == '"') {
+                i++;
+                for (;;) {
+                    if (i >= len) {
+                        snprintf(c->err, sizeof c->err, "line %zu: unterminated quoted field", line);
+                        es_buf_free(&field);
+                        return 0;
+                    }
+                    if (p[i] == '"') {
+                        if (i + 1 < len && p[i + 1] == '"') {
+                            es_buf_putc(&field, '"');
+                            i += 2;
+                            continue;
+                        }
+                        i++;
+                        break;
+                    }
+                    if (p[i] == '\n')
+                        line++;
+                    es_buf_putc(&field, p[i++]);
+                }
+                if (i < len && p[i] != ',' && p[i] != '\r') {
+                    c->bad_quote++;
+                    snprintf(c->err, sizeof c->err, "line %zu: text after a closing quote", line);
+                }
+            } else {
+                while (i < len && p[i] != ',' && p[i] != '\r' && p[i] != '\n') {
+                    if (p[i] == '"' && !c->bad_quote++)
+                        snprintf(c->err, sizeof c->err, "line %zu: quote inside an unquoted field", line);
+                    es_buf_putc(&field, p[i++]);
+                }
+            }
+            if (r.n == fcap) {
+                fcap = fcap ? fcap * 2 : 16;
+                r.f = realloc(r.f, (size_t)fcap * sizeof *r.f);
+            }
+            r.f[r.n++] = strdup(field.data);
+            if (i < len && p[i] == ',') {
+                i++;
+                continue;
+            }
+            break;
+        }
+        if (i + 1 < len + 1 && i < len && p[i] == '\r' && i + 1 < len && p[i + 1] == '\n') {
+            i += 2;
+        } else if (i >= len) {
+            c->bad_eol++;
+            snprintf(c->err, sizeof c->err, "line %zu: the last record does not end with CRLF", line);
+        } else {
+            c->bad_eol++;
+            snprintf(c->err, sizeof c->err, "line %zu: record not ended by CRLF (bare CR or LF)", line);
+            while (i < len && p[i] != '\n')
+                i++;
+            i++;
+        }
+        line++;
+        if (c->nrows == cap) {
+            cap = cap ? cap * 2 : 1024;
+            c->rows = realloc(c->rows, cap * sizeof *c->rows);
+        }
+        c->rows[c->nrows++] = r;
+    }
+    es_buf_free(&field);
+    return 1;
+}
+
+static int formula_lead(const char *s) { return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'; }
+
+/* The field as a correct export writes it (apostrophe before a formula lead). */
+static const char *as_field(const char *s, es_buf *tmp)
+{
+    if (!formula_lead(s))
+        return s;
+    es_buf_clear(tmp);
+    es_buf_putc(tmp, '\'');
+    es_buf_puts(tmp, s);
+    return tmp->data;
+}
+
+/* ------------------------------------------------------------------ expectations */
+
+typedef struct server {
+    char name[FLEET_NAME_MAX];
+    const fleet_server *fs;     /* NULL: not in the fleet */
+    uint64_t first, last;       /* the window: records first..last */
+    uint64_t inwin;
+    uint32_t code;              /* expected ErrorCode */
+    uint64_t rows_min, rows_max;/* expected row count */
+    int      partial;           /* break/hang: a prefix (forward) or suffix (reverse) of the window */
+    uint64_t *seen;             /* record ids in the export */
+    size_t   nseen, capseen;
+    int      status_rows;
+} server;
+
+static void expect(server *s, unsigned hours)
+{
+    const fleet_server *f = s->fs;
+    s->code = 0;
+    s->inwin = 0;
+    s->partial = 0;
+    if (!f || f->down) { s->code = 1722; return; }
+    if (f->deny) { s->code = 5; return; }
+    if (!fleet_has_channel(f, "System")) { s->code = 15007; return; }
+    s->last = f->events;
+    s->first = hours ? fleetgen_first_in_window(f->events, f->span_hours, (uint64_t)hours * 3600000ull) : 1;
+    s->inwin = s->first <= s->last ? s->last - s->first + 1 : 0;
+    if (f->hangquery) { s->code = 1460; return; }
+    if (f->hang) {
+        /* the server hangs after hang_after events of what it sends (all of them when nofilter) */
+        s->code = 1460;
+        s->partial = 1;
+        s->rows_min = 0;
+        s->rows_max = f->hang_after < s->inwin ? f->hang_after : s->inwin;
+        return;
+    }
+    if (f->break_after && !f->nofilter && f->break_after <= s->inwin) {
+        s->code = 1726;
+        s->partial = 1;
+        s->rows_min = s->rows_max = f->break_after;
+        return;
+    }
+    if (f->break_after && f->nofilter && f->break_after <= f->events) {
+        s->code = 1726;   /* the first break_after of ALL events; the in-window ones among them */
+        s->partial = 1;
+        s->rows_min = 0;
+        s->rows_max = s->inwin;
+        return;
+    }
+    s->rows_min = s->rows_max = s->inwin;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static const char *ROW_HEADER[10] = {"Server", "TimeCreated", "Level", "Source", "EventID", "Task", "RecordID", "Computer", "Message", "Received"};
+static const char *STATUS_HEADER[6] = {"Source", "State", "Events", "ErrorCode", "Error", "Seconds"};
+
+static int read_list(const char *path, server **out)
+{
+    size_t len;
+    char *t = slurp(path, &len);
+    if (!t)
+        return -1;
+    int n = 0, cap = 0;
+    server *v = NULL;
+    char *save = t;
+    if (len >= 3 && !memcmp(t, ES_CSV_BOM, 3))
+        save += 3;
+    for (char *line = strtok(save, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+        while (*line == ' ' || *line == '\t')
+            line++;
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == ' ' || line[l - 1] == '\t'))
+            line[--l] = 0;
+        if (!l || *line == '#')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            v = realloc(v, (size_t)cap * sizeof *v);
+        }
+        memset(&v[n], 0, sizeof v[n]);
+        snprintf(v[n].name, sizeof v[n].name, "%s", line);
+        n++;
+    }
+    free(t);
+    *out = v;
+    return n;
+}
+
+static server *find_server(server *v, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(v[i].name, name))
+            return &v[i];
+    return NULL;
+}
+
+static int make_expected(server *sv, int ns, unsigned hours, int timeout, const char *export_path, const char *status_path)
+{
+    es_buf rows, st;
+    es_buf_init(&rows);
+    es_buf_init(&st);
+    es_export_rows_header(&rows);
+    es_export_status_header(&st);
+    uint64_t now = ES_UNIX_EPOCH_TICKS + (uint64_t)time(NULL) * ES_TICKS_PER_SEC;
+    for (int i = 0; i < ns; i++) {
+        server *s = &sv[i];
+        uint64_t from = s->first, to = s->last;
+        if (s->partial) {
+            if (s->code == 1726 && !s->fs->nofilter)
+                to = s->first + s->fs->break_after - 1;
+            else
+                to = s->first + s->rows_max - 1;
+        }
+        uint64_t count = 0;
+        if (s->inwin && !(s->fs && s->fs->hangquery))
+            for (uint64_t k = from; k <= to && k >= 1; k++) {
+                fg_event e;
+                fleetgen_event(s->fs->name, s->fs->seed, s->fs->events, s->fs->span_hours, k, &e);
+                char task[32];
+                size_t ml = fleetgen_expected_message(&e, NULL, 0);
+                char *msg = malloc(ml + 1);
+                fleetgen_expected_message(&e, msg, ml + 1);
+                es_row r = {0};
+                r.time_created = now - e.age_ms * ES_TICKS_PER_MS;
+                r.received = now + 3 * ES_TICKS_PER_SEC;
+                r.record_id = k;
+                r.event_id = e.event_id;
+                r.task = e.task;
+                r.level = e.level;
+                r.provider = e.provider_name;
+                r.computer = e.computer;
+                r.level_text = fleetgen_expected_level(&e);
+                r.task_text = fleetgen_expected_task(&e, task, sizeof task);
+                r.message = msg;
+                es_export_row(&rows, s->name, &r);
+                free(msg);
+                count++;
+            }
+        static const char *texts[] = {"", "Access is denied.", "The RPC server is unavailable.", "The specified channel could not be found.",
+                                      "This operation returned because the timeout period expired.", "The remote procedure call failed."};
+        es_source_status ss = {s->name, s->code ? ES_STATE_FAILED : ES_STATE_DONE, count, s->code,
+                               texts[s->code == 5 ? 1 : s->code == 1722 ? 2 : s->code == 15007 ? 3 : s->code == 1460 ? 4 : s->code == 1726 ? 5 : 0],
+                               s->code == 1460 ? timeout + 0.05 : 0.5};
+        es_export_status_row(&st, &ss);
+    }
+    FILE *f1 = fopen(export_path, "wb"), *f2 = fopen(status_path, "wb");
+    if (!f1 || !f2)
+        return 1;
+    fwrite(rows.data, 1, rows.len, f1);
+    fwrite(st.data, 1, st.len, f2);
+    fclose(f1);
+    fclose(f2);
+    es_buf_free(&rows);
+    es_buf_free(&st);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *fleet_path = NULL, *list_path = NULL, *export_path = NULL, *status_path = NULL;
+    unsigned hours = 8;
+    int timeout = 10, make = 0;
+    setvbuf(stdout, NULL, _IONBF, 0);
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--make-expected")) { make = 1; continue; }
+        if (!v) { fprintf(stderr, "check_sweep: %s needs a value\n", a); return 2; }
+        if (!strcmp(a, "--name")) g_tag = v;
+        else if (!strcmp(a, "--fleet")) fleet_path = v;
+        else if (!strcmp(a, "--servers")) list_path = v;
+        else if (!strcmp(a, "--export")) export_path = v;
+        else if (!strcmp(a, "--status")) status_path = v;
+        else if (!strcmp(a, "--hours")) hours = (unsigned)atoi(v);
+        else if (!strcmp(a, "--timeout")) timeout = atoi(v);
+        else { fprintf(stderr, "check_sweep: unknown option %s\n", a); return 2; }
+        i++;
+    }
+    if (!fleet_path || !list_path || !export_path || !status_path) {
+        fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S --export ROWS.csv --status STATUS.csv [--name TAG]\n");
+        return 2;
+    }
+    size_t flen;
+    char *ftext = slurp(fleet_path, &flen), err[300];
+    fleet_server *fleet = NULL;
+    int nf = ftext ? fleet_parse_text(ftext, flen, &fleet, err, sizeof err) : -1;
+    if (nf < 0) {
+        printf("FAIL %s-fleet: cannot read %s: %s\n", g_tag, fleet_path, ftext ? err : "missing");
+        return 1;
+    }
+    server *sv = NULL;
+    int ns = read_list(list_path, &sv);
+    if (ns < 0) {
+        printf("FAIL %s-servers: cannot read %s\n", g_tag, list_path);
+        return 1;
+    }
+    for (int i = 0; i < ns; i++) {
+        sv[i].fs = fleet_find(fleet, nf, sv[i].name);
+        expect(&sv[i], hours);
+    }
+    if (make)
+        return make_expected(sv, ns, hours, timeout, export_path, status_path);
+
+    /* ---- the rows file */
+    size_t len;
+    char *text = slurp(export_path, &len);
+    if (!text) {
+        failf("export-exists", "%s was not written", export_path);
+        return 1;
+    }
+    csv c;
+    if (!csv_parse(text, len, &c)) {
+        failf("export-format", "%s", c.err);
+        return 1;
+    }
+    int header_ok = c.nrows >= 1 && c.rows[0].n == 10;
+    for (int j = 0; header_ok && j < 10; j++)
+        header_ok = !strcmp(c.rows[0].f[j], ROW_HEADER[j]);
+    if (header_ok && !c.bad_eol && !c.bad_quote)
+        pass("export-format");
+    else
+        failf("export-format", "header %s, %d bad line ends, %d bad quotes %s", header_ok ? "ok" : "wrong", c.bad_eol, c.bad_quote, c.err);
+
+    es_buf tmp, msg;
+    es_buf_init(&tmp);
+    es_buf_init(&msg);
+    size_t bad_fields = 0, unknown = 0, bad_cols = 0, bad_msgs = 0, bad_times = 0, outside = 0, nrows = 0;
+    for (size_t r = 1; r < c.nrows; r++) {
+        csv_row *row = &c.rows[r];
+        if (row->n != 10) {
+            if (!bad_fields++)
+                detail("line %zu: %d fields", row->line, row->n);
+            continue;
+        }
+        nrows++;
+        for (int j = 0; j < 10; j++)
+            if (formula_lead(row->f[j])) {
+                if (!bad_fields++)
+                    detail("line %zu field %s begins with a formula character: %.60s", row->line, ROW_HEADER[j], row->f[j]);
+            }
+        server *s = find_server(sv, ns, row->f[0]);
+        if (!s || !s->fs) {
+            if (!unknown++)
+                detail("line %zu: rows for \"%s\", which is not a fleet server in the list", row->line, row->f[0]);
+            continue;
+        }
+        char *end;
+        uint64_t k = strtoull(row->f[6], &end, 10);
+        if (*end || k == 0 || k > s->fs->events) {
+            if (!bad_cols++)
+                detail("line %zu: RecordID \"%s\"", row->line, row->f[6]);
+            continue;
+        }
+        if (s->nseen == s->capseen) {
+            s->capseen = s->capseen ? s->capseen * 2 : 256;
+            s->seen = realloc(s->seen, s->capseen * sizeof *s->seen);
+        }
+        s->seen[s->nseen++] = k;
+        if (k < s->first) {
+            if (outside++ < 5)
+                detail("line %zu: %s record %" PRIu64 " is outside the window (first in window: %" PRIu64 ")", row->line, s->name, k, s->first);
+        }
+        fg_event e;
+        fleetgen_event(s->fs->name, s->fs->seed, s->fs->events, s->fs->span_hours, k, &e);
+        char task[32], id[16];
+        snprintf(id, sizeof id, "%u", e.event_id);
+        const char *want[10] = {NULL, NULL, fleetgen_expected_level(&e), e.provider_name, id,
+                                fleetgen_expected_task(&e, task, sizeof task), NULL, e.computer, NULL, NULL};
+        for (int j = 2; j < 8; j++) {
+            if (!want[j])
+                continue;
+            const char *w = as_field(want[j], &tmp);
+            if (strcmp(row->f[j], w)) {
+                if (bad_cols++ < 8)
+                    detail("line %zu: %s record %" PRIu64 " %s is \"%.60s\", expected \"%.60s\"", row->line, s->name, k, ROW_HEADER[j], row->f[j], w);
+            }
+        }
+        size_t ml = fleetgen_expected_message(&e, NULL, 0);
+        es_buf_clear(&msg);
+        es_buf_reserve(&msg, ml + 1);
+        fleetgen_expected_message(&e, msg.data, ml + 1);
+        msg.len = ml;
+        const char *wm = as_field(msg.data, &tmp);
+        if (strcmp(row->f[8], wm)) {
+            if (bad_msgs++ < 6)
+                detail("line %zu: %s record %" PRIu64 " (%s %u) Message is \"%.80s\", expected \"%.80s\"", row->line, s->name, k,
+                       e.provider_name, e.event_id, row->f[8], wm);
+        }
+        uint64_t tc, rc;
+        if (!es_time_parse_iso8601(row->f[1], &tc) || !es_time_parse_iso8601(row->f[9], &rc) || strlen(row->f[1]) != 24) {
+            if (bad_times++ < 5)
+                detail("line %zu: times \"%s\" / \"%s\" are not YYYY-MM-DDTHH:MM:SS.mmmZ", row->line, row->f[1], row->f[9]);
+        } else {
+            /* TimeCreated + age is the server's "now" at EvtQuery: a little before Received */
+            int64_t d = (int64_t)rc - (int64_t)(tc + e.age_ms * ES_TICKS_PER_MS);
+            if (d < -(int64_t)(5 * ES_TICKS_PER_SEC) || d > (int64_t)(900 * ES_TICKS_PER_SEC)) {
+                if (bad_times++ < 5)
+                    detail("line %zu: %s record %" PRIu64 " TimeCreated %s + age %" PRIu64 " ms is %.1f s from Received %s",
+                           row->line, s->name, k, row->f[1], e.age_ms, (double)d / ES_TICKS_PER_SEC, row->f[9]);
+            }
+        }
+    }
+    if (!bad_fields) pass("export-formula-guard"); else failf("export-formula-guard", "%zu fields (see above)", bad_fields);
+    if (!unknown) pass("export-servers"); else failf("export-servers", "%zu rows of servers that cannot have rows", unknown);
+    if (!bad_cols) pass("export-columns"); else failf("export-columns", "%zu wrong Level/Source/EventID/Task/Computer/RecordID values", bad_cols);
+    if (!bad_msgs) pass("export-messages"); else failf("export-messages", "%zu wrong messages of %zu rows", bad_msgs, nrows);
+    if (!bad_times) pass("export-times"); else failf("export-times", "%zu rows with wrong times", bad_times);
+    if (!outside) pass("export-window"); else failf("export-window", "%zu rows older than the %u-hour window", outside, hours);
+
+    /* every window record exactly once (a prefix/suffix of it for break and hang) */
+    size_t dups = 0, wrong_count = 0;
+    for (int i = 0; i < ns; i++) {
+        server *s = &sv[i];
+        if (s->nseen)
+            qsort(s->seen, s->nseen, sizeof *s->seen, cmp_u64);
+        for (size_t j = 1; j < s->nseen; j++)
+            if (s->seen[j] == s->seen[j - 1]) {
+                if (dups++ < 5)
+                    detail("%s record %" PRIu64 " appears more than once", s->name, s->seen[j]);
+            }
+        size_t inw = 0;
+        for (size_t j = 0; j < s->nseen; j++)
+            inw += s->seen[j] >= s->first && s->seen[j] <= s->last;
+        int ok = inw >= s->rows_min && inw <= s->rows_max;
+        if (ok && s->partial && inw) {   /* contiguous, from the oldest (forward) or the newest (reverse) */
+            uint64_t lo = s->seen[s->nseen - inw], hi = s->seen[s->nseen - 1];
+            ok = hi - lo + 1 == inw && (lo == s->first || hi == s->last);
+        }
+        if (!ok) {
+            wrong_count++;
+            detail("%s: %zu window rows, expected %" PRIu64 "..%" PRIu64 "%s (window records %" PRIu64 "..%" PRIu64 ")", s->name, inw,
+                   s->rows_min, s->rows_max, s->partial ? ", a contiguous run from either end" : "", s->first, s->last);
+        }
+    }
+    if (!dups) pass("export-no-duplicates"); else failf("export-no-duplicates", "%zu duplicate rows", dups);
+    if (!wrong_count) pass("export-complete"); else failf("export-complete", "%zu servers with missing or extra rows", wrong_count);
+
+    /* ---- the status file */
+    char *stext = slurp(status_path, &len);
+    csv sc;
+    if (!stext) {
+        failf("status-exists", "%s was not written", status_path);
+        return 1;
+    }
+    if (!csv_parse(stext, len, &sc)) {
+        failf("status-format", "%s", sc.err);
+        return 1;
+    }
+    header_ok = sc.nrows >= 1 && sc.rows[0].n == 6;
+    for (int j = 0; header_ok && j < 6; j++)
+        header_ok = !strcmp(sc.rows[0].f[j], STATUS_HEADER[j]);
+    if (header_ok && !sc.bad_eol && !sc.bad_quote)
+        pass("status-format");
+    else
+        failf("status-format", "header %s, %d bad line ends, %d bad quotes %s", header_ok ? "ok" : "wrong", sc.bad_eol, sc.bad_quote, sc.err);
+    size_t bad_status = 0;
+    for (size_t r = 1; r < sc.nrows; r++) {
+        csv_row *row = &sc.rows[r];
+        if (row->n != 6) {
+            bad_status++;
+            detail("status line %zu: %d fields", row->line, row->n);
+            continue;
+        }
+        server *s = find_server(sv, ns, row->f[0]);
+        if (!s) {
+            bad_status++;
+            detail("status line %zu: unknown source \"%s\"", row->line, row->f[0]);
+            continue;
+        }
+        s->status_rows++;
+        char *end;
+        unsigned long code = strtoul(row->f[3], &end, 10);
+        unsigned long long events = strtoull(row->f[2], NULL, 10);
+        double secs = strtod(row->f[5], NULL);
+        const char *want_state = s->code ? "error" : "ok";
+        int ok = !strcmp(row->f[1], want_state) && !*end && code == s->code && events == s->nseen &&
+                 (s->code ? row->f[4][0] != 0 : 1) && row->f[5][0] && secs >= 0;
+        if (ok && s->code == 1460)
+            ok = secs >= timeout - 1.0 && secs <= timeout + 15.0;
+        if (!ok) {
+            bad_status++;
+            detail("status %s: \"%s\",%s,%s,\"%s\",%s; expected %s, %" PRIu32 ", %zu events%s", s->name, row->f[1], row->f[2], row->f[3],
+                   row->f[4], row->f[5], want_state, s->code, s->nseen, s->code == 1460 ? ", about --timeout seconds" : "");
+        }
+    }
+    for (int i = 0; i < ns; i++)
+        if (sv[i].status_rows != 1) {
+            bad_status++;
+            detail("status: %s has %d lines", sv[i].name, sv[i].status_rows);
+        }
+    if (!bad_status) pass("status-per-server"); else failf("status-per-server", "%zu wrong status lines", bad_status);
+    printf("     %s: %zu rows checked for %d servers\n", g_tag, nrows, ns);
+    return g_fail ? 1 : 0;
+}

@@ -1,0 +1,879 @@
+/* fakeapi_test: checks the SIMULATED FLEET (the test-only wevtapi.dll) against the documented
+ * Windows Event Log API behaviour, under Wine. Built and run by tests/e2e/t_fake_api.sh, which
+ * writes the fleet file this test expects (see FLEET in that script).
+ *
+ * The DLL is loaded exactly as EventSweep loads it: LoadLibraryExW(L"wevtapi.dll", NULL,
+ * LOAD_LIBRARY_SEARCH_SYSTEM32), so a pass also proves the install into system32 works.
+ * Prints "PASS name" / "FAIL name: why"; exits 1 when anything failed. */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <winevt.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleetgen.h"
+
+#define API(n) static __typeof__(n) *p##n;
+API(EvtOpenSession) API(EvtQuery) API(EvtNext) API(EvtRender) API(EvtCreateRenderContext) API(EvtFormatMessage)
+API(EvtOpenPublisherMetadata) API(EvtCancel) API(EvtClose) API(EvtGetExtendedStatus) API(EvtSeek)
+API(EvtOpenEventMetadataEnum) API(EvtNextEventMetadata) API(EvtGetEventMetadataProperty)
+
+static int g_fail;
+#define PASS(name) printf("PASS %s\n", name)
+static void failf(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("FAIL %s: ", name);
+    vprintf(fmt, ap);
+    printf("\n");
+    va_end(ap);
+    g_fail++;
+}
+#define CHECK(name, cond, ...) do { if (cond) PASS(name); else failf(name, __VA_ARGS__); } while (0)
+
+static const uint64_t WINDOW_MS = 8ull * 3600000ull;
+static const WCHAR *const XPATH8 = L"*[System[TimeCreated[timediff(@SystemTime) <= 28800000]]]";
+
+static EVT_HANDLE session(const WCHAR *server)
+{
+    EVT_RPC_LOGIN l = {(LPWSTR)server, NULL, NULL, NULL, EvtRpcLoginAuthDefault};
+    return pEvtOpenSession(EvtRpcLogin, &l, 0, 0);
+}
+
+static uint64_t now_ticks(void)
+{
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+}
+
+static void utf8(const WCHAR *w, char *out, int cap)
+{
+    if (!WideCharToMultiByte(CP_UTF8, 0, w, -1, out, cap, NULL, NULL))
+        out[0] = 0;
+}
+
+/* Renders the system properties into a malloc'ed buffer using the documented two-call protocol. */
+static EVT_VARIANT *render(EVT_HANDLE ctx, EVT_HANDLE ev, DWORD *count, DWORD *first_err, DWORD *first_used)
+{
+    DWORD used = 0, n = 0;
+    BOOL ok = pEvtRender(ctx, ev, EvtRenderEventValues, 0, NULL, &used, &n);
+    if (first_err)
+        *first_err = ok ? 0 : GetLastError();
+    if (first_used)
+        *first_used = used;
+    if (ok && used == 0) {
+        *count = n;
+        return calloc(1, 16);
+    }
+    if (ok || GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+        return NULL;
+    EVT_VARIANT *buf = malloc(used);
+    if (!pEvtRender(ctx, ev, EvtRenderEventValues, used, buf, &used, &n)) {
+        free(buf);
+        return NULL;
+    }
+    *count = n;
+    return buf;
+}
+
+typedef struct drain {
+    uint64_t count, first_id, last_id;
+    int ascending, partial_batches, batches;
+    DWORD end_error;
+    uint64_t ids_in_client_window;   /* events whose TimeCreated is inside the window (client view) */
+} drain;
+
+static void drain_all(EVT_HANDLE q, EVT_HANDLE sysctx, drain *d, DWORD ask)
+{
+    memset(d, 0, sizeof *d);
+    d->ascending = 1;
+    uint64_t now = now_ticks(), wstart = now - WINDOW_MS * 10000ull;
+    EVT_HANDLE h[256];
+    for (;;) {
+        DWORD got = 0;
+        if (!pEvtNext(q, ask, h, INFINITE, 0, &got)) {
+            d->end_error = GetLastError();
+            break;
+        }
+        d->batches++;
+        if (got < ask)
+            d->partial_batches++;
+        for (DWORD i = 0; i < got; i++) {
+            DWORD n;
+            EVT_VARIANT *v = render(sysctx, h[i], &n, NULL, NULL);
+            if (v && n == EvtSystemPropertyIdEND) {
+                uint64_t id = v[EvtSystemEventRecordId].UInt64Val;
+                if (d->count && id <= d->last_id)
+                    d->ascending = 0;
+                if (!d->count)
+                    d->first_id = id;
+                d->last_id = id;
+                if (v[EvtSystemTimeCreated].FileTimeVal >= wstart)
+                    d->ids_in_client_window++;
+            } else {
+                d->ascending = 0;
+            }
+            free(v);
+            d->count++;
+            pEvtClose(h[i]);
+        }
+    }
+}
+
+typedef struct next_arg { EVT_HANDLE q; DWORD err; DWORD ms; } next_arg;
+static DWORD WINAPI next_thread(void *p)
+{
+    next_arg *a = p;
+    EVT_HANDLE h[10];
+    DWORD got, t0 = GetTickCount();
+    if (!pEvtNext(a->q, 10, h, INFINITE, 0, &got))
+        a->err = GetLastError();
+    else
+        a->err = 0;
+    a->ms = GetTickCount() - t0;
+    return 0;
+}
+typedef struct query_arg { EVT_HANDLE s; EVT_HANDLE q; DWORD err; } query_arg;
+static DWORD WINAPI query_thread(void *p)
+{
+    query_arg *a = p;
+    a->q = pEvtQuery(a->s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryForwardDirection);
+    a->err = a->q ? 0 : GetLastError();
+    return 0;
+}
+
+static DWORD query_error(const WCHAR *server, const WCHAR *channel, const WCHAR *xpath, DWORD *ms)
+{
+    EVT_HANDLE s = session(server);
+    DWORD t0 = GetTickCount();
+    EVT_HANDLE q = pEvtQuery(s, channel, xpath, EvtQueryChannelPath | EvtQueryForwardDirection);
+    DWORD err = q ? 0 : GetLastError();
+    if (ms)
+        *ms = GetTickCount() - t0;
+    if (q)
+        pEvtClose(q);
+    pEvtClose(s);
+    return err;
+}
+
+static DWORD WINAPI par_thread(void *p)
+{
+    WCHAR name[32];
+    swprintf(name, 32, L"par%02d", (int)(intptr_t)p);
+    EVT_HANDLE s = session(name);
+    EVT_HANDLE q = pEvtQuery(s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryForwardDirection);
+    if (q) {
+        EVT_HANDLE h[16];
+        DWORD got;
+        while (pEvtNext(q, 16, h, INFINITE, 0, &got))
+            for (DWORD i = 0; i < got; i++)
+                pEvtClose(h[i]);
+        pEvtClose(q);
+    }
+    pEvtClose(s);
+    return q ? 0 : 1;
+}
+
+
+/* ------------------------------------------------------------------ local publisher metadata
+ * The path a reader of saved .evtx files takes (see tests/fake/README): publisher metadata of
+ * this computer (NULL session), the event metadata enumeration (event id, version) -> message
+ * id, classic sources' (Qualifiers << 16) | EventID, and EvtFormatMessageId with caller Values. */
+
+static DWORD meta_u32(EVT_HANDLE em, EVT_EVENT_METADATA_PROPERTY_ID id, uint32_t *out, DWORD *type)
+{
+    EVT_VARIANT v;
+    DWORD used = 0;
+    if (!pEvtGetEventMetadataProperty(em, id, 0, sizeof v, &v, &used))
+        return GetLastError();
+    *type = v.Type;
+    *out = v.Type == EvtVarTypeUInt32 ? v.UInt32Val : 0xDEADBEEFu;
+    return 0;
+}
+
+/* Formats through the API exactly as the saved-log contract says; 1 when formatted (out has
+ * the text), 0 when any step failed (out has the fallback: non-empty values joined by "; "). */
+static int local_format(const char *provider, uint32_t id, unsigned version, unsigned qualifiers, const char *const *vals,
+                        int nv, char *out, size_t cap, char *why, size_t whycap)
+{
+    WCHAR wprov[256];
+    MultiByteToWideChar(CP_UTF8, 0, provider, -1, wprov, 256);
+    int done = 0;
+    EVT_HANDLE meta = pEvtOpenPublisherMetadata(NULL, wprov, NULL, 0, 0);
+    EVT_VARIANT v[FG_MAX_DATA];
+    WCHAR *wv[FG_MAX_DATA] = {0};
+    out[0] = 0;
+    if (meta) {
+        uint32_t msgid = ((uint32_t)qualifiers << 16) | id;
+        EVT_HANDLE en = pEvtOpenEventMetadataEnum(meta, 0);
+        int nevents = 0, found = 0;
+        if (en) {
+            EVT_HANDLE em;
+            while ((em = pEvtNextEventMetadata(en, 0)) != NULL) {
+                uint32_t eid = 0, ever = 0, emsg = 0;
+                DWORD t1 = 0, t2 = 0, t3 = 0;
+                nevents++;
+                if (!meta_u32(em, EventMetadataEventID, &eid, &t1) && !meta_u32(em, EventMetadataEventVersion, &ever, &t2) &&
+                    !meta_u32(em, EventMetadataEventMessageID, &emsg, &t3) && eid == id && ever == version && !found) {
+                    msgid = emsg;
+                    found = 1;
+                }
+                pEvtClose(em);
+            }
+            if (GetLastError() != ERROR_NO_MORE_ITEMS)
+                snprintf(why, whycap, "EvtNextEventMetadata ended with %lu", GetLastError());
+            pEvtClose(en);
+        }
+        if (nevents == 0 || found) {
+            for (int i = 0; i < nv; i++) {
+                int n = MultiByteToWideChar(CP_UTF8, 0, vals[i], -1, NULL, 0);
+                wv[i] = malloc((size_t)n * sizeof(WCHAR));
+                MultiByteToWideChar(CP_UTF8, 0, vals[i], -1, wv[i], n);
+                memset(&v[i], 0, sizeof v[i]);
+                v[i].Type = EvtVarTypeString;
+                v[i].StringVal = wv[i];
+            }
+            DWORD used = 0;
+            WCHAR small[2];
+            if (pEvtFormatMessage(meta, NULL, msgid, (DWORD)nv, nv ? v : NULL, EvtFormatMessageId, 2, small, &used)) {
+                WideCharToMultiByte(CP_UTF8, 0, small, -1, out, (int)cap, NULL, NULL);
+                done = used <= 2;
+            } else if (GetLastError() == ERROR_INSUFFICIENT_BUFFER) {
+                WCHAR *b = malloc(used * sizeof(WCHAR));
+                DWORD used2 = 0;
+                if (pEvtFormatMessage(meta, NULL, msgid, (DWORD)nv, nv ? v : NULL, EvtFormatMessageId, used, b, &used2) &&
+                    used2 == used && b[used - 1] == 0) {
+                    WideCharToMultiByte(CP_UTF8, 0, b, -1, out, (int)cap, NULL, NULL);
+                    done = 1;
+                }
+                free(b);
+            }
+            for (int i = 0; i < nv; i++)
+                free(wv[i]);
+        }
+        pEvtClose(meta);
+    }
+    if (!done) {
+        size_t n = 0;
+        for (int i = 0; i < nv; i++) {
+            if (!vals[i][0])
+                continue;
+            n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s%s", n ? "; " : "", vals[i]);
+        }
+    }
+    return done;
+}
+
+static void check_local_metadata(void)
+{
+    /* ---- opening: NULL session = this computer */
+    EVT_HANDLE scm = pEvtOpenPublisherMetadata(NULL, L"Service Control Manager", NULL, 0, 0);
+    EVT_HANDLE kg = pEvtOpenPublisherMetadata(NULL, L"Microsoft-Windows-Kernel-General", NULL, 0, 0);
+    EVT_HANDLE el = pEvtOpenPublisherMetadata(NULL, L"eventlog", NULL, 0, 0);   /* names are case-insensitive */
+    CHECK("local-metadata-open", scm && kg && el, "scm %p kg %p eventlog %p (err %lu)", scm, kg, el, GetLastError());
+    EVT_HANDLE lg = pEvtOpenPublisherMetadata(NULL, L"Legacy App", NULL, 0, 0);
+    DWORD e1 = lg ? 0 : GetLastError();
+    EVT_HANDLE un = pEvtOpenPublisherMetadata(NULL, L"No-Such-Provider", NULL, 0, 0);
+    DWORD e2 = un ? 0 : GetLastError();
+    CHECK("local-metadata-missing", !lg && e1 == ERROR_FILE_NOT_FOUND && !un && e2 == ERROR_FILE_NOT_FOUND,
+          "Legacy App: %p err %lu; unknown: %p err %lu", lg, e1, un, e2);
+    EVT_HANDLE sd = session(L"deny1");
+    EVT_HANDLE dm = pEvtOpenPublisherMetadata(sd, L"Service Control Manager", NULL, 0, 0);
+    DWORD e3 = dm ? 0 : GetLastError();
+    CHECK("remote-metadata-denied", !dm && e3 == ERROR_ACCESS_DENIED, "deny1 session: %p err %lu", dm, e3);
+    pEvtClose(sd);
+    if (!scm || !kg || !el)
+        return;
+
+    /* ---- enumeration: manifest providers list their events, the classic SCM none */
+    static const struct { const WCHAR *name; int prov; } provs[] = {
+        {L"Microsoft-Windows-Kernel-General", FG_PROV_KERNEL_GENERAL}, {L"EventLog", FG_PROV_EVENTLOG}, {L"Service Control Manager", FG_PROV_SCM}};
+    EVT_HANDLE metas[3] = {kg, el, scm};
+    int enum_ok = 1, props_ok = 1, distinct_ok = 1;
+    char why[512] = "";
+    for (int p = 0; p < 3; p++) {
+        const fg_event_meta *want;
+        int nwant = fleetgen_event_metadata(provs[p].prov, &want);
+        EVT_HANDLE en = pEvtOpenEventMetadataEnum(metas[p], 0);
+        if (!en) {
+            enum_ok = 0;
+            snprintf(why, sizeof why, "EvtOpenEventMetadataEnum(%ls) failed %lu", provs[p].name, GetLastError());
+            continue;
+        }
+        int n = 0;
+        EVT_HANDLE em;
+        while ((em = pEvtNextEventMetadata(en, 0)) != NULL) {
+            if (n < nwant) {
+                const fg_event_meta *w = &want[n];
+                uint32_t id, ver, msg, lvl, task, op, ch;
+                DWORD t[7];
+                DWORD r = meta_u32(em, EventMetadataEventID, &id, &t[0]) | meta_u32(em, EventMetadataEventVersion, &ver, &t[1]) |
+                          meta_u32(em, EventMetadataEventMessageID, &msg, &t[2]) | meta_u32(em, EventMetadataEventLevel, &lvl, &t[3]) |
+                          meta_u32(em, EventMetadataEventTask, &task, &t[4]) | meta_u32(em, EventMetadataEventOpcode, &op, &t[5]) |
+                          meta_u32(em, EventMetadataEventChannel, &ch, &t[6]);
+                int types = 1;
+                for (int i = 0; i < 7; i++)
+                    types &= t[i] == EvtVarTypeUInt32;
+                EVT_VARIANT kw;
+                DWORD used = 0;
+                BOOL kr = pEvtGetEventMetadataProperty(em, EventMetadataEventKeyword, 0, sizeof kw, &kw, &used);
+                if (r || !types || id != w->event_id || ver != w->version || msg != w->message_id || lvl != w->level ||
+                    task != w->task || op != w->opcode || ch != w->channel || !kr || kw.Type != EvtVarTypeHexInt64 ||
+                    kw.UInt64Val != w->keywords) {
+                    if (props_ok)
+                        snprintf(why, sizeof why, "%ls event #%d: err %lu types %d id %u v%u msg 0x%08x lvl %u task %u op %u kw %d",
+                                 provs[p].name, n, r, types, id, ver, msg, lvl, task, op, kr);
+                    props_ok = 0;
+                }
+                /* the template: a string after the variant, in the caller's buffer */
+                used = 0;
+                BOOL tr = pEvtGetEventMetadataProperty(em, EventMetadataEventTemplate, 0, sizeof kw, &kw, &used);
+                DWORD te = GetLastError();
+                if (w->template_xml) {
+                    EVT_VARIANT *tb = malloc(used ? used : 1);
+                    DWORD used2 = 0;
+                    char t8[2048] = "";
+                    BOOL tr2 = !tr && te == ERROR_INSUFFICIENT_BUFFER && used > sizeof(EVT_VARIANT) &&
+                               pEvtGetEventMetadataProperty(em, EventMetadataEventTemplate, 0, used, tb, &used2);
+                    if (tr2 && tb->Type == EvtVarTypeString && (const BYTE *)tb->StringVal >= (const BYTE *)(tb + 1) &&
+                        (const BYTE *)tb->StringVal < (const BYTE *)tb + used)
+                        utf8(tb->StringVal, t8, sizeof t8);
+                    if (!tr2 || strcmp(t8, w->template_xml)) {
+                        if (props_ok)
+                            snprintf(why, sizeof why, "%ls event %u template: first call %d err %lu used %lu; got \"%.60s\"", provs[p].name,
+                                     w->event_id, tr, te, used, t8);
+                        props_ok = 0;
+                    }
+                    free(tb);
+                } else if (!tr || kw.Type != EvtVarTypeNull) {
+                    if (props_ok)
+                        snprintf(why, sizeof why, "%ls event %u has no template: %d type %lu", provs[p].name, w->event_id, tr, kw.Type);
+                    props_ok = 0;
+                }
+                /* message ids are never event ids or classic ids: a wrong mapping must show */
+                if (w->message_id != FG_NO_MESSAGE &&
+                    (w->message_id == w->event_id || (w->message_id & 0xFFFF) == w->event_id || w->message_id < 0x10000))
+                    distinct_ok = 0;
+            }
+            n++;
+            pEvtClose(em);
+        }
+        DWORD end = GetLastError();
+        EVT_HANDLE again = pEvtNextEventMetadata(en, 0);
+        DWORD end2 = again ? 0 : GetLastError();
+        if (again)
+            pEvtClose(again);
+        if (n != nwant || end != ERROR_NO_MORE_ITEMS || again || end2 != ERROR_NO_MORE_ITEMS) {
+            if (enum_ok)
+                snprintf(why, sizeof why, "%ls: %d events (want %d), end %lu, again %lu", provs[p].name, n, nwant, end, end2);
+            enum_ok = 0;
+        }
+        pEvtClose(en);
+    }
+    CHECK("event-metadata-enum", enum_ok, "%s", why);
+    CHECK("event-metadata-properties", props_ok, "%s", why);
+    CHECK("message-ids-distinct", distinct_ok, "a message id equals an event id");
+    const fg_event_meta *tmp;
+    CHECK("classic-provider-no-events", fleetgen_event_metadata(FG_PROV_SCM, &tmp) == 0, "SCM lists events");
+
+    /* ---- EvtGetEventMetadataProperty: the buffer protocol and bad arguments */
+    EVT_HANDLE en = pEvtOpenEventMetadataEnum(kg, 0);
+    EVT_HANDLE em = en ? pEvtNextEventMetadata(en, 0) : NULL;
+    if (em) {
+        DWORD used = 0;
+        BOOL r0 = pEvtGetEventMetadataProperty(em, EventMetadataEventMessageID, 0, 0, NULL, &used);
+        DWORD er0 = GetLastError();
+        EVT_VARIANT v;
+        DWORD used1 = 0;
+        BOOL r1 = pEvtGetEventMetadataProperty(em, EventMetadataEventMessageID, 0, sizeof v - 1, &v, &used1);
+        DWORD er1 = GetLastError();
+        CHECK("event-metadata-insufficient-buffer", !r0 && er0 == ERROR_INSUFFICIENT_BUFFER && used == sizeof(EVT_VARIANT) && !r1 &&
+              er1 == ERROR_INSUFFICIENT_BUFFER && used1 == sizeof(EVT_VARIANT), "size 0: %d err %lu used %lu; size-1: %d err %lu used %lu",
+              r0, er0, used, r1, er1, used1);
+        BOOL r2 = pEvtGetEventMetadataProperty(em, EventMetadataEventMessageID, 1, sizeof v, &v, &used);
+        DWORD er2 = GetLastError();
+        BOOL r3 = pEvtGetEventMetadataProperty(en, EventMetadataEventMessageID, 0, sizeof v, &v, &used);
+        DWORD er3 = GetLastError();
+        EVT_HANDLE r4 = pEvtNextEventMetadata(kg, 0);
+        DWORD er4 = GetLastError();
+        EVT_HANDLE r5 = pEvtOpenEventMetadataEnum(em, 0);
+        DWORD er5 = GetLastError();
+        CHECK("event-metadata-bad-arguments", !r2 && er2 == ERROR_INVALID_PARAMETER && !r3 && er3 == ERROR_INVALID_HANDLE && !r4 &&
+              er4 == ERROR_INVALID_HANDLE && !r5 && er5 == ERROR_INVALID_HANDLE,
+              "flags 1: %lu; enum as event: %lu; meta as enum: %lu; event as meta: %lu", er2, er3, er4, er5);
+        pEvtClose(em);
+    } else {
+        failf("event-metadata-insufficient-buffer", "no event metadata from Kernel-General: %lu", GetLastError());
+    }
+    if (en)
+        pEvtClose(en);
+
+    /* ---- EvtFormatMessageId with caller Values */
+    static const struct {
+        int prov; uint32_t id; unsigned ver, qual; int nv; const char *v[5]; const char *want; DWORD err;
+    } cases[] = {
+        {FG_PROV_KERNEL_GENERAL, 1, 2, 0, 2, {"2031-01-01T00:00:01Z", "2031-01-01T00:01:01Z"},
+         "The system time has changed to 2031-01-01T00:00:01Z from 2031-01-01T00:01:01Z.", 0},
+        {FG_PROV_KERNEL_GENERAL, 1, 0, 0, 2, {"NEW", "OLD"}, "The system time was changed from OLD to NEW.", 0},
+        {FG_PROV_KERNEL_GENERAL, 12, 0, 0, 1, {"T0"}, "The system started at T0 (an early version of this event).", 0},
+        {FG_PROV_KERNEL_GENERAL, 12, 1, 0, 1, {"T1"}, "The operating system started at system time T1.", 0},
+        {FG_PROV_KERNEL_GENERAL, 16, 1, 0, 3, {"\\REGISTRY\\A", "17", "4"},
+         "The access history in hive \\REGISTRY\\A was cleared updating 17 keys and creating 4 modified pages.", 0},
+        {FG_PROV_KERNEL_GENERAL, 99, 0, 0, 1, {"x"}, NULL, 0},   /* not in the manifest */
+        {FG_PROV_EVENTLOG, 6013, 0, 32768, 5, {"", "", "", "", "86400"}, "The system uptime is 86400 seconds.", 0},
+        {FG_PROV_EVENTLOG, 6005, 0, 32768, 0, {""}, "The Event log service was started.", 0},
+        {FG_PROV_EVENTLOG, 6100, 0, 32768, 2, {"a", "b"}, NULL, 0},   /* no message */
+        {FG_PROV_SCM, 7036, 0, 16384, 2, {"Print Spooler", "running"}, "The Print Spooler service entered the running state.", 0},
+        {FG_PROV_SCM, 7000, 0, 49152, 2, {"Svc", "The service did not start."},
+         "The Svc service failed to start due to the following error: \r\nThe service did not start.", 0},
+        {FG_PROV_SCM, 7036, 0, 0, 2, {"Print Spooler", "running"}, NULL, 0},   /* qualifiers matter */
+        {FG_PROV_SCM, 7034, 0, 49152, 2, {"\xC3\x9Cn\xC3\xAF" "c\xC3\xB8" "d\xC3\xA9 \xF0\x9F\x98\x80", "3"},
+         "The \xC3\x9Cn\xC3\xAF" "c\xC3\xB8" "d\xC3\xA9 \xF0\x9F\x98\x80 service terminated unexpectedly.  It has done this 3 time(s).", 0},
+    };
+    int fmt_ok = 1;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[2048], w2[256] = "";
+        int done = local_format(fleetgen_provider_name(cases[i].prov), cases[i].id, cases[i].ver, cases[i].qual, cases[i].v,
+                                cases[i].nv, out, sizeof out, w2, sizeof w2);
+        char exp[2048];
+        fleetgen_expected_file_message(fleetgen_provider_name(cases[i].prov), cases[i].id, cases[i].ver, cases[i].qual, cases[i].v,
+                                       cases[i].nv, exp, sizeof exp);
+        int ok = cases[i].want ? done && !strcmp(out, cases[i].want) : !done;
+        if (!ok || strcmp(out, exp) || w2[0]) {
+            if (fmt_ok)
+                snprintf(why, sizeof why, "case %u (%s %u v%u): formatted=%d \"%s\", want \"%s\", fleetgen says \"%s\" %s", (unsigned)i,
+                         fleetgen_provider_name(cases[i].prov), cases[i].id, cases[i].ver, done, out, cases[i].want ? cases[i].want : "(fail)",
+                         exp, w2);
+            fmt_ok = 0;
+        }
+    }
+    CHECK("format-message-id", fmt_ok, "%s", why);
+
+    /* message ids are the provider's own; unknown ids fail ERROR_EVT_MESSAGE_ID_NOT_FOUND */
+    WCHAR b[512];
+    DWORD used = 0;
+    EVT_VARIANT one;
+    memset(&one, 0, sizeof one);
+    one.Type = EvtVarTypeString;
+    one.StringVal = L"x";
+    BOOL w1 = pEvtFormatMessage(scm, NULL, 0x5000002Bu, 1, &one, EvtFormatMessageId, 512, b, &used);
+    DWORD we1 = GetLastError();
+    BOOL w2 = pEvtFormatMessage(kg, NULL, 1, 1, &one, EvtFormatMessageId, 512, b, &used);
+    DWORD we2 = GetLastError();
+    BOOL w3 = pEvtFormatMessage(el, NULL, FG_NO_MESSAGE, 0, NULL, EvtFormatMessageId, 512, b, &used);
+    DWORD we3 = GetLastError();
+    BOOL w4 = pEvtFormatMessage(kg, NULL, 0x5000002Bu, 2, NULL, EvtFormatMessageId, 512, b, &used);
+    DWORD we4 = GetLastError();
+    CHECK("format-message-id-not-found", !w1 && we1 == ERROR_EVT_MESSAGE_ID_NOT_FOUND && !w2 && we2 == ERROR_EVT_MESSAGE_ID_NOT_FOUND &&
+          !w3 && we3 == ERROR_EVT_MESSAGE_ID_NOT_FOUND && !w4 && we4 == ERROR_INVALID_PARAMETER,
+          "other provider's id: %d/%lu; an event id: %d/%lu; FG_NO_MESSAGE: %d/%lu; Values NULL with a count: %d/%lu", w1, we1, w2, we2,
+          w3, we3, w4, we4);
+    /* no Values: the inserts stay as written */
+    BOOL w5 = pEvtFormatMessage(kg, NULL, 0x5000002Bu, 0, NULL, EvtFormatMessageId, 512, b, &used);
+    char b8[512];
+    utf8(b, b8, sizeof b8);
+    CHECK("format-message-id-no-values", w5 && !strcmp(b8, "The system time has changed to %1 from %2.") && used == strlen(b8) + 1,
+          "%d \"%s\" used %lu", w5, b8, used);
+    /* a number as an insert value */
+    EVT_VARIANT nums[5];
+    memset(nums, 0, sizeof nums);
+    for (int i = 0; i < 4; i++)
+        nums[i].Type = EvtVarTypeNull;
+    nums[4].Type = EvtVarTypeUInt32;
+    nums[4].UInt32Val = 4242;
+    BOOL w6 = pEvtFormatMessage(el, NULL, 0x30000012u, 5, nums, EvtFormatMessageId, 512, b, &used);
+    utf8(b, b8, sizeof b8);
+    CHECK("format-message-id-number-value", w6 && !strcmp(b8, "The system uptime is 4242 seconds."), "%d \"%s\"", w6, b8);
+
+    /* ---- every event of ok1 formatted the saved-log way reads as the server formats it */
+    int same_ok = 1, nformatted = 0, nfallback = 0;
+    for (uint64_t k = 1; k <= 500; k++) {
+        fg_event e;
+        fleetgen_event("ok1", 7, 500, 24, k, &e);
+        char out[8192], want[8192], w2b[256] = "";
+        int done = local_format(e.provider_name, e.event_id, e.version, e.qualifiers, e.data, e.ndata, out, sizeof out, w2b, sizeof w2b);
+        fleetgen_expected_message(&e, want, sizeof want);
+        done ? nformatted++ : nfallback++;
+        if (strcmp(out, want)) {
+            if (same_ok)
+                snprintf(why, sizeof why, "record %llu (%s %u v%u): saved-log message \"%.100s\", server message \"%.100s\"",
+                         (unsigned long long)k, e.provider_name, e.event_id, e.version, out, want);
+            same_ok = 0;
+        }
+    }
+    CHECK("local-format-matches-server-format", same_ok && nformatted > 100 && nfallback > 20, "%s (formatted %d, fallback %d)", why,
+          nformatted, nfallback);
+
+    pEvtClose(scm);
+    pEvtClose(kg);
+    pEvtClose(el);
+}
+
+int wmain(int argc, WCHAR **argv)
+{
+    setvbuf(stdout, NULL, _IONBF, 0);
+    HMODULE dll = LoadLibraryExW(L"wevtapi.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    if (!dll) {
+        failf("load", "LoadLibraryExW(wevtapi.dll, SEARCH_SYSTEM32) failed: %lu", GetLastError());
+        return 1;
+    }
+#define LOAD(n) p##n = (__typeof__(n) *)(void *)GetProcAddress(dll, #n); if (!p##n) { failf("load", "no export %s", #n); return 1; }
+    LOAD(EvtOpenSession) LOAD(EvtQuery) LOAD(EvtNext) LOAD(EvtRender) LOAD(EvtCreateRenderContext) LOAD(EvtFormatMessage)
+    LOAD(EvtOpenPublisherMetadata) LOAD(EvtCancel) LOAD(EvtClose) LOAD(EvtGetExtendedStatus) LOAD(EvtSeek)
+    LOAD(EvtOpenEventMetadataEnum) LOAD(EvtNextEventMetadata) LOAD(EvtGetEventMetadataProperty)
+    WCHAR modpath[MAX_PATH];
+    char mp8[MAX_PATH * 3];
+    GetModuleFileNameW(dll, modpath, MAX_PATH);
+    utf8(modpath, mp8, sizeof mp8);
+    printf("     loaded %s\n", mp8);
+
+    const uint64_t ok1_events = 500, ok1_span = 24;
+    EVT_HANDLE sysctx = pEvtCreateRenderContext(0, NULL, EvtRenderContextSystem);
+    EVT_HANDLE userctx = pEvtCreateRenderContext(0, NULL, EvtRenderContextUser);
+    CHECK("render-contexts", sysctx && userctx, "EvtCreateRenderContext failed: %lu", GetLastError());
+
+    /* ---- the install: the fake answers (Wine's builtin stub would not) */
+    EVT_HANDLE s = session(L"ok1");
+    EVT_HANDLE q = pEvtQuery(s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryForwardDirection);
+    CHECK("load-fake-from-system32", s && q, "EvtQuery on ok1 failed: %lu (is the builtin wevtapi loaded? WINEDLLOVERRIDES=wevtapi=n)", GetLastError());
+    if (!q)
+        return 1;
+
+    /* ---- filtered query, partial batches, end of data */
+    drain d;
+    drain_all(q, sysctx, &d, 100);
+    uint64_t first = fleetgen_first_in_window(ok1_events, (uint32_t)ok1_span, WINDOW_MS);
+    uint64_t expect = ok1_events - first + 1;
+    CHECK("filter-server-side", d.count == expect && d.first_id == first && d.last_id == ok1_events,
+          "got %llu events (ids %llu..%llu), expected %llu (ids %llu..%llu)", (unsigned long long)d.count,
+          (unsigned long long)d.first_id, (unsigned long long)d.last_id, (unsigned long long)expect,
+          (unsigned long long)first, (unsigned long long)ok1_events);
+    CHECK("forward-ascending-record-ids", d.ascending, "record ids not ascending");
+    CHECK("partial-batches", d.partial_batches >= 2 && d.batches >= 3, "batches %d, partial %d", d.batches, d.partial_batches);
+    CHECK("no-more-items", d.end_error == ERROR_NO_MORE_ITEMS, "end error %lu", d.end_error);
+    DWORD got = 0;
+    EVT_HANDLE h[64];
+    BOOL again = pEvtNext(q, 10, h, INFINITE, 0, &got);
+    CHECK("no-more-items-again", !again && GetLastError() == ERROR_NO_MORE_ITEMS && got == 0, "second EvtNext at end: %d err %lu", again, GetLastError());
+    pEvtClose(q);
+
+    /* ---- rendering an event: system context, user context, XML */
+    q = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);
+    got = 0;
+    int found7036 = 0, foundlegacy = 0, found6100 = 0, foundlevel0 = 0, sys_ok = 1, user_ok = 1, buf_ok = 1;
+    char why[512] = "";
+    EVT_HANDLE meta_scm = pEvtOpenPublisherMetadata(s, L"Service Control Manager", NULL, 0, 0);
+    CHECK("publisher-metadata-scm", meta_scm != NULL, "EvtOpenPublisherMetadata(SCM) failed: %lu", GetLastError());
+    EVT_HANDLE meta_legacy = pEvtOpenPublisherMetadata(s, L"Legacy App", NULL, 0, 0);
+    DWORD legacy_err = meta_legacy ? 0 : GetLastError();
+    CHECK("publisher-metadata-missing", !meta_legacy && legacy_err == ERROR_FILE_NOT_FOUND, "Legacy App: handle %p err %lu", meta_legacy, legacy_err);
+    EVT_HANDLE meta_el = pEvtOpenPublisherMetadata(s, L"EventLog", NULL, 0, 0);
+    EVT_HANDLE meta_kg = pEvtOpenPublisherMetadata(s, L"Microsoft-Windows-Kernel-General", NULL, 0, 0);
+    int msg_ok = 1, msg_checked = 0, level_ok = 1;
+    uint64_t qnow = now_ticks();
+    uint64_t total = 0;
+    while (pEvtNext(q, 64, h, INFINITE, 0, &got)) {
+        for (DWORD i = 0; i < got; i++, total++) {
+            DWORD n = 0, e1 = 0, used1 = 0;
+            EVT_VARIANT *v = render(sysctx, h[i], &n, &e1, &used1);
+            if (e1 != ERROR_INSUFFICIENT_BUFFER || used1 < EvtSystemPropertyIdEND * sizeof(EVT_VARIANT))
+                buf_ok = 0;
+            if (!v || n != EvtSystemPropertyIdEND) {
+                sys_ok = 0;
+                snprintf(why, sizeof why, "render failed n=%lu", n);
+                free(v);
+                continue;
+            }
+            uint64_t k = v[EvtSystemEventRecordId].UInt64Val;
+            fg_event e;
+            fleetgen_event("ok1", 7, ok1_events, (uint32_t)ok1_span, k, &e);
+            char prov[256], comp[256], chan[64];
+            prov[0] = comp[0] = chan[0] = 0;
+            if (v[EvtSystemProviderName].Type == EvtVarTypeString) utf8(v[EvtSystemProviderName].StringVal, prov, sizeof prov);
+            if (v[EvtSystemComputer].Type == EvtVarTypeString) utf8(v[EvtSystemComputer].StringVal, comp, sizeof comp);
+            if (v[EvtSystemChannel].Type == EvtVarTypeString) utf8(v[EvtSystemChannel].StringVal, chan, sizeof chan);
+            const BYTE *lo = (const BYTE *)v, *hi = lo + used1;
+            const BYTE *sp = (const BYTE *)v[EvtSystemProviderName].StringVal;
+            int64_t dt = (int64_t)(v[EvtSystemTimeCreated].FileTimeVal + e.age_ms * 10000ull) - (int64_t)qnow;
+            if (strcmp(prov, e.provider_name) || strcmp(comp, e.computer) || strcmp(chan, "System") ||
+                v[EvtSystemEventID].Type != EvtVarTypeUInt16 || v[EvtSystemEventID].UInt16Val != e.event_id ||
+                v[EvtSystemLevel].Type != EvtVarTypeByte || v[EvtSystemLevel].ByteVal != e.level ||
+                v[EvtSystemTask].Type != EvtVarTypeUInt16 || v[EvtSystemTask].UInt16Val != e.task ||
+                v[EvtSystemOpcode].Type != EvtVarTypeByte || v[EvtSystemKeywords].Type != EvtVarTypeHexInt64 ||
+                v[EvtSystemTimeCreated].Type != EvtVarTypeFileTime || v[EvtSystemEventRecordId].Type != EvtVarTypeUInt64 ||
+                v[EvtSystemProcessID].Type != EvtVarTypeUInt32 || v[EvtSystemThreadID].Type != EvtVarTypeUInt32 ||
+                v[EvtSystemActivityID].Type != EvtVarTypeNull ||
+                (e.has_qualifiers ? (v[EvtSystemQualifiers].Type != EvtVarTypeUInt16 || v[EvtSystemQualifiers].UInt16Val != e.qualifiers)
+                                  : v[EvtSystemQualifiers].Type != EvtVarTypeNull) ||
+                (e.provider_guid ? v[EvtSystemProviderGuid].Type != EvtVarTypeGuid || (const BYTE *)v[EvtSystemProviderGuid].GuidVal < lo ||
+                                       (const BYTE *)v[EvtSystemProviderGuid].GuidVal >= hi
+                                 : v[EvtSystemProviderGuid].Type != EvtVarTypeNull) ||
+                sp < lo + EvtSystemPropertyIdEND * sizeof(EVT_VARIANT) || sp >= hi || dt < -50000000 || dt > 50000000) {
+                if (sys_ok)
+                    snprintf(why, sizeof why, "record %llu: provider \"%s\" computer \"%s\" id %u level %u dt %lld",
+                             (unsigned long long)k, prov, comp, v[EvtSystemEventID].UInt16Val, v[EvtSystemLevel].ByteVal, (long long)dt);
+                sys_ok = 0;
+            }
+            free(v);
+            /* user context: the data values as strings */
+            EVT_VARIANT *u = render(userctx, h[i], &n, NULL, NULL);
+            if (!u || (int)n != e.ndata) {
+                if (user_ok)
+                    snprintf(why, sizeof why, "record %llu: %lu values, want %d", (unsigned long long)k, n, e.ndata);
+                user_ok = 0;
+            } else {
+                for (DWORD j = 0; j < n; j++) {
+                    char val[16384];
+                    if (u[j].Type != EvtVarTypeString) { user_ok = 0; continue; }
+                    utf8(u[j].StringVal, val, sizeof val);
+                    if (strcmp(val, e.data[j])) { if (user_ok) snprintf(why, sizeof why, "record %llu value %lu: \"%.40s\" want \"%.40s\"", (unsigned long long)k, j, val, e.data[j]); user_ok = 0; }
+                }
+            }
+            free(u);
+            /* messages */
+            if (e.event_id == 7036 && meta_scm && !found7036) {
+                found7036 = 1;
+                char exp[8192];
+                size_t len = fleetgen_expected_message(&e, exp, sizeof exp);
+                WCHAR small[4];
+                DWORD used = 0;
+                BOOL r = pEvtFormatMessage(meta_scm, h[i], 0, 0, NULL, EvtFormatMessageEvent, 4, small, &used);
+                DWORD err = GetLastError();
+                int units = MultiByteToWideChar(CP_UTF8, 0, exp, (int)len, NULL, 0);
+                if (r || err != ERROR_INSUFFICIENT_BUFFER || used != (DWORD)units + 1) {
+                    msg_ok = 0;
+                    snprintf(why, sizeof why, "7036 small buffer: r=%d err=%lu used=%lu want %d", r, err, used, units + 1);
+                } else {
+                    WCHAR *wb = malloc(used * sizeof(WCHAR));
+                    char got8[8192];
+                    if (!pEvtFormatMessage(meta_scm, h[i], 0, 0, NULL, EvtFormatMessageEvent, used, wb, &used)) msg_ok = 0;
+                    utf8(wb, got8, sizeof got8);
+                    if (strcmp(got8, exp)) { msg_ok = 0; snprintf(why, sizeof why, "7036 message \"%s\" != \"%s\"", got8, exp); }
+                    free(wb);
+                }
+                WCHAR lv[64];
+                if (!pEvtFormatMessage(meta_scm, h[i], 0, 0, NULL, EvtFormatMessageLevel, 64, lv, &used) || wcscmp(lv, L"Information"))
+                    level_ok = 0;
+                msg_checked++;
+            }
+            if (e.provider == FG_PROV_EVENTLOG && e.event_id == 6100 && meta_el) {
+                WCHAR b[256];
+                DWORD used;
+                if (pEvtFormatMessage(meta_el, h[i], 0, 0, NULL, EvtFormatMessageEvent, 256, b, &used) ||
+                    GetLastError() != ERROR_EVT_MESSAGE_NOT_FOUND)
+                    msg_ok = 0;
+                found6100 = 1;
+            }
+            if (e.provider == FG_PROV_KERNEL_GENERAL && e.level == 0 && meta_kg) {
+                WCHAR b[256];
+                DWORD used;
+                if (pEvtFormatMessage(meta_kg, h[i], 0, 0, NULL, EvtFormatMessageLevel, 256, b, &used) ||
+                    GetLastError() != ERROR_EVT_MESSAGE_NOT_FOUND)
+                    level_ok = 0;
+                foundlevel0 = 1;
+            }
+            if (e.provider == FG_PROV_LEGACY)
+                foundlegacy = 1;
+            /* XML */
+            if (total == 3) {
+                DWORD used = 0, pc = 0;
+                BOOL r = pEvtRender(NULL, h[i], EvtRenderEventXml, 0, NULL, &used, &pc);
+                DWORD err = GetLastError();
+                WCHAR *xb = r ? NULL : malloc(used);
+                char *x8 = malloc(used * 2 + 16);
+                char want[64];
+                snprintf(want, sizeof want, "<EventRecordID>%llu</EventRecordID>", (unsigned long long)k);
+                int ok = !r && err == ERROR_INSUFFICIENT_BUFFER && used > 100 && xb &&
+                         pEvtRender(NULL, h[i], EvtRenderEventXml, used, xb, &used, &pc) &&
+                         xb[used / 2 - 1] == 0 && (utf8(xb, x8, (int)used * 2 + 16), strstr(x8, want) != NULL) &&
+                         strstr(x8, "<Event xmlns=") == x8;
+                CHECK("render-xml", ok, "r=%d err=%lu used=%lu", r, err, used);
+                free(xb);
+                free(x8);
+            }
+            pEvtClose(h[i]);
+        }
+    }
+    DWORD end = GetLastError();
+    CHECK("query-star-returns-all", total == ok1_events && end == ERROR_NO_MORE_ITEMS, "\"*\" returned %llu of %llu (end %lu)", (unsigned long long)total, (unsigned long long)ok1_events, end);
+    CHECK("render-insufficient-buffer", buf_ok, "first EvtRender with no buffer did not fail ERROR_INSUFFICIENT_BUFFER with BufferUsed");
+    CHECK("render-system-layout", sys_ok, "%s", why);
+    CHECK("render-user-values", user_ok, "user context values differ from fleetgen data: %s", why);
+    CHECK("format-message", found7036 && msg_ok, "found7036=%d %s", found7036, why);
+    CHECK("format-message-not-found", found6100 && msg_ok, "found6100=%d", found6100);
+    CHECK("format-level", msg_checked && foundlevel0 && level_ok, "level names wrong (checked %d, level0 %d)", msg_checked, foundlevel0);
+    CHECK("legacy-provider-present", foundlegacy, "no Legacy App event among %llu", (unsigned long long)total);
+    pEvtClose(q);
+    if (meta_scm) pEvtClose(meta_scm);
+    if (meta_el) pEvtClose(meta_el);
+    if (meta_kg) pEvtClose(meta_kg);
+
+    /* ---- reverse direction, structured query */
+    q = pEvtQuery(s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryReverseDirection);
+    got = 0;
+    if (q && pEvtNext(q, 1, h, INFINITE, 0, &got) && got == 1) {
+        DWORD n;
+        EVT_VARIANT *v = render(sysctx, h[0], &n, NULL, NULL);
+        CHECK("reverse-direction", v && v[EvtSystemEventRecordId].UInt64Val == ok1_events, "first record not the newest");
+        free(v);
+        pEvtClose(h[0]);
+    } else {
+        failf("reverse-direction", "query failed %lu", GetLastError());
+    }
+    if (q) pEvtClose(q);
+    q = pEvtQuery(s, NULL, L"<QueryList><Query Id='0' Path='System'><Select Path='System'>*[System[TimeCreated[timediff(@SystemTime) &lt;= 28800000]]]</Select></Query></QueryList>",
+                  EvtQueryChannelPath | EvtQueryForwardDirection);
+    if (q) {
+        drain_all(q, sysctx, &d, 50);
+        CHECK("structured-query", d.count == expect, "QueryList returned %llu, expected %llu", (unsigned long long)d.count, (unsigned long long)expect);
+        pEvtClose(q);
+    } else {
+        failf("structured-query", "EvtQuery failed %lu", GetLastError());
+    }
+    pEvtClose(s);
+
+    /* ---- errors */
+    DWORD ms = 0, err;
+    err = query_error(L"deny1", L"System", XPATH8, NULL);
+    CHECK("deny-access-denied", err == ERROR_ACCESS_DENIED, "err %lu", err);
+    err = query_error(L"down1", L"System", XPATH8, &ms);
+    CHECK("down-rpc-unavailable", err == RPC_S_SERVER_UNAVAILABLE && ms >= 180, "err %lu after %lu ms", err, ms);
+    err = query_error(L"not-in-fleet", L"System", XPATH8, NULL);
+    CHECK("unknown-server-rpc-unavailable", err == RPC_S_SERVER_UNAVAILABLE, "err %lu", err);
+    err = query_error(L"noch", L"System", XPATH8, NULL);
+    CHECK("nochannel-not-found", err == ERROR_EVT_CHANNEL_NOT_FOUND, "err %lu", err);
+    err = query_error(L"noch", L"Application", XPATH8, NULL);
+    CHECK("nochannel-listed-channel-ok", err == 0, "err %lu", err);
+    err = query_error(L"ok1", L"System", L"*[System[Level=2]]", NULL);
+    WCHAR ext[512];
+    DWORD extused = 0;
+    DWORD xr = pEvtGetExtendedStatus(512, ext, &extused);
+    CHECK("invalid-query", err == ERROR_EVT_INVALID_QUERY, "err %lu", err);
+    CHECK("extended-status", xr == ERROR_SUCCESS && extused > 1 && ext[0], "EvtGetExtendedStatus %lu used %lu", xr, extused);
+    err = query_error(L"ok1", L"Bogus/Channel", XPATH8, NULL);
+    CHECK("unknown-channel", err == ERROR_EVT_CHANNEL_NOT_FOUND, "err %lu", err);
+
+    s = session(L"brk");
+    q = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);
+    drain_all(q, sysctx, &d, 40);
+    CHECK("break-rpc-call-failed", d.count == 50 && d.end_error == RPC_S_CALL_FAILED, "got %llu events then %lu", (unsigned long long)d.count, d.end_error);
+    pEvtClose(q);
+    pEvtClose(s);
+
+    s = session(L"nof");
+    q = pEvtQuery(s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryForwardDirection);
+    drain_all(q, sysctx, &d, 100);
+    uint64_t nfirst = fleetgen_first_in_window(400, 48, WINDOW_MS);
+    CHECK("nofilter-returns-all", d.count == 400 && d.end_error == ERROR_NO_MORE_ITEMS, "got %llu of 400", (unsigned long long)d.count);
+    CHECK("nofilter-client-can-filter", d.ids_in_client_window == 400 - nfirst + 1, "client-side TimeCreated filter keeps %llu, expected %llu",
+          (unsigned long long)d.ids_in_client_window, (unsigned long long)(400 - nfirst + 1));
+    pEvtClose(q);
+    pEvtClose(s);
+
+    /* ---- local session (NULL) is the fleet's "localhost" */
+    q = pEvtQuery(NULL, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);
+    if (q) {
+        drain_all(q, sysctx, &d, 100);
+        CHECK("local-session", d.count == 30, "localhost gave %llu events, expected 30", (unsigned long long)d.count);
+        pEvtClose(q);
+    } else {
+        failf("local-session", "EvtQuery(NULL session) failed %lu", GetLastError());
+    }
+
+    /* ---- cancel: a hanging EvtNext returns ERROR_CANCELLED soon after EvtCancel */
+    s = session(L"hang1");
+    q = pEvtQuery(s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryForwardDirection);
+    if (q) {
+        DWORD t0 = GetTickCount();
+        BOOL r = pEvtNext(q, 10, h, 300, 0, &got);
+        DWORD e2 = GetLastError(), el = GetTickCount() - t0;
+        CHECK("hang-next-timeout", !r && e2 == ERROR_TIMEOUT && el >= 250 && el < 2000, "r=%d err=%lu after %lu ms", r, e2, el);
+        next_arg a = {q, 0, 0};
+        HANDLE th = CreateThread(NULL, 0, next_thread, &a, 0, NULL);
+        Sleep(400);
+        DWORD still = WaitForSingleObject(th, 0);
+        DWORD c0 = GetTickCount();
+        pEvtCancel(q);
+        DWORD wr = WaitForSingleObject(th, 1000);
+        DWORD after = GetTickCount() - c0;
+        CHECK("cancel-unblocks-hang", still == WAIT_TIMEOUT && wr == WAIT_OBJECT_0 && a.err == ERROR_CANCELLED && after < 1000,
+              "blocked=%d, returned in time=%d, err=%lu, %lu ms after EvtCancel", still == WAIT_TIMEOUT, wr == WAIT_OBJECT_0, a.err, after);
+        if (wr != WAIT_OBJECT_0)
+            TerminateThread(th, 1);
+        CloseHandle(th);
+        BOOL r2 = pEvtNext(q, 10, h, INFINITE, 0, &got);
+        CHECK("cancel-is-sticky", !r2 && GetLastError() == ERROR_CANCELLED, "EvtNext after cancel: %d %lu", r2, GetLastError());
+        pEvtClose(q);
+    } else {
+        failf("cancel-unblocks-hang", "query failed %lu", GetLastError());
+    }
+    pEvtClose(s);
+
+    s = session(L"hangq");
+    query_arg qa = {s, NULL, 0};
+    HANDLE th = CreateThread(NULL, 0, query_thread, &qa, 0, NULL);
+    Sleep(300);
+    DWORD c0 = GetTickCount();
+    pEvtCancel(s);
+    DWORD wr = WaitForSingleObject(th, 1000);
+    CHECK("cancel-session-unblocks-query", wr == WAIT_OBJECT_0 && !qa.q && qa.err == ERROR_CANCELLED,
+          "returned=%d err=%lu after %lu ms", wr == WAIT_OBJECT_0, qa.err, GetTickCount() - c0);
+    if (wr != WAIT_OBJECT_0)
+        TerminateThread(th, 1);
+    CloseHandle(th);
+    pEvtClose(s);
+
+    /* ---- saved-log messages: this computer's publisher metadata */
+    check_local_metadata();
+
+    /* ---- handles */
+    BOOL r = pEvtNext((EVT_HANDLE)(uintptr_t)0x1234, 10, h, 0, 0, &got);
+    CHECK("bad-handle", !r && GetLastError() == ERROR_INVALID_HANDLE, "EvtNext(bogus) %d %lu", r, GetLastError());
+    s = session(L"ok1");
+    BOOL c1 = pEvtClose(s), c2 = pEvtClose(s);
+    CHECK("double-close", c1 && !c2 && GetLastError() == ERROR_INVALID_HANDLE, "close %d then %d (%lu)", c1, c2, GetLastError());
+    r = pEvtSeek(NULL, 0, NULL, 0, 0);
+    CHECK("stub-not-supported", !r && GetLastError() == ERROR_NOT_SUPPORTED, "EvtSeek %d %lu", r, GetLastError());
+
+    /* ---- concurrency: 20 servers of 300 ms each, one thread each */
+    HANDLE ths[20];
+    DWORD t0 = GetTickCount();
+    for (int i = 0; i < 20; i++)
+        ths[i] = CreateThread(NULL, 0, par_thread, (void *)(intptr_t)i, 0, NULL);
+    WaitForMultipleObjects(20, ths, TRUE, 30000);
+    DWORD par_ms = GetTickCount() - t0;
+    int par_ok = 1;
+    for (int i = 0; i < 20; i++) {
+        DWORD code = 1;
+        GetExitCodeThread(ths[i], &code);
+        if (code)
+            par_ok = 0;
+        CloseHandle(ths[i]);
+    }
+    CHECK("concurrent-queries", par_ok && par_ms < 1500, "20 x 300 ms servers took %lu ms (ok=%d)", par_ms, par_ok);
+
+    pEvtClose(sysctx);
+    pEvtClose(userctx);
+
+    /* ---- the handle report written at DLL detach */
+    WCHAR leaks[MAX_PATH];
+    if (GetEnvironmentVariableW(L"ESFAKE_LEAKS", leaks, MAX_PATH) && leaks[0] != L'/') {
+        DeleteFileW(leaks);
+        FreeLibrary(dll);
+        char text[512] = "";
+        FILE *f = _wfopen(leaks, L"rb");
+        if (f) {
+            text[fread(text, 1, sizeof text - 1, f)] = 0;
+            fclose(f);
+        }
+        CHECK("handle-report", strstr(text, "open_handles=0\r\n") == text && strstr(text, "max_concurrent_queries="),
+              "report: \"%s\"", text);
+    }
+    printf("%s\n", g_fail ? "fakeapi_test: FAILED" : "fakeapi_test: all passed");
+    return g_fail ? 1 : 0;
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The SIMULATED FLEET's own test: builds tests/e2e/fakeapi_test.c (a Windows console program)
+# and runs it under Wine with the test-only wevtapi.dll installed in a throwaway prefix's
+# system32, loaded the way EventSweep loads it. Prints PASS/FAIL lines.
+cd "$(dirname "$0")/../.." || exit 1
+ES_ROOT=$(pwd)
+. tests/wine-env.sh
+
+T=build/test
+mkdir -p $T
+if [ ! -f $T/wevtapi.dll ] || [ -n "$(find tests/fake -newer $T/wevtapi.dll -type f 2>/dev/null)" ]; then
+    make -f Makefile.mingw --no-print-directory fake >/dev/null || { echo "FAIL fake-build: make fake failed"; exit 1; }
+fi
+if ! x86_64-w64-mingw32-gcc -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-cast-function-type \
+        -Itests/fake -DUNICODE -D_UNICODE -D_WIN32_WINNT=0x0A00 -municode -static \
+        -o $T/fakeapi_test.exe tests/e2e/fakeapi_test.c tests/fake/fleetgen.c 2>$T/fakeapi_test.build.txt; then
+    cat $T/fakeapi_test.build.txt
+    echo "FAIL fakeapi-build: x86_64-w64-mingw32-gcc failed"
+    exit 1
+fi
+echo "PASS fakeapi-build"
+
+wine_env_setup fakeapi || { echo "FAIL wine-setup: could not create a Wine prefix"; exit 1; }
+trap wine_env_cleanup EXIT INT TERM
+
+# The fleet fakeapi_test.c expects (its numbers are written into the test).
+fleet=$T/fakeapi-fleet.txt
+cat >$fleet <<'EOF'
+# fleet for tests/e2e/fakeapi_test.c
+ok1     latency=20 events=500 span=24 seed=7
+deny1   deny
+down1   down latency=200
+noch    nochannel channels=Application
+brk     break=50 events=300 span=10
+hang1   hang latency=10
+hangq   hangquery latency=10
+nof     nofilter events=400 span=48
+localhost events=30 span=4 latency=5
+EOF
+i=0
+while [ $i -lt 20 ]; do
+    printf 'par%02d latency=300 events=5\n' $i >>$fleet
+    i=$((i + 1))
+done
+
+leaks=$T/fakeapi-leaks.txt
+rm -f $leaks
+ESFAKE_FLEET=$(wine_path "$fleet") ESFAKE_LEAKS=$(wine_path "$leaks") \
+    timeout -k 5 120 "$WINE" $T/fakeapi_test.exe >$T/fakeapi_test.out 2>$T/fakeapi_test.err
+rc=$?
+cat $T/fakeapi_test.out | tr -d '\r'
+if [ $rc -ne 0 ] && ! grep -q '^FAIL' $T/fakeapi_test.out; then
+    echo "FAIL fakeapi-run: fakeapi_test.exe exited $rc without a FAIL line (stderr: $(head -c 400 $T/fakeapi_test.err))"
+fi
+exit $rc

@@ -1,0 +1,161 @@
+/* fleetgen: the SIMULATED FLEET's deterministic event generator and fleet-file parser.
+ *
+ * Test-only. Portable C (no windows.h): the fake wevtapi.dll (tests/fake/wevtapi.c) serves
+ * these events, and native checkers (tests/e2e/check_sweep.c) link the same file to recompute
+ * exactly which records a window selects and what every column should say.
+ * The fleet file format is described in tests/fake/README.
+ *
+ * Strings are UTF-8. */
+#ifndef FLEETGEN_H
+#define FLEETGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- the fleet file ---- */
+
+#define FLEET_NAME_MAX     128
+#define FLEET_CHANNELS_MAX 512
+
+typedef struct fleet_server {
+    char     name[FLEET_NAME_MAX];      /* as written in the file; matched case-insensitively */
+    uint32_t latency_ms;        /* cost of EvtQuery (the connect); default 50 */
+    uint32_t next_latency_ms;   /* cost of each EvtNext call; default 0 */
+    uint64_t events;            /* records in each channel; default 2000 */
+    uint32_t span_hours;        /* events spread over the last span hours; default 48 */
+    uint32_t seed;              /* default 1 */
+    int      deny;              /* EvtQuery: ERROR_ACCESS_DENIED (5) */
+    int      down;              /* EvtQuery: RPC_S_SERVER_UNAVAILABLE (1722) after the latency */
+    uint64_t break_after;       /* > 0: after that many events EvtNext fails RPC_S_CALL_FAILED (1726) */
+    int      nochannel;         /* only the channels in `channels` exist */
+    char     channels[FLEET_CHANNELS_MAX]; /* comma-separated; "" = the default set */
+    int      hang;              /* EvtNext blocks (after hang_after events) until cancelled */
+    uint64_t hang_after;
+    int      hangquery;         /* EvtQuery blocks until cancelled */
+    int      nofilter;          /* the server ignores the time filter (client must filter) */
+} fleet_server;
+
+#define FLEET_DEFAULT_CHANNELS "System,Application,Setup,Security,ForwardedEvents"
+
+void fleet_server_defaults(fleet_server *s);
+/* Parses one line. Returns 1 for a server, 0 for a blank/comment line, -1 on a syntax error
+ * (err gets a sentence). */
+int  fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_len);
+/* Parses a whole file's text (LF or CRLF; UTF-8, optional BOM). Returns the number of servers
+ * (stored in *out, malloc'ed; free() it), or -1 on error (err says which line). */
+int  fleet_parse_text(const char *text, size_t len, fleet_server **out, char *err, size_t err_len);
+/* Case-insensitive lookup; NULL when absent. */
+const fleet_server *fleet_find(const fleet_server *v, int n, const char *name);
+/* 1 when the server has channel `ch` (case-insensitive). */
+int  fleet_has_channel(const fleet_server *s, const char *ch);
+
+/* ---- providers ---- */
+
+enum { FG_PROV_SCM = 0, FG_PROV_KERNEL_GENERAL, FG_PROV_EVENTLOG, FG_PROV_LEGACY, FG_NPROV };
+
+const char *fleetgen_provider_name(int prov);
+int         fleetgen_provider_by_name(const char *name);     /* -1 when unknown (any case) */
+int         fleetgen_provider_has_metadata(int prov);        /* "Legacy App" has none */
+const char *fleetgen_provider_guid(int prov);                /* "{...}" or NULL (classic) */
+
+/* ---- events ---- */
+
+#define FG_MAX_DATA 6
+
+typedef struct fg_event {
+    uint64_t    record_id;      /* k */
+    uint64_t    age_ms;         /* how long before "now" (the EvtQuery time) it was logged */
+    int         provider;       /* FG_PROV_* */
+    const char *provider_name;
+    const char *provider_guid;  /* NULL: none */
+    uint32_t    event_id;
+    int         has_qualifiers;
+    uint16_t    qualifiers;
+    uint8_t     level, opcode, version;
+    uint16_t    task;
+    uint64_t    keywords;
+    uint32_t    process_id, thread_id;
+    int         has_user_sid;   /* S-1-5-18 */
+    char        computer[FLEET_NAME_MAX + 16];
+    int         ndata;
+    const char *data_name[FG_MAX_DATA];   /* "" for classic events */
+    const char *data[FG_MAX_DATA];        /* may point into `text` below: do not copy the struct */
+    char        text[96];
+} fg_event;
+
+/* Record k (1..events) of server `server` (seed, events, span_hours as in the fleet file).
+ * Record ids ascend with time; ages never fall within 5 minutes of a whole hour, so any
+ * whole-hour window selects an unambiguous set even when clocks differ by a few minutes. */
+void fleetgen_event(const char *server, uint32_t seed, uint64_t events, uint32_t span_hours,
+                    uint64_t k, fg_event *out);
+uint64_t fleetgen_age_ms(uint64_t events, uint32_t span_hours, uint64_t k);
+/* The first record id whose age is <= window_ms (events + 1 when none). Records
+ * first..events are the window's. */
+uint64_t fleetgen_first_in_window(uint64_t events, uint32_t span_hours, uint64_t window_ms);
+
+/* What the publisher metadata has (NULL: EvtFormatMessage fails ERROR_EVT_MESSAGE_NOT_FOUND).
+ * Level 0 (LogAlways) has no name: see README. */
+const char *fleetgen_message_template(int prov, uint32_t event_id);
+const char *fleetgen_level_name(int prov, unsigned level);
+const char *fleetgen_task_name(int prov, unsigned task);
+const char *fleetgen_opcode_name(int prov, unsigned opcode);
+/* FormatMessage-style inserts: %1..%99 from values (missing ones stay as written), %n CRLF,
+ * %% percent, %t TAB. Returns the length written (output always NUL-terminated, truncated to
+ * len-1) — call with len 0 to measure. */
+size_t fleetgen_format(const char *tmpl, const char *const *values, int nvalues, char *out, size_t len);
+
+/* What EventSweep should show (all portable, used by the checker):
+ *  message: the formatted message, or (no metadata / no message) the non-empty data values
+ *           joined by "; " (es_event_data_message);
+ *  level:   the publisher's level name, else es_level_name(level) ("Information" for 0);
+ *  task:    the publisher's task name, else "None" for 0 or "(N)". */
+size_t      fleetgen_expected_message(const fg_event *e, char *out, size_t len);
+const char *fleetgen_expected_level(const fg_event *e);
+const char *fleetgen_expected_task(const fg_event *e, char *buf, size_t len);
+
+
+/* ---- this computer's publisher metadata (messages of saved .evtx events) ----
+ * A saved log carries no message text: a reader formats it with the publishers installed
+ * locally, EvtOpenPublisherMetadata(NULL, name, ...). A manifest provider lists its events
+ * (EvtOpenEventMetadataEnum / EvtNextEventMetadata / EvtGetEventMetadataProperty): each
+ * (event id, version) has a message id, and EvtFormatMessage(meta, NULL, msgid, n, values,
+ * EvtFormatMessageId, ...) formats it. A classic provider (event source) lists no events: its
+ * message id is (Qualifiers << 16) | EventID. Message ids here are never equal to an event id
+ * or to another provider's, so a wrong mapping formats nothing or the wrong text.
+ *
+ *   Microsoft-Windows-Kernel-General  manifest; event 1 has versions 0 and 2 and event 12
+ *                                     versions 0 and 1, with different messages
+ *   EventLog                          manifest (in the simulation); 6100 and 6101 have no
+ *                                     message (message id FG_NO_MESSAGE)
+ *   Service Control Manager           classic: no events listed; 7036/7040 with Qualifiers
+ *                                     16384, 7000/7034 with 49152
+ *   Legacy App                        no metadata at all */
+
+#define FG_NO_MESSAGE 0xFFFFFFFFu   /* EventMetadataEventMessageID of an event without a message */
+
+typedef struct fg_event_meta {
+    uint32_t    event_id;
+    uint32_t    version;
+    uint32_t    message_id;     /* FG_NO_MESSAGE: none */
+    uint32_t    channel;        /* index into the publisher's channels (always 0 here) */
+    uint32_t    level, opcode, task;
+    uint64_t    keywords;
+    const char *template_xml;   /* EventMetadataEventTemplate; NULL: the event has no template */
+} fg_event_meta;
+
+/* The events a provider's metadata lists, in enumeration order; the count (0 for classic
+ * providers and for providers without metadata). */
+int         fleetgen_event_metadata(int prov, const fg_event_meta **out);
+/* The provider's message table: the text of a message id, or NULL. */
+const char *fleetgen_message_by_id(int prov, uint32_t message_id);
+/* What EventSweep should show as the Message of an event read from a saved file, following
+ * the local-publisher contract: metadata → message id → formatted with the data values, or,
+ * when any step fails, the non-empty data values joined by "; ". */
+size_t      fleetgen_expected_file_message(const char *provider, uint32_t event_id, unsigned version,
+                                           unsigned qualifiers, const char *const *values, int nvalues,
+                                           char *out, size_t len);
+
+/* FNV-1a of a lower-cased name; the generator's per-server hash. */
+uint64_t fleetgen_name_hash(const char *name);
+
+#endif
