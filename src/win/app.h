@@ -14,6 +14,8 @@ typedef struct app_init {
     char     **sources;        /* initial list (UTF-8 entries, already validated) */
     size_t     nsources;
     BOOL       sources_from_cmdline; /* then the saved list is left as it is at exit */
+    int        timeout;        /* seconds per source: --timeout, else the saved value */
+    int        threads;        /* sources read at once: --threads, else the saved value */
     BOOL       run;            /* --run: start the sweep at once */
     BOOL       exit_when_done; /* --exit */
     WCHAR     *export_path;    /* --export FILE */

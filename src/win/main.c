@@ -105,10 +105,6 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     }
     if (o.hours >= 0)
         st.hours = o.hours;
-    if (o.timeout > 0)
-        st.timeout = o.timeout;
-    if (o.threads > 0)
-        st.threads = o.threads;
 
     list_ctx lc;
     memset(&lc, 0, sizeof lc);
@@ -162,6 +158,10 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.sources = lc.items;
     init.nsources = lc.n;
     init.sources_from_cmdline = from_cmdline;
+    /* Not shown in the window, so a command-line value is for this run only: it must not
+     * become the saved default without the user seeing it. */
+    init.timeout = o.timeout > 0 ? o.timeout : st.timeout;
+    init.threads = o.threads > 0 ? o.threads : st.threads;
     init.run = o.run;
     init.exit_when_done = o.exit_when_done;
     init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;

@@ -204,6 +204,7 @@ static void remove_selected(void)
 typedef struct add_ctx {
     size_t added, refused;
     es_buf problems;
+    es_buf rejected;    /* the refused entries, one per line, given back to the user to fix */
 } add_ctx;
 
 static int add_line(void *ctx, const char *entry, size_t line)
@@ -214,6 +215,7 @@ static int add_line(void *ctx, const char *entry, size_t line)
         c->added++;
     } else {
         c->refused++;
+        es_buf_printf(&c->rejected, "%s\r\n", entry);
         if (c->refused <= 12)
             es_buf_printf(&c->problems, "%s%s", c->problems.len ? "\n" : "", err);
         (void)line;
@@ -544,8 +546,8 @@ static void start_sweep(void)
     wcscpy(g.pending_log, l);
     g.pending.channel = g.pending_log;
     g.pending.hours = (unsigned)hours;
-    g.pending.timeout_s = (unsigned)g.init->st->timeout;
-    g.pending.max_threads = (unsigned)g.init->st->threads;
+    g.pending.timeout_s = (unsigned)g.init->timeout;
+    g.pending.max_threads = (unsigned)g.init->threads;
 
     free_targets();
     es_rowstore_clear(g.rows);
@@ -839,9 +841,10 @@ static void import_done(import_job *job)
         swprintf(m, MAX_PATH * 4 + 300, L"Could not read %ls: %ls (%lu)", job->path, e, (unsigned long)job->error);
         message_box(m, MB_ICONERROR);
     } else if (!g.running) {
-        add_ctx c = {0, 0, {0}};
+        add_ctx c = {0, 0, {0}, {0}};
         char err[256];
         es_buf_init(&c.problems);
+        es_buf_init(&c.rejected);
         if (es_listfile_parse(job->data, job->len, add_line, &c, err, sizeof err) < 0) {
             WCHAR *w = wu_wide(err), m[MAX_PATH * 4 + 400];
             swprintf(m, MAX_PATH * 4 + 400, L"%ls is not a list EventSweep can read: %ls", job->path, w ? w : L"");
@@ -851,6 +854,7 @@ static void import_done(import_job *job)
             report_adds(&c, L"Import");
         }
         es_buf_free(&c.problems);
+        es_buf_free(&c.rejected);
     }
     import_free(job);
     update_status();
@@ -891,19 +895,25 @@ static INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             free(w);
             if (!u)
                 return TRUE;
-            add_ctx c = {0, 0, {0}};
+            add_ctx c = {0, 0, {0}, {0}};
             char err[256];
             es_buf_init(&c.problems);
+            es_buf_init(&c.rejected);
             es_listfile_parse(u, strlen(u), add_line, &c, err, sizeof err);
             free(u);
             if (c.refused) {
                 report_adds(&c, L"Add");
+                /* Stay open with only what was refused, for the user to fix: nothing typed is lost. */
+                WCHAR *left = wu_wide(c.rejected.data ? c.rejected.data : "");
+                SetWindowTextW(edit, left ? left : L"");
+                free(left);
                 es_buf_free(&c.problems);
-                SetWindowTextW(edit, L"");
+                es_buf_free(&c.rejected);
                 SetFocus(edit);
-                return TRUE; /* stay open: the user fixes what was refused */
+                return TRUE;
             }
             es_buf_free(&c.problems);
+            es_buf_free(&c.rejected);
             EndDialog(dlg, IDOK);
             return TRUE;
         }

@@ -1,0 +1,112 @@
+#!/bin/sh
+# The window driven as a user would, with the keyboard (xdotool under Xvfb): Add... with several
+# servers and a folder path, a refused duplicate and a malformed name, then the list remembered
+# per user and used by the next start (%APPDATA%\EventSweep\servers.txt).
+cd "$(dirname "$0")/../.." || exit 1
+ES_ROOT=$(pwd)
+. tests/wine-env.sh
+T=build/test/gui
+EXE=build/win/eventsweep.exe
+rm -rf $T
+mkdir -p $T/logs
+[ -f $EXE ] || { echo "FAIL gui: $EXE not built"; exit 1; }
+command -v xdotool >/dev/null || { echo "FAIL gui: xdotool is not installed"; exit 1; }
+[ -f build/test/wevtapi.dll ] || make -f Makefile.mingw --no-print-directory fake >/dev/null || exit 1
+printf 'srv01 events=50\nsrv02 events=60\n' >$T/fleet.txt
+: >$T/logs/empty.txt   # a folder without .evtx files: the sweep must say so
+
+wine_env_setup gui || { echo "FAIL gui: no Wine prefix"; exit 1; }
+trap wine_env_cleanup EXIT INT TERM
+xvfb_start || { echo "FAIL gui: no Xvfb"; exit 1; }
+export ESFAKE_FLEET=$(wine_path $T/fleet.txt)
+appdata="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/EventSweep"
+folder=$(wine_path $T/logs)
+
+# find_window TITLE SECONDS: prints the X window id of a window with exactly that title.
+find_window() {
+    i=0
+    while [ $i -lt $(($2 * 10)) ]; do
+        w=$(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | tail -1)
+        [ -n "$w" ] && { echo "$w"; return 0; }
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+count_windows() { xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | wc -l; }
+# wait_count TITLE N SECONDS: waits until exactly N visible windows have that title.
+wait_count() {
+    i=0
+    while [ $i -lt $(($3 * 10)) ]; do
+        [ "$(count_windows "$1")" = "$2" ] && return 0
+        sleep 0.1; i=$((i + 1))
+    done
+    return 1
+}
+
+"$WINE" $EXE >$T/app.out 2>&1 &
+app=$!
+main=$(find_window EventSweep 20) || { echo "FAIL gui-window: no EventSweep window"; exit 1; }
+sleep 1
+xdotool windowfocus --sync "$main" 2>/dev/null
+xdotool key --clearmodifiers alt+a
+add=$(find_window "Add sources" 10) || { echo "FAIL gui-add-dialog: Alt+A opened nothing"; exit 1; }
+xdotool windowfocus --sync "$add" 2>/dev/null
+xdotool type --delay 15 "srv01, srv02 10.0.0.5"
+xdotool key Return
+xdotool type --delay 15 "$folder"
+xdotool key Tab
+sleep 0.3
+xdotool key Return
+if wait_count 'Add sources' 0 10; then echo "PASS gui-add-closes-when-all-valid"
+else echo "FAIL gui-add-closes-when-all-valid: the dialog is still open"; fi
+
+# A duplicate and a malformed name: refused with a message, and the dialog stays open.
+xdotool windowfocus --sync "$main" 2>/dev/null
+xdotool key --clearmodifiers alt+a
+add=$(find_window "Add sources" 10) || { echo "FAIL gui-add-dialog-again: Alt+A opened nothing"; exit 1; }
+xdotool windowfocus --sync "$add" 2>/dev/null
+xdotool type --delay 15 "SRV01 a..b"
+xdotool key Tab
+sleep 0.3
+xdotool key Return
+if wait_count EventSweep 2 10; then echo "PASS gui-refusal-message-shown"
+else echo "FAIL gui-refusal-message-shown: no message box"; fi
+import -window root $T/refused.png 2>/dev/null
+xdotool key Return          # dismiss the message box
+if wait_count EventSweep 1 10 && [ "$(count_windows 'Add sources')" = 1 ]; then echo "PASS gui-add-stays-open-on-refusal"
+else echo "FAIL gui-add-stays-open-on-refusal"; fi
+# What was refused stays in the box for the user to fix: OK again refuses the same two again
+# (an emptied box would simply close the dialog).
+add=$(find_window "Add sources" 2) && xdotool windowfocus --sync "$add" 2>/dev/null
+xdotool key Tab
+sleep 0.3
+xdotool key Return
+if wait_count EventSweep 2 10; then echo "PASS gui-refused-entries-kept"
+else echo "FAIL gui-refused-entries-kept: OK on the box closed it or said nothing"; fi
+xdotool key Return
+wait_count EventSweep 1 10
+add=$(find_window "Add sources" 2) && xdotool windowfocus --sync "$add" 2>/dev/null
+xdotool key Escape
+wait_count 'Add sources' 0 10
+"$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
+wait $app
+
+tr -d '\r' <"$appdata/servers.txt" 2>/dev/null | grep -v '^#' >$T/saved.txt
+printf 'srv01\nsrv02\n10.0.0.5\n%s\n' "$folder" >$T/expected.txt
+if cmp -s $T/saved.txt $T/expected.txt; then echo "PASS gui-list-saved"
+else echo "FAIL gui-list-saved: got [$(tr '\n' ' ' <$T/saved.txt)] expected [$(tr '\n' ' ' <$T/expected.txt)]"; fi
+
+# The next start uses the saved list (no sources on the command line).
+"$WINE" $EXE --run --status "$(wine_path $T/status.csv)" --exit >$T/app2.out 2>&1
+code=$?
+tr -d '\r' <$T/status.csv 2>/dev/null | sed '1s/^\xEF\xBB\xBF//' | cut -d, -f1-4 >$T/status.txt
+printf 'Source,State,Events,ErrorCode\nsrv01,ok,*\nsrv02,ok,*\n10.0.0.5,error,0,1722\n%s,error,0,2\n' "$folder" >$T/status-expected.txt
+ok=1
+[ "$code" = 2 ] || ok=0
+[ "$(sed -n 1p $T/status.txt)" = "Source,State,Events,ErrorCode" ] || ok=0
+grep -q '^srv01,ok,' $T/status.txt || ok=0
+grep -q '^srv02,ok,' $T/status.txt || ok=0
+grep -q '^10\.0\.0\.5,error,0,1722$' $T/status.txt || ok=0
+grep -qF "$folder,error,0,2" $T/status.txt || ok=0
+if [ $ok = 1 ]; then echo "PASS gui-saved-list-used-next-start"
+else echo "FAIL gui-saved-list-used-next-start: exit $code, status: $(tr '\n' ' ' <$T/status.txt)"; fi
