@@ -55,6 +55,7 @@ typedef struct app {
     app_init    *init;
     HWND         dlg, list, lv, status, log, hours, spin;
     HFONT        bold;
+    HICON        icon_big, icon_small;
     app_source  *src;
     size_t       nsrc, capsrc;
     target      *tgt;
@@ -65,6 +66,7 @@ typedef struct app {
     sweep_settings pending;     /* the settings of a sweep waiting for its folders to be listed */
     WCHAR        pending_log[256];
     BOOL         running, stopping, closing, expanding;
+    int          importing;     /* import threads not yet reported back */
     ULONGLONG    sweep_t0, sweep_t1;
     export_job  *export_running;
     BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
@@ -464,6 +466,13 @@ static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kin
 
 static void finish_cli(void);
 
+/* Closing: the window goes only when no thread of ours is left to report to it. */
+static void destroy_if_idle(void)
+{
+    if (g.closing && !g.sw && !g.expanding && !g.export_running && !g.importing)
+        DestroyWindow(g.dlg);
+}
+
 /* Every target is known (folders listed): start the threads. */
 static void launch(void)
 {
@@ -613,8 +622,8 @@ static void expand_done(expand_job *job)
     g.expanding = FALSE;
     if (g.closing || !g.running) {
         expand_free(job);
-        if (g.closing && !g.export_running)
-            DestroyWindow(g.dlg);
+        g.running = FALSE;
+        destroy_if_idle();
         return;
     }
     size_t cap = g.ntgt;
@@ -781,8 +790,7 @@ static void export_done(export_job *job)
     enable_controls();
     update_status();
     if (g.closing) {
-        if (!g.running)
-            DestroyWindow(g.dlg);
+        destroy_if_idle();
         return;
     }
     if (g.cli_pending) {
@@ -830,11 +838,19 @@ static void import_dialog(void)
     if (!job || !job->path || !import_start(g.dlg, job)) {
         import_free(job);
         message_box(L"The import could not start: out of memory.", MB_ICONERROR);
+        return;
     }
+    g.importing++;
 }
 
 static void import_done(import_job *job)
 {
+    g.importing--;
+    if (g.closing) {
+        import_free(job);
+        destroy_if_idle();
+        return;
+    }
     if (job->error) {
         WCHAR e[256], m[MAX_PATH * 4 + 300];
         wu_error_text(job->error, e, 256);
@@ -1107,6 +1123,38 @@ static void layout(void)
 
 /* ---- window ---- */
 
+/* The list's first line is the dialog font in semibold; made again when the DPI changes. */
+static void make_bold_font(void)
+{
+    LOGFONTW lf;
+    HFONT f = (HFONT)SendMessageW(g.dlg, WM_GETFONT, 0, 0);
+    if (g.bold)
+        DeleteObject(g.bold);
+    g.bold = NULL;
+    if (f && GetObjectW(f, sizeof lf, &lf)) {
+        lf.lfWeight = FW_SEMIBOLD;
+        g.bold = CreateFontIndirectW(&lf);
+    }
+}
+
+#define SWM_AFTER_DPI (SWM_LAST + 10)
+
+/* After Windows has scaled the dialog for a new monitor DPI (PerMonitorV2): what it does not
+ * scale itself — the owner-drawn list's item height, the bold font, the column widths. */
+static void after_dpi_change(void)
+{
+    make_bold_font();
+    RECT r = {0, 0, 0, 22};
+    MapDialogRect(g.dlg, &r);
+    SendMessageW(g.list, LB_SETITEMHEIGHT, 0, r.bottom);
+    for (int c = 0; c < NCOLS; c++) {
+        RECT w = dlu(0, 0, k_cols[c].width_dlu, 0);
+        ListView_SetColumnWidth(g.lv, c, w.right);
+    }
+    layout();
+    InvalidateRect(g.dlg, NULL, TRUE);
+}
+
 static void init_window(HWND dlg)
 {
     g.dlg = dlg;
@@ -1117,19 +1165,14 @@ static void init_window(HWND dlg)
     g.hours = GetDlgItem(dlg, IDC_HOURS);
     g.spin = GetDlgItem(dlg, IDC_HOURS_SPIN);
 
-    HICON big = LoadImageW(g.hinst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXICON),
+    HICON big = g.icon_big = LoadImageW(g.hinst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXICON),
                            GetSystemMetrics(SM_CYICON), 0);
-    HICON small = LoadImageW(g.hinst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXSMICON),
+    HICON small = g.icon_small = LoadImageW(g.hinst, MAKEINTRESOURCEW(IDI_APP), IMAGE_ICON, GetSystemMetrics(SM_CXSMICON),
                              GetSystemMetrics(SM_CYSMICON), 0);
     SendMessageW(dlg, WM_SETICON, ICON_BIG, (LPARAM)big);
     SendMessageW(dlg, WM_SETICON, ICON_SMALL, (LPARAM)small);
 
-    LOGFONTW lf;
-    HFONT f = (HFONT)SendMessageW(dlg, WM_GETFONT, 0, 0);
-    if (f && GetObjectW(f, sizeof lf, &lf)) {
-        lf.lfWeight = FW_SEMIBOLD;
-        g.bold = CreateFontIndirectW(&lf);
-    }
+    make_bold_font();
 
     for (size_t i = 0; i < sizeof k_logs / sizeof *k_logs; i++)
         SendMessageW(g.log, CB_ADDSTRING, 0, (LPARAM)k_logs[i]);
@@ -1202,10 +1245,9 @@ static void begin_close(void)
     }
     if (g.export_running)
         InterlockedExchange(&g.export_running->cancel, 1);
-    if (!g.running && !g.export_running && !g.expanding) {
-        DestroyWindow(g.dlg);
+    destroy_if_idle();
+    if (!IsWindow(g.dlg))
         return;
-    }
     /* The threads end on their own (SWM_SWEEP_DONE, SWM_EXPORT_DONE destroy the window); a
      * server that ignores cancellation must not keep the process alive. */
     SetTimer(g.dlg, TIMER_CLOSE, CLOSE_GRACE_MS, NULL);
@@ -1219,6 +1261,12 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case WM_SIZE:
         layout();
+        return TRUE;
+    case WM_DPICHANGED:
+        PostMessageW(dlg, SWM_AFTER_DPI, 0, 0);
+        return FALSE; /* the dialog manager resizes and rescales first */
+    case SWM_AFTER_DPI:
+        after_dpi_change();
         return TRUE;
     case WM_GETMINMAXINFO: {
         MINMAXINFO *mm = (MINMAXINFO *)lp;
@@ -1345,8 +1393,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         g.stopping = FALSE;
         g.sweep_t1 = GetTickCount64();
         if (g.closing) {
-            if (!g.export_running)
-                DestroyWindow(dlg);
+            destroy_if_idle();
             return TRUE;
         }
         refresh();
@@ -1443,7 +1490,7 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
             app_report(msg, FALSE);
         }
     }
-    if (!g.running && !g.export_running && !g.expanding) {
+    if (!g.sw && !g.export_running && !g.expanding && !g.importing) {
         /* Every thread has ended: free what may still sit in the queue, then the rows. */
         MSG q;
         sweep_drain(dlg);
@@ -1463,5 +1510,9 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     }
     if (g.bold)
         DeleteObject(g.bold);
+    if (g.icon_big)
+        DestroyIcon(g.icon_big);
+    if (g.icon_small)
+        DestroyIcon(g.icon_small);
     return code;
 }
