@@ -104,16 +104,9 @@ static DWORD write_status(export_job *job)
     return err;
 }
 
-typedef struct thread_arg {
-    HWND hwnd;
-    void *job;
-    UINT msg;
-} thread_arg;
-
-static DWORD WINAPI export_main(void *param)
+static void export_work(void *param)
 {
-    thread_arg *a = param;
-    export_job *job = a->job;
+    export_job *job = param;
     if (job->rows_path) {
         job->error = write_rows(job);
         if (job->error)
@@ -124,30 +117,14 @@ static DWORD WINAPI export_main(void *param)
         if (job->error)
             job->failed_path = job->status_path;
     }
-    if (!PostMessageW(a->hwnd, a->msg, 0, (LPARAM)job))
-        export_free(job);
-    free(a);
-    return 0;
 }
 
-static BOOL start_thread(HWND hwnd, void *job, UINT msg, LPTHREAD_START_ROUTINE fn)
+static void export_free_any(void *job) { export_free(job); }
+
+BOOL export_start(HWND hwnd, export_job *job)
 {
-    thread_arg *a = malloc(sizeof *a);
-    if (!a)
-        return FALSE;
-    a->hwnd = hwnd;
-    a->job = job;
-    a->msg = msg;
-    HANDLE t = CreateThread(NULL, 0, fn, a, 0, NULL);
-    if (!t) {
-        free(a);
-        return FALSE;
-    }
-    CloseHandle(t); /* it reports through its message; nobody joins it */
-    return TRUE;
+    return wu_run_job(hwnd, SWM_EXPORT_DONE, job, export_work, export_free_any);
 }
-
-BOOL export_start(HWND hwnd, export_job *job) { return start_thread(hwnd, job, SWM_EXPORT_DONE, export_main); }
 
 void export_free(export_job *job)
 {
@@ -166,18 +143,18 @@ void export_free(export_job *job)
     free(job);
 }
 
-static DWORD WINAPI import_main(void *param)
+static void import_work(void *param)
 {
-    thread_arg *a = param;
-    import_job *job = a->job;
+    import_job *job = param;
     job->error = wu_read_file(job->path, 64u << 20, &job->data, &job->len);
-    if (!PostMessageW(a->hwnd, a->msg, 0, (LPARAM)job))
-        import_free(job);
-    free(a);
-    return 0;
 }
 
-BOOL import_start(HWND hwnd, import_job *job) { return start_thread(hwnd, job, SWM_IMPORT_DONE, import_main); }
+static void import_free_any(void *job) { import_free(job); }
+
+BOOL import_start(HWND hwnd, import_job *job)
+{
+    return wu_run_job(hwnd, SWM_IMPORT_DONE, job, import_work, import_free_any);
+}
 
 void import_free(import_job *job)
 {

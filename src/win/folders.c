@@ -1,5 +1,6 @@
 /* Lists the .evtx files of folder entries on a background thread (see folders.h). */
 #include "folders.h"
+#include "winutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -83,36 +84,18 @@ static void expand_one(expand_entry *e)
         qsort(e->files, e->nfiles, sizeof *e->files, by_name);
 }
 
-typedef struct expand_arg {
-    HWND hwnd;
-    expand_job *job;
-} expand_arg;
-
-static DWORD WINAPI expand_main(void *param)
+static void expand_work(void *param)
 {
-    expand_arg *a = param;
-    for (size_t i = 0; i < a->job->n; i++)
-        expand_one(&a->job->e[i]);
-    if (!PostMessageW(a->hwnd, SWM_EXPAND_DONE, 0, (LPARAM)a->job))
-        expand_free(a->job);
-    free(a);
-    return 0;
+    expand_job *job = param;
+    for (size_t i = 0; i < job->n; i++)
+        expand_one(&job->e[i]);
 }
+
+static void expand_free_any(void *job) { expand_free(job); }
 
 BOOL expand_start(HWND hwnd, expand_job *job)
 {
-    expand_arg *a = malloc(sizeof *a);
-    if (!a)
-        return FALSE;
-    a->hwnd = hwnd;
-    a->job = job;
-    HANDLE t = CreateThread(NULL, 0, expand_main, a, 0, NULL);
-    if (!t) {
-        free(a);
-        return FALSE;
-    }
-    CloseHandle(t); /* it reports through its message */
-    return TRUE;
+    return wu_run_job(hwnd, SWM_EXPAND_DONE, job, expand_work, expand_free_any);
 }
 
 void expand_free(expand_job *job)

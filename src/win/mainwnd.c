@@ -755,21 +755,29 @@ static BOOL run_export(const WCHAR *rows_path, const WCHAR *status_path)
     return TRUE;
 }
 
-static void export_dialog(void)
+/* The common Open/Save dialog; path (MAX_PATH * 4 WCHARs) holds the suggestion and the answer. */
+#define PATH_CAP (MAX_PATH * 4)
+static BOOL ask_path(BOOL save, const WCHAR *filter, const WCHAR *ext, WCHAR *path)
 {
-    if (g.export_running || !g.rows || es_rowstore_count(g.rows) == 0)
-        return;
-    WCHAR path[MAX_PATH * 4] = L"events.csv";
     OPENFILENAMEW ofn;
     memset(&ofn, 0, sizeof ofn);
     ofn.lStructSize = sizeof ofn;
     ofn.hwndOwner = g.dlg;
-    ofn.lpstrFilter = L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0";
+    ofn.lpstrFilter = filter;
     ofn.lpstrFile = path;
-    ofn.nMaxFile = MAX_PATH * 4;
-    ofn.lpstrDefExt = L"csv";
-    ofn.Flags = OFN_OVERWRITEPROMPT | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR | OFN_EXPLORER;
-    if (GetSaveFileNameW(&ofn))
+    ofn.nMaxFile = PATH_CAP;
+    ofn.lpstrDefExt = ext;
+    ofn.Flags = OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR | OFN_EXPLORER |
+                (save ? OFN_OVERWRITEPROMPT : OFN_FILEMUSTEXIST);
+    return save ? GetSaveFileNameW(&ofn) : GetOpenFileNameW(&ofn);
+}
+
+static void export_dialog(void)
+{
+    if (g.export_running || !g.rows || es_rowstore_count(g.rows) == 0)
+        return;
+    WCHAR path[PATH_CAP] = L"events.csv";
+    if (ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path))
         run_export(path, NULL);
 }
 
@@ -821,16 +829,8 @@ static void finish_cli(void)
 
 static void import_dialog(void)
 {
-    WCHAR path[MAX_PATH * 4] = L"";
-    OPENFILENAMEW ofn;
-    memset(&ofn, 0, sizeof ofn);
-    ofn.lStructSize = sizeof ofn;
-    ofn.hwndOwner = g.dlg;
-    ofn.lpstrFilter = L"Text files (*.txt)\0*.txt\0All files (*.*)\0*.*\0";
-    ofn.lpstrFile = path;
-    ofn.nMaxFile = MAX_PATH * 4;
-    ofn.Flags = OFN_FILEMUSTEXIST | OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR | OFN_EXPLORER;
-    if (!GetOpenFileNameW(&ofn))
+    WCHAR path[PATH_CAP] = L"";
+    if (!ask_path(FALSE, L"Text files (*.txt)\0*.txt\0All files (*.*)\0*.*\0", NULL, path))
         return;
     import_job *job = calloc(1, sizeof *job);
     if (job)

@@ -175,3 +175,40 @@ DWORD wu_read_file(const WCHAR *path, size_t max, char **data, size_t *len)
     *len = got;
     return 0;
 }
+
+typedef struct job_thread {
+    HWND  hwnd;
+    UINT  msg;
+    void *job;
+    void (*work)(void *);
+    void (*free_job)(void *);
+} job_thread;
+
+static DWORD WINAPI job_main(void *param)
+{
+    job_thread jt = *(job_thread *)param;
+    free(param);
+    jt.work(jt.job);
+    if (!PostMessageW(jt.hwnd, jt.msg, 0, (LPARAM)jt.job))
+        jt.free_job(jt.job);
+    return 0;
+}
+
+BOOL wu_run_job(HWND hwnd, UINT msg, void *job, void (*work)(void *), void (*free_job)(void *))
+{
+    job_thread *jt = malloc(sizeof *jt);
+    if (!jt)
+        return FALSE;
+    jt->hwnd = hwnd;
+    jt->msg = msg;
+    jt->job = job;
+    jt->work = work;
+    jt->free_job = free_job;
+    HANDLE t = CreateThread(NULL, 0, job_main, jt, 0, NULL);
+    if (!t) {
+        free(jt);
+        return FALSE;
+    }
+    CloseHandle(t); /* it reports through its message; the window waits for that, not the handle */
+    return TRUE;
+}
