@@ -867,6 +867,7 @@ static void import_done(import_job *job)
             free(w);
             message_box(m, MB_ICONWARNING);
         } else {
+            update_status(); /* the count is right behind the message box too */
             report_adds(&c, L"Import");
         }
         es_buf_free(&c.problems);
