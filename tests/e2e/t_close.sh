@@ -17,8 +17,8 @@ mkdir -p $T
 [ -f build/test/wevtapi.dll ] || make -f Makefile.mingw --no-print-directory fake >/dev/null || exit 1
 
 cat >$T/fleet.txt <<'FLEET'
-sim-slow1   latency=100 events=4000 next_latency=40
-sim-slow2   latency=100 events=4000 next_latency=40
+sim-slow1   latency=100 events=4000 span=8 next_latency=40
+sim-slow2   latency=100 events=4000 span=8 next_latency=40
 sim-hang    hang=50
 sim-hangq   hangquery
 sim-late    latency=60000
@@ -76,4 +76,45 @@ if grep -q 'max_concurrent_queries=[1-9]' $T/sweep-leaks.txt 2>/dev/null; then
     echo "PASS close-mid-sweep-was-running"
 else
     echo "FAIL close-mid-sweep-was-running: $(cat $T/sweep-leaks.txt 2>/dev/null | tr '\n' ' ')"
+fi
+
+# Stop (Alt+P) in the middle of a sweep started with --run --export --status --exit: every
+# source ends promptly as cancelled (1223), the rows already received are kept and exported.
+command -v xdotool >/dev/null || { echo "FAIL stop: xdotool is not installed"; exit 0; }
+ESFAKE_FLEET=$(wine_path $T/fleet.txt) "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --timeout 120 \
+    --run --export "$(wine_path $T/stop-rows.csv)" --status "$(wine_path $T/stop-status.csv)" --exit \
+    >$T/stop.out 2>&1 &
+pid=$!
+i=0
+main=
+while [ $i -lt 200 ] && [ -z "$main" ]; do
+    main=$(xdotool search --onlyvisible --name '^EventSweep$' 2>/dev/null | head -1)
+    sleep 0.1; i=$((i + 1))
+done
+sleep 3
+t0=$(now)
+[ -n "$main" ] && xdotool windowfocus --sync "$main" 2>/dev/null
+xdotool key --clearmodifiers alt+p
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+t1=$(now)
+if kill -0 $pid 2>/dev/null; then
+    echo "FAIL stop-ends-sweep: still running 10 s after Stop"
+    kill $pid
+else
+    wait $pid
+    code=$?
+    took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    st=$(tr -d '\r' <$T/stop-status.csv 2>/dev/null | sed '1s/^\xEF\xBB\xBF//')
+    rows=$(($(tr -d '\r' <$T/stop-rows.csv 2>/dev/null | grep -c '^sim-slow')))
+    slow_kept=$(echo "$st" | awk -F, '$1 == "sim-slow1" { print $3 }')
+    echo "     Stop: the app ended ${took} s after the key (exit $code); $rows rows exported"
+    if [ "$code" = 2 ] && echo "$st" | grep -q '^sim-hang,error,50,1223,' && echo "$st" | grep -q '^sim-hangq,error,0,1223,' \
+        && echo "$st" | grep -q '^sim-late,error,0,1223,' && echo "$st" | grep -q '^sim-slow1,error,[1-9][0-9]*,1223,'; then
+        echo "PASS stop-cancels-every-source"
+    else
+        echo "FAIL stop-cancels-every-source: exit $code; status: $(echo "$st" | tr '\n' ' ')"
+    fi
+    if [ "$rows" -gt 0 ] && [ "$rows" -ge "${slow_kept:-0}" ]; then echo "PASS stop-keeps-rows: $rows rows"
+    else echo "FAIL stop-keeps-rows: $rows rows exported, status says sim-slow1 had ${slow_kept:-?}"; fi
 fi
