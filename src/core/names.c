@@ -538,9 +538,13 @@ es_name_kind es_name_parse(const char *text, char *canon, size_t canon_len, char
     if (n >= 2 && s[0] == '\\' && s[1] == '\\') {
         const char *r = s + 2;
         size_t rn = n - 2;
+        /* A name ending in ".evtx" is always a saved log, with or without the "\\": so the
+         * canonical form, read again, is the same kind of entry. */
         for (size_t i = 0; i < rn; i++)
             if (is_sep((unsigned char)r[i]))
                 return parse_path(s, n, canon, canon_len, err, err_len);
+        if (ends_ci(r, rn, ".evtx"))
+            return parse_path(s, n, canon, canon_len, err, err_len);
         if (rn == 0)
             return fail(err, err_len, s, n, "the server name after \\\\ is missing.");
         return parse_server(s, n, r, rn, canon, canon_len, err, err_len);

@@ -276,6 +276,20 @@ TEST(names_kind_text)
     CHECK_STR(es_name_kind_text((es_name_kind)99), "invalid entry");
 }
 
+/* Found by tests/fuzz/t_fuzz_names.sh: "\\\\80::1%ets00.evtx" was read as an IPv6 server whose
+ * canonical form ("80::1%ets00.evtx") read again as a file. A name ending in .evtx is a saved
+ * log with or without the "\\\\", and a UNC path needs a share. */
+TEST(names_evtx_suffix_is_always_a_path)
+{
+    char canon[256], err[256];
+    CHECK_INT(es_name_parse("\\\\80::1%ets00.evtx", canon, sizeof canon, err, sizeof err), ES_NAME_INVALID);
+    CHECK(strstr(err, "share") != NULL);
+    CHECK_INT(es_name_parse("\\\\srv.evtx", canon, sizeof canon, err, sizeof err), ES_NAME_INVALID);
+    CHECK_INT(es_name_parse("80::1%ets00.evtx", canon, sizeof canon, err, sizeof err), ES_NAME_INVALID); /* ":" in a path */
+    CHECK_INT(es_name_parse("\\\\srv01", canon, sizeof canon, err, sizeof err), ES_NAME_NETBIOS);
+    CHECK_STR(canon, "srv01");
+}
+
 int main(void)
 {
     RUN(names_valid_table);
@@ -284,5 +298,6 @@ int main(void)
     RUN(names_small_buffers_and_nulls);
     RUN(names_keys);
     RUN(names_kind_text);
+    RUN(names_evtx_suffix_is_always_a_path);
     TESTS_DONE();
 }
