@@ -177,9 +177,13 @@ static void free_publishers(reader *r)
     r->npubs = r->cap_pubs = 0;
 }
 
+/* Level, task and message come from the publisher's metadata on the server; without it (the
+ * publisher is not installed there, as on a Windows Event Forwarding collector) from the
+ * event's own RenderingInfo, which forwarded events carry: EvtFormatMessage takes a NULL
+ * metadata handle for that. */
 static const char *level_text(reader *r, publisher *p, EVT_HANDLE ev, unsigned level)
 {
-    if (!p || !p->meta || level == 0 || level > 5)
+    if (!p || level == 0 || level > 5)
         return NULL; /* the core's standard names */
     if (!p->level_asked[level]) {
         p->level_asked[level] = TRUE;
@@ -191,7 +195,7 @@ static const char *level_text(reader *r, publisher *p, EVT_HANDLE ev, unsigned l
 
 static const char *task_text(reader *r, publisher *p, EVT_HANDLE ev, unsigned task)
 {
-    if (!p || !p->meta || task == 0)
+    if (!p || task == 0)
         return NULL;
     for (size_t i = 0; i < p->ntasks; i++)
         if (p->tasks[i].task == task)
@@ -349,7 +353,8 @@ static BOOL emit_event(reader *r, EVT_HANDLE ev, const source_query *q, DWORD *e
     e.task_text = task_text(r, p, ev, e.task);
 
     es_buf_clear(&r->msg);
-    BOOL have_msg = p && p->meta && format(r, p->meta, ev, EvtFormatMessageEvent, 0);
+    BOOL have_msg = p && ((p->meta && format(r, p->meta, ev, EvtFormatMessageEvent, 0)) ||
+                          format(r, NULL, ev, EvtFormatMessageEvent, 0));
     if (have_msg) {
         wu_append_utf8(&r->msg, r->fmt, (size_t)-1);
         /* Multi-line messages read as one line in the list; CSV keeps them quoted either way. */

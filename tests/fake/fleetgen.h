@@ -33,6 +33,10 @@ typedef struct fleet_server {
     uint64_t hang_after;
     int      hangquery;         /* EvtQuery blocks until cancelled */
     int      nofilter;          /* the server ignores the time filter (client must filter) */
+    int      collector;         /* a Windows Event Forwarding collector: the events' publishers are
+                                   not installed on it (EvtOpenPublisherMetadata fails 2), and its
+                                   ForwardedEvents carry RenderingInfo (messages rendered at the
+                                   source), which EvtFormatMessage(NULL, event, ...) uses */
 } fleet_server;
 
 #define FLEET_DEFAULT_CHANNELS "System,Application,Setup,Security,ForwardedEvents"

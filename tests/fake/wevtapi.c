@@ -825,7 +825,17 @@ static size_t layout(BYTE *buf, EVT_VARIANT *proto, DWORD count, const GUID *gui
     return off;
 }
 
-static void event_xml(const obj *ev, const fg_event *e, sbuf *b, const obj *meta_for_rendering)
+/* The provider whose texts a forwarded event's RenderingInfo holds, or -1: events of the
+ * ForwardedEvents channel were rendered at their source, where the publisher is installed
+ * ("Legacy App" has no metadata anywhere, so its events carry none). */
+static int forwarded_prov(const obj *ev, const fg_event *e)
+{
+    if (_stricmp(ev->channel, "ForwardedEvents") != 0 || !fleetgen_provider_has_metadata(e->provider))
+        return -1;
+    return e->provider;
+}
+
+static void event_xml(const obj *ev, const fg_event *e, sbuf *b, int render_prov)
 {
     char t[40];
     iso_time(event_time(ev, e), t);
@@ -871,8 +881,8 @@ static void event_xml(const obj *ev, const fg_event *e, sbuf *b, const obj *meta
         }
         sb_puts(b, "</EventData>");
     }
-    if (meta_for_rendering) {
-        int p = meta_for_rendering->prov;
+    if (render_prov >= 0) {
+        int p = render_prov;
         const char *msg = fleetgen_message_template(p, e->event_id);
         const char *lv = fleetgen_level_name(p, e->level), *tk = fleetgen_task_name(p, e->task);
         const char *op = fleetgen_opcode_name(p, e->opcode);
@@ -926,7 +936,8 @@ EVT_EXPORT BOOL WINAPI EvtRender(EVT_HANDLE Context, EVT_HANDLE Fragment, DWORD 
     gen_event(ev, &e);
     if (Flags == EvtRenderEventXml) {
         sbuf b = {0};
-        event_xml(ev, &e, &b, NULL);
+        /* Forwarded events keep the RenderingInfo their source rendered (RenderedText format). */
+        event_xml(ev, &e, &b, forwarded_prov(ev, &e));
         if (b.failed) {
             fail(ERROR_OUTOFMEMORY, L"Out of memory.");
         } else {
@@ -1043,6 +1054,10 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtOpenPublisherMetadata(EVT_HANDLE Session, LPCWST
         }
         if (srv->deny) {
             fail(ERROR_ACCESS_DENIED, L"Access is denied.");
+            goto out;
+        }
+        if (srv->collector) {   /* the forwarded events' publishers live on their sources */
+            fail(ERROR_FILE_NOT_FOUND, L"The system cannot find the file specified.");
             goto out;
         }
     }
@@ -1162,13 +1177,16 @@ EVT_EXPORT BOOL WINAPI EvtFormatMessage(EVT_HANDLE PublisherMetadata, EVT_HANDLE
     }
     if (Event && !(ev = get(Event, T_EVENT)))   /* optional with EvtFormatMessageId: the inserts */
         goto out;
-    if (!meta) {   /* only forwarded events carry RenderingInfo; the fleet's never do */
-        fail(ERROR_EVT_MESSAGE_NOT_FOUND, notfound);
-        goto out;
-    }
     fg_event e;
     if (ev)
         gen_event(ev, &e);
+    /* Without metadata only a forwarded event's own RenderingInfo can be used (documented:
+     * PublisherMetadata may be NULL for a forwarded event that carries rendering info). */
+    int prov = meta ? meta->prov : (ev && Flags != EvtFormatMessageId ? forwarded_prov(ev, &e) : -1);
+    if (prov < 0) {
+        fail(ERROR_EVT_MESSAGE_NOT_FOUND, notfound);
+        goto out;
+    }
     const char *text = NULL;
     char *owned = NULL;
     size_t len = 0;
@@ -1178,11 +1196,11 @@ EVT_EXPORT BOOL WINAPI EvtFormatMessage(EVT_HANDLE PublisherMetadata, EVT_HANDLE
     case EvtFormatMessageId: {
         const char *t;
         if (Flags == EvtFormatMessageEvent) {
-            t = fleetgen_message_template(meta->prov, e.event_id);
+            t = fleetgen_message_template(prov, e.event_id);
         } else {
             /* the publisher's message table: a manifest event's message id
              * (EventMetadataEventMessageID) or a classic source's (Qualifiers << 16) | EventID */
-            t = fleetgen_message_by_id(meta->prov, MessageId);
+            t = fleetgen_message_by_id(prov, MessageId);
             if (!t) {
                 fail(ERROR_EVT_MESSAGE_ID_NOT_FOUND, idnotfound);
                 goto out;
@@ -1198,9 +1216,9 @@ EVT_EXPORT BOOL WINAPI EvtFormatMessage(EVT_HANDLE PublisherMetadata, EVT_HANDLE
         text = owned;
         break;
     }
-    case EvtFormatMessageLevel: text = fleetgen_level_name(meta->prov, e.level); break;
-    case EvtFormatMessageTask: text = fleetgen_task_name(meta->prov, e.task); break;
-    case EvtFormatMessageOpcode: text = fleetgen_opcode_name(meta->prov, e.opcode); break;
+    case EvtFormatMessageLevel: text = fleetgen_level_name(prov, e.level); break;
+    case EvtFormatMessageTask: text = fleetgen_task_name(prov, e.task); break;
+    case EvtFormatMessageOpcode: text = fleetgen_opcode_name(prov, e.opcode); break;
     case EvtFormatMessageChannel: text = ev->channel; break;
     case EvtFormatMessageProvider: text = e.provider_name; break;
     case EvtFormatMessageKeyword:
@@ -1212,7 +1230,7 @@ EVT_EXPORT BOOL WINAPI EvtFormatMessage(EVT_HANDLE PublisherMetadata, EVT_HANDLE
         break;
     case EvtFormatMessageXml: {
         sbuf b = {0};
-        event_xml(ev, &e, &b, meta);
+        event_xml(ev, &e, &b, prov);
         if (b.failed) {
             free(b.p);
             fail(ERROR_OUTOFMEMORY, L"Out of memory.");
