@@ -1,6 +1,7 @@
 /* check_files: saved .evtx files as EventSweep sources — the fixtures and the checks.
- * Native (Linux) program, linked with tests/fake/fleetgen.c and the portable core; built and
- * run by tests/e2e/t_files.sh.
+ * Native (Linux) program, linked with tests/e2e/csvcheck.c (the CSV reader and reporting it
+ * shares with check_sweep.c), tests/fake/fleetgen.c and the portable core; built and run by
+ * tests/e2e/t_files.sh.
  *
  *   check_files --make-fixtures DIR
  *       Writes the fixture tree (below) with event times relative to now, then reads every
@@ -42,6 +43,7 @@
  *   empty/notes.txt          a folder without .evtx: error 2 for the folder
  *   (missing.evtx, nodir)    never created: error 2 or 3 */
 #include "../evtx/evtx_writer.h"
+#include "csvcheck.h"
 #include "es_buf.h"
 #include "es_csv.h"
 #include "es_event.h"
@@ -55,68 +57,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-
-static int g_fail;
-static const char *g_tag = "files";
-
-static void pass(const char *what) { printf("PASS %s-%s\n", g_tag, what); }
-static void failf(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void failf(const char *what, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL %s-%s: ", g_tag, what);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    g_fail++;
-}
-
-/* detail lines ("     ...") are shown by tests/run under the FAIL line; one line each */
-static int g_details;
-static void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void detail(const char *fmt, ...)
-{
-    if (g_details++ >= 40)
-        return;
-    char tmp[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    printf("     ");
-    for (const char *p = tmp; *p; p++) {
-        if (*p == '\r') fputs("\\r", stdout);
-        else if (*p == '\n') fputs("\\n", stdout);
-        else if (*p == '\t') fputs("\\t", stdout);
-        else putchar(*p);
-    }
-    putchar('\n');
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    es_buf b;
-    es_buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        es_buf_append(&b, tmp, n);
-    fclose(f);
-    if (!b.data)
-        es_buf_append(&b, "", 0);
-    *len = b.len;
-    return b.data;
-}
 
 static uint64_t now_ticks(void)
 {
@@ -287,6 +232,33 @@ static void assign_record_ids(void)
             n += strcmp(FX[j].file, FX[i].file) == 0;
         g_rid[i] = n;
     }
+}
+
+/* The fixture file of that base name, or NULL. */
+static const fx_file *fixture_file(const char *name)
+{
+    for (size_t k = 0; k < NFILES; k++)
+        if (!strcmp(FILES[k].name, name))
+            return &FILES[k];
+    return NULL;
+}
+
+/* The index in FX of record rid of that file, or NFX. */
+static size_t fx_find(const char *file, uint64_t rid)
+{
+    for (size_t i = 0; i < NFX; i++)
+        if (!strcmp(FX[i].file, file) && g_rid[i] == rid)
+            return i;
+    return NFX;
+}
+
+/* How many of the file's events are damaged (damaged = 1) or good (damaged = 0). */
+static int fx_count(const char *file, int damaged)
+{
+    int n = 0;
+    for (size_t i = 0; i < NFX; i++)
+        n += !strcmp(FX[i].file, file) && FX[i].damaged == damaged;
+    return n;
 }
 
 /* The event's FILETIME: whole minutes before the generation time, plus 123.4 µs so that both
@@ -516,13 +488,8 @@ static int rb_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
 {
     readback *rb = ctx;
     rb->n++;
-    const fx_event *e = NULL;
-    size_t idx = 0;
-    for (size_t i = 0; i < NFX; i++)
-        if (!strcmp(FX[i].file, rb->file) && g_rid[i] == ev->record_id) {
-            e = &FX[i];
-            idx = i;
-        }
+    size_t idx = fx_find(rb->file, ev->record_id);
+    const fx_event *e = idx < NFX ? &FX[idx] : NULL;
     char why[400] = "";
     if (!e)
         snprintf(why, sizeof why, "record %" PRIu64 " is not a fixture event", ev->record_id);
@@ -540,8 +507,6 @@ static int rb_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
                 snprintf(why, sizeof why, "record %" PRIu64 " value %d: %s=\"%s\", wrote %s=\"%s\"", ev->record_id, i, ev->data[i].name,
                          ev->data[i].value, e->name[i] ? e->name[i] : "", e->val[i]);
     }
-    (void)idx;
-    (void)rec;
     /* the contract's message, computed from the fake's metadata, must be the one written here */
     if (!why[0]) {
         const char *vals[6];
@@ -591,14 +556,7 @@ static int selftest_file(const char *dir, const fx_file *ff, char *why, size_t w
     es_evtx_stats st = *es_evtx_get_stats(p);
     es_evtx_free(p);
     free(data);
-    int want = 0, want_damaged = 0;
-    for (size_t i = 0; i < NFX; i++)
-        if (!strcmp(FX[i].file, ff->name)) {
-            if (FX[i].damaged)
-                want_damaged++;
-            else
-                want++;
-        }
+    int want = fx_count(ff->name, 0), want_damaged = fx_count(ff->name, 1);
     if (rb.bad) {
         snprintf(why, whylen, "%s: %s", ff->rel, rb.why);
         ok = 0;
@@ -657,141 +615,6 @@ static int make_fixtures(const char *dir)
     if (st_ok)
         pass("fixtures-selftest");
     return st_ok ? 0 : 1;
-}
-
-/* ------------------------------------------------------------------ CSV */
-
-typedef struct csv_row { char **f; int n; size_t line; size_t start, end; } csv_row;
-typedef struct csv { csv_row *rows; size_t nrows; char err[256]; int bad_eol, bad_quote; } csv;
-
-/* Strict RFC 4180 with CRLF records, after a UTF-8 BOM; start/end: the record's bytes. */
-static int csv_parse(const char *p, size_t len, csv *c)
-{
-    memset(c, 0, sizeof *c);
-    if (len < 3 || memcmp(p, ES_CSV_BOM, 3)) {
-        snprintf(c->err, sizeof c->err, "no UTF-8 BOM");
-        return 0;
-    }
-    size_t i = 3, cap = 0, line = 1;
-    es_buf field;
-    es_buf_init(&field);
-    while (i < len) {
-        csv_row r = {NULL, 0, line, i, 0};
-        int fcap = 0;
-        for (;;) {
-            es_buf_clear(&field);
-            es_buf_append(&field, "", 0);
-            if (i < len && p[i] == '"') {
-                i++;
-                for (;;) {
-                    if (i >= len) {
-                        snprintf(c->err, sizeof c->err, "line %zu: unterminated quoted field", line);
-                        es_buf_free(&field);
-                        return 0;
-                    }
-                    if (p[i] == '"') {
-                        if (i + 1 < len && p[i + 1] == '"') {
-                            es_buf_putc(&field, '"');
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        break;
-                    }
-                    if (p[i] == '\n')
-                        line++;
-                    es_buf_putc(&field, p[i++]);
-                }
-                if (i < len && p[i] != ',' && p[i] != '\r') {
-                    c->bad_quote++;
-                    snprintf(c->err, sizeof c->err, "line %zu: text after a closing quote", line);
-                }
-            } else {
-                while (i < len && p[i] != ',' && p[i] != '\r' && p[i] != '\n') {
-                    if (p[i] == '"' && !c->bad_quote++)
-                        snprintf(c->err, sizeof c->err, "line %zu: quote inside an unquoted field", line);
-                    es_buf_putc(&field, p[i++]);
-                }
-            }
-            if (r.n == fcap) {
-                fcap = fcap ? fcap * 2 : 16;
-                r.f = realloc(r.f, (size_t)fcap * sizeof *r.f);
-            }
-            r.f[r.n++] = strdup(field.data);
-            if (i < len && p[i] == ',') {
-                i++;
-                continue;
-            }
-            break;
-        }
-        if (i + 1 < len && p[i] == '\r' && p[i + 1] == '\n') {
-            i += 2;
-        } else if (i >= len) {
-            c->bad_eol++;
-            snprintf(c->err, sizeof c->err, "line %zu: the last record does not end with CRLF", line);
-        } else {
-            c->bad_eol++;
-            snprintf(c->err, sizeof c->err, "line %zu: record not ended by CRLF (bare CR or LF)", line);
-            while (i < len && p[i] != '\n')
-                i++;
-            i++;
-        }
-        r.end = i < len ? i : len;
-        line++;
-        if (c->nrows == cap) {
-            cap = cap ? cap * 2 : 1024;
-            c->rows = realloc(c->rows, cap * sizeof *c->rows);
-        }
-        c->rows[c->nrows++] = r;
-    }
-    es_buf_free(&field);
-    return 1;
-}
-
-static int formula_lead(const char *s) { return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'; }
-
-static const char *as_field(const char *s, es_buf *tmp)
-{
-    if (!formula_lead(s))
-        return s;
-    es_buf_clear(tmp);
-    es_buf_putc(tmp, '\'');
-    es_buf_puts(tmp, s);
-    return tmp->data;
-}
-
-static const char *ROW_HEADER[10] = {"Server", "TimeCreated", "Level", "Source", "EventID", "Task", "RecordID", "Computer", "Message", "Received"};
-static const char *STATUS_HEADER[6] = {"Source", "State", "Events", "ErrorCode", "Error", "Seconds"};
-
-static int header_ok(const csv *c, const char **want, int n)
-{
-    if (c->nrows < 1 || c->rows[0].n != n)
-        return 0;
-    for (int j = 0; j < n; j++)
-        if (strcmp(c->rows[0].f[j], want[j]))
-            return 0;
-    return 1;
-}
-
-/* Reads and parses one of the app's CSV files; prints the format check. NULL on failure. */
-static csv *load_csv(const char *path, const char *what, const char **hdr, int nh, char **text, size_t *len)
-{
-    *text = slurp(path, len);
-    if (!*text) {
-        failf(what, "%s was not written", path);
-        return NULL;
-    }
-    csv *c = calloc(1, sizeof *c);
-    if (!csv_parse(*text, *len, c)) {
-        failf(what, "%s: %s", path, c->err);
-        return NULL;
-    }
-    if (header_ok(c, hdr, nh) && !c->bad_eol && !c->bad_quote)
-        pass(what);
-    else
-        failf(what, "%s: header %s, %d bad line ends, %d bad quotes %s", path, header_ok(c, hdr, nh) ? "ok" : "wrong", c->bad_eol,
-              c->bad_quote, c->err);
-    return c;
 }
 
 /* ------------------------------------------------------------------ Windows paths */
@@ -857,28 +680,47 @@ typedef struct exp_src {
     uint64_t rows;          /* rows exported for it */
 } exp_src;
 
+#define MAX_SRC 256
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Appends the source whose status line names `win`: the fixture file `file` (SRC_FILE_OK or
+ * SRC_FILE_ERROR, by whether it reads) or, when file is NULL, a path of that kind. NULL (and
+ * FAIL sources) when the file is no fixture or there are too many. */
+static exp_src *add_src(exp_src *src, size_t *nsrc, const char *win, const char *file, src_kind kind)
+{
+    if (*nsrc == MAX_SRC) {
+        failf("sources", "more than %d sources", MAX_SRC);
+        return NULL;
+    }
+    exp_src *s = &src[(*nsrc)++];
+    snprintf(s->win, sizeof s->win, "%s", win);
+    s->kind = kind;
+    if (file && !(s->ff = fixture_file(file))) {
+        failf("sources", "%s is not a fixture", win);
+        return NULL;
+    }
+    if (file)
+        s->kind = s->ff->read ? SRC_FILE_OK : SRC_FILE_ERROR;
+    return s;
+}
 
 /* What the file SOURCEs (argv[first..]) should produce, from the fixture tree; NULL on failure. */
 static exp_src *expand_sources(int argc, char **argv, int first_source, const char *dir, const char *winroot, size_t *nsrc_out,
                                uint64_t *gen_out)
 {
+    char path[4096];
     size_t glen;
-    char *gtext;
-    {
-        char gp[4096];
-        snprintf(gp, sizeof gp, "%s/generated.txt", dir);
-        gtext = slurp(gp, &glen);
-    }
+    snprintf(path, sizeof path, "%s/generated.txt", dir);
+    char *gtext = slurp(path, &glen);
     if (!gtext) {
-        failf("fixtures", "%s/generated.txt is missing (run --make-fixtures first)", dir);
+        failf("fixtures", "%s is missing (run --make-fixtures first)", path);
         return NULL;
     }
-    uint64_t gen = strtoull(gtext, NULL, 10);
+    *gen_out = strtoull(gtext, NULL, 10);
     free(gtext);
 
-    /* ---- what the sources should produce */
-    exp_src *src = calloc(256, sizeof *src);
+    exp_src *src = calloc(MAX_SRC, sizeof *src);
     size_t nsrc = 0;
     int group = 0;
     for (int a = first_source; a < argc; a++) {
@@ -899,65 +741,59 @@ static exp_src *expand_sources(int argc, char **argv, int first_source, const ch
             local[--n] = 0;
         struct stat sb;
         if (stat(local, &sb) != 0) {
-            exp_src *s = &src[nsrc++];
-            snprintf(s->win, sizeof s->win, "%s", w);
-            s->kind = SRC_MISSING;
+            if (!add_src(src, &nsrc, w, NULL, SRC_MISSING))
+                return NULL;
             continue;
         }
-        if (S_ISDIR(sb.st_mode)) {
-            DIR *d = opendir(local);
-            char *names[64];
-            int nn = 0;
-            struct dirent *de;
-            while (d && (de = readdir(d)) != NULL && nn < 64) {
-                size_t l = strlen(de->d_name);
-                char full[8192];
-                snprintf(full, sizeof full, "%s/%s", local, de->d_name);
-                struct stat fs;
-                if (l > 5 && !strcasecmp(de->d_name + l - 5, ".evtx") && stat(full, &fs) == 0 && S_ISREG(fs.st_mode))
-                    names[nn++] = strdup(de->d_name);
-            }
-            if (d)
-                closedir(d);
-            qsort(names, (size_t)nn, sizeof *names, cmp_str);
-            if (nn == 0) {
-                exp_src *s = &src[nsrc++];
-                snprintf(s->win, sizeof s->win, "%s", w);
-                s->kind = SRC_FOLDER_EMPTY;
-                continue;
-            }
-            group++;
-            for (int i = 0; i < nn; i++) {
-                exp_src *s = &src[nsrc++];
-                size_t wl = strlen(w);
-                snprintf(s->win, sizeof s->win, "%s%s%s", w, wl && (w[wl - 1] == '\\' || w[wl - 1] == '/') ? "" : "\\", names[i]);
-                s->folder_group = group;
-                for (size_t k = 0; k < NFILES; k++)
-                    if (!strcmp(FILES[k].name, names[i]))
-                        s->ff = &FILES[k];
-                if (!s->ff) {
-                    failf("sources", "%s is not a fixture", s->win);
-                    return NULL;
-                }
-                s->kind = s->ff->read ? SRC_FILE_OK : SRC_FILE_ERROR;
-                free(names[i]);
-            }
+        if (!S_ISDIR(sb.st_mode)) {
+            if (!add_src(src, &nsrc, w, base_name(w), SRC_FILE_OK))
+                return NULL;
             continue;
         }
-        exp_src *s = &src[nsrc++];
-        snprintf(s->win, sizeof s->win, "%s", w);
-        for (size_t k = 0; k < NFILES; k++)
-            if (!strcmp(FILES[k].name, base_name(w)))
-                s->ff = &FILES[k];
-        if (!s->ff) {
-            failf("sources", "%s is not a fixture", w);
+        /* a folder: each of its *.evtx files (not in subfolders) a source, in name order */
+        DIR *d = opendir(local);
+        char *names[64];
+        int nn = 0;
+        struct dirent *de;
+        while (d && (de = readdir(d)) != NULL && nn < 64) {
+            size_t l = strlen(de->d_name);
+            char full[8192];
+            snprintf(full, sizeof full, "%s/%s", local, de->d_name);
+            struct stat fs;
+            if (l > 5 && !strcasecmp(de->d_name + l - 5, ".evtx") && stat(full, &fs) == 0 && S_ISREG(fs.st_mode))
+                names[nn++] = strdup(de->d_name);
+        }
+        if (d)
+            closedir(d);
+        qsort(names, (size_t)nn, sizeof *names, cmp_str);
+        if (nn == 0 && !add_src(src, &nsrc, w, NULL, SRC_FOLDER_EMPTY))
             return NULL;
+        group++;
+        size_t wl = strlen(w);
+        const char *sep = wl && (w[wl - 1] == '\\' || w[wl - 1] == '/') ? "" : "\\";
+        for (int i = 0; i < nn; i++) {
+            char win[8192];
+            snprintf(win, sizeof win, "%s%s%s", w, sep, names[i]);
+            exp_src *s = add_src(src, &nsrc, win, names[i], SRC_FILE_OK);
+            if (!s)
+                return NULL;
+            s->folder_group = group;
+            free(names[i]);
         }
-        s->kind = s->ff->read ? SRC_FILE_OK : SRC_FILE_ERROR;
     }
     *nsrc_out = nsrc;
-    *gen_out = gen;
     return src;
+}
+
+/* Column j of a file's row is `want` (or `alt`, the publisher's name, when there is one). */
+static int column_ok(const csv_row *row, int j, const char *file, uint64_t rid, const char *want, const char *alt)
+{
+    if (!strcmp(row->f[j], want) || (alt && !strcmp(row->f[j], alt)))
+        return 1;
+    int other = alt && strcmp(alt, want);
+    detail("rows line %zu: %s record %" PRIu64 " %s \"%s\", expected \"%s\"%s%s%s", row->line, file, rid, ROW_HEADER[j], row->f[j], want,
+           other ? " or \"" : "", other ? alt : "", other ? "\"" : "");
+    return 0;
 }
 
 static int run_check(int argc, char **argv, int first_source, const char *dir, const char *winroot, unsigned hours,
@@ -970,34 +806,26 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         return 1;
 
     /* ---- the rows */
-    char *text;
-    size_t len;
-    csv *c = load_csv(export_path, "export-format", ROW_HEADER, 10, &text, &len);
+    csv *c = csv_load(export_path, "export-format", NULL, ROW_HEADER, ROW_COLS);
     if (!c)
         return 1;
-    es_buf srows, tmp, tmp2;
-    es_buf_init(&srows);
+    csv_out split;   /* the servers' rows and status lines, for check_sweep */
+    csv_out_init(&split);
+    es_buf tmp, tmp2;
     es_buf_init(&tmp);
     es_buf_init(&tmp2);
-    es_export_rows_header(&srows);
     int *seen = calloc(NFX, sizeof *seen);
     size_t nfile_rows = 0, nserver_rows = 0, bad_fields = 0, foreign = 0, unknown_rec = 0, bad_cols = 0, bad_msgs = 0, bad_times = 0,
            outside = 0;
     uint64_t run_now = now_ticks();
     for (size_t r = 1; r < c->nrows; r++) {
         csv_row *row = &c->rows[r];
-        if (row->n != 10) {
-            if (!bad_fields++)
-                detail("rows line %zu: %d fields", row->line, row->n);
+        if (!csv_row_cols(row, ROW_COLS, "rows line", &bad_fields))
             continue;
-        }
         /* a fixture file's row? (by base name; other rows are the servers') */
-        const fx_file *ff = NULL;
-        for (size_t k = 0; k < NFILES; k++)
-            if (!strcmp(FILES[k].name, row->f[0]))
-                ff = &FILES[k];
+        const fx_file *ff = fixture_file(row->f[0]);
         if (!ff) {
-            es_buf_append(&srows, text + row->start, row->end - row->start);
+            es_buf_append(&split.rows, c->text + row->start, row->end - row->start);
             nserver_rows++;
             continue;
         }
@@ -1014,10 +842,7 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         s->rows++;
         char *end;
         uint64_t rid = strtoull(row->f[6], &end, 10);
-        size_t idx = NFX;
-        for (size_t i = 0; i < NFX && !*end; i++)
-            if (!strcmp(FX[i].file, ff->name) && g_rid[i] == rid)
-                idx = i;
+        size_t idx = *end ? NFX : fx_find(ff->name, rid);
         if (idx == NFX || FX[idx].damaged) {
             if (unknown_rec++ < 5)
                 detail("rows line %zu: %s RecordID \"%s\" is %s", row->line, ff->name, row->f[6],
@@ -1037,32 +862,12 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         int prov = fleetgen_provider_by_name(e->provider);
         const char *lv_pub = prov >= 0 ? fleetgen_level_name(prov, e->level) : NULL;
         const char *tk_pub = prov >= 0 ? fleetgen_task_name(prov, e->task) : NULL;
-        es_task_fallback(e->task, task_fb, sizeof task_fb);
-        int col_ok = 1;
-        if (strcmp(row->f[2], es_level_name(e->level)) && !(lv_pub && !strcmp(row->f[2], lv_pub))) {
-            col_ok = 0;
-            detail("rows line %zu: %s record %" PRIu64 " Level \"%s\", expected \"%s\"", row->line, ff->name, rid, row->f[2],
-                   es_level_name(e->level));
-        }
-        if (strcmp(row->f[3], as_field(e->provider, &tmp))) {
-            col_ok = 0;
-            detail("rows line %zu: %s record %" PRIu64 " Source \"%s\", expected \"%s\"", row->line, ff->name, rid, row->f[3], e->provider);
-        }
-        if (strcmp(row->f[4], id)) {
-            col_ok = 0;
-            detail("rows line %zu: %s record %" PRIu64 " EventID \"%s\", expected %s", row->line, ff->name, rid, row->f[4], id);
-        }
-        if (strcmp(row->f[5], task_fb) && !(tk_pub && !strcmp(row->f[5], tk_pub))) {
-            col_ok = 0;
-            detail("rows line %zu: %s record %" PRIu64 " Task \"%s\", expected \"%s\"%s%s", row->line, ff->name, rid, row->f[5], task_fb,
-                   tk_pub ? " or " : "", tk_pub ? tk_pub : "");
-        }
-        if (strcmp(row->f[7], e->computer)) {
-            col_ok = 0;
-            detail("rows line %zu: %s record %" PRIu64 " Computer \"%s\", expected \"%s\"", row->line, ff->name, rid, row->f[7], e->computer);
-        }
-        if (!col_ok)
-            bad_cols++;
+        int col_ok = column_ok(row, 2, ff->name, rid, es_level_name(e->level), lv_pub);
+        col_ok &= column_ok(row, 3, ff->name, rid, as_field(e->provider, &tmp), NULL);
+        col_ok &= column_ok(row, 4, ff->name, rid, id, NULL);
+        col_ok &= column_ok(row, 5, ff->name, rid, es_task_fallback(e->task, task_fb, sizeof task_fb), tk_pub);
+        col_ok &= column_ok(row, 7, ff->name, rid, e->computer, NULL);
+        bad_cols += !col_ok;
         const char *wm = as_field(e->message, &tmp2);
         if (strcmp(row->f[8], wm)) {
             if (bad_msgs++ < 12)
@@ -1078,17 +883,15 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
                 detail("rows line %zu: %s record %" PRIu64 " TimeCreated \"%s\" (expected \"%s\"), Received \"%s\"", row->line, ff->name, rid,
                        row->f[1], want_t, row->f[9]);
         }
-        for (int j = 0; j < 10; j++)
-            if (formula_lead(row->f[j]) && !bad_fields++)
-                detail("rows line %zu field %s begins with a formula character: %.60s", row->line, ROW_HEADER[j], row->f[j]);
+        csv_row_formula(row, "rows line", &bad_fields);
     }
-    if (!bad_fields) pass("export-fields"); else failf("export-fields", "%zu bad rows or fields (see above)", bad_fields);
-    if (!foreign) pass("export-only-read-files"); else failf("export-only-read-files", "%zu rows of files that must not be read (subfolder, bad files)", foreign);
-    if (!unknown_rec) pass("export-records-known"); else failf("export-records-known", "%zu rows that are no good record of their file", unknown_rec);
-    if (!bad_cols) pass("export-columns"); else failf("export-columns", "%zu rows with a wrong Level/Source/EventID/Task/Computer", bad_cols);
-    if (!bad_msgs) pass("export-messages"); else failf("export-messages", "%zu wrong messages of %zu file rows", bad_msgs, nfile_rows);
-    if (!bad_times) pass("export-times"); else failf("export-times", "%zu rows with wrong times", bad_times);
-    if (!outside) pass("export-window"); else failf("export-window", "%zu rows older than the %u-hour window", outside, hours);
+    verdict("export-fields", bad_fields, "%zu bad rows or fields (see above)", bad_fields);
+    verdict("export-only-read-files", foreign, "%zu rows of files that must not be read (subfolder, bad files)", foreign);
+    verdict("export-records-known", unknown_rec, "%zu rows that are no good record of their file", unknown_rec);
+    verdict("export-columns", bad_cols, "%zu rows with a wrong Level/Source/EventID/Task/Computer", bad_cols);
+    verdict("export-messages", bad_msgs, "%zu wrong messages of %zu file rows", bad_msgs, nfile_rows);
+    verdict("export-times", bad_times, "%zu rows with wrong times", bad_times);
+    verdict("export-window", outside, "%zu rows older than the %u-hour window", outside, hours);
 
     /* every event inside the window exactly once; the ones outside never (checked above) */
     size_t missing = 0, dups = 0, expected = 0;
@@ -1109,85 +912,63 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
                 detail("%s record %" PRIu64 " exported %d times", FX[i].file, g_rid[i], seen[i]);
         }
     }
-    if (!dups) pass("export-no-duplicates"); else failf("export-no-duplicates", "%zu records exported more than once", dups);
-    if (!missing) pass("export-complete"); else failf("export-complete", "%zu of %zu window events missing", missing, expected);
+    verdict("export-no-duplicates", dups, "%zu records exported more than once", dups);
+    verdict("export-complete", missing, "%zu of %zu window events missing", missing, expected);
     printf("     %s: %zu file rows (%zu expected), %zu other rows\n", g_tag, nfile_rows, expected, nserver_rows);
 
     /* ---- the status lines */
-    char *stext;
-    size_t slen;
-    csv *sc = load_csv(status_path, "status-format", STATUS_HEADER, 6, &stext, &slen);
+    csv *sc = csv_load(status_path, "status-format", NULL, STATUS_HEADER, STATUS_COLS);
     if (!sc)
         return 1;
-    es_buf sstat;
-    es_buf_init(&sstat);
-    es_export_status_header(&sstat);
     size_t bad_status = 0, unexpected = 0;
     for (size_t r = 1; r < sc->nrows; r++) {
-        csv_row *row = &sc->rows[r];
-        if (row->n != 6) {
+        const csv_row *row = &sc->rows[r];
+        status_line st;
+        if (!status_parse(row, &st)) {
             bad_status++;
-            detail("status line %zu: %d fields", row->line, row->n);
             continue;
         }
         exp_src *s = NULL;
         for (size_t k = 0; k < nsrc; k++)
-            if (path_eq(row->f[0], src[k].win))
+            if (path_eq(st.source, src[k].win))
                 s = &src[k];
         if (!s) {
-            if (path_under(row->f[0], winroot)) {
+            if (path_under(st.source, winroot)) {
                 unexpected++;
                 detail("status line %zu: \"%s\" is not a source of its own (a folder of files, or a file that must not be read)",
-                       row->line, row->f[0]);
+                       row->line, st.source);
             } else {
-                es_buf_append(&sstat, stext + row->start, row->end - row->start);   /* a server's */
+                es_buf_append(&split.status, sc->text + row->start, row->end - row->start);   /* a server's */
             }
             continue;
         }
         s->status_rows++;
         s->status_index = r;
-        char *end;
-        unsigned long code = strtoul(row->f[3], &end, 10);
-        int code_ok = !*end && row->f[3][0];
-        unsigned long long events = strtoull(row->f[2], NULL, 10);
-        const char *st = row->f[1], *err = row->f[4];
-        char want[160] = "";
-        int ok = row->f[5][0] && strtod(row->f[5], NULL) >= 0;
-        switch (s->kind) {
-        case SRC_FILE_OK: {
-            int damaged = 0;
-            for (size_t i = 0; i < NFX; i++)
-                damaged += !strcmp(FX[i].file, s->ff->name) && FX[i].damaged;
-            if (damaged) {
-                unsigned long nd = 0;
-                char tail[64] = "";
-                int m = sscanf(err, "%lu damaged records skipped%63s", &nd, tail);
-                char canon[96];
-                snprintf(canon, sizeof canon, "%lu damaged records skipped", nd);
-                ok = ok && !strcmp(st, "ok") && code_ok && code == 0 && m == 1 && nd > 0 && !strcmp(err, canon) && events == s->rows;
-                snprintf(want, sizeof want, "ok, %" PRIu64 " events, 0, \"N damaged records skipped\" (N > 0)", s->rows);
-            } else {
-                ok = ok && !strcmp(st, "ok") && code_ok && code == 0 && !err[0] && events == s->rows;
-                snprintf(want, sizeof want, "ok, %" PRIu64 " events, 0, no error text", s->rows);
-            }
-            break;
-        }
-        case SRC_FILE_ERROR:
-            ok = ok && !strcmp(st, "error") && code_ok && code == s->ff->error && err[0] && events == 0;
-            snprintf(want, sizeof want, "error, 0 events, %u, an error text", s->ff->error);
-            break;
-        case SRC_FOLDER_EMPTY:
-            ok = ok && !strcmp(st, "error") && code_ok && code == 2 && err[0] && events == 0;
-            snprintf(want, sizeof want, "error, 0 events, 2 (no .evtx in the folder), an error text");
-            break;
-        case SRC_MISSING:
-            ok = ok && !strcmp(st, "error") && code_ok && (code == 2 || code == 3) && err[0] && events == 0;
-            snprintf(want, sizeof want, "error, 0 events, 2 or 3, an error text");
-            break;
+        char want[160];
+        int ok = st.seconds_ok && st.code_ok;
+        if (s->kind == SRC_FILE_OK) {
+            /* ok, the rows exported; no error text, or "N damaged records skipped" when the file has some */
+            int damaged = fx_count(s->ff->name, 1);
+            unsigned long nd = 0;
+            char tail[64] = "", canon[96];
+            int m = sscanf(st.error, "%lu damaged records skipped%63s", &nd, tail);
+            snprintf(canon, sizeof canon, "%lu damaged records skipped", nd);
+            int err_ok = damaged ? m == 1 && nd > 0 && !strcmp(st.error, canon) : !st.error[0];
+            ok = ok && !strcmp(st.state, "ok") && st.code == 0 && err_ok && st.events == s->rows;
+            snprintf(want, sizeof want, "ok, %" PRIu64 " events, 0, %s", s->rows,
+                     damaged ? "\"N damaged records skipped\" (N > 0)" : "no error text");
+        } else {
+            /* error, no events, an error text; the code: the bad file's, 2 for a folder
+             * without .evtx, 2 or 3 for a missing path */
+            unsigned long c1 = s->kind == SRC_FILE_ERROR ? s->ff->error : 2, c2 = s->kind == SRC_MISSING ? 3 : c1;
+            ok = ok && !strcmp(st.state, "error") && (st.code == c1 || st.code == c2) && st.error[0] && st.events == 0;
+            snprintf(want, sizeof want, "error, 0 events, %lu%s, an error text", c1,
+                     c2 != c1 ? " or 3" : s->kind == SRC_FOLDER_EMPTY ? " (no .evtx in the folder)" : "");
         }
         if (!ok) {
             bad_status++;
-            detail("status %s: %s,%s,%s,\"%s\",%s; expected %s", row->f[0], st, row->f[2], row->f[3], err, row->f[5], want);
+            detail("status %s: %s,%s,%s,\"%s\",%s; expected %s", st.source, st.state, row->f[2], row->f[3], st.error, st.seconds_text,
+                   want);
         }
     }
     for (size_t k = 0; k < nsrc; k++)
@@ -1195,8 +976,8 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
             bad_status++;
             detail("status: %s has %d lines, expected 1", src[k].win, src[k].status_rows);
         }
-    if (!bad_status) pass("status-per-file"); else failf("status-per-file", "%zu wrong or missing status lines", bad_status);
-    if (!unexpected) pass("status-no-extra-lines"); else failf("status-no-extra-lines", "%zu status lines for paths that are no source", unexpected);
+    verdict("status-per-file", bad_status, "%zu wrong or missing status lines", bad_status);
+    verdict("status-no-extra-lines", unexpected, "%zu status lines for paths that are no source", unexpected);
     /* a folder's files are sources in name order */
     size_t order_bad = 0;
     for (size_t k = 1; k < nsrc; k++)
@@ -1205,19 +986,10 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
             order_bad++;
             detail("status: %s is listed before %s", src[k].win, src[k - 1].win);
         }
-    if (!order_bad) pass("status-folder-name-order"); else failf("status-folder-name-order", "a folder's files are not in name order");
+    verdict("status-folder-name-order", order_bad, "a folder's files are not in name order");
 
-    if (srows_out && sstatus_out) {
-        FILE *f1 = fopen(srows_out, "wb"), *f2 = fopen(sstatus_out, "wb");
-        if (!f1 || !f2) {
-            failf("split", "cannot write %s / %s", srows_out, sstatus_out);
-        } else {
-            fwrite(srows.data, 1, srows.len, f1);
-            fwrite(sstat.data, 1, sstat.len, f2);
-        }
-        if (f1) fclose(f1);
-        if (f2) fclose(f2);
-    }
+    if (srows_out && sstatus_out && !csv_out_write(&split, srows_out, sstatus_out))
+        failf("split", "cannot write %s / %s", srows_out, sstatus_out);
     return g_fail ? 1 : 0;
 }
 
@@ -1291,7 +1063,7 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
         size_t len;
         char *text = slurp(eq + 1, &len);
         csv c;
-        if (!text || !csv_parse(text, len, &c) || !header_ok(&c, ROW_HEADER, 10)) {
+        if (!text || !csv_parse(text, len, &c) || !csv_header_ok(&c, ROW_HEADER, ROW_COLS)) {
             failf("reference", "%s: cannot read evtxcat's output %s", s->name, eq + 1);
             return 1;
         }
@@ -1300,9 +1072,7 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
                 add_srow(&s->ref, &s->nref, &s->capref, &c.rows[r]);
         free(text);
     }
-    char *text;
-    size_t len;
-    csv *c = load_csv(export_path, "export-format", ROW_HEADER, 10, &text, &len);
+    csv *c = csv_load(export_path, "export-format", NULL, ROW_HEADER, ROW_COLS);
     if (!c)
         return 1;
     size_t other = 0;
@@ -1319,10 +1089,8 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
         }
         add_srow(&s->app, &s->napp, &s->capapp, row);
     }
-    if (!other) pass("export-only-samples"); else failf("export-only-samples", "%zu rows of no sample file", other);
-    char *stext;
-    size_t slen;
-    csv *sc = load_csv(status_path, "status-format", STATUS_HEADER, 6, &stext, &slen);
+    verdict("export-only-samples", other, "%zu rows of no sample file", other);
+    csv *sc = csv_load(status_path, "status-format", NULL, STATUS_HEADER, STATUS_COLS);
     if (sc)
         for (size_t r = 1; r < sc->nrows; r++) {
             csv_row *row = &sc->rows[r];
@@ -1391,11 +1159,8 @@ static int make_expected(int argc, char **argv, int first_source, const char *di
     exp_src *src = expand_sources(argc, argv, first_source, dir, winroot, &nsrc, &gen);
     if (!src)
         return 1;
-    es_buf rows, st;
-    es_buf_init(&rows);
-    es_buf_init(&st);
-    es_export_rows_header(&rows);
-    es_export_status_header(&st);
+    csv_out out;
+    csv_out_init(&out);
     uint64_t now = now_ticks();
     for (size_t k = 0; k < nsrc; k++) {
         exp_src *s = &src[k];
@@ -1424,7 +1189,7 @@ static int make_expected(int argc, char **argv, int first_source, const char *di
             r.level_text = es_level_name(e->level);
             r.task_text = es_task_fallback(e->task, task, sizeof task);
             r.message = e->message;
-            es_export_row(&rows, s->ff->name, &r);
+            es_export_row(&out.rows, s->ff->name, &r);
             count++;
         }
         char text[64] = "";
@@ -1436,18 +1201,9 @@ static int make_expected(int argc, char **argv, int first_source, const char *di
         else if (s->kind == SRC_FOLDER_EMPTY || s->kind == SRC_MISSING)
             code = 2, snprintf(text, sizeof text, "The system cannot find the file specified.");
         es_source_status ss = {s->win, code ? ES_STATE_FAILED : ES_STATE_DONE, count, code, text, 0.25};
-        es_export_status_row(&st, &ss);
+        es_export_status_row(&out.status, &ss);
     }
-    FILE *f1 = fopen(export_path, "wb"), *f2 = fopen(status_path, "wb");
-    if (!f1 || !f2)
-        return 1;
-    fwrite(rows.data, 1, rows.len, f1);
-    fwrite(st.data, 1, st.len, f2);
-    fclose(f1);
-    fclose(f2);
-    es_buf_free(&rows);
-    es_buf_free(&st);
-    return 0;
+    return csv_out_write(&out, export_path, status_path) ? 0 : 1;
 }
 
 /* ------------------------------------------------------------------ main */
@@ -1455,6 +1211,8 @@ static int make_expected(int argc, char **argv, int first_source, const char *di
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    g_tag = "files";
+    g_details_max = 40;
     assign_record_ids();
     const char *fixtures = NULL, *winroot = NULL, *export_path = NULL, *status_path = NULL, *srows = NULL, *sstat = NULL;
     unsigned hours = 8;

@@ -1,6 +1,7 @@
 /* check_sweep: checks the CSV files of an EventSweep sweep against the SIMULATED FLEET.
- * Native (Linux) program, linked with tests/fake/fleetgen.c and the portable core. Built and
- * run by tests/e2e/t_sweep.sh and tests/bench/bench_sweep.sh.
+ * Native (Linux) program, linked with tests/e2e/csvcheck.c (the CSV reader and reporting it
+ * shares with check_files.c), tests/fake/fleetgen.c and the portable core. Built and run by
+ * tests/e2e/t_sweep.sh and tests/bench/bench_sweep.sh.
  *
  *   check_sweep --name TAG --fleet FLEET --servers LIST --hours H --timeout S
  *               --export ROWS.csv --status STATUS.csv
@@ -19,6 +20,7 @@
  *   hang, hangquery               error 1460 (timeout) after about --timeout seconds, hang=N: N rows
  *   break=N (window > N events)   error 1726, the first N window rows (or the last N, when read newest first)
  *   otherwise (nofilter too)      ok, exactly the window's rows */
+#include "csvcheck.h"
 #include "es_csv.h"
 #include "es_event.h"
 #include "es_export.h"
@@ -28,169 +30,10 @@
 #include "fleetgen.h"
 
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int g_fail;
-static const char *g_tag = "sweep";
-
-static void pass(const char *what) { printf("PASS %s-%s\n", g_tag, what); }
-static void failf(const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void failf(const char *what, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    printf("FAIL %s-%s: ", g_tag, what);
-    vprintf(fmt, ap);
-    printf("\n");
-    va_end(ap);
-    g_fail++;
-}
-
-/* detail lines ("     ...") are shown by tests/run under the FAIL line */
-static int g_details;
-static void detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void detail(const char *fmt, ...)
-{
-    if (g_details++ >= 25)
-        return;
-    char tmp[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    printf("     ");   /* one line: control characters escaped */
-    for (const char *p = tmp; *p; p++) {
-        if (*p == '\r') fputs("\\r", stdout);
-        else if (*p == '\n') fputs("\\n", stdout);
-        else if (*p == '\t') fputs("\\t", stdout);
-        else putchar(*p);
-    }
-    putchar('\n');
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    es_buf b;
-    es_buf_init(&b);
-    char tmp[65536];
-    size_t n;
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        es_buf_append(&b, tmp, n);
-    fclose(f);
-    if (!b.data)
-        es_buf_append(&b, "", 0);
-    *len = b.len;
-    return b.data;
-}
-
-/* ------------------------------------------------------------------ CSV */
-
-typedef struct csv_row { char **f; int n; size_t line; } csv_row;
-typedef struct csv { csv_row *rows; size_t nrows; char err[256]; int bad_eol, bad_quote; } csv;
-
-/* Strict RFC 4180 with CRLF records, after a UTF-8 BOM. */
-static int csv_parse(const char *p, size_t len, csv *c)
-{
-    memset(c, 0, sizeof *c);
-    if (len < 3 || memcmp(p, ES_CSV_BOM, 3)) {
-        snprintf(c->err, sizeof c->err, "no UTF-8 BOM");
-        return 0;
-    }
-    size_t i = 3, cap = 0, line = 1;
-    es_buf field;
-    es_buf_init(&field);
-    while (i < len) {
-        csv_row r = {NULL, 0, line};
-        int fcap = 0;
-        for (;;) {   /* one field */
-            es_buf_clear(&field);
-            es_buf_append(&field, "", 0);
-            if (i < len && p[i] == '"') {
-                i++;
-                for (;;) {
-                    if (i >= len) {
-                        snprintf(c->err, sizeof c->err, "line %zu: unterminated quoted field", line);
-                        es_buf_free(&field);
-                        return 0;
-                    }
-                    if (p[i] == '"') {
-                        if (i + 1 < len && p[i + 1] == '"') {
-                            es_buf_putc(&field, '"');
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        break;
-                    }
-                    if (p[i] == '\n')
-                        line++;
-                    es_buf_putc(&field, p[i++]);
-                }
-                if (i < len && p[i] != ',' && p[i] != '\r') {
-                    c->bad_quote++;
-                    snprintf(c->err, sizeof c->err, "line %zu: text after a closing quote", line);
-                }
-            } else {
-                while (i < len && p[i] != ',' && p[i] != '\r' && p[i] != '\n') {
-                    if (p[i] == '"' && !c->bad_quote++)
-                        snprintf(c->err, sizeof c->err, "line %zu: quote inside an unquoted field", line);
-                    es_buf_putc(&field, p[i++]);
-                }
-            }
-            if (r.n == fcap) {
-                fcap = fcap ? fcap * 2 : 16;
-                r.f = realloc(r.f, (size_t)fcap * sizeof *r.f);
-            }
-            r.f[r.n++] = strdup(field.data);
-            if (i < len && p[i] == ',') {
-                i++;
-                continue;
-            }
-            break;
-        }
-        if (i + 1 < len + 1 && i < len && p[i] == '\r' && i + 1 < len && p[i + 1] == '\n') {
-            i += 2;
-        } else if (i >= len) {
-            c->bad_eol++;
-            snprintf(c->err, sizeof c->err, "line %zu: the last record does not end with CRLF", line);
-        } else {
-            c->bad_eol++;
-            snprintf(c->err, sizeof c->err, "line %zu: record not ended by CRLF (bare CR or LF)", line);
-            while (i < len && p[i] != '\n')
-                i++;
-            i++;
-        }
-        line++;
-        if (c->nrows == cap) {
-            cap = cap ? cap * 2 : 1024;
-            c->rows = realloc(c->rows, cap * sizeof *c->rows);
-        }
-        c->rows[c->nrows++] = r;
-    }
-    es_buf_free(&field);
-    return 1;
-}
-
-static int formula_lead(const char *s) { return *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'; }
-
-/* The field as a correct export writes it (apostrophe before a formula lead). */
-static const char *as_field(const char *s, es_buf *tmp)
-{
-    if (!formula_lead(s))
-        return s;
-    es_buf_clear(tmp);
-    es_buf_putc(tmp, '\'');
-    es_buf_puts(tmp, s);
-    return tmp->data;
-}
 
 /* ------------------------------------------------------------------ expectations */
 
@@ -252,9 +95,6 @@ static int cmp_u64(const void *a, const void *b)
 
 /* ------------------------------------------------------------------ main */
 
-static const char *ROW_HEADER[10] = {"Server", "TimeCreated", "Level", "Source", "EventID", "Task", "RecordID", "Computer", "Message", "Received"};
-static const char *STATUS_HEADER[6] = {"Source", "State", "Events", "ErrorCode", "Error", "Seconds"};
-
 static int read_list(const char *path, server **out)
 {
     size_t len;
@@ -297,11 +137,8 @@ static server *find_server(server *v, int n, const char *name)
 
 static int make_expected(server *sv, int ns, unsigned hours, int timeout, const char *export_path, const char *status_path)
 {
-    es_buf rows, st;
-    es_buf_init(&rows);
-    es_buf_init(&st);
-    es_export_rows_header(&rows);
-    es_export_status_header(&st);
+    csv_out out;
+    csv_out_init(&out);
     uint64_t now = ES_UNIX_EPOCH_TICKS + (uint64_t)time(NULL) * ES_TICKS_PER_SEC;
     for (int i = 0; i < ns; i++) {
         server *s = &sv[i];
@@ -333,7 +170,7 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, const 
                 r.level_text = fleetgen_expected_level(&e);
                 r.task_text = fleetgen_expected_task(&e, task, sizeof task);
                 r.message = msg;
-                es_export_row(&rows, s->name, &r);
+                es_export_row(&out.rows, s->name, &r);
                 free(msg);
                 count++;
             }
@@ -342,18 +179,9 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, const 
         es_source_status ss = {s->name, s->code ? ES_STATE_FAILED : ES_STATE_DONE, count, s->code,
                                texts[s->code == 5 ? 1 : s->code == 1722 ? 2 : s->code == 15007 ? 3 : s->code == 1460 ? 4 : s->code == 1726 ? 5 : 0],
                                s->code == 1460 ? timeout + 0.05 : 0.5};
-        es_export_status_row(&st, &ss);
+        es_export_status_row(&out.status, &ss);
     }
-    FILE *f1 = fopen(export_path, "wb"), *f2 = fopen(status_path, "wb");
-    if (!f1 || !f2)
-        return 1;
-    fwrite(rows.data, 1, rows.len, f1);
-    fwrite(st.data, 1, st.len, f2);
-    fclose(f1);
-    fclose(f2);
-    es_buf_free(&rows);
-    es_buf_free(&st);
-    return 0;
+    return csv_out_write(&out, export_path, status_path) ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -362,6 +190,7 @@ int main(int argc, char **argv)
     unsigned hours = 8;
     int timeout = 10, make = 0;
     setvbuf(stdout, NULL, _IONBF, 0);
+    g_tag = "sweep";
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--make-expected")) { make = 1; continue; }
@@ -402,42 +231,20 @@ int main(int argc, char **argv)
         return make_expected(sv, ns, hours, timeout, export_path, status_path);
 
     /* ---- the rows file */
-    size_t len;
-    char *text = slurp(export_path, &len);
-    if (!text) {
-        failf("export-exists", "%s was not written", export_path);
+    csv *c = csv_load(export_path, "export-format", "export-exists", ROW_HEADER, ROW_COLS);
+    if (!c)
         return 1;
-    }
-    csv c;
-    if (!csv_parse(text, len, &c)) {
-        failf("export-format", "%s", c.err);
-        return 1;
-    }
-    int header_ok = c.nrows >= 1 && c.rows[0].n == 10;
-    for (int j = 0; header_ok && j < 10; j++)
-        header_ok = !strcmp(c.rows[0].f[j], ROW_HEADER[j]);
-    if (header_ok && !c.bad_eol && !c.bad_quote)
-        pass("export-format");
-    else
-        failf("export-format", "header %s, %d bad line ends, %d bad quotes %s", header_ok ? "ok" : "wrong", c.bad_eol, c.bad_quote, c.err);
 
     es_buf tmp, msg;
     es_buf_init(&tmp);
     es_buf_init(&msg);
     size_t bad_fields = 0, unknown = 0, bad_cols = 0, bad_msgs = 0, bad_times = 0, outside = 0, nrows = 0;
-    for (size_t r = 1; r < c.nrows; r++) {
-        csv_row *row = &c.rows[r];
-        if (row->n != 10) {
-            if (!bad_fields++)
-                detail("line %zu: %d fields", row->line, row->n);
+    for (size_t r = 1; r < c->nrows; r++) {
+        csv_row *row = &c->rows[r];
+        if (!csv_row_cols(row, ROW_COLS, "line", &bad_fields))
             continue;
-        }
         nrows++;
-        for (int j = 0; j < 10; j++)
-            if (formula_lead(row->f[j])) {
-                if (!bad_fields++)
-                    detail("line %zu field %s begins with a formula character: %.60s", row->line, ROW_HEADER[j], row->f[j]);
-            }
+        csv_row_formula(row, "line", &bad_fields);
         server *s = find_server(sv, ns, row->f[0]);
         if (!s || !s->fs) {
             if (!unknown++)
@@ -500,12 +307,12 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (!bad_fields) pass("export-formula-guard"); else failf("export-formula-guard", "%zu fields (see above)", bad_fields);
-    if (!unknown) pass("export-servers"); else failf("export-servers", "%zu rows of servers that cannot have rows", unknown);
-    if (!bad_cols) pass("export-columns"); else failf("export-columns", "%zu wrong Level/Source/EventID/Task/Computer/RecordID values", bad_cols);
-    if (!bad_msgs) pass("export-messages"); else failf("export-messages", "%zu wrong messages of %zu rows", bad_msgs, nrows);
-    if (!bad_times) pass("export-times"); else failf("export-times", "%zu rows with wrong times", bad_times);
-    if (!outside) pass("export-window"); else failf("export-window", "%zu rows older than the %u-hour window", outside, hours);
+    verdict("export-formula-guard", bad_fields, "%zu fields (see above)", bad_fields);
+    verdict("export-servers", unknown, "%zu rows of servers that cannot have rows", unknown);
+    verdict("export-columns", bad_cols, "%zu wrong Level/Source/EventID/Task/Computer/RecordID values", bad_cols);
+    verdict("export-messages", bad_msgs, "%zu wrong messages of %zu rows", bad_msgs, nrows);
+    verdict("export-times", bad_times, "%zu rows with wrong times", bad_times);
+    verdict("export-window", outside, "%zu rows older than the %u-hour window", outside, hours);
 
     /* every window record exactly once (a prefix/suffix of it for break and hang) */
     size_t dups = 0, wrong_count = 0;
@@ -532,55 +339,36 @@ int main(int argc, char **argv)
                    s->rows_min, s->rows_max, s->partial ? ", a contiguous run from either end" : "", s->first, s->last);
         }
     }
-    if (!dups) pass("export-no-duplicates"); else failf("export-no-duplicates", "%zu duplicate rows", dups);
-    if (!wrong_count) pass("export-complete"); else failf("export-complete", "%zu servers with missing or extra rows", wrong_count);
+    verdict("export-no-duplicates", dups, "%zu duplicate rows", dups);
+    verdict("export-complete", wrong_count, "%zu servers with missing or extra rows", wrong_count);
 
     /* ---- the status file */
-    char *stext = slurp(status_path, &len);
-    csv sc;
-    if (!stext) {
-        failf("status-exists", "%s was not written", status_path);
+    csv *sc = csv_load(status_path, "status-format", "status-exists", STATUS_HEADER, STATUS_COLS);
+    if (!sc)
         return 1;
-    }
-    if (!csv_parse(stext, len, &sc)) {
-        failf("status-format", "%s", sc.err);
-        return 1;
-    }
-    header_ok = sc.nrows >= 1 && sc.rows[0].n == 6;
-    for (int j = 0; header_ok && j < 6; j++)
-        header_ok = !strcmp(sc.rows[0].f[j], STATUS_HEADER[j]);
-    if (header_ok && !sc.bad_eol && !sc.bad_quote)
-        pass("status-format");
-    else
-        failf("status-format", "header %s, %d bad line ends, %d bad quotes %s", header_ok ? "ok" : "wrong", sc.bad_eol, sc.bad_quote, sc.err);
     size_t bad_status = 0;
-    for (size_t r = 1; r < sc.nrows; r++) {
-        csv_row *row = &sc.rows[r];
-        if (row->n != 6) {
+    for (size_t r = 1; r < sc->nrows; r++) {
+        status_line st;
+        if (!status_parse(&sc->rows[r], &st)) {
             bad_status++;
-            detail("status line %zu: %d fields", row->line, row->n);
             continue;
         }
-        server *s = find_server(sv, ns, row->f[0]);
+        server *s = find_server(sv, ns, st.source);
         if (!s) {
             bad_status++;
-            detail("status line %zu: unknown source \"%s\"", row->line, row->f[0]);
+            detail("status line %zu: unknown source \"%s\"", sc->rows[r].line, st.source);
             continue;
         }
         s->status_rows++;
-        char *end;
-        unsigned long code = strtoul(row->f[3], &end, 10);
-        unsigned long long events = strtoull(row->f[2], NULL, 10);
-        double secs = strtod(row->f[5], NULL);
         const char *want_state = s->code ? "error" : "ok";
-        int ok = !strcmp(row->f[1], want_state) && !*end && code == s->code && events == s->nseen &&
-                 (s->code ? row->f[4][0] != 0 : 1) && row->f[5][0] && secs >= 0;
+        int ok = !strcmp(st.state, want_state) && st.code_ok && st.code == s->code && st.events == s->nseen &&
+                 (s->code ? st.error[0] != 0 : 1) && st.seconds_ok;
         if (ok && s->code == 1460)
-            ok = secs >= timeout - 1.0 && secs <= timeout + 15.0;
+            ok = st.seconds >= timeout - 1.0 && st.seconds <= timeout + 15.0;
         if (!ok) {
             bad_status++;
-            detail("status %s: \"%s\",%s,%s,\"%s\",%s; expected %s, %" PRIu32 ", %zu events%s", s->name, row->f[1], row->f[2], row->f[3],
-                   row->f[4], row->f[5], want_state, s->code, s->nseen, s->code == 1460 ? ", about --timeout seconds" : "");
+            detail("status %s: \"%s\",%s,%s,\"%s\",%s; expected %s, %" PRIu32 ", %zu events%s", s->name, st.state, sc->rows[r].f[2],
+                   sc->rows[r].f[3], st.error, st.seconds_text, want_state, s->code, s->nseen, s->code == 1460 ? ", about --timeout seconds" : "");
         }
     }
     for (int i = 0; i < ns; i++)
@@ -588,7 +376,7 @@ int main(int argc, char **argv)
             bad_status++;
             detail("status: %s has %d lines", sv[i].name, sv[i].status_rows);
         }
-    if (!bad_status) pass("status-per-server"); else failf("status-per-server", "%zu wrong status lines", bad_status);
+    verdict("status-per-server", bad_status, "%zu wrong status lines", bad_status);
     printf("     %s: %zu rows checked for %d servers\n", g_tag, nrows, ns);
     return g_fail ? 1 : 0;
 }

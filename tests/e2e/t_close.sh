@@ -7,14 +7,10 @@
 # the same run: Wine's own process teardown is part of both, the sweep's cancellation is the
 # difference.
 cd "$(dirname "$0")/../.." || exit 1
-ES_ROOT=$(pwd)
-. tests/wine-env.sh
-T=build/test/close
-EXE=build/win/eventsweep.exe
-rm -rf $T
-mkdir -p $T
-[ -f $EXE ] || { echo "FAIL close: $EXE not built"; exit 1; }
-[ -f build/test/wevtapi.dll ] || make -f Makefile.mingw --no-print-directory fake >/dev/null || exit 1
+. tests/e2e/lib.sh
+e2e_dir close
+need_exe close
+need_fake close
 
 cat >$T/fleet.txt <<'FLEET'
 sim-slow1   latency=100 events=4000 span=8 next_latency=40
@@ -25,9 +21,7 @@ sim-late    latency=60000
 FLEET
 printf 'sim-slow1\nsim-slow2\nsim-hang\nsim-hangq\nsim-late\n' >$T/servers.txt
 
-wine_env_setup close || { echo "FAIL close: no Wine prefix"; exit 1; }
-trap wine_env_cleanup EXIT INT TERM
-xvfb_start || { echo "FAIL close: no Xvfb"; exit 1; }
+e2e_wine close close close
 
 now() { date +%s.%N; }
 
@@ -66,11 +60,7 @@ else
 fi
 # The workers ended and closed what they opened before the DLL was unloaded: a forced exit with
 # threads still blocked in the fake would leave handles open.
-if grep -q '^open_handles=0' $T/sweep-leaks.txt 2>/dev/null; then
-    echo "PASS close-mid-sweep-handles-closed"
-else
-    echo "FAIL close-mid-sweep-handles-closed: $(cat $T/sweep-leaks.txt 2>/dev/null | tr '\n' ' ')"
-fi
+check_handles close-mid-sweep $T/sweep-leaks.txt
 # The sweep really was under way when the window closed (else the test proves nothing).
 if grep -q 'max_concurrent_queries=[1-9]' $T/sweep-leaks.txt 2>/dev/null; then
     echo "PASS close-mid-sweep-was-running"

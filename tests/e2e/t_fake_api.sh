@@ -3,14 +3,11 @@
 # and runs it under Wine with the test-only wevtapi.dll installed in a throwaway prefix's
 # system32, loaded the way EventSweep loads it. Prints PASS/FAIL lines.
 cd "$(dirname "$0")/../.." || exit 1
-ES_ROOT=$(pwd)
-. tests/wine-env.sh
+. tests/e2e/lib.sh
 
 T=build/test
 mkdir -p $T
-if [ ! -f $T/wevtapi.dll ] || [ -n "$(find tests/fake -newer $T/wevtapi.dll -type f 2>/dev/null)" ]; then
-    make -f Makefile.mingw --no-print-directory fake >/dev/null || { echo "FAIL fake-build: make fake failed"; exit 1; }
-fi
+need_fake fake-build
 if ! x86_64-w64-mingw32-gcc -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-cast-function-type \
         -Itests/fake -DUNICODE -D_UNICODE -D_WIN32_WINNT=0x0A00 -municode -static \
         -o $T/fakeapi_test.exe tests/e2e/fakeapi_test.c tests/fake/fleetgen.c 2>$T/fakeapi_test.build.txt; then
@@ -20,8 +17,7 @@ if ! x86_64-w64-mingw32-gcc -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter 
 fi
 echo "PASS fakeapi-build"
 
-wine_env_setup fakeapi || { echo "FAIL wine-setup: could not create a Wine prefix"; exit 1; }
-trap wine_env_cleanup EXIT INT TERM
+e2e_wine fakeapi wine-setup
 
 # The fleet fakeapi_test.c expects (its numbers are written into the test).
 fleet=$T/fakeapi-fleet.txt

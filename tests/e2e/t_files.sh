@@ -17,39 +17,15 @@
 #   4. samples: ../shared/evtx-samples (SKIP when absent) with --hours 0: per file exactly the
 #      records `build/native/evtxcat FILE` prints, the same rows, status ok
 cd "$(dirname "$0")/../.." || exit 1
-ES_ROOT=$(pwd)
-. tests/wine-env.sh
-
-T=build/test/files
-rm -rf $T
-mkdir -p $T
-EXE=build/win/eventsweep.exe
+. tests/e2e/lib.sh
+e2e_dir files
 TIMEOUT=20
 FX=$T/fx
 
-CFLAGS_NATIVE="-std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Itests/fake"
-if ! cc $CFLAGS_NATIVE -o build/test/check_files tests/e2e/check_files.c tests/fake/fleetgen.c src/core/*.c >$T/check_files.build.txt 2>&1; then
-    cat $T/check_files.build.txt
-    echo "FAIL files-checker-build: cc failed"
-    exit 1
-fi
-if ! cc $CFLAGS_NATIVE -o build/test/check_sweep tests/e2e/check_sweep.c tests/fake/fleetgen.c src/core/*.c >$T/check_sweep.build.txt 2>&1; then
-    cat $T/check_sweep.build.txt
-    echo "FAIL files-checker-build: cc failed for check_sweep"
-    exit 1
-fi
+build_checker check_files files-checker-build
+build_checker check_sweep files-checker-build
 echo "PASS files-checker-build"
 CHECK=build/test/check_files
-
-# run_tool NAME CMD...: a checker's PASS/FAIL lines; a crash without a FAIL line is a failure
-run_tool() {
-    tn=$1
-    shift
-    "$@" >$T/$tn.check.txt 2>&1
-    crc=$?
-    cat $T/$tn.check.txt
-    if [ $crc != 0 ] && ! grep -q '^FAIL' $T/$tn.check.txt; then echo "FAIL $tn: checker exited $crc"; fi
-}
 
 # fixtures: written again before each run, so their times stay relative to the sweep
 make_fixtures() {
@@ -114,42 +90,10 @@ if [ $selftest_ok = 1 ]; then echo "PASS files-checker-selftest"; else
 fi
 
 # ---- the app
-if [ ! -f $EXE ]; then
-    echo "FAIL files-e2e: $EXE not built (tests/run builds it with: make -f Makefile.mingw win)"
-    exit 1
-fi
-if [ ! -f build/test/wevtapi.dll ] || [ -n "$(find tests/fake -newer build/test/wevtapi.dll -type f 2>/dev/null)" ]; then
-    make -f Makefile.mingw --no-print-directory fake >/dev/null || { echo "FAIL files-fake-build: make fake failed"; exit 1; }
-fi
-wine_env_setup files || { echo "FAIL files-wine-setup: could not create a Wine prefix"; exit 1; }
-trap wine_env_cleanup EXIT INT TERM
-xvfb_start || { echo "FAIL files-xvfb: could not start Xvfb"; exit 1; }
-
+need_exe files-e2e
+need_fake files-fake-build
+e2e_wine files files-wine-setup files-xvfb
 ESFAKE_FLEET=$(wine_path $T/fleet.txt); export ESFAKE_FLEET
-
-# sweep NAME HOURS SOURCE...: runs the app with the fleet's servers and the given sources
-sweep() {
-    name=$1 hours=$2
-    shift 2
-    rm -f $T/$name-rows.csv $T/$name-status.csv $T/$name-leaks.txt
-    start=$(date +%s.%N)
-    ESFAKE_LEAKS=$(wine_path $T/$name-leaks.txt) timeout -k 5 180 "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log System \
-        --hours $hours --timeout $TIMEOUT --run --export "$(wine_path $T/$name-rows.csv)" \
-        --status "$(wine_path $T/$name-status.csv)" --exit "$@" >$T/$name.out 2>&1
-    rc=$?
-    secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-    echo "     $name: exit $rc after $secs s"
-}
-
-check_handles() {   # check_handles NAME
-    if [ ! -f $T/$1-leaks.txt ]; then
-        echo "FAIL $1-handles-closed: the fake wrote no handle report (did the app exit normally?)"
-    elif grep -q '^open_handles=0' $T/$1-leaks.txt; then
-        echo "PASS $1-handles-closed"
-    else
-        echo "FAIL $1-handles-closed: the app left Event Log handles open: $(tr -d '\r' <$T/$1-leaks.txt | tr '\n' ' ')"
-    fi
-}
 
 # check_run NAME HOURS SOURCE...: the file rows and lines (check_files), then the servers' (check_sweep)
 check_run() {
@@ -159,33 +103,31 @@ check_run() {
         echo "FAIL $name-export: the app wrote no export/status file (exit $rc; output: $(head -c 300 $T/$name.out | tr '\r\n' '  '))"
         return
     fi
-    run_tool $name $CHECK --check --name $name --fixtures $FX --winroot "$W" --hours $hours \
+    run_checker $name $CHECK --check --name $name --fixtures $FX --winroot "$W" --hours $hours \
         --export $T/$name-rows.csv --status $T/$name-status.csv \
         --server-rows $T/$name-server-rows.csv --server-status $T/$name-server-status.csv "$@"
     if [ -f $T/$name-server-rows.csv ]; then
-        run_tool $name-servers build/test/check_sweep --name $name-servers --fleet $T/fleet.txt --servers $T/servers.txt \
+        run_checker $name-servers build/test/check_sweep --name $name-servers --fleet $T/fleet.txt --servers $T/servers.txt \
             --hours $hours --timeout $TIMEOUT --export $T/$name-server-rows.csv --status $T/$name-server-status.csv
     fi
     check_handles $name
 }
 
 # 1. mixed: some file sources fail -> exit 2
-with_mixed sweep mixed 8
-if [ $rc = 2 ]; then echo "PASS mixed-exit-code-2"; else
-    echo "FAIL mixed-exit-code-2: exit code $rc, expected 2 (x.evtx, short.evtx, the empty folder and the missing paths fail)"; fi
+with_mixed sweep_app mixed $T/servers.txt 8 $TIMEOUT
+expect_exit mixed-exit-code-2 2 "x.evtx, short.evtx, the empty folder and the missing paths fail"
 with_mixed check_run mixed 8
 
 # 2. good sources only -> exit 0
 make_fixtures >/dev/null
-with_good sweep good 8
-if [ $rc = 0 ]; then echo "PASS good-exit-code-0"; else
-    echo "FAIL good-exit-code-0: exit code $rc, expected 0 (servers and files all ok; damaged records are no failure)"; fi
+with_good sweep_app good $T/servers.txt 8 $TIMEOUT
+expect_exit good-exit-code-0 0 "servers and files all ok; damaged records are no failure"
 with_good check_run good 8
 
 # 3. no time limit: every fixture event
 make_fixtures >/dev/null
-with_good sweep all 0
-if [ $rc = 0 ]; then echo "PASS all-exit-code-0"; else echo "FAIL all-exit-code-0: exit code $rc, expected 0"; fi
+with_good sweep_app all $T/servers.txt 0 $TIMEOUT
+expect_exit all-exit-code-0 0
 with_good check_run all 0
 
 # 4. the real samples: the app's rows per file are evtxcat's
@@ -215,18 +157,13 @@ if [ $nsamples = 0 ]; then
     exit 0
 fi
 SW=$(wine_path "$S")
-rm -f $T/samples-rows.csv $T/samples-status.csv $T/samples-leaks.txt
-start=$(date +%s.%N)
-ESFAKE_LEAKS=$(wine_path $T/samples-leaks.txt) timeout -k 5 300 "$WINE" $EXE --hours 0 --timeout 120 --run \
-    --export "$(wine_path $T/samples-rows.csv)" --status "$(wine_path $T/samples-status.csv)" --exit "$SW" >$T/samples.out 2>&1
-rc=$?
-secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-echo "     samples: $nsamples files, exit $rc after $secs s"
-if [ $rc = 0 ]; then echo "PASS samples-exit-code-0"; else
-    echo "FAIL samples-exit-code-0: exit code $rc, expected 0 (every sample is a readable log; damaged records are no failure)"; fi
+echo "     samples: $nsamples files"
+run_app samples 300 --hours 0 --timeout 120 --run \
+    --export "$(wine_path $T/samples-rows.csv)" --status "$(wine_path $T/samples-status.csv)" --exit "$SW"
+expect_exit samples-exit-code-0 0 "every sample is a readable log; damaged records are no failure"
 if [ -f $T/samples-rows.csv ] && [ -f $T/samples-status.csv ]; then
     # shellcheck disable=SC2086
-    run_tool samples $CHECK --samples --name samples --winroot "$SW" --export $T/samples-rows.csv --status $T/samples-status.csv $refs
+    run_checker samples $CHECK --samples --name samples --winroot "$SW" --export $T/samples-rows.csv --status $T/samples-status.csv $refs
 else
     echo "FAIL samples-export: the app wrote no export/status file (exit $rc; output: $(head -c 300 $T/samples.out | tr '\r\n' '  '))"
 fi

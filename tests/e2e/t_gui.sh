@@ -3,21 +3,16 @@
 # servers and a folder path, a refused duplicate and a malformed name, then the list remembered
 # per user and used by the next start (%APPDATA%\EventSweep\servers.txt).
 cd "$(dirname "$0")/../.." || exit 1
-ES_ROOT=$(pwd)
-. tests/wine-env.sh
-T=build/test/gui
-EXE=build/win/eventsweep.exe
-rm -rf $T
+. tests/e2e/lib.sh
+e2e_dir gui
 mkdir -p $T/logs
-[ -f $EXE ] || { echo "FAIL gui: $EXE not built"; exit 1; }
+need_exe gui
 command -v xdotool >/dev/null || { echo "FAIL gui: xdotool is not installed"; exit 1; }
-[ -f build/test/wevtapi.dll ] || make -f Makefile.mingw --no-print-directory fake >/dev/null || exit 1
+need_fake gui
 printf 'srv01 events=50\nsrv02 events=60\n' >$T/fleet.txt
 : >$T/logs/empty.txt   # a folder without .evtx files: the sweep must say so
 
-wine_env_setup gui || { echo "FAIL gui: no Wine prefix"; exit 1; }
-trap wine_env_cleanup EXIT INT TERM
-xvfb_start || { echo "FAIL gui: no Xvfb"; exit 1; }
+e2e_wine gui gui gui
 export ESFAKE_FLEET=$(wine_path $T/fleet.txt)
 appdata="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/EventSweep"
 folder=$(wine_path $T/logs)

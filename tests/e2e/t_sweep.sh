@@ -7,30 +7,14 @@
 # and checks the two CSV files row by row. Also: exit codes (2 some failed, 0 all ok, 1 bad
 # argument), every API handle closed, and a screenshot of the window after a sweep.
 cd "$(dirname "$0")/../.." || exit 1
-ES_ROOT=$(pwd)
-. tests/wine-env.sh
-
-T=build/test/e2e
-rm -rf $T
-mkdir -p $T
-EXE=build/win/eventsweep.exe
+. tests/e2e/lib.sh
+e2e_dir e2e
 HOURS=8
 TIMEOUT=10
 
 # ---- the checker (native), and its self-test on files written by the core's own exporter
-if ! cc -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_POSIX_C_SOURCE=200809L -Iinclude -Itests/fake \
-        -o build/test/check_sweep tests/e2e/check_sweep.c tests/fake/fleetgen.c src/core/*.c >$T/check_sweep.build.txt 2>&1; then
-    cat $T/check_sweep.build.txt
-    echo "FAIL sweep-checker-build: cc failed"
-    exit 1
-fi
+build_checker check_sweep sweep-checker-build
 CHECK=build/test/check_sweep
-run_check() {   # the checker's PASS/FAIL lines; a crash is a failure too
-    $CHECK "$@" >$T/check.txt 2>&1
-    crc=$?
-    cat $T/check.txt
-    if [ $crc != 0 ] && ! grep -q '^FAIL' $T/check.txt; then echo "FAIL check_sweep: exited $crc"; fi
-}
 
 cat >$T/fleet.txt <<'EOF'
 # SIMULATED FLEET for tests/e2e/t_sweep.sh (format: tests/fake/README)
@@ -65,47 +49,15 @@ if [ $selftest_ok = 1 ]; then echo "PASS sweep-checker-selftest"; else
 fi
 
 # ---- the app
-if [ ! -f $EXE ]; then
-    echo "FAIL sweep-e2e: $EXE not built (tests/run builds it with: make -f Makefile.mingw win)"
-    exit 1
-fi
-if [ ! -f build/test/wevtapi.dll ] || [ -n "$(find tests/fake -newer build/test/wevtapi.dll -type f 2>/dev/null)" ]; then
-    make -f Makefile.mingw --no-print-directory fake >/dev/null || { echo "FAIL sweep-fake-build: make fake failed"; exit 1; }
-fi
-wine_env_setup sweep || { echo "FAIL sweep-wine-setup: could not create a Wine prefix"; exit 1; }
-trap wine_env_cleanup EXIT INT TERM
-xvfb_start || { echo "FAIL sweep-xvfb: could not start Xvfb"; exit 1; }
+need_exe sweep-e2e
+need_fake sweep-fake-build
+e2e_wine sweep sweep-wine-setup sweep-xvfb
 ESFAKE_FLEET=$(wine_path $T/fleet.txt); export ESFAKE_FLEET
 
-# sweep NAME LISTFILE [extra args...]: runs the app with --exit; sets rc and secs
-sweep() {
-    name=$1 list=$2
-    shift 2
-    rm -f $T/$name-rows.csv $T/$name-status.csv $T/$name-leaks.txt
-    start=$(date +%s.%N)
-    ESFAKE_LEAKS=$(wine_path $T/$name-leaks.txt) timeout -k 5 180 "$WINE" $EXE --servers "$(wine_path $list)" --log System \
-        --hours $HOURS --timeout $TIMEOUT --run --export "$(wine_path $T/$name-rows.csv)" \
-        --status "$(wine_path $T/$name-status.csv)" --exit "$@" >$T/$name.out 2>&1
-    rc=$?
-    secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-    echo "     $name: exit $rc after $secs s"
-}
-
-check_handles() {   # check_handles NAME
-    if [ ! -f $T/$1-leaks.txt ]; then
-        echo "FAIL $1-handles-closed: the fake wrote no handle report (did the app exit normally?)"
-    elif grep -q '^open_handles=0' $T/$1-leaks.txt; then
-        echo "PASS $1-handles-closed"
-    else
-        echo "FAIL $1-handles-closed: the app left Event Log handles open: $(tr -d '\r' <$T/$1-leaks.txt | tr '\n' ' ')"
-    fi
-}
-
 # 1. the mixed fleet: some servers fail -> exit 2; every row checked
-sweep sweep $T/servers.txt
-if [ $rc = 2 ]; then echo "PASS sweep-exit-code-2"; else
-    echo "FAIL sweep-exit-code-2: exit code $rc, expected 2 (some sources failed)"; fi
-run_check --name sweep --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT \
+sweep_app sweep $T/servers.txt $HOURS $TIMEOUT
+expect_exit sweep-exit-code-2 2 "some sources failed"
+run_checker check_sweep $CHECK --name sweep --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT \
     --export $T/sweep-rows.csv --status $T/sweep-status.csv
 check_handles sweep
 # the sweep must not wait for the hanging servers beyond --timeout (+ margin for Wine start-up)
@@ -113,9 +65,9 @@ if awk -v s="$secs" -v t=$TIMEOUT 'BEGIN { exit !(s < t + 25) }'; then echo "PAS
     echo "FAIL sweep-duration: the sweep took $secs s with --timeout $TIMEOUT"; fi
 
 # 2. healthy servers only -> exit 0
-sweep healthy $T/healthy.txt
-if [ $rc = 0 ]; then echo "PASS healthy-exit-code-0"; else echo "FAIL healthy-exit-code-0: exit code $rc, expected 0"; fi
-run_check --name healthy --fleet $T/fleet.txt --servers $T/healthy.txt --hours $HOURS --timeout $TIMEOUT \
+sweep_app healthy $T/healthy.txt $HOURS $TIMEOUT
+expect_exit healthy-exit-code-0 0
+run_checker check_sweep $CHECK --name healthy --fleet $T/fleet.txt --servers $T/healthy.txt --hours $HOURS --timeout $TIMEOUT \
     --export $T/healthy-rows.csv --status $T/healthy-status.csv
 check_handles healthy
 
