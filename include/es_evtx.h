@@ -143,10 +143,45 @@ static inline uint64_t evx_u64(const uint8_t *p) { return (uint64_t)evx_u32(p) |
 static inline void evx_put(es_buf *b, const void *s, size_t n)
 {
     if (b->cap - b->len > n) {
-        memcpy(b->data + b->len, s, n);
+        char *d = b->data + b->len;
+        const char *c = (const char *)s;
+        /* short copies (names, numbers) without a call: two overlapping words, read and
+         * written inside [0, n) */
+        if (n >= 8 && n <= 16) {
+            uint64_t x, y;
+            memcpy(&x, c, 8);
+            memcpy(&y, c + n - 8, 8);
+            memcpy(d, &x, 8);
+            memcpy(d + n - 8, &y, 8);
+        } else if (n >= 4 && n < 8) {
+            uint32_t x, y;
+            memcpy(&x, c, 4);
+            memcpy(&y, c + n - 4, 4);
+            memcpy(d, &x, 4);
+            memcpy(d + n - 4, &y, 4);
+        } else if (n < 4) {
+            if (n) {
+                d[0] = c[0];
+                d[n / 2] = c[n / 2];
+                d[n - 1] = c[n - 1];
+            }
+        } else {
+            memcpy(d, c, n);
+        }
         b->len += n;
     } else {
         es_buf_append(b, s, n);
+    }
+}
+/* evx_put for a source that may be read 16 bytes from its start whatever n is (a name or a
+ * text kept in names, which keeps that much slack; a rendered value): a short copy is one move. */
+static inline void evx_put_w(es_buf *b, const void *s, size_t n)
+{
+    if (n <= 16 && b->cap - b->len > 16) {
+        memcpy(b->data + b->len, s, 16);
+        b->len += n;
+    } else {
+        evx_put(b, s, n);
     }
 }
 static inline void evx_putc(es_buf *b, char c)
@@ -164,9 +199,13 @@ typedef struct evx_sub {
     uint8_t  type;
 } evx_sub;
 
-/* The name cache: one slot per chunk offset, valid when gen is the current chunk's. */
+/* The name cache: a hash table by chunk offset (small enough to stay in cache), a slot valid
+ * when gen is the current chunk's. A name that finds no free slot near its hash (only a chunk
+ * that refers to thousands of names does that) is decoded again at each use. */
+#define EVX_NAME_SLOTS 2048     /* power of 2; real chunks use a few hundred */
 typedef struct evx_name_slot {
     uint32_t gen;
+    uint32_t off;       /* the name structure's chunk offset */
     uint32_t str;       /* offset of the NUL-terminated UTF-8 name in names */
     uint16_t len;
     uint16_t kind;      /* enum evx_name_kind */
@@ -180,11 +219,13 @@ enum evx_name_kind {
 };
 
 typedef struct evx_tmpl_slot {
-    uint32_t key;       /* definition offset + 1; 0 = empty */
+    uint32_t gen;       /* valid when it is the current chunk's (see es_evtx_parser.gen) */
+    uint32_t key;       /* definition offset + 1 */
     uint32_t body;      /* first byte of the template's BinXML */
     uint32_t end;       /* one past its last byte */
     uint32_t ops;       /* its decoded tokens: first in es_evtx_parser.ops */
     uint32_t nops;
+    uint32_t ntok;      /* the tokens they stand for */
     uint32_t state;     /* enum evx_tmpl_state */
 } evx_tmpl_slot;
 
@@ -200,7 +241,8 @@ typedef struct evx_op {
     uint16_t idx;       /* substitution index; character reference; message (OP_FAIL) */
     uint32_t name;      /* name offset in names */
     uint32_t pos;       /* chunk offset of the token's data; the failure's offset */
-    uint32_t units;     /* UTF-16 units (or bytes) of the data */
+    uint32_t units;     /* UTF-16 units (or bytes) of the data; a text's length (OP_TEXTLIT) */
+    uint32_t lit;       /* a text's offset in names (OP_TEXTLIT, OP_ATTR_LIT) */
 } evx_op;
 
 #define EVX_MAX_OPS (1u << 18)   /* decoded tokens kept per chunk; templates past it are walked */
@@ -230,6 +272,7 @@ typedef struct evx_elem {
     uint8_t  section;       /* enum evx_section */
     uint8_t  has_child;
     uint8_t  open_tag;      /* XML: "<name ..." written, '>' not yet */
+    uint32_t pad;           /* 32 bytes: the stack is indexed with a shift */
 } evx_elem;
 
 typedef struct evx_item { uint32_t name, value; } evx_item;   /* offsets in strs */
@@ -241,7 +284,7 @@ struct es_evtx_parser {
     size_t clen;
     uint64_t chunk_index;
     /* per-chunk caches */
-    evx_name_slot *names_tab;   /* ES_EVTX_CHUNK_SIZE slots */
+    evx_name_slot *names_tab;   /* EVX_NAME_SLOTS slots */
     uint32_t gen;
     evx_tmpl_slot tmpl_tab[EVX_TMPL_SLOTS];
     es_buf names;
@@ -290,26 +333,158 @@ void evx_render_scalar(es_buf *out, unsigned type, const uint8_t *v, size_t n, u
 int  evx_array_next(unsigned type, const uint8_t *v, size_t n, size_t *pos, size_t *ip, size_t *in);
 void evx_render_filetime(es_buf *out, uint64_t ft);
 void evx_put_u64(es_buf *out, uint64_t v);
+extern const char evx_digits2[201];   /* "00" "01" ... "99" */
 
 /* evtx_xml.c */
 void evx_xml_text(es_buf *x, const char *s, size_t n, int in_attr);
 void evx_xml_utf16(es_buf *x, const uint8_t *p, size_t units, int in_attr);
 /* UTF-16LE text to the event's strings (t) and escaped to the XML (x), in one pass; either may be
- * NULL. */
-void evx_text16(es_buf *t, es_buf *x, const uint8_t *p, size_t units, int in_attr);
+ * NULL. The bytes up to lim (the chunk's end) may be read, past the text's. */
+void evx_text16(es_buf *t, es_buf *x, const uint8_t *p, size_t units, const uint8_t *lim, int in_attr);
 
-/* evtx_event.c: the event side of the element stream */
+/* evtx_event.c: the event side of the element stream (the per-element steps are inline, below) */
 void evx_ev_begin(es_evtx_parser *p);
-void evx_ev_open(es_evtx_parser *p, evx_elem *e, const evx_elem *parent, size_t depth);
-void evx_ev_attr(es_evtx_parser *p, unsigned kind);
 int  evx_name_kind(const char *s, size_t n);
-/* Where text for the current element or attribute is collected (NULL: not wanted). */
-es_buf *evx_ev_text_target(es_evtx_parser *p);
-void evx_ev_attr_end(es_evtx_parser *p);
-void evx_ev_text(es_evtx_parser *p, const char *s, size_t n);
-void evx_ev_close(es_evtx_parser *p, evx_elem *e);
+uint32_t evx_new_item(es_evtx_parser *p);   /* a data item's index + 1; 0 when out of memory */
 /* Fills ev (pointers into p's buffers). 0 when out of memory. */
 int  evx_ev_finish(es_evtx_parser *p, es_event *ev, uint64_t header_record_id, uint64_t written);
+
+/* The collector's steps for each element, attribute and text: called for every token, so they
+ * are inline. evx_ev_open: an element was opened (parent NULL for the root); evx_ev_attr: an
+ * attribute of the current element starts; evx_ev_text_target: where text for the current element
+ * or attribute is collected (NULL: not wanted). */
+/* element kinds in System that have attributes we want (kept in evx_elem.field as well) */
+#define K_PROVIDER  (F_COUNT + 1)
+#define K_TIME      (F_COUNT + 2)
+#define K_EXEC      (F_COUNT + 3)
+
+static inline void evx_ev_open(es_evtx_parser *p, evx_elem *e, const evx_elem *parent, size_t depth)
+{
+    e->field = F_NONE;
+    e->item = 0;
+    e->has_child = 0;
+    e->text_start = UINT32_MAX;
+    if (!parent) {
+        e->section = S_NONE;
+        return;
+    }
+    /* a parent's own text is not kept once it has child elements */
+    ((evx_elem *)parent)->has_child = 1;
+    /* tables rather than switches: the element kinds come in no order a branch predictor
+     * could learn */
+    static const uint8_t section_of[32] = {[N_SYSTEM] = S_SYSTEM, [N_EVENTDATA] = S_EVENTDATA,
+                                           [N_USERDATA] = S_USERDATA};
+    static const uint8_t system_field[32] = {
+        [N_EVENTID] = F_EVENTID, [N_EVENTRECORDID] = F_RECORDID, [N_EXECUTION] = K_EXEC, [N_VERSION] = F_VERSION,
+        [N_LEVEL] = F_LEVEL, [N_TASK] = F_TASK, [N_TIMECREATED] = K_TIME, [N_OPCODE] = F_OPCODE,
+        [N_KEYWORDS] = F_KEYWORDS, [N_CHANNEL] = F_CHANNEL, [N_COMPUTER] = F_COMPUTER, [N_PROVIDER] = K_PROVIDER};
+    unsigned kind = e->kind & 31u;
+    if (depth == 1) {
+        uint8_t sec = section_of[kind];
+        e->section = sec ? sec : S_OTHER;
+        return;
+    }
+    e->section = parent->section;
+    if (e->section == S_SYSTEM) {
+        if (depth == 2)
+            e->field = system_field[kind];
+    } else if (e->section == S_EVENTDATA) {
+        if (depth == 2 && e->kind == N_DATA) {
+            e->field = F_DATA;
+            e->item = evx_new_item(p);
+        }
+    } else if (e->section == S_USERDATA) {
+        e->field = F_LEAF;
+    }
+}
+
+static inline void evx_ev_attr(es_evtx_parser *p, unsigned kind)
+{
+    /* the field an attribute's text goes to, by its element's field and its name */
+    static const uint8_t attr_field[F_COUNT + 4][32] = {
+        [K_PROVIDER] = {[N_NAME] = F_PROVIDER, [N_EVENTSOURCENAME] = F_SOURCENAME},
+        [K_TIME] = {[N_SYSTEMTIME] = F_TIME},
+        [K_EXEC] = {[N_PROCESSID] = F_PID, [N_THREADID] = F_TID},
+        [F_EVENTID] = {[N_QUALIFIERS] = F_QUALIFIERS},
+        [F_DATA] = {[N_NAME] = F_DATANAME}};
+    const evx_elem *e = &p->elems[p->nelems - 1];
+    int f = e->field < F_COUNT + 4 ? attr_field[e->field][kind & 31u] : F_NONE;
+    if (f == F_DATANAME && !e->item)
+        f = F_NONE;
+    p->attr_field = f;
+    p->attr_start = (uint32_t)p->strs.len;
+}
+
+static inline void evx_ev_attr_end(es_evtx_parser *p)
+{
+    int f = p->attr_field;
+    if (f == F_NONE)
+        return;
+    p->attr_field = F_NONE;
+    evx_putc(&p->strs, '\0');
+    if (p->strs.failed)
+        return;
+    if (f == F_DATANAME) {
+        const evx_elem *e = &p->elems[p->nelems - 1];
+        p->items[e->item - 1].name = p->attr_start + 1;
+    } else {
+        p->field_off[f] = p->attr_start + 1;
+    }
+}
+
+static inline es_buf *evx_ev_text_target(es_evtx_parser *p)
+{
+    if (p->in_attr)
+        return p->attr_field ? &p->strs : NULL;
+    if (!p->nelems)
+        return NULL;
+    evx_elem *e = &p->elems[p->nelems - 1];
+    if (e->field == F_NONE || e->field > F_COUNT || (e->field == F_LEAF && e->has_child))
+        return NULL;
+    if (e->text_start == UINT32_MAX)
+        e->text_start = (uint32_t)p->strs.len;
+    return &p->strs;
+}
+
+static inline void evx_ev_text(es_evtx_parser *p, const char *s, size_t n)
+{
+    es_buf *t = evx_ev_text_target(p);
+    if (t)
+        evx_put(t, s, n);
+}
+
+static inline void evx_ev_close(es_evtx_parser *p, evx_elem *e)
+{
+    int f = e->field;
+    if (f == F_NONE || f > F_COUNT)
+        return;
+    if (f == F_LEAF && e->has_child)
+        return;
+    uint32_t v = 0;   /* 0: empty text */
+    if (e->text_start != UINT32_MAX) {
+        evx_putc(&p->strs, '\0');
+        if (p->strs.failed)
+            return;
+        v = e->text_start + 1;
+    }
+    if (f == F_DATA) {
+        if (e->item)
+            p->items[e->item - 1].value = v;
+    } else if (f == F_LEAF) {
+        uint32_t it = evx_new_item(p);
+        if (!it)
+            return;
+        uint32_t nm = (uint32_t)p->strs.len;
+        es_buf_append(&p->strs, p->names.data + e->name, e->name_len);
+        if (!es_buf_putc(&p->strs, '\0'))
+            return;
+        p->items[it - 1].name = nm + 1;
+        p->items[it - 1].value = v;
+    } else {
+        p->field_off[f] = v ? v : UINT32_MAX;   /* UINT32_MAX: present but empty */
+    }
+}
+
 #endif /* ES_EVTX_INTERNAL */
 
 #endif

@@ -44,10 +44,10 @@ void evx_chunk_begin(es_evtx_parser *p, const uint8_t *chunk, size_t len)
     p->c = chunk;
     p->clen = len;
     if (++p->gen == 0) {   /* wrapped: forget every old slot */
-        memset(p->names_tab, 0, ES_EVTX_CHUNK_SIZE * sizeof *p->names_tab);
+        memset(p->names_tab, 0, EVX_NAME_SLOTS * sizeof *p->names_tab);
+        memset(p->tmpl_tab, 0, sizeof p->tmpl_tab);
         p->gen = 1;
     }
-    memset(p->tmpl_tab, 0, sizeof p->tmpl_tab);
     p->nops = 0;
     es_buf_clear(&p->names);
     if (p->names.failed) {   /* start afresh after a failure */
@@ -88,12 +88,19 @@ static int get_name(es_evtx_parser *p, uint32_t off, uint32_t *str, uint32_t *le
 {
     if ((size_t)off + 8 > p->clen)
         return -1;
-    evx_name_slot *slot = &p->names_tab[off];
-    if (slot->gen == p->gen) {
-        *str = slot->str;
-        *len = slot->len;
-        *kind = slot->kind;
-        return 0;
+    evx_name_slot *slot = NULL;
+    for (uint32_t h = hash32(off), probe = 0; probe < 16; probe++) {
+        evx_name_slot *s = &p->names_tab[(h + probe) & (EVX_NAME_SLOTS - 1)];
+        if (s->gen != p->gen) {
+            slot = s;   /* free: the name goes here */
+            break;
+        }
+        if (s->off == off) {
+            *str = s->str;
+            *len = s->len;
+            *kind = s->kind;
+            return 0;
+        }
     }
     size_t units = evx_u16(p->c + off + 6);
     if ((size_t)off + 8 + units * 2 > p->clen)
@@ -111,7 +118,7 @@ static int get_name(es_evtx_parser *p, uint32_t off, uint32_t *str, uint32_t *le
         return -1;
     sanitize_name(p->names.data + start, p->names.len - start);
     size_t n = p->names.len - start;
-    if (!es_buf_reserve(&p->names, 2 * n + 8))
+    if (!es_buf_reserve(&p->names, 2 * n + 8 + 16))   /* 16: slack for evx_put_w */
         return -1;
     char *d = p->names.data, *o = d + p->names.len;
     *o++ = 0;
@@ -127,13 +134,16 @@ static int get_name(es_evtx_parser *p, uint32_t off, uint32_t *str, uint32_t *le
     *o++ = '"';
     *o++ = 0;
     p->names.len = (size_t)(o - d);
-    slot->gen = p->gen;
-    slot->str = (uint32_t)start;
-    slot->len = (uint16_t)n;
-    slot->kind = (uint16_t)evx_name_kind(p->names.data + start, n);
-    *str = slot->str;
-    *len = slot->len;
-    *kind = slot->kind;
+    *str = (uint32_t)start;
+    *len = (uint32_t)n;
+    *kind = (unsigned)evx_name_kind(p->names.data + start, n);
+    if (slot) {
+        slot->gen = p->gen;
+        slot->off = off;
+        slot->str = *str;
+        slot->len = (uint16_t)n;
+        slot->kind = (uint16_t)*kind;
+    }
     return 0;
 }
 
@@ -157,7 +167,7 @@ static inline void content_prep(es_evtx_parser *p)
     }
 }
 
-static void attr_finish(es_evtx_parser *p)
+static inline void attr_finish(es_evtx_parser *p)
 {
     if (!p->in_attr)
         return;
@@ -174,22 +184,44 @@ static void attr_finish(es_evtx_parser *p)
     evx_ev_attr_end(p);
 }
 
-static void text(es_evtx_parser *p, const char *s, size_t n)
+/* Text as UTF-8; `plain` when it is known to need no escaping (a number, a GUID...). s can be
+ * read 16 bytes from its start (p->val, or a buffer that big): see evx_put_w. */
+static void text_as(es_evtx_parser *p, const char *s, size_t n, int plain)
 {
     if (n == 0 || p->nelems == 0)
         return;
     if (p->in_attr) {
         p->attr_content = 1;
-        if (WANT_XML(p))
-            evx_xml_text(&p->xml, s, n, 1);
+        if (WANT_XML(p)) {
+            if (plain)
+                evx_put_w(&p->xml, s, n);
+            else
+                evx_xml_text(&p->xml, s, n, 1);
+        }
         if (p->attr_field)
-            evx_ev_text(p, s, n);
+            evx_put_w(&p->strs, s, n);   /* (evx_ev_text) */
         return;
     }
     content_prep(p);
-    if (WANT_XML(p))
-        evx_xml_text(&p->xml, s, n, 0);
-    evx_ev_text(p, s, n);
+    if (WANT_XML(p)) {
+        if (plain)
+            evx_put_w(&p->xml, s, n);
+        else
+            evx_xml_text(&p->xml, s, n, 0);
+    }
+    es_buf *t = evx_ev_text_target(p);   /* (evx_ev_text) */
+    if (t)
+        evx_put_w(t, s, n);
+}
+
+static void text(es_evtx_parser *p, const char *s, size_t n) { text_as(p, s, n, 0); }
+
+/* Values of every type but strings are rendered as digits, hex, GUIDs, SIDs, times, true/false
+ * or %g numbers (joined by commas): nothing in them needs escaping. */
+static inline int plain_type(unsigned type)
+{
+    type &= 0x7F;
+    return type != 0x01 && type != 0x02;
 }
 
 /* Text given as UTF-16LE in the chunk (string values and value tokens): decoded once, into the
@@ -205,7 +237,37 @@ static void text_utf16(es_evtx_parser *p, size_t pos, size_t units)
         content_prep(p);
     es_buf *t = evx_ev_text_target(p);
     if (t || WANT_XML(p))
-        evx_text16(t, WANT_XML(p) ? &p->xml : NULL, p->c + pos, units, p->in_attr);
+        evx_text16(t, WANT_XML(p) ? &p->xml : NULL, p->c + pos, units, p->c + p->clen, p->in_attr);
+}
+
+/* A CDATA section's text (UTF-8, n bytes) as one or more sections: "]]>" cannot appear inside
+ * (the section is split there); a line break is written between sections as a character
+ * reference (the record stays on one line); the other control characters XML does not allow
+ * become U+FFFD, as in text. */
+static void cdata_xml(es_evtx_parser *p, const char *s, size_t n)
+{
+    es_buf_append(&p->xml, "<![CDATA[", 9);
+    size_t st = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == ']' && i + 2 < n && s[i + 1] == ']' && s[i + 2] == '>') {
+            es_buf_append(&p->xml, s + st, i + 2 - st);
+            es_buf_append(&p->xml, "]]><![CDATA[", 12);
+            st = i + 2;
+            i++;
+        } else if (ch < 0x20 && ch != '\t') {
+            es_buf_append(&p->xml, s + st, i - st);
+            if (ch == '\n')
+                es_buf_append(&p->xml, "]]>&#10;<![CDATA[", 17);
+            else if (ch == '\r')
+                es_buf_append(&p->xml, "]]>&#13;<![CDATA[", 17);
+            else
+                es_buf_append(&p->xml, "\xEF\xBF\xBD", 3);
+            st = i + 1;
+        }
+    }
+    es_buf_append(&p->xml, s + st, n - st);
+    es_buf_append(&p->xml, "]]>", 3);
 }
 
 static void raw_xml(es_evtx_parser *p, const char *s, size_t n)
@@ -219,9 +281,15 @@ static void elem_close(es_evtx_parser *p)
     evx_elem *e = &p->elems[p->nelems - 1];
     if (WANT_XML(p)) {
         if (e->open_tag) {
-            evx_put(&p->xml, "/>", 2);
+            if (p->xml.cap - p->xml.len > 2) {
+                p->xml.data[p->xml.len] = '/';
+                p->xml.data[p->xml.len + 1] = '>';
+                p->xml.len += 2;
+            } else {
+                evx_put(&p->xml, "/>", 2);
+            }
         } else {
-            evx_put(&p->xml, END_TAG(p, e->name, e->name_len), (size_t)e->name_len + 3);
+            evx_put_w(&p->xml, END_TAG(p, e->name, e->name_len), (size_t)e->name_len + 3);
         }
     }
     evx_ev_close(p, e);
@@ -231,7 +299,7 @@ static void elem_close(es_evtx_parser *p)
 /* Reads a UTF-16 string of `units` code units at pos (bounds checked by the caller) into val. */
 static const char *utf16_val(es_evtx_parser *p, size_t pos, size_t units, size_t *n)
 {
-    es_buf_clear(&p->val);
+    p->val.len = 0;   /* (its users go by length) */
     es_utf16le_to_utf8(&p->val, p->c + pos, units, 1);
     *n = p->val.len;
     return p->val.data ? p->val.data : "";
@@ -248,15 +316,15 @@ static int template_lookup(es_evtx_parser *p, uint32_t def, size_t *body, size_t
     *pslot = NULL;
     for (int probe = 0; probe < 16; probe++) {
         evx_tmpl_slot *s = &p->tmpl_tab[(h + (uint32_t)probe) & (EVX_TMPL_SLOTS - 1)];
+        if (s->gen != p->gen) {   /* free */
+            slot = s;
+            break;
+        }
         if (s->key == def + 1) {
             *body = s->body;
             *body_end = s->end;
             *pslot = s;
             return 0;
-        }
-        if (s->key == 0) {
-            slot = s;
-            break;
         }
     }
     /* [u32 next][16 GUID][u32 size][BinXML] */
@@ -272,6 +340,7 @@ static int template_lookup(es_evtx_parser *p, uint32_t def, size_t *body, size_t
     *body = b;
     *body_end = e;
     if (slot) {
+        slot->gen = p->gen;
         slot->key = def + 1;
         slot->body = (uint32_t)b;
         slot->end = (uint32_t)e;
@@ -283,7 +352,7 @@ static int template_lookup(es_evtx_parser *p, uint32_t def, size_t *body, size_t
 
 static int walk(es_evtx_parser *p, size_t *ppos, size_t end, size_t sbase, uint32_t nsubs, int depth, int in_tmpl);
 static int compile(es_evtx_parser *p, evx_tmpl_slot *slot);
-static int run_ops(es_evtx_parser *p, size_t first, size_t nops, size_t sbase, uint32_t nsubs, int depth, size_t at);
+static int run_ops(es_evtx_parser *p, const evx_tmpl_slot *slot, size_t sbase, uint32_t nsubs, int depth, size_t at);
 
 static int template_instance(es_evtx_parser *p, size_t *ppos, size_t end, int depth)
 {
@@ -344,7 +413,7 @@ static int template_instance(es_evtx_parser *p, size_t *ppos, size_t end, int de
         compile(p, slot);
     int r;
     if (slot && slot->state == T_COMPILED) {
-        r = run_ops(p, slot->ops, slot->nops, base, (uint32_t)count, depth + 1, body);
+        r = run_ops(p, slot, base, (uint32_t)count, depth + 1, body);
     } else {
         size_t bpos = body;
         r = walk(p, &bpos, body_end, base, (uint32_t)count, depth + 1, 1);
@@ -404,9 +473,9 @@ static int substitution(es_evtx_parser *p, const evx_sub *s, int optional, int d
         while (evx_array_next(s->type, p->c + s->off, s->size, &at, &ip, &in)) {
             if (k++ && elem_repeat(p) < 0)
                 return -1;
-            es_buf_clear(&p->val);
+            p->val.len = 0;   /* (its users go by length) */
             evx_render_scalar(&p->val, s->type & 0x7F, p->c + s->off + ip, in, NULL, NULL);
-            text(p, p->val.data ? p->val.data : "", p->val.len);
+            text_as(p, p->val.data ? p->val.data : "", p->val.len, plain_type(s->type));
         }
         return 0;
     }
@@ -414,19 +483,46 @@ static int substitution(es_evtx_parser *p, const evx_sub *s, int optional, int d
         text_utf16(p, s->off, s->size / 2);
         return 0;
     }
-    es_buf_clear(&p->val);
+    if (s->type == 0x04 || s->type == 0x06 || s->type == 0x08 || s->type == 0x0A) {
+        /* unsigned integers, the commonest values: straight to text (as evx_render_scalar) */
+        const uint8_t *v = p->c + s->off;
+        size_t want = s->type == 0x04 ? 1 : s->type == 0x06 ? 2 : s->type == 0x08 ? 4 : 8, n = s->size;
+        uint64_t x;
+        if (n >= want) {
+            x = want == 1 ? v[0] : want == 2 ? evx_u16(v) : want == 4 ? evx_u32(v) : evx_u64(v);
+        } else {
+            x = 0;
+            for (size_t i = 0; i < n; i++)
+                x |= (uint64_t)v[i] << (8 * i);
+        }
+        char tmp[40], *e = tmp + 24, *b = e;   /* 16 readable bytes from b (evx_put_w) */
+        while (x >= 100) {
+            b -= 2;
+            memcpy(b, evx_digits2 + 2 * (x % 100), 2);
+            x /= 100;
+        }
+        if (x >= 10) {
+            b -= 2;
+            memcpy(b, evx_digits2 + 2 * x, 2);
+        } else {
+            *--b = (char)('0' + x);
+        }
+        text_as(p, b, (size_t)(e - b), 1);
+        return 0;
+    }
+    p->val.len = 0;   /* (its users go by length) */
     int time_attr = p->in_attr && p->attr_field == F_TIME;
     evx_render_value(&p->val, s->type, p->c + s->off, s->size, time_attr ? &p->time_ft : NULL,
                      time_attr ? &p->have_time_ft : NULL);
     if (p->val.len)
-        text(p, p->val.data, p->val.len);
+        text_as(p, p->val.data, p->val.len, plain_type(s->type));
     return 0;
 }
 
 static void char_ref(es_evtx_parser *p, unsigned v)
 {
     char tmp[16];
-    es_buf_clear(&p->val);
+    p->val.len = 0;   /* (its users go by length) */
     uint8_t u[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
     es_utf16le_to_utf8(&p->val, u, 1, 0);
     int valid = v == 9 || v == 10 || v == 13 || (v >= 0x20 && (v < 0xD800 || v > 0xDFFF) && v != 0xFFFE && v != 0xFFFF);
@@ -495,7 +591,9 @@ static void entity_ref(es_evtx_parser *p, const char *name, size_t len)
 
 enum evx_opcode {
     OP_END = 0, OP_FAIL, OP_OPEN, OP_CLOSE_START, OP_CLOSE, OP_TEXT16, OP_TEXT8, OP_ATTR, OP_CDATA,
-    OP_CHARREF, OP_ENTITY, OP_PI, OP_TEMPLATE, OP_SUB, OP_NOP
+    OP_CHARREF, OP_ENTITY, OP_PI, OP_TEMPLATE, OP_SUB, OP_NOP,
+    /* in decoded template bodies only: two tokens in one; a text value decoded once */
+    OP_OPEN_CS, OP_ATTR_SUB, OP_SUB_CLOSE, OP_TEXTLIT, OP_ATTR_LIT
 };
 
 enum { M_TRUNC_TOKEN, M_TRUNC_NAMEREF, M_TRUNC_NAME, M_BAD_NAME, M_VALUE_TYPE, M_UNKNOWN_TOKEN };
@@ -689,83 +787,141 @@ static void decode(es_evtx_parser *p, size_t *ppos, size_t end, int in_tmpl, evx
     *ppos = pos;
 }
 
-/* Does what a decoded token says. 0: go on; 1: end of the fragment; -1: damaged. */
-static int exec(es_evtx_parser *p, const evx_op *o, size_t sbase, uint32_t nsubs, size_t base_elems, int depth)
+#if defined(__GNUC__) || defined(__clang__)
+#define EVX_INLINE inline __attribute__((always_inline))
+#else
+#define EVX_INLINE inline
+#endif
+
+static EVX_INLINE int op_open(es_evtx_parser *p, const evx_op *o)
+{
+    attr_finish(p);
+    if (p->nelems >= EVX_MAX_ELEMENTS)
+        return fail(p, "elements nested too deep", o->pos);
+    content_prep(p);
+    evx_elem *e = &p->elems[p->nelems];
+    e->name = o->name;
+    e->name_len = o->len;
+    e->kind = o->kind;
+    e->open_tag = 2;
+    p->nelems++;
+    p->xml_elems++;
+    e->xml_start = (uint32_t)p->xml.len;
+    if (WANT_XML(p))
+        evx_put_w(&p->xml, OPEN_TAG(p, o->name), (size_t)o->len + 1);
+    evx_ev_open(p, e, p->nelems > 1 ? &p->elems[p->nelems - 2] : NULL, p->nelems - 1);
+    return 0;
+}
+
+static EVX_INLINE void op_close_start(es_evtx_parser *p, size_t base_elems)
+{
+    attr_finish(p);
+    if (p->nelems > base_elems && p->elems[p->nelems - 1].open_tag == 2) {
+        p->elems[p->nelems - 1].open_tag = 1;
+        p->elems[p->nelems - 1].tag_end = (uint32_t)p->xml.len;
+    }
+}
+
+static EVX_INLINE void op_close(es_evtx_parser *p, size_t base_elems)
+{
+    attr_finish(p);
+    if (p->nelems > base_elems)
+        elem_close(p);
+}
+
+static EVX_INLINE int op_attr(es_evtx_parser *p, const evx_op *o, size_t base_elems)
+{
+    attr_finish(p);
+    if (p->nelems <= base_elems || p->elems[p->nelems - 1].open_tag != 2)
+        return fail(p, "attribute outside a start tag", o->pos);
+    p->in_attr = 1;
+    p->attr_content = 0;
+    p->attr_mark = p->xml.len;
+    if (WANT_XML(p))
+        evx_put_w(&p->xml, ATTR_TAG(p, o->name, o->len), (size_t)o->len + 3);
+    evx_ev_attr(p, o->kind);
+    return 0;
+}
+
+static EVX_INLINE int op_sub(es_evtx_parser *p, const evx_op *o, size_t sbase, uint32_t nsubs, int depth)
+{
+    if (o->idx < nsubs) {
+        evx_sub s = p->subs[sbase + o->idx];
+        return substitution(p, &s, o->tok == 0x0E, depth);
+    }
+    return 0;
+}
+
+/* A template's text value, decoded when the template was (see lit_text): what text_utf16 does
+ * with it, without decoding it again. */
+static EVX_INLINE void text_lit(es_evtx_parser *p, const evx_op *o)
+{
+    if (o->units == 0 || p->nelems == 0)
+        return;
+    if (p->in_attr)
+        p->attr_content = 1;
+    else
+        content_prep(p);
+    const char *s = p->names.data + o->lit;
+    es_buf *t = evx_ev_text_target(p);
+    if (t)
+        evx_put_w(t, s, o->units);
+    if (WANT_XML(p))
+        evx_put_w(&p->xml, s, o->units);
+}
+
+/* Does what a decoded token says. 0: go on; 1: end of the fragment; -1: damaged. Inlined in
+ * both loops that call it: each gets its own dispatch. */
+static EVX_INLINE int exec(es_evtx_parser *p, const evx_op *o, size_t sbase, uint32_t nsubs, size_t base_elems, int depth)
 {
     switch (o->op) {
     case OP_END:
         return 1;
     case OP_FAIL:
         return fail(p, MSG[o->idx], o->pos);
-    case OP_OPEN: {
-        attr_finish(p);
-        if (p->nelems >= EVX_MAX_ELEMENTS)
-            return fail(p, "elements nested too deep", o->pos);
-        content_prep(p);
-        evx_elem *e = &p->elems[p->nelems];
-        e->name = o->name;
-        e->name_len = o->len;
-        e->kind = o->kind;
-        e->open_tag = 2;
-        p->nelems++;
-        p->xml_elems++;
-        e->xml_start = (uint32_t)p->xml.len;
-        if (WANT_XML(p))
-            evx_put(&p->xml, OPEN_TAG(p, o->name), (size_t)o->len + 1);
-        evx_ev_open(p, e, p->nelems > 1 ? &p->elems[p->nelems - 2] : NULL, p->nelems - 1);
+    case OP_OPEN:
+        return op_open(p, o);
+    case OP_OPEN_CS:   /* an element without attributes: open, close start */
+        if (op_open(p, o) < 0)
+            return -1;
+        op_close_start(p, base_elems);
         return 0;
-    }
     case OP_CLOSE_START:
-        attr_finish(p);
-        if (p->nelems > base_elems && p->elems[p->nelems - 1].open_tag == 2) {
-            p->elems[p->nelems - 1].open_tag = 1;
-            p->elems[p->nelems - 1].tag_end = (uint32_t)p->xml.len;
-        }
+        op_close_start(p, base_elems);
         return 0;
     case OP_CLOSE:
-        attr_finish(p);
-        if (p->nelems > base_elems)
-            elem_close(p);
+        op_close(p, base_elems);
         return 0;
     case OP_TEXT16:
         text_utf16(p, o->pos, o->units);
         return 0;
+    case OP_TEXTLIT:
+        text_lit(p, o);
+        return 0;
+    case OP_ATTR_LIT:   /* an attribute with a fixed value */
+        if (op_attr(p, o, base_elems) < 0)
+            return -1;
+        text_lit(p, o);
+        return 0;
     case OP_TEXT8:
-        es_buf_clear(&p->val);
+        p->val.len = 0;   /* (its users go by length) */
         evx_render_value(&p->val, 0x02, p->c + o->pos, o->units, NULL, NULL);
         text(p, p->val.data, p->val.len);
         return 0;
     case OP_ATTR:
-        attr_finish(p);
-        if (p->nelems <= base_elems || p->elems[p->nelems - 1].open_tag != 2)
-            return fail(p, "attribute outside a start tag", o->pos);
-        p->in_attr = 1;
-        p->attr_content = 0;
-        p->attr_mark = p->xml.len;
-        if (WANT_XML(p))
-            evx_put(&p->xml, ATTR_TAG(p, o->name, o->len), (size_t)o->len + 3);
-        evx_ev_attr(p, o->kind);
-        return 0;
+        return op_attr(p, o, base_elems);
+    case OP_ATTR_SUB:   /* an attribute whose value is a substitution */
+        if (op_attr(p, o, base_elems) < 0)
+            return -1;
+        return op_sub(p, o, sbase, nsubs, depth);
     case OP_CDATA:
         attr_finish(p);
         if (p->nelems) {
             size_t n;
             const char *s = utf16_val(p, o->pos, o->units, &n);
             content_prep(p);
-            if (WANT_XML(p)) {
-                es_buf_append(&p->xml, "<![CDATA[", 9);
-                /* "]]>" cannot appear inside: split the section there */
-                size_t st = 0;
-                for (size_t i = 0; i + 2 < n; i++) {
-                    if (s[i] == ']' && s[i + 1] == ']' && s[i + 2] == '>') {
-                        es_buf_append(&p->xml, s + st, i + 2 - st);
-                        es_buf_append(&p->xml, "]]><![CDATA[", 12);
-                        st = i + 2;
-                    }
-                }
-                es_buf_append(&p->xml, s + st, n - st);
-                es_buf_append(&p->xml, "]]>", 3);
-            }
+            if (WANT_XML(p))
+                cdata_xml(p, s, n);
             evx_ev_text(p, s, n);
         }
         return 0;
@@ -786,9 +942,10 @@ static int exec(es_evtx_parser *p, const evx_op *o, size_t sbase, uint32_t nsubs
                     size_t n;
                     const char *s = utf16_val(p, o->pos, o->units, &n);
                     raw_xml(p, " ", 1);
-                    /* "?>" cannot appear inside */
+                    /* "?>" cannot appear inside; nor can line breaks (the record stays on one
+                     * line) or the control characters XML does not allow: spaces instead */
                     for (size_t i = 0; i < n; i++)
-                        if (s[i] == '?' && i + 1 < n && s[i + 1] == '>')
+                        if ((s[i] == '?' && i + 1 < n && s[i + 1] == '>') || ((unsigned char)s[i] < 0x20 && s[i] != '\t'))
                             p->val.data[i] = ' ';
                     raw_xml(p, s, n);
                 }
@@ -797,10 +954,11 @@ static int exec(es_evtx_parser *p, const evx_op *o, size_t sbase, uint32_t nsubs
         }
         return 0;
     case OP_SUB:
-        if (o->idx < nsubs) {
-            evx_sub s = p->subs[sbase + o->idx];
-            return substitution(p, &s, o->tok == 0x0E, depth);
-        }
+        return op_sub(p, o, sbase, nsubs, depth);
+    case OP_SUB_CLOSE:   /* an element's content is a substitution: it, then the end tag */
+        if (op_sub(p, o, sbase, nsubs, depth) < 0)
+            return -1;
+        op_close(p, base_elems);
         return 0;
     default:   /* OP_NOP; OP_TEMPLATE is handled by the walker */
         return 0;
@@ -845,13 +1003,83 @@ static int walk(es_evtx_parser *p, size_t *ppos, size_t end, size_t sbase, uint3
     return 0;
 }
 
+/* A text value of a template (OP_TEXT16) that is plain printable ASCII (nothing to escape, the
+ * same in the XML and in the event's strings) is decoded once, into names, and becomes an
+ * OP_TEXTLIT: lit is its offset, units its length (0 when the text is empty: its first unit is
+ * NUL, as text_utf16 sees it). Anything else stays OP_TEXT16. */
+static void lit_text(es_evtx_parser *p, evx_op *o)
+{
+    size_t units = o->units;
+    const uint8_t *u = p->c + o->pos;
+    if (p->names.len > EVX_NAMES_CAP || units > 4096)
+        return;
+    size_t n = 0;
+    while (n < units && u[2 * n] != 0 && u[2 * n + 1] == 0) {
+        uint8_t ch = u[2 * n];
+        if (ch < 0x20 || ch > 0x7E || ch == '&' || ch == '<' || ch == '>' || ch == '"')
+            return;
+        n++;
+    }
+    if (n < units && (u[2 * n] != 0 || u[2 * n + 1] != 0))
+        return;   /* stopped at a unit that is not plain ASCII (not at a NUL) */
+    if (!es_buf_reserve(&p->names, n + 1 + 16))   /* 16: slack for evx_put_w */
+        return;
+    size_t at = p->names.len;
+    for (size_t i = 0; i < n; i++)
+        p->names.data[at + i] = (char)u[2 * i];
+    p->names.len += n;
+    evx_putc(&p->names, 0);
+    o->op = OP_TEXTLIT;
+    o->lit = (uint32_t)at;
+    o->units = (uint32_t)n;
+}
+
+/* Makes a do what a and then b do, when the pair is one of the common ones (their fields do not
+ * overlap: an element's or attribute's name and position, a fixed text's lit/units, a
+ * substitution's tok/idx). 1 when b was taken in. */
+static int fuse(evx_op *a, const evx_op *b)
+{
+    switch (a->op) {
+    case OP_OPEN:
+        if (b->op == OP_CLOSE_START) {
+            a->op = OP_OPEN_CS;
+            return 1;
+        }
+        return 0;
+    case OP_SUB:
+        if (b->op == OP_CLOSE) {
+            a->op = OP_SUB_CLOSE;
+            return 1;
+        }
+        return 0;
+    case OP_ATTR:
+        if (b->op == OP_TEXTLIT) {
+            a->op = OP_ATTR_LIT;
+            a->lit = b->lit;
+            a->units = b->units;
+            return 1;
+        }
+        if (b->op == OP_SUB) {
+            a->op = OP_ATTR_SUB;
+            a->tok = b->tok;
+            a->idx = b->idx;
+            return 1;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
 /* Decodes a template's body into p->ops, once per chunk. A body with a template instance in it
  * (rare) is not decoded: it is walked each time (T_WALK). */
 static int compile(es_evtx_parser *p, evx_tmpl_slot *slot)
 {
     size_t pos = slot->body, end = slot->end, first = p->nops;
+    uint32_t ntok = 0;
     slot->state = T_WALK;
     while (pos < end) {
+        ntok++;
         if (p->nops >= p->capops) {
             size_t cap = p->capops ? p->capops * 2 : 1024;
             if (cap > EVX_MAX_OPS)
@@ -868,12 +1096,18 @@ static int compile(es_evtx_parser *p, evx_tmpl_slot *slot)
             goto walk_it;
         if (o->op == OP_NOP)
             continue;
+        if (o->op == OP_TEXT16)
+            lit_text(p, o);
         p->nops++;
-        if (o->op == OP_END || o->op == OP_FAIL)
+        /* the commonest sequences run as one token (one dispatch instead of several) */
+        while (p->nops - first >= 2 && fuse(&p->ops[p->nops - 2], &p->ops[p->nops - 1]))
+            p->nops--;
+        if (p->ops[p->nops - 1].op == OP_END || p->ops[p->nops - 1].op == OP_FAIL)
             break;
     }
     slot->ops = (uint32_t)first;
     slot->nops = (uint32_t)(p->nops - first);
+    slot->ntok = ntok;
     slot->state = T_COMPILED;
     return 0;
 walk_it:
@@ -882,19 +1116,22 @@ walk_it:
 }
 
 /* Runs a decoded template body (what walk does with its tokens). */
-static int run_ops(es_evtx_parser *p, size_t first, size_t nops, size_t sbase, uint32_t nsubs, int depth, size_t at)
+static int run_ops(es_evtx_parser *p, const evx_tmpl_slot *slot, size_t sbase, uint32_t nsubs, int depth, size_t at)
 {
     if (depth > EVX_MAX_DEPTH)
         return fail(p, "nesting too deep", at);
-    size_t base_elems = p->nelems;
+    size_t base_elems = p->nelems, first = slot->ops, nops = slot->nops;
+    /* the tokens are counted up front (a body that stops early counts in full) */
+    p->tokens += (long)slot->ntok;
+    if (p->tokens > EVX_MAX_TOKENS)
+        return fail(p, "too many tokens", at);
     for (size_t i = 0; i < nops; i++) {
-        /* a copy: a substitution can decode another template, and p->ops move */
-        evx_op o = p->ops[first + i];
-        if (++p->tokens > EVX_MAX_TOKENS)
-            return fail(p, "too many tokens", o.pos);
+        /* p->ops is read again for each token: a substitution (a BinXML value) can decode
+         * another template, and p->ops move; exec does not look at the token after that */
+        const evx_op *o = &p->ops[first + i];
         if (p->xml.len > EVX_MAX_XML)
-            return fail(p, "record too large as XML", o.pos);
-        int r = exec(p, &o, sbase, nsubs, base_elems, depth);
+            return fail(p, "record too large as XML", o->pos);
+        int r = exec(p, o, sbase, nsubs, base_elems, depth);
         if (r < 0)
             return r;
         if (r > 0)

@@ -8,17 +8,6 @@
 
 #include <stdlib.h>
 
-/* element kinds in System that have attributes we want (kept in evx_elem.field as well) */
-#define K_PROVIDER  (F_COUNT + 1)
-#define K_TIME      (F_COUNT + 2)
-#define K_EXEC      (F_COUNT + 3)
-
-static int eq(const char *a, size_t n, const char *lit)
-{
-    size_t m = strlen(lit);
-    return n == m && memcmp(a, lit, m) == 0;
-}
-
 void evx_ev_begin(es_evtx_parser *p)
 {
     es_buf_clear(&p->strs);
@@ -33,7 +22,7 @@ void evx_ev_begin(es_evtx_parser *p)
     p->attr_field = F_NONE;
 }
 
-static uint32_t new_item(es_evtx_parser *p)
+uint32_t evx_new_item(es_evtx_parser *p)
 {
     if (p->nitems >= p->capitems) {
         size_t cap = p->capitems ? p->capitems * 2 : 64;
@@ -53,164 +42,18 @@ static uint32_t new_item(es_evtx_parser *p)
 
 int evx_name_kind(const char *s, size_t n)
 {
-    static const struct { const char *name; int kind; } known[] = {
-        {"System", N_SYSTEM}, {"EventData", N_EVENTDATA}, {"UserData", N_USERDATA}, {"Data", N_DATA},
-        {"EventID", N_EVENTID}, {"Version", N_VERSION}, {"Level", N_LEVEL}, {"Task", N_TASK},
-        {"Opcode", N_OPCODE}, {"Keywords", N_KEYWORDS}, {"TimeCreated", N_TIMECREATED},
-        {"EventRecordID", N_EVENTRECORDID}, {"Execution", N_EXECUTION}, {"Channel", N_CHANNEL},
-        {"Computer", N_COMPUTER}, {"Provider", N_PROVIDER}, {"Name", N_NAME},
-        {"EventSourceName", N_EVENTSOURCENAME}, {"SystemTime", N_SYSTEMTIME}, {"ProcessID", N_PROCESSID},
-        {"ThreadID", N_THREADID}, {"Qualifiers", N_QUALIFIERS}};
+    static const struct { const char *name; unsigned char len; unsigned char kind; } known[] = {
+        {"System", 6, N_SYSTEM}, {"EventData", 9, N_EVENTDATA}, {"UserData", 8, N_USERDATA}, {"Data", 4, N_DATA},
+        {"EventID", 7, N_EVENTID}, {"Version", 7, N_VERSION}, {"Level", 5, N_LEVEL}, {"Task", 4, N_TASK},
+        {"Opcode", 6, N_OPCODE}, {"Keywords", 8, N_KEYWORDS}, {"TimeCreated", 11, N_TIMECREATED},
+        {"EventRecordID", 13, N_EVENTRECORDID}, {"Execution", 9, N_EXECUTION}, {"Channel", 7, N_CHANNEL},
+        {"Computer", 8, N_COMPUTER}, {"Provider", 8, N_PROVIDER}, {"Name", 4, N_NAME},
+        {"EventSourceName", 15, N_EVENTSOURCENAME}, {"SystemTime", 10, N_SYSTEMTIME}, {"ProcessID", 9, N_PROCESSID},
+        {"ThreadID", 8, N_THREADID}, {"Qualifiers", 10, N_QUALIFIERS}};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (eq(s, n, known[i].name))
+        if (known[i].len == n && memcmp(s, known[i].name, n) == 0)
             return known[i].kind;
     return N_OTHER;
-}
-
-void evx_ev_open(es_evtx_parser *p, evx_elem *e, const evx_elem *parent, size_t depth)
-{
-    e->field = F_NONE;
-    e->item = 0;
-    e->has_child = 0;
-    e->text_start = UINT32_MAX;
-    if (!parent) {
-        e->section = S_NONE;
-        return;
-    }
-    /* a parent's own text is not kept once it has child elements */
-    ((evx_elem *)parent)->has_child = 1;
-    if (depth == 1) {
-        switch (e->kind) {
-        case N_SYSTEM: e->section = S_SYSTEM; break;
-        case N_EVENTDATA: e->section = S_EVENTDATA; break;
-        case N_USERDATA: e->section = S_USERDATA; break;
-        default: e->section = S_OTHER; break;
-        }
-        return;
-    }
-    e->section = parent->section;
-    switch (e->section) {
-    case S_SYSTEM:
-        if (depth != 2)
-            return;
-        switch (e->kind) {
-        case N_EVENTID: e->field = F_EVENTID; break;
-        case N_EVENTRECORDID: e->field = F_RECORDID; break;
-        case N_EXECUTION: e->field = K_EXEC; break;
-        case N_VERSION: e->field = F_VERSION; break;
-        case N_LEVEL: e->field = F_LEVEL; break;
-        case N_TASK: e->field = F_TASK; break;
-        case N_TIMECREATED: e->field = K_TIME; break;
-        case N_OPCODE: e->field = F_OPCODE; break;
-        case N_KEYWORDS: e->field = F_KEYWORDS; break;
-        case N_CHANNEL: e->field = F_CHANNEL; break;
-        case N_COMPUTER: e->field = F_COMPUTER; break;
-        case N_PROVIDER: e->field = K_PROVIDER; break;
-        default: break;
-        }
-        return;
-    case S_EVENTDATA:
-        if (depth == 2 && e->kind == N_DATA) {
-            e->field = F_DATA;
-            e->item = new_item(p);
-        }
-        return;
-    case S_USERDATA:
-        e->field = F_LEAF;
-        return;
-    default:
-        return;
-    }
-}
-
-void evx_ev_attr(es_evtx_parser *p, unsigned kind)
-{
-    const evx_elem *e = &p->elems[p->nelems - 1];
-    int f = F_NONE;
-    switch (e->field) {
-    case K_PROVIDER:
-        if (kind == N_NAME) f = F_PROVIDER;
-        else if (kind == N_EVENTSOURCENAME) f = F_SOURCENAME;
-        break;
-    case K_TIME: if (kind == N_SYSTEMTIME) f = F_TIME; break;
-    case K_EXEC:
-        if (kind == N_PROCESSID) f = F_PID;
-        else if (kind == N_THREADID) f = F_TID;
-        break;
-    case F_EVENTID: if (kind == N_QUALIFIERS) f = F_QUALIFIERS; break;
-    case F_DATA: if (e->item && kind == N_NAME) f = F_DATANAME; break;
-    default: break;
-    }
-    p->attr_field = f;
-    p->attr_start = (uint32_t)p->strs.len;
-}
-
-void evx_ev_attr_end(es_evtx_parser *p)
-{
-    int f = p->attr_field;
-    if (f == F_NONE)
-        return;
-    p->attr_field = F_NONE;
-    if (!es_buf_putc(&p->strs, '\0'))
-        return;
-    if (f == F_DATANAME) {
-        const evx_elem *e = &p->elems[p->nelems - 1];
-        p->items[e->item - 1].name = p->attr_start + 1;
-    } else {
-        p->field_off[f] = p->attr_start + 1;
-    }
-}
-
-es_buf *evx_ev_text_target(es_evtx_parser *p)
-{
-    if (p->in_attr)
-        return p->attr_field ? &p->strs : NULL;
-    if (!p->nelems)
-        return NULL;
-    evx_elem *e = &p->elems[p->nelems - 1];
-    if (e->field == F_NONE || e->field > F_COUNT || (e->field == F_LEAF && e->has_child))
-        return NULL;
-    if (e->text_start == UINT32_MAX)
-        e->text_start = (uint32_t)p->strs.len;
-    return &p->strs;
-}
-
-void evx_ev_text(es_evtx_parser *p, const char *s, size_t n)
-{
-    es_buf *t = evx_ev_text_target(p);
-    if (t)
-        evx_put(t, s, n);
-}
-
-void evx_ev_close(es_evtx_parser *p, evx_elem *e)
-{
-    int f = e->field;
-    if (f == F_NONE || f > F_COUNT)
-        return;
-    if (f == F_LEAF && e->has_child)
-        return;
-    uint32_t v = 0;   /* 0: empty text */
-    if (e->text_start != UINT32_MAX) {
-        if (!es_buf_putc(&p->strs, '\0'))
-            return;
-        v = e->text_start + 1;
-    }
-    if (f == F_DATA) {
-        if (e->item)
-            p->items[e->item - 1].value = v;
-    } else if (f == F_LEAF) {
-        uint32_t it = new_item(p);
-        if (!it)
-            return;
-        uint32_t nm = (uint32_t)p->strs.len;
-        es_buf_append(&p->strs, p->names.data + e->name, e->name_len);
-        if (!es_buf_putc(&p->strs, '\0'))
-            return;
-        p->items[it - 1].name = nm + 1;
-        p->items[it - 1].value = v;
-    } else {
-        p->field_off[f] = v ? v : UINT32_MAX;   /* UINT32_MAX: present but empty */
-    }
 }
 
 static const char *str_at(const es_evtx_parser *p, uint32_t off)
@@ -221,21 +64,21 @@ static const char *str_at(const es_evtx_parser *p, uint32_t off)
 }
 
 /* Decimal, or hex with 0x; leading/trailing blanks ignored. Returns 0 when not a number. */
-static int parse_num(const char *s, uint64_t *out)
+static inline int parse_num(const char *s, uint64_t *out)
 {
     while (*s == ' ' || *s == '\t')
         s++;
     uint64_t v = 0;
     int digits = 0;
     if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        /* a hex digit's value + 1; 0 for anything else */
+        static const uint8_t hexv[256] = {
+            ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9,
+            ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11,
+            ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16};
         s += 2;
-        for (;; s++) {
-            unsigned d;
-            if (*s >= '0' && *s <= '9') d = (unsigned)(*s - '0');
-            else if (*s >= 'a' && *s <= 'f') d = (unsigned)(*s - 'a' + 10);
-            else if (*s >= 'A' && *s <= 'F') d = (unsigned)(*s - 'A' + 10);
-            else break;
-            v = (v << 4) | d;
+        for (unsigned d; (d = hexv[(unsigned char)*s]) != 0; s++) {
+            v = (v << 4) | (d - 1);
             digits++;
         }
     } else {

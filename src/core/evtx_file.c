@@ -35,7 +35,7 @@ uint32_t es_evtx_crc32(uint32_t crc, const void *p, size_t n)
 
 typedef struct crc_tables {
     uint32_t t[16][256];
-    int clmul;              /* the CPU can carry-less multiply (PCLMULQDQ) */
+    int clmul;              /* the CPU can carry-less multiply: 1 PCLMULQDQ, 2 also VPCLMULQDQ (AVX2) */
 } crc_tables;
 
 /* Carry-less multiplication folding (Intel's "Fast CRC Computation for Generic Polynomials
@@ -46,64 +46,49 @@ typedef struct crc_tables {
 #define EVX_HAVE_CLMUL 1
 #include <cpuid.h>
 #include <emmintrin.h>
+#include <immintrin.h>
 #include <wmmintrin.h>
 
-static int cpu_has_clmul(void)
+/* 0: no carry-less multiply; 1: PCLMULQDQ; 2: also VPCLMULQDQ on 256-bit registers (AVX2, with
+ * the OS saving them) */
+static int cpu_clmul_level(void)
 {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d))
         return 0;
-    return (c & (1u << 1)) != 0 && (d & (1u << 26)) != 0;   /* PCLMULQDQ, SSE2 */
+    if (!(c & (1u << 1)) || !(d & (1u << 26)))   /* PCLMULQDQ, SSE2 */
+        return 0;
+    if (!(c & (1u << 27)) || !(c & (1u << 28)))   /* OSXSAVE, AVX */
+        return 1;
+    unsigned xlo, xhi;
+    __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
+    (void)xhi;
+    if ((xlo & 6) != 6)   /* XMM and YMM state */
+        return 1;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return 1;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b & (1u << 5)) && (c & (1u << 10)) ? 2 : 1;   /* AVX2, VPCLMULQDQ */
 }
 
-/* n >= 64 and a multiple of 16; crc is the inverted running value. */
-__attribute__((target("pclmul,sse2"))) static uint32_t crc_clmul(uint32_t crc, const uint8_t *buf, size_t n)
+#define CRC_K1K2 _mm_set_epi64x(0x01c6e41596, 0x0154442bd4)   /* fold by 512 bits */
+#define CRC_K3K4 _mm_set_epi64x(0x00ccaa009e, 0x01751997d0)   /* fold by 128 bits */
+
+/* a (16 bytes) folded over the 16 bytes after it, b; k: the fold's constants */
+__attribute__((target("pclmul,sse2"))) static inline __m128i crc_fold(__m128i a, __m128i b, __m128i k)
 {
-    const __m128i k1k2 = _mm_set_epi64x(0x01c6e41596, 0x0154442bd4);
-    const __m128i k3k4 = _mm_set_epi64x(0x00ccaa009e, 0x01751997d0);
+    return _mm_xor_si128(_mm_xor_si128(_mm_clmulepi64_si128(a, k, 0x11), b), _mm_clmulepi64_si128(a, k, 0x00));
+}
+
+/* The last 16-byte blocks (n a multiple of 16) folded into x1, then the 128 bits reduced to
+ * the CRC (inverted). */
+__attribute__((target("pclmul,sse2"))) static uint32_t crc_tail(__m128i x1, const uint8_t *buf, size_t n)
+{
     const __m128i k5k0 = _mm_set_epi64x(0, 0x0163cd6124);
     const __m128i poly = _mm_set_epi64x(0x01f7011641, 0x01db710641);
-    __m128i x0, x1, x2, x3, x4, x5, x6, x7, x8;
-    x1 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x00));
-    x2 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x10));
-    x3 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x20));
-    x4 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x30));
-    x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)crc));
-    x0 = k1k2;
-    buf += 64;
-    n -= 64;
-    while (n >= 64) {
-        x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
-        x6 = _mm_clmulepi64_si128(x2, x0, 0x00);
-        x7 = _mm_clmulepi64_si128(x3, x0, 0x00);
-        x8 = _mm_clmulepi64_si128(x4, x0, 0x00);
-        x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
-        x2 = _mm_clmulepi64_si128(x2, x0, 0x11);
-        x3 = _mm_clmulepi64_si128(x3, x0, 0x11);
-        x4 = _mm_clmulepi64_si128(x4, x0, 0x11);
-        x1 = _mm_xor_si128(_mm_xor_si128(x1, x5), _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x00)));
-        x2 = _mm_xor_si128(_mm_xor_si128(x2, x6), _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x10)));
-        x3 = _mm_xor_si128(_mm_xor_si128(x3, x7), _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x20)));
-        x4 = _mm_xor_si128(_mm_xor_si128(x4, x8), _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x30)));
-        buf += 64;
-        n -= 64;
-    }
-    /* fold the four lanes into one */
-    x0 = k3k4;
-    x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
-    x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
-    x1 = _mm_xor_si128(_mm_xor_si128(x1, x2), x5);
-    x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
-    x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
-    x1 = _mm_xor_si128(_mm_xor_si128(x1, x3), x5);
-    x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
-    x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
-    x1 = _mm_xor_si128(_mm_xor_si128(x1, x4), x5);
+    __m128i x0 = CRC_K3K4, x2, x3;
     while (n >= 16) {
-        x2 = _mm_loadu_si128((const __m128i *)(const void *)buf);
-        x5 = _mm_clmulepi64_si128(x1, x0, 0x00);
-        x1 = _mm_clmulepi64_si128(x1, x0, 0x11);
-        x1 = _mm_xor_si128(_mm_xor_si128(x1, x2), x5);
+        x1 = crc_fold(x1, _mm_loadu_si128((const __m128i *)(const void *)buf), x0);
         buf += 16;
         n -= 16;
     }
@@ -125,6 +110,72 @@ __attribute__((target("pclmul,sse2"))) static uint32_t crc_clmul(uint32_t crc, c
     x1 = _mm_xor_si128(x1, x2);
     return (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(x1, 4));
 }
+
+/* n >= 64 and a multiple of 16; crc is the inverted running value. 64 bytes per step. */
+__attribute__((target("pclmul,sse2"))) static uint32_t crc_clmul(uint32_t crc, const uint8_t *buf, size_t n)
+{
+    __m128i x0 = CRC_K1K2, x1, x2, x3, x4;
+    x1 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x00));
+    x2 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x10));
+    x3 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x20));
+    x4 = _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x30));
+    x1 = _mm_xor_si128(x1, _mm_cvtsi32_si128((int)crc));
+    buf += 64;
+    n -= 64;
+    while (n >= 64) {
+        x1 = crc_fold(x1, _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x00)), x0);
+        x2 = crc_fold(x2, _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x10)), x0);
+        x3 = crc_fold(x3, _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x20)), x0);
+        x4 = crc_fold(x4, _mm_loadu_si128((const __m128i *)(const void *)(buf + 0x30)), x0);
+        buf += 64;
+        n -= 64;
+    }
+    /* the four lanes into one */
+    x0 = CRC_K3K4;
+    x1 = crc_fold(x1, x2, x0);
+    x1 = crc_fold(x1, x3, x0);
+    x1 = crc_fold(x1, x4, x0);
+    return crc_tail(x1, buf, n);
+}
+
+/* The same with VPCLMULQDQ on 256-bit registers: 128 bytes (8 lanes) per step. n >= 128 and a
+ * multiple of 16. */
+__attribute__((target("vpclmulqdq,avx2,pclmul,sse2"))) static uint32_t crc_vclmul(uint32_t crc, const uint8_t *buf,
+                                                                                     size_t n)
+{
+    /* fold by 1024 bits: x^(1024+32) and x^(1024-32) mod P, bit-reflected, shifted by one */
+    const __m256i k = _mm256_set_epi64x(0x014a7fe880, 0x01e88ef372, 0x014a7fe880, 0x01e88ef372);
+    __m256i y0 = _mm256_loadu_si256((const __m256i *)(const void *)(buf + 0x00));
+    __m256i y1 = _mm256_loadu_si256((const __m256i *)(const void *)(buf + 0x20));
+    __m256i y2 = _mm256_loadu_si256((const __m256i *)(const void *)(buf + 0x40));
+    __m256i y3 = _mm256_loadu_si256((const __m256i *)(const void *)(buf + 0x60));
+    y0 = _mm256_xor_si256(y0, _mm256_zextsi128_si256(_mm_cvtsi32_si128((int)crc)));
+    buf += 128;
+    n -= 128;
+#define VFOLD(y, off)                                                                          \
+    y = _mm256_xor_si256(_mm256_xor_si256(_mm256_clmulepi64_epi128(y, k, 0x00), _mm256_clmulepi64_epi128(y, k, 0x11)), \
+                         _mm256_loadu_si256((const __m256i *)(const void *)(buf + (off))))
+    while (n >= 128) {
+        VFOLD(y0, 0x00);
+        VFOLD(y1, 0x20);
+        VFOLD(y2, 0x40);
+        VFOLD(y3, 0x60);
+        buf += 128;
+        n -= 128;
+    }
+#undef VFOLD
+    /* the eight 16-byte lanes, in order, into one */
+    const __m128i k3k4 = CRC_K3K4;
+    __m128i x = _mm256_castsi256_si128(y0);
+    x = crc_fold(x, _mm256_extracti128_si256(y0, 1), k3k4);
+    x = crc_fold(x, _mm256_castsi256_si128(y1), k3k4);
+    x = crc_fold(x, _mm256_extracti128_si256(y1, 1), k3k4);
+    x = crc_fold(x, _mm256_castsi256_si128(y2), k3k4);
+    x = crc_fold(x, _mm256_extracti128_si256(y2, 1), k3k4);
+    x = crc_fold(x, _mm256_castsi256_si128(y3), k3k4);
+    x = crc_fold(x, _mm256_extracti128_si256(y3, 1), k3k4);
+    return crc_tail(x, buf, n);
+}
 #endif
 
 static void crc_init(crc_tables *ct)
@@ -139,7 +190,7 @@ static void crc_init(crc_tables *ct)
         for (int k = 1; k < 16; k++)
             ct->t[k][i] = (ct->t[k - 1][i] >> 8) ^ ct->t[0][ct->t[k - 1][i] & 0xFF];
 #ifdef EVX_HAVE_CLMUL
-    ct->clmul = cpu_has_clmul();
+    ct->clmul = cpu_clmul_level();
 #else
     ct->clmul = 0;
 #endif
@@ -152,7 +203,7 @@ static uint32_t crc_fast(const crc_tables *ct, uint32_t crc, const uint8_t *b, s
 #ifdef EVX_HAVE_CLMUL
     if (ct->clmul && n >= 64) {
         size_t bulk = n & ~(size_t)15;
-        crc = crc_clmul(crc, b, bulk);
+        crc = ct->clmul > 1 && bulk >= 128 ? crc_vclmul(crc, b, bulk) : crc_clmul(crc, b, bulk);
         b += bulk;
         n -= bulk;
     }
@@ -208,7 +259,7 @@ es_evtx_parser *es_evtx_new(unsigned flags)
     if (!f)
         return NULL;
     f->p.flags = flags;
-    f->p.names_tab = calloc(ES_EVTX_CHUNK_SIZE, sizeof *f->p.names_tab);
+    f->p.names_tab = calloc(EVX_NAME_SLOTS, sizeof *f->p.names_tab);
     if (!f->p.names_tab) {
         free(f);
         return NULL;
@@ -278,10 +329,8 @@ static void warnf(es_evtx_parser *p, const char *fmt, ...)
 
 static int all_zero(const uint8_t *b, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (b[i])
-            return 0;
-    return 1;
+    /* the first byte is 0 and every byte equals the one before it (memcmp is vectorised) */
+    return n == 0 || (b[0] == 0 && memcmp(b, b + 1, n - 1) == 0);
 }
 
 /* A record at pos: signature and a size that fits. With `strict`, the size must also be

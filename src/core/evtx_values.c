@@ -10,30 +10,39 @@
 
 #include <stdio.h>
 
-static const char HEXU[] = "0123456789ABCDEF";
-static const char HEXL[] = "0123456789abcdef";
+
+const char evx_digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                              "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                              "8081828384858687888990919293949596979899";
 
 void evx_put_u64(es_buf *out, uint64_t v)
 {
-    char tmp[24];
-    int k = 0;
-    do {
-        tmp[k++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (!es_buf_reserve(out, (size_t)k))
+    if (out->cap - out->len <= 24 && !es_buf_reserve(out, 24))
         return;
-    char *o = out->data + out->len;
-    for (int i = 0; i < k; i++)
-        o[i] = tmp[k - 1 - i];
-    out->len += (size_t)k;
+    size_t k = 1;   /* digits */
+    for (uint64_t p10 = 10; k < 20 && v >= p10; p10 *= 10)
+        k++;
+    char *o = out->data + out->len, *w = o + k;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        w -= 2;
+        memcpy(w, evx_digits2 + 2 * r, 2);
+    }
+    if (v >= 10) {
+        w -= 2;
+        memcpy(w, evx_digits2 + 2 * v, 2);
+    } else {
+        *--w = (char)('0' + v);
+    }
+    out->len += k;
     out->data[out->len] = 0;
 }
 
 static void put_i64(es_buf *out, int64_t v)
 {
     if (v < 0) {
-        es_buf_putc(out, '-');
+        evx_putc(out, '-');
         evx_put_u64(out, (uint64_t)0 - (uint64_t)v);
     } else {
         evx_put_u64(out, (uint64_t)v);
@@ -42,37 +51,56 @@ static void put_i64(es_buf *out, int64_t v)
 
 static void put_hex(es_buf *out, uint64_t v, int width)
 {
-    char tmp[20];
-    int k = 0;
-    do {
-        tmp[k++] = HEXL[v & 15];
-        v >>= 4;
-    } while (v);
-    while (k < width)
-        tmp[k++] = '0';
-    if (!es_buf_reserve(out, (size_t)k + 2))
+    static const char hex2l[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+                                "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+                                "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+                                "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+                                "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+                                "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+                                "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+                                "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+    /* all 16 digits, then as many as it takes (at least width) */
+    char tmp[16];
+    for (int i = 0; i < 8; i++)
+        memcpy(tmp + 14 - 2 * i, hex2l + 2 * ((v >> (8 * i)) & 0xFF), 2);
+    int k = 1;   /* significant digits */
+#if defined(__GNUC__) || defined(__clang__)
+    if (v)
+        k = (64 - __builtin_clzll(v) + 3) / 4;
+#else
+    for (uint64_t t = v >> 4; t; t >>= 4)
+        k++;
+#endif
+    if (k < width)
+        k = width;
+    if (out->cap - out->len <= (size_t)k + 2 && !es_buf_reserve(out, (size_t)k + 2))
         return;
     char *o = out->data + out->len;
-    *o++ = '0';
-    *o++ = 'x';
-    for (int i = 0; i < k; i++)
-        o[i] = tmp[k - 1 - i];
+    o[0] = '0';
+    o[1] = 'x';
+    memcpy(o + 2, tmp + 16 - k, (size_t)k);
     out->len += (size_t)k + 2;
     out->data[out->len] = 0;
 }
 
 /* Little-endian unsigned of up to 8 bytes (fewer when the value is short). */
-static uint64_t le(const uint8_t *v, size_t n, size_t want)
+static inline uint64_t le(const uint8_t *v, size_t n, size_t want)
 {
+    if (n >= want) {
+        switch (want) {
+        case 1: return v[0];
+        case 2: return evx_u16(v);
+        case 4: return evx_u32(v);
+        default: return evx_u64(v);
+        }
+    }
     uint64_t x = 0;
-    if (n > want)
-        n = want;
     for (size_t i = 0; i < n; i++)
         x |= (uint64_t)v[i] << (8 * i);
     return x;
 }
 
-static void put_2(char *o, int v) { o[0] = (char)('0' + v / 10 % 10); o[1] = (char)('0' + v % 10); }
+static void put_2(char *o, int v) { memcpy(o, evx_digits2 + 2 * ((unsigned)v % 100), 2); }
 
 void evx_render_filetime(es_buf *out, uint64_t ft)
 {
@@ -99,10 +127,12 @@ void evx_render_filetime(es_buf *out, uint64_t ft)
     o[16] = ':';
     put_2(o + 17, cv.second);
     o[19] = '.';
-    for (int i = 6; i >= 0; i--) {
-        o[20 + i] = (char)('0' + frac % 10);
-        frac /= 10;
-    }
+    memcpy(o + 25, evx_digits2 + 2 * (frac % 100), 2);
+    frac /= 100;
+    memcpy(o + 23, evx_digits2 + 2 * (frac % 100), 2);
+    frac /= 100;
+    memcpy(o + 21, evx_digits2 + 2 * (frac % 100), 2);
+    o[20] = (char)('0' + frac / 100 % 10);
     o[27] = '0';
     o[28] = '0';
     o[29] = 'Z';
@@ -121,29 +151,39 @@ static void render_systemtime(es_buf *out, const uint8_t *v, size_t n)
                   s % 100, ms % 1000);
 }
 
+/* "00" .. "FF" */
+static const char HEX2[] =
+    "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F"
+    "202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F"
+    "404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F"
+    "606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F"
+    "808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9F"
+    "A0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBF"
+    "C0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
+    "E0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF";
+
 static void render_guid(es_buf *out, const uint8_t *v, size_t n)
 {
     if (n < 16)
         return;
-    static const int order[16] = {3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11};
-    char t[40];
-    int k = 0;
-    t[k++] = '{';
-    for (int i = 0; i < 16; i++) {
-        if (order[i] < 0) {
-            t[k++] = '-';
-            continue;
+    /* {33221100-5544-7766-8899-AABBCCDDEEFF} */
+    static const int8_t order[20] = {3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15};
+    if (out->cap - out->len <= 38 && !es_buf_reserve(out, 38))
+        return;
+    char *o = out->data + out->len, *start = o;
+    *o++ = '{';
+    for (int i = 0; i < 20; i++) {
+        int k = order[i];
+        if (k < 0) {
+            *o++ = '-';
+        } else {
+            memcpy(o, HEX2 + 2 * v[k], 2);
+            o += 2;
         }
-        uint8_t b = v[order[i]];
-        t[k++] = HEXU[b >> 4];
-        t[k++] = HEXU[b & 15];
     }
-    for (int i = 12; i < 16; i++) {
-        t[k++] = HEXU[v[i] >> 4];
-        t[k++] = HEXU[v[i] & 15];
-    }
-    t[k++] = '}';
-    es_buf_append(out, t, (size_t)k);
+    *o++ = '}';
+    out->len += (size_t)(o - start);
+    out->data[out->len] = 0;
 }
 
 static void render_sid(es_buf *out, const uint8_t *v, size_t n)
@@ -154,16 +194,16 @@ static void render_sid(es_buf *out, const uint8_t *v, size_t n)
     uint64_t auth = 0;
     for (int i = 2; i < 8; i++)
         auth = (auth << 8) | v[i];
-    es_buf_append(out, "S-", 2);
+    evx_put(out, "S-", 2);
     evx_put_u64(out, v[0]);
-    es_buf_putc(out, '-');
+    evx_putc(out, '-');
     if (auth >> 32)
         put_hex(out, auth, 12);
     else
         evx_put_u64(out, auth);
     size_t subs = v[1];
     for (size_t i = 0; i < subs && 8 + i * 4 + 4 <= n; i++) {
-        es_buf_putc(out, '-');
+        evx_putc(out, '-');
         evx_put_u64(out, evx_u32(v + 8 + i * 4));
     }
 }
@@ -173,10 +213,8 @@ static void render_hex_bytes(es_buf *out, const uint8_t *v, size_t n)
     if (!es_buf_reserve(out, n * 2))
         return;
     char *o = out->data + out->len;
-    for (size_t i = 0; i < n; i++) {
-        o[2 * i] = HEXU[v[i] >> 4];
-        o[2 * i + 1] = HEXU[v[i] & 15];
-    }
+    for (size_t i = 0; i < n; i++)
+        memcpy(o + 2 * i, HEX2 + 2 * v[i], 2);
     out->len += n * 2;
     out->data[out->len] = 0;
 }
@@ -191,18 +229,39 @@ static void render_ansi(es_buf *out, const uint8_t *v, size_t n)
 {
     if (!es_buf_reserve(out, n * 3))
         return;
+    char *o = out->data + out->len;
     for (size_t i = 0; i < n; i++) {
+        /* 8 bytes at a time while they are ASCII and not NUL */
+        while (n - i >= 8) {
+            uint64_t w = (uint64_t)evx_u32(v + i) | ((uint64_t)evx_u32(v + i + 4) << 32);
+            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+            if (((w - ones) & ~w & high) | (w & high))
+                break;
+            memcpy(o, v + i, 8);
+            o += 8;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         uint8_t b = v[i];
         if (b == 0)
             break;
         if (b < 0x80) {
-            out->data[out->len++] = (char)b;
+            *o++ = (char)b;
         } else {
-            uint16_t u = b < 0xA0 ? CP1252[b - 0x80] : b;
-            uint8_t tmp[2] = {(uint8_t)u, (uint8_t)(u >> 8)};
-            es_utf16le_to_utf8(out, tmp, 1, 0);
+            /* Windows-1252 as UTF-8: 2 or 3 bytes */
+            uint32_t u = b < 0xA0 ? CP1252[b - 0x80] : b;
+            if (u < 0x800) {
+                *o++ = (char)(0xC0 | (u >> 6));
+                *o++ = (char)(0x80 | (u & 0x3F));
+            } else {
+                *o++ = (char)(0xE0 | (u >> 12));
+                *o++ = (char)(0x80 | ((u >> 6) & 0x3F));
+                *o++ = (char)(0x80 | (u & 0x3F));
+            }
         }
     }
+    out->len = (size_t)(o - out->data);
     out->data[out->len] = 0;
 }
 
@@ -270,7 +329,12 @@ void evx_render_scalar(es_buf *out, unsigned type, const uint8_t *v, size_t n, u
         render_double(out, d);
         return;
     }
-    case 0x0D: es_buf_puts(out, le(v, n, 8) ? "true" : "false"); return;
+    case 0x0D:
+        if (le(v, n, 8))
+            evx_put(out, "true", 4);
+        else
+            evx_put(out, "false", 5);
+        return;
     case 0x0E: render_hex_bytes(out, v, n); return;
     case 0x0F: if (n >= 16) render_guid(out, v, n); else render_hex_bytes(out, v, n); return;
     case 0x10: put_hex(out, le(v, n, 8), n >= 8 ? 16 : 8); return;   /* size_t */
@@ -308,7 +372,7 @@ void evx_render_value(es_buf *out, unsigned type, const uint8_t *v, size_t n, ui
                 if (at_end && i == start)
                     break;
                 if (count++)
-                    es_buf_putc(out, ',');
+                    evx_putc(out, ',');
                 evx_render_scalar(out, t, v + start * unit, (i - start) * unit, NULL, NULL);
                 start = i + 1;
             }
@@ -323,7 +387,7 @@ void evx_render_value(es_buf *out, unsigned type, const uint8_t *v, size_t n, ui
             if (sz > n - i)
                 sz = n - i;
             if (count++)
-                es_buf_putc(out, ',');
+                evx_putc(out, ',');
             render_sid(out, v + i, sz);
             i += sz;
         }
@@ -337,7 +401,7 @@ void evx_render_value(es_buf *out, unsigned type, const uint8_t *v, size_t n, ui
     }
     for (size_t i = 0; i + es <= n; i += es) {
         if (i)
-            es_buf_putc(out, ',');
+            evx_putc(out, ',');
         evx_render_scalar(out, t, v + i, es, NULL, NULL);
     }
 }

@@ -68,7 +68,7 @@ void evx_xml_text(es_buf *x, const char *s, size_t n, int in_attr)
     x->data[x->len] = 0;
 }
 
-#if defined(__SSE2__) || defined(_M_X64)
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #define EVX_SSE2 1
 #include <emmintrin.h>
 #endif
@@ -119,36 +119,50 @@ static inline char *put_escaped(char *o, unsigned ch, int in_attr)
  * same escaped, as evx_xml_text writes it. Without t, x gets U+FFFE and U+FFFF as U+FFFD (they
  * are not XML characters; evx_xml_utf16's rule). Runs of 8 (SSE2) or 4 code units that are
  * printable ASCII needing no escape are copied without looking at each unit. */
-void evx_text16(es_buf *t, es_buf *x, const uint8_t *p, size_t units, int in_attr)
+void evx_text16(es_buf *t, es_buf *x, const uint8_t *p, size_t units, const uint8_t *lim, int in_attr)
 {
-    if (t && t->cap - t->len <= units * 3 && !es_buf_reserve(t, units * 3))
+    /* room for the worst case, plus 16 bytes: the vector path stores 8 at a time */
+    if (t && t->cap - t->len <= units * 3 + 16 && !es_buf_reserve(t, units * 3 + 16))
         return;
-    if (x && x->cap - x->len <= units * 6 && !es_buf_reserve(x, units * 6))
+    if (x && x->cap - x->len <= units * 6 + 16 && !es_buf_reserve(x, units * 6 + 16))
         return;
     char *to = t ? t->data + t->len : NULL, *xo = x ? x->data + x->len : NULL;
     const int map_nonchars = t == NULL;
     size_t i = 0;
     while (i < units) {
 #ifdef EVX_SSE2
-        if (units - i >= 8) {
+        if ((size_t)(lim - (p + 2 * i)) >= 16) {
+            /* 8 units (reading past the text is fine while inside the chunk): the plain ones
+             * at the start are copied; the first one that is not goes the slow way */
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 2 * i));
             __m128i ok = _mm_and_si128(_mm_cmpgt_epi16(v, _mm_set1_epi16(0x1F)), _mm_cmplt_epi16(v, _mm_set1_epi16(0x80)));
             __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('&')), _mm_cmpeq_epi16(v, _mm_set1_epi16('<'))),
                                       _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('>')),
                                                    _mm_cmpeq_epi16(v, _mm_set1_epi16(in_attr ? '"' : '&'))));
-            if (_mm_movemask_epi8(_mm_andnot_si128(sp, ok)) == 0xFFFF) {
+            unsigned plain = (unsigned)_mm_movemask_epi8(_mm_andnot_si128(sp, ok));
+            size_t k = plain == 0xFFFF ? 8 : (size_t)__builtin_ctz(~plain) / 2;
+            if (k > units - i)
+                k = units - i;
+            if (k) {
                 __m128i b = _mm_packus_epi16(v, v);
                 if (to) {
                     _mm_storel_epi64((__m128i *)(void *)to, b);
-                    to += 8;
+                    to += k;
                 }
                 if (xo) {
                     _mm_storel_epi64((__m128i *)(void *)xo, b);
-                    xo += 8;
+                    xo += k;
                 }
-                i += 8;
-                continue;
+                i += k;
+                if (k == 8)
+                    continue;
             }
+            if (i >= units)
+                break;
+            /* the first unit that is not plain: a NUL ends the text */
+            unsigned nul = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(v, _mm_setzero_si128()));
+            if ((nul >> (2 * k)) & 1)
+                break;
         }
 #else
         if (units - i >= 4) {
@@ -176,8 +190,12 @@ void evx_text16(es_buf *t, es_buf *x, const uint8_t *p, size_t units, int in_att
             }
         }
 #endif
-        /* one unit (several when a run is not all plain ASCII: up to the next 8) */
-        size_t stop = units - i > 8 ? i + 8 : units;
+        /* one unit the slow way (a few when the vector path cannot be used) */
+#ifdef EVX_SSE2
+        size_t stop = i + 1;
+#else
+        size_t stop = units - i > 4 ? i + 4 : units;
+#endif
         while (i < stop) {
             uint32_t u = (uint32_t)p[2 * i] | ((uint32_t)p[2 * i + 1] << 8);
             i++;
@@ -228,4 +246,4 @@ void evx_text16(es_buf *t, es_buf *x, const uint8_t *p, size_t units, int in_att
 
 /* UTF-16LE straight to escaped UTF-8 (up to the first NUL): the common case of a string value
  * that nobody collects, without a trip through a scratch buffer. */
-void evx_xml_utf16(es_buf *x, const uint8_t *p, size_t units, int in_attr) { evx_text16(NULL, x, p, units, in_attr); }
+void evx_xml_utf16(es_buf *x, const uint8_t *p, size_t units, int in_attr) { evx_text16(NULL, x, p, units, p + 2 * units, in_attr); }

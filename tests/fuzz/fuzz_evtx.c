@@ -25,21 +25,37 @@ static int on_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
             abort();   /* the XML holds no NUL */
         if (memchr(rec->xml, '\n', rec->xml_len))
             abort();   /* one line per record */
+        /* tags balanced: "<x" opens, "</" and "/>" close; CDATA sections and processing
+         * instructions are skipped whole (their text may hold '<' and "/>") */
+        const char *x = rec->xml;
+        size_t len = rec->xml_len;
         long depth = 0;
-        for (size_t i = 0; i + 1 < rec->xml_len; i++) {
-            if (rec->xml[i] != '<')
-                continue;
-            char c = rec->xml[i + 1];
-            if (c == '/')
+        for (size_t i = 0; i < len; i++) {
+            if (x[i] == '/' && i + 1 < len && x[i + 1] == '>') {
                 depth--;
-            else if (c != '?' && c != '!')
-                depth++;
+            } else if (x[i] == '<') {
+                if (len - i >= 9 && memcmp(x + i, "<![CDATA[", 9) == 0) {
+                    const char *e = strstr(x + i + 9, "]]>");
+                    if (!e)
+                        abort();   /* a CDATA section not closed */
+                    i = (size_t)(e - x) + 2;
+                    continue;
+                }
+                if (i + 1 < len && x[i + 1] == '?') {
+                    const char *e = strstr(x + i + 2, "?>");
+                    if (!e)
+                        abort();   /* a PI not closed */
+                    i = (size_t)(e - x) + 1;
+                    continue;
+                }
+                if (i + 1 < len && x[i + 1] == '/')
+                    depth--;
+                else
+                    depth++;
+            }
             if (depth < 0)
                 abort();
         }
-        for (size_t i = 0; i + 1 < rec->xml_len; i++)
-            if (rec->xml[i] == '/' && rec->xml[i + 1] == '>')
-                depth--;
         if (depth != 0)
             abort();   /* every element closed */
     }

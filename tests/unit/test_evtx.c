@@ -284,6 +284,200 @@ TEST(templates_and_names_come_from_the_chunk_cache)
     CHECK(strstr(g.xml[4], "<EventID Qualifiers=\"16384\">4604</EventID>") != NULL);
 }
 
+/* A template's fixed texts and names of every length from 1 to 20 (the parser copies short
+ * ones 16 bytes at a time), texts that need escaping, an empty fixed attribute (dropped); the
+ * second record runs the template as decoded for the first. */
+TEST(fixed_texts_and_names_in_a_template)
+{
+    static ew_chunk ch;
+    ew_chunk_init(&ch);
+    static const char up[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", low[] = "abcdefghijklmnopqrstuvwxyz";
+    static char want[4096];
+    size_t wl = 0;
+    uint32_t def = 0;
+    for (int k = 0; k < 2; k++) {
+        ew_rec r;
+        ew_rec_begin(&ch, &r, (uint64_t)(1 + k), FT_2016);
+        if (k == 0) {
+            def = ew_tmpl_begin(&r, 9);
+            ew_frag(&r);
+            ew_open(&r, "Event", 0);
+            ew_close_start(&r);
+            wl += (size_t)snprintf(want + wl, sizeof want - wl, "<Event>");
+            for (int len = 1; len <= 20; len++) {
+                char name[24], val[24], txt[24];
+                name[0] = 'n';
+                memset(name + 1, 'x', (size_t)len - 1);
+                name[len] = 0;
+                memcpy(val, up, (size_t)len);
+                val[len] = 0;
+                memcpy(txt, low, (size_t)len);
+                txt[len] = 0;
+                int special = len % 4 == 0;
+                ew_open(&r, name, 1);
+                ew_attr(&r, "v", 0);
+                ew_text(&r, val);
+                ew_close_start(&r);
+                ew_text(&r, special ? "x&y<z>\"q" : txt);
+                ew_end(&r);
+                wl += (size_t)snprintf(want + wl, sizeof want - wl, "<%s v=\"%s\">%s</%s>", name, val,
+                                       special ? "x&amp;y&lt;z&gt;\"q" : txt, name);
+            }
+            ew_open(&r, "Empty", 1);
+            ew_attr(&r, "z", 0);
+            ew_text(&r, "");
+            ew_close_empty(&r);
+            ew_open(&r, "Q", 1);
+            ew_attr(&r, "a", 0);
+            ew_text(&r, "say \"hi\" & <bye>");
+            ew_close_empty(&r);
+            ew_end(&r);
+            ew_eof(&r);
+            ew_tmpl_end(&r);
+            wl += (size_t)snprintf(want + wl, sizeof want - wl,
+                                   "<Empty/><Q a=\"say &quot;hi&quot; &amp; &lt;bye&gt;\"/></Event>");
+        } else {
+            ew_tmpl_ref(&r, 9, def);
+        }
+        ew_values(&r, NULL, 0);
+        ew_rec_end(&ch, &r);
+    }
+    ew_chunk_finish(&ch);
+    static got g;
+    memset(&g, 0, sizeof g);
+    es_evtx_stats st;
+    CHECK_INT(feed(&ch, sizeof ch.c, &g, &st), 2);
+    CHECK_INT(st.skipped_records, 0);
+    CHECK_STR(g.xml[0], want);
+    CHECK_STR(g.xml[1], want);
+}
+
+/* Whole records (their XML, whatever its length) for the tests below. */
+typedef struct big_got {
+    int n;
+    char *xml[4];
+    size_t len[4];
+} big_got;
+
+static int collect_big(void *ctx, const es_event *ev, const es_evtx_record *rec)
+{
+    (void)ev;
+    big_got *g = ctx;
+    if (g->n < 4 && rec->xml) {
+        g->xml[g->n] = malloc(rec->xml_len + 1);
+        if (g->xml[g->n])
+            memcpy(g->xml[g->n], rec->xml, rec->xml_len + 1);
+        g->len[g->n] = rec->xml_len;
+    }
+    g->n++;
+    return 0;
+}
+
+/* More names in one chunk than the name cache keeps near their hash: the ones left out are
+ * decoded at each use, with the same result. */
+TEST(a_chunk_with_thousands_of_names)
+{
+    static ew_chunk ch;
+    ew_chunk_init(&ch);
+    static char want[65536];
+    size_t wl = 0;
+    ew_rec r;
+    ew_rec_begin(&ch, &r, 1, FT_2016);
+    ew_frag(&r);
+    ew_open(&r, "Event", 0);
+    ew_close_start(&r);
+    wl += (size_t)snprintf(want + wl, sizeof want - wl, "<Event>");
+    for (int i = 0; i < 1800; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%04d", i);
+        ew_open(&r, name, 0);
+        ew_close_empty(&r);
+        wl += (size_t)snprintf(want + wl, sizeof want - wl, "<%s/>", name);
+    }
+    ew_end(&r);
+    ew_eof(&r);
+    ew_rec_end(&ch, &r);
+    CHECK(ch.len < sizeof ch.c - 64);
+    ew_chunk_finish(&ch);
+    wl += (size_t)snprintf(want + wl, sizeof want - wl, "</Event>");
+    static big_got g;
+    memset(&g, 0, sizeof g);
+    es_evtx_parser *p = es_evtx_new(ES_EVTX_XML);
+    CHECK_INT(es_evtx_feed_chunk(p, ch.c, sizeof ch.c, collect_big, &g), 1);
+    CHECK_INT(es_evtx_get_stats(p)->skipped_records, 0);
+    es_evtx_free(p);
+    CHECK(g.xml[0] && strcmp(g.xml[0], want) == 0);
+    free(g.xml[0]);
+}
+
+/* The records checksum over areas of many lengths (short ones are done by tables, long ones
+ * may be done by carry-less multiplication: both must agree with es_evtx_crc32). */
+TEST(records_checksum_of_every_length)
+{
+    static ew_chunk ch;
+    for (int k = 0; k < 48; k++) {
+        ew_chunk_init(&ch);
+        ew_rec r;
+        ew_rec_begin(&ch, &r, 1, FT_2016);
+        ew_frag(&r);
+        ew_open(&r, "Event", 0);
+        ew_close_start(&r);
+        char txt[64];
+        memset(txt, 'a' + k % 26, (size_t)k);
+        txt[k] = 0;
+        if (k)
+            ew_text(&r, txt);
+        ew_end(&r);
+        ew_eof(&r);
+        ew_rec_end(&ch, &r);
+        ew_chunk_finish(&ch);
+        static got g;
+        memset(&g, 0, sizeof g);
+        es_evtx_stats st;
+        CHECK_INT(feed(&ch, sizeof ch.c, &g, &st), 1);
+        CHECK_INT(st.chunk_crc_errors, 0);
+        CHECK_INT(st.data_crc_errors, 0);
+        ch.c[512 + 16 + (size_t)k % 8] ^= 0x40;   /* a bit of the record's time: a mismatch */
+        memset(&g, 0, sizeof g);
+        CHECK_INT(feed(&ch, sizeof ch.c, &g, &st), 1);
+        CHECK_INT(st.data_crc_errors, 1);
+    }
+}
+
+/* Line breaks and control characters in a CDATA section or a PI: the record stays one line of
+ * well-formed XML; the event keeps the text as it is. */
+TEST(line_breaks_in_cdata_and_pi)
+{
+    static ew_chunk ch;
+    ew_chunk_init(&ch);
+    ew_rec r;
+    ew_rec_begin(&ch, &r, 7, FT_2016);
+    ew_frag(&r);
+    ew_open(&r, "Event", 0);
+    ew_close_start(&r);
+    ew_open(&r, "UserData", 0);
+    ew_close_start(&r);
+    ew_open(&r, "Blob", 0);
+    ew_close_start(&r);
+    ew_cdata(&r, "a\nb\r\n<c/>\x01]]>d\te");
+    ew_end(&r);
+    ew_pi(&r, "t", "x\ny?>");
+    ew_end(&r);
+    ew_end(&r);
+    ew_eof(&r);
+    ew_rec_end(&ch, &r);
+    ew_chunk_finish(&ch);
+    static got g;
+    memset(&g, 0, sizeof g);
+    CHECK_INT(feed(&ch, sizeof ch.c, &g, NULL), 1);
+    CHECK_STR(g.xml[0], "<Event><UserData><Blob><![CDATA[a]]>&#10;<![CDATA[b]]>&#13;<![CDATA[]]>&#10;<![CDATA[<c/>"
+                        "\xEF\xBF\xBD]]]]><![CDATA[>d\te]]></Blob><?t x y >?></UserData></Event>");
+    CHECK(strchr(g.xml[0], '\n') == NULL);
+    CHECK_INT(g.ev[0].ndata, 1);
+    CHECK_STR(g.data[0][0][0], "Blob");
+    CHECK_STR(g.data[0][0][1], "a\nb\r\n<c/>\x01]]>d\te");
+}
+
 TEST(references_cdata_pi_and_several_fragments)
 {
     static ew_chunk ch;
@@ -601,7 +795,11 @@ int main(void)
     RUN(system_fields_and_xml);
     RUN(every_value_type);
     RUN(templates_and_names_come_from_the_chunk_cache);
+    RUN(fixed_texts_and_names_in_a_template);
+    RUN(a_chunk_with_thousands_of_names);
+    RUN(records_checksum_of_every_length);
     RUN(references_cdata_pi_and_several_fragments);
+    RUN(line_breaks_in_cdata_and_pi);
     RUN(nested_binxml_value);
     RUN(checksum_mismatches_are_counted_not_fatal);
     RUN(bad_signature_chunk_still_gives_its_records);
