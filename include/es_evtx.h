@@ -215,7 +215,8 @@ typedef struct evx_name_slot {
 enum evx_name_kind {
     N_OTHER = 0, N_SYSTEM, N_EVENTDATA, N_USERDATA, N_DATA, N_EVENTID, N_VERSION, N_LEVEL, N_TASK,
     N_OPCODE, N_KEYWORDS, N_TIMECREATED, N_EVENTRECORDID, N_EXECUTION, N_CHANNEL, N_COMPUTER,
-    N_PROVIDER, N_NAME, N_EVENTSOURCENAME, N_SYSTEMTIME, N_PROCESSID, N_THREADID, N_QUALIFIERS
+    N_PROVIDER, N_NAME, N_EVENTSOURCENAME, N_SYSTEMTIME, N_PROCESSID, N_THREADID, N_QUALIFIERS,
+    N_RENDERINGINFO, N_MESSAGE      /* every kind < 32: the element tables are indexed by kind & 31 */
 };
 
 typedef struct evx_tmpl_slot {
@@ -252,13 +253,14 @@ enum evx_field {
     F_NONE = 0,
     F_EVENTID, F_VERSION, F_LEVEL, F_TASK, F_OPCODE, F_KEYWORDS, F_RECORDID, F_CHANNEL,
     F_COMPUTER, F_PROVIDER, F_SOURCENAME, F_TIME, F_PID, F_TID, F_QUALIFIERS,
+    F_RMESSAGE, F_RLEVEL, F_RTASK,  /* RenderingInfo's texts: forwarded events carry them */
     F_DATA,         /* EventData/Data text: a data item */
     F_DATANAME,     /* EventData/Data@Name */
     F_LEAF,         /* an element inside UserData: a data item when it has no child element */
     F_COUNT
 };
 
-enum evx_section { S_NONE = 0, S_SYSTEM, S_EVENTDATA, S_USERDATA, S_OTHER };
+enum evx_section { S_NONE = 0, S_SYSTEM, S_EVENTDATA, S_USERDATA, S_RENDERING, S_OTHER };
 
 typedef struct evx_elem {
     uint32_t name;          /* offset in names */
@@ -373,7 +375,9 @@ static inline void evx_ev_open(es_evtx_parser *p, evx_elem *e, const evx_elem *p
     /* tables rather than switches: the element kinds come in no order a branch predictor
      * could learn */
     static const uint8_t section_of[32] = {[N_SYSTEM] = S_SYSTEM, [N_EVENTDATA] = S_EVENTDATA,
-                                           [N_USERDATA] = S_USERDATA};
+                                           [N_USERDATA] = S_USERDATA, [N_RENDERINGINFO] = S_RENDERING};
+    static const uint8_t rendering_field[32] = {[N_MESSAGE] = F_RMESSAGE, [N_LEVEL] = F_RLEVEL,
+                                                [N_TASK] = F_RTASK};
     static const uint8_t system_field[32] = {
         [N_EVENTID] = F_EVENTID, [N_EVENTRECORDID] = F_RECORDID, [N_EXECUTION] = K_EXEC, [N_VERSION] = F_VERSION,
         [N_LEVEL] = F_LEVEL, [N_TASK] = F_TASK, [N_TIMECREATED] = K_TIME, [N_OPCODE] = F_OPCODE,
@@ -395,6 +399,9 @@ static inline void evx_ev_open(es_evtx_parser *p, evx_elem *e, const evx_elem *p
         }
     } else if (e->section == S_USERDATA) {
         e->field = F_LEAF;
+    } else if (e->section == S_RENDERING) {
+        if (depth == 2)
+            e->field = rendering_field[kind];
     }
 }
 

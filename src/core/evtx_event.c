@@ -49,7 +49,8 @@ int evx_name_kind(const char *s, size_t n)
         {"EventRecordID", 13, N_EVENTRECORDID}, {"Execution", 9, N_EXECUTION}, {"Channel", 7, N_CHANNEL},
         {"Computer", 8, N_COMPUTER}, {"Provider", 8, N_PROVIDER}, {"Name", 4, N_NAME},
         {"EventSourceName", 15, N_EVENTSOURCENAME}, {"SystemTime", 10, N_SYSTEMTIME}, {"ProcessID", 9, N_PROCESSID},
-        {"ThreadID", 8, N_THREADID}, {"Qualifiers", 10, N_QUALIFIERS}};
+        {"ThreadID", 8, N_THREADID}, {"Qualifiers", 10, N_QUALIFIERS}, {"RenderingInfo", 13, N_RENDERINGINFO},
+        {"Message", 7, N_MESSAGE}};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
         if (known[i].len == n && memcmp(s, known[i].name, n) == 0)
             return known[i].kind;
@@ -185,5 +186,13 @@ int evx_ev_finish(es_evtx_parser *p, es_event *ev, uint64_t header_record_id, ui
     }
     ev->data = p->data;
     ev->ndata = p->nitems;
+    /* A forwarded event's RenderingInfo holds the texts its source rendered: the message as
+     * Event Viewer shows it. Its Level and Task are taken only when they are words (a
+     * culture-neutral rendering holds bare numbers, which say less than the standard names). */
+    const char *m = str_at(p, p->field_off[F_RMESSAGE]);
+    ev->message = *m ? m : NULL;
+    const char *lt = str_at(p, p->field_off[F_RLEVEL]), *tt = str_at(p, p->field_off[F_RTASK]);
+    ev->level_text = *lt && !parse_num(lt, &v) ? lt : NULL;
+    ev->task_text = *tt && !parse_num(tt, &v) ? tt : NULL;
     return 1;
 }

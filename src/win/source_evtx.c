@@ -2,11 +2,12 @@
  * chunk, on the source's worker thread. Memory stays flat whatever the file's size; a damaged
  * chunk or record is skipped by the parser and the good ones still arrive.
  *
- * Messages: a saved log carries no message text, only the event's data values. When the
- * event's publisher is installed on this computer, its message is formatted locally (as Event
- * Viewer does for saved logs): the publisher's event metadata gives the message ID of each
- * event ID and version, and EvtFormatMessage fills it with the data values. Otherwise the row
- * shows the data values. */
+ * Messages: a saved log carries no message text, only the event's data values — except the
+ * forwarded events of a collector, whose RenderingInfo the parser returns as the message. When
+ * the event's publisher is installed on this computer, its message is formatted locally (as
+ * Event Viewer does for saved logs): the publisher's event metadata gives the message ID of
+ * each event ID and version, and EvtFormatMessage fills it with the data values. Otherwise the
+ * row shows the data values. */
 #include "source.h"
 #include "wevt.h"
 #include "winutil.h"
@@ -190,7 +191,8 @@ static int on_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
     if (!es_time_in_window(ev->time_created, r->q->now, r->q->hours))
         return 0;
     es_event e = *ev;
-    e.message = local_message(r, ev);
+    if (!e.message) /* a forwarded event's own RenderingInfo comes first, as in Event Viewer */
+        e.message = local_message(r, ev);
     if (!worker_emit(r->w, &e)) {
         r->stopped = TRUE;
         return 1;

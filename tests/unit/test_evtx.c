@@ -790,6 +790,73 @@ TEST(callback_can_stop_and_file_feeding_works)
     es_evtx_free(NULL);
 }
 
+/* ---- RenderingInfo: the texts a forwarded event's source rendered ---- */
+
+typedef struct rtexts { int n; char msg[4][128], level[4][64], task[4][64]; } rtexts;
+
+static int collect_texts(void *ctx, const es_event *ev, const es_evtx_record *rec)
+{
+    (void)rec;
+    rtexts *t = ctx;
+    if (t->n < 4) {
+        cp(t->msg[t->n], 128, ev->message);
+        cp(t->level[t->n], 64, ev->level_text);
+        cp(t->task[t->n], 64, ev->task_text);
+    }
+    t->n++;
+    return 0;
+}
+
+static void rendered_record(ew_chunk *ch, uint64_t id, const char *msg, const char *level, const char *task)
+{
+    ew_rec r;
+    ew_rec_begin(ch, &r, id, FT_2016);
+    ew_frag(&r);
+    ew_open(&r, "Event", 0); ew_close_start(&r);
+    ew_open(&r, "System", 0); ew_close_start(&r);
+    ew_open(&r, "Provider", 1); ew_attr(&r, "Name", 0); ew_text(&r, "Microsoft-Windows-Security-Auditing"); ew_close_empty(&r);
+    ew_open(&r, "EventID", 0); ew_close_start(&r); ew_text(&r, "4624"); ew_end(&r);
+    ew_open(&r, "Level", 0); ew_close_start(&r); ew_text(&r, "0"); ew_end(&r);
+    ew_open(&r, "Task", 0); ew_close_start(&r); ew_text(&r, "12544"); ew_end(&r);
+    ew_end(&r);
+    ew_open(&r, "EventData", 0); ew_close_start(&r);
+    ew_open(&r, "Data", 0); ew_close_start(&r); ew_text(&r, "S-1-5-18"); ew_end(&r);
+    ew_end(&r);
+    if (msg) {
+        ew_open(&r, "RenderingInfo", 1); ew_attr(&r, "Culture", 0); ew_text(&r, "en-US"); ew_close_start(&r);
+        ew_open(&r, "Message", 0); ew_close_start(&r); ew_text(&r, msg); ew_entity(&r, "amp"); ew_text(&r, " more"); ew_end(&r);
+        ew_open(&r, "Level", 0); ew_close_start(&r); ew_text(&r, level); ew_end(&r);
+        ew_open(&r, "Task", 0); ew_close_start(&r); ew_text(&r, task); ew_end(&r);
+        ew_end(&r);
+    }
+    ew_end(&r);
+    ew_eof(&r);
+    ew_rec_end(ch, &r);
+}
+
+TEST(rendering_info_gives_message_level_and_task)
+{
+    static ew_chunk ch;
+    ew_chunk_init(&ch);
+    rendered_record(&ch, 1, "An account was successfully logged on. ", "Information", "Logon");
+    rendered_record(&ch, 2, "Neutral culture ", "4", "12544");   /* numbers say less than the standard names */
+    rendered_record(&ch, 3, NULL, NULL, NULL);                     /* not forwarded: no texts */
+    ew_chunk_finish(&ch);
+    es_evtx_parser *p = es_evtx_new(0);
+    rtexts t;
+    memset(&t, 0, sizeof t);
+    CHECK_INT(es_evtx_feed_chunk(p, ch.c, sizeof ch.c, collect_texts, &t), 3);
+    es_evtx_free(p);
+    CHECK_STR(t.msg[0], "An account was successfully logged on. & more");
+    CHECK_STR(t.level[0], "Information");
+    CHECK_STR(t.task[0], "Logon");
+    CHECK_STR(t.msg[1], "Neutral culture & more");
+    CHECK_STR(t.level[1], "(null)");
+    CHECK_STR(t.task[1], "(null)");
+    CHECK_STR(t.msg[2], "(null)");
+    CHECK_STR(t.level[2], "(null)");
+}
+
 int main(void)
 {
     RUN(system_fields_and_xml);
@@ -799,6 +866,7 @@ int main(void)
     RUN(a_chunk_with_thousands_of_names);
     RUN(records_checksum_of_every_length);
     RUN(references_cdata_pi_and_several_fragments);
+    RUN(rendering_info_gives_message_level_and_task);
     RUN(line_breaks_in_cdata_and_pi);
     RUN(nested_binxml_value);
     RUN(checksum_mismatches_are_counted_not_fatal);
