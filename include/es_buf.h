@@ -31,6 +31,11 @@ int  es_buf_printf(es_buf *b, const char *fmt, ...)
     ;
 /* data is always NUL-terminated after a successful append (the NUL is not counted in len). */
 
+/* Makes room for at least `need` items of `size` bytes in the array *items_ptr points at, whose
+ * capacity is *cap (doubled as it grows, so n appends cost O(n)). Returns 0, changing nothing,
+ * when out of memory or when the size would overflow. */
+int es_grow(void *items_ptr, size_t *cap, size_t need, size_t size);
+
 /* An arena hands out memory that stays where it is until the arena is freed; blocks can be
  * moved whole from one arena to another (a worker's batch gives its strings to the row store
  * without copying them). */

@@ -80,6 +80,26 @@ int es_buf_printf(es_buf *b, const char *fmt, ...)
     return 1;
 }
 
+int es_grow(void *items_ptr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 1;
+    size_t nc = *cap ? *cap : 8;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2 / (size ? size : 1))
+            return 0;
+        nc *= 2;
+    }
+    void *old;
+    memcpy(&old, items_ptr, sizeof old);
+    void *n = realloc(old, nc * size);
+    if (!n)
+        return 0;
+    memcpy(items_ptr, &n, sizeof n);
+    *cap = nc;
+    return 1;
+}
+
 /* ---- arena ---- */
 
 struct es_arena_block {

@@ -19,14 +19,8 @@ static int by_name(const void *a, const void *b)
 
 static BOOL add_file(expand_entry *e, size_t *cap, const WCHAR *path)
 {
-    if (e->nfiles == *cap) {
-        size_t nc = *cap ? *cap * 2 : 16;
-        WCHAR **nf = realloc(e->files, nc * sizeof *nf);
-        if (!nf)
-            return FALSE;
-        e->files = nf;
-        *cap = nc;
-    }
+    if (!es_grow(&e->files, cap, e->nfiles + 1, sizeof *e->files))
+        return FALSE;
     e->files[e->nfiles] = _wcsdup(path);
     if (!e->files[e->nfiles])
         return FALSE;

@@ -18,7 +18,7 @@
 
 typedef struct list_ctx {
     char  **items;
-    size_t  n;
+    size_t  n, cap;
     es_buf  problems;
     size_t  bad;
     const char *file;
@@ -36,10 +36,8 @@ static int collect(void *ctx, const char *entry, size_t line)
             es_buf_printf(&c->problems, "%s\n", err);
         return 0;
     }
-    char **ni = realloc(c->items, (c->n + 1) * sizeof *ni);
-    if (!ni)
+    if (!es_grow(&c->items, &c->cap, c->n + 1, sizeof *c->items))
         return 1;
-    c->items = ni;
     c->items[c->n] = _strdup(entry);
     if (c->items[c->n])
         c->n++;

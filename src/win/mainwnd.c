@@ -145,15 +145,9 @@ static BOOL add_source(const char *text, char *err, size_t errlen)
             snprintf(err, errlen, "\"%s\" is already in the list.", canon);
             return FALSE;
         }
-    if (g.nsrc == g.capsrc) {
-        size_t nc = g.capsrc ? g.capsrc * 2 : 32;
-        app_source *ns = realloc(g.src, nc * sizeof *ns);
-        if (!ns) {
-            snprintf(err, errlen, "Out of memory.");
-            return FALSE;
-        }
-        g.src = ns;
-        g.capsrc = nc;
+    if (!es_grow(&g.src, &g.capsrc, g.nsrc + 1, sizeof *g.src)) {
+        snprintf(err, errlen, "Out of memory.");
+        return FALSE;
     }
     app_source *s = &g.src[g.nsrc];
     memset(s, 0, sizeof *s);
@@ -429,14 +423,8 @@ static void free_targets(void)
 
 static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kind kind)
 {
-    if (g.ntgt == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        target *nt = realloc(g.tgt, nc * sizeof *nt);
-        if (!nt)
-            return FALSE;
-        g.tgt = nt;
-        *cap = nc;
-    }
+    if (!es_grow(&g.tgt, cap, g.ntgt + 1, sizeof *g.tgt))
+        return FALSE;
     target *t = &g.tgt[g.ntgt];
     memset(t, 0, sizeof *t);
     t->kind = kind;
@@ -465,6 +453,7 @@ static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kin
 }
 
 static void finish_cli(void);
+static void cli_done(void);
 
 /* Closing: the window goes only when no thread of ours is left to report to it. */
 static void destroy_if_idle(void)
@@ -801,13 +790,19 @@ static void export_done(export_job *job)
         destroy_if_idle();
         return;
     }
-    if (g.cli_pending) {
-        g.cli_pending = FALSE;
-        if (g.exit_code == 0)
-            g.exit_code = g.had_failure ? 2 : 0;
-        if (g.init->exit_when_done)
-            PostMessageW(g.dlg, WM_CLOSE, 0, 0);
-    }
+    if (g.cli_pending)
+        cli_done();
+}
+
+/* The command line's work is over: the exit code (0 all sources ok, 2 some failed, 1 kept
+ * from a usage or file error) and --exit. */
+static void cli_done(void)
+{
+    g.cli_pending = FALSE;
+    if (g.exit_code == 0)
+        g.exit_code = g.had_failure ? 2 : 0;
+    if (g.init->exit_when_done)
+        PostMessageW(g.dlg, WM_CLOSE, 0, 0);
 }
 
 /* After a sweep started from the command line: the files it asked for, then --exit. */
@@ -818,11 +813,7 @@ static void finish_cli(void)
             return; /* export_done goes on */
         g.exit_code = 1;
     }
-    g.cli_pending = FALSE;
-    if (g.exit_code == 0)
-        g.exit_code = g.had_failure ? 2 : 0;
-    if (g.init->exit_when_done)
-        PostMessageW(g.dlg, WM_CLOSE, 0, 0);
+    cli_done();
 }
 
 /* ---- import ---- */

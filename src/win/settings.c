@@ -39,10 +39,8 @@ static int add_server(void *ctx, const char *entry, size_t line)
 {
     (void)line;
     settings *s = ctx;
-    char **ns = realloc(s->servers, (s->nservers + 1) * sizeof *ns);
-    if (!ns)
+    if (!es_grow(&s->servers, &s->capservers, s->nservers + 1, sizeof *s->servers))
         return 1;
-    s->servers = ns;
     s->servers[s->nservers] = _strdup(entry);
     if (s->servers[s->nservers])
         s->nservers++;
@@ -153,5 +151,5 @@ void settings_free(settings *s)
         free(s->servers[i]);
     free(s->servers);
     s->servers = NULL;
-    s->nservers = 0;
+    s->nservers = s->capservers = 0;
 }

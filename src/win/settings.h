@@ -15,7 +15,7 @@ typedef struct settings {
     RECT     window;         /* normal (restored) position; all 0 when unknown */
     BOOL     maximized;
     char   **servers;        /* UTF-8 entries as saved */
-    size_t   nservers;
+    size_t   nservers, capservers;
 } settings;
 
 void  settings_defaults(settings *s);

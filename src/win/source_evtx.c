@@ -73,14 +73,8 @@ static local_pub *find_pub(file_reader *r, const char *name)
     for (size_t i = 0; i < r->npubs; i++)
         if (strcmp(r->pubs[i].name, name) == 0)
             return &r->pubs[i];
-    if (r->npubs == r->cap) {
-        size_t nc = r->cap ? r->cap * 2 : 16;
-        local_pub *np = realloc(r->pubs, nc * sizeof *np);
-        if (!np)
-            return NULL;
-        r->pubs = np;
-        r->cap = nc;
-    }
+    if (!es_grow(&r->pubs, &r->cap, r->npubs + 1, sizeof *r->pubs))
+        return NULL;
     local_pub *p = &r->pubs[r->npubs];
     memset(p, 0, sizeof *p);
     p->name = _strdup(name);
@@ -104,15 +98,7 @@ static local_pub *find_pub(file_reader *r, const char *name)
         if (uint_prop(r->api, em, EventMetadataEventID, &m.id) == 0 &&
             uint_prop(r->api, em, EventMetadataEventVersion, &m.version) == 0 &&
             uint_prop(r->api, em, EventMetadataEventMessageID, &m.msgid) == 0) {
-            if (p->nevents == cap) {
-                size_t nc = cap ? cap * 2 : 64;
-                event_msg *ne = realloc(p->events, nc * sizeof *ne);
-                if (ne) {
-                    p->events = ne;
-                    cap = nc;
-                }
-            }
-            if (p->nevents < cap)
+            if (es_grow(&p->events, &cap, p->nevents + 1, sizeof *p->events))
                 p->events[p->nevents++] = m;
         }
         r->api->Close(em);

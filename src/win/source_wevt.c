@@ -138,14 +138,8 @@ static publisher *find_publisher(reader *r, const WCHAR *name)
             r->last_pub = i;
             return &r->pubs[i];
         }
-    if (r->npubs == r->cap_pubs) {
-        size_t nc = r->cap_pubs ? r->cap_pubs * 2 : 16;
-        publisher *np = realloc(r->pubs, nc * sizeof *np);
-        if (!np)
-            return NULL;
-        r->pubs = np;
-        r->cap_pubs = nc;
-    }
+    if (!es_grow(&r->pubs, &r->cap_pubs, r->npubs + 1, sizeof *r->pubs))
+        return NULL;
     publisher *p = &r->pubs[r->npubs];
     memset(p, 0, sizeof *p);
     p->name = _wcsdup(name);
@@ -200,14 +194,8 @@ static const char *task_text(reader *r, publisher *p, EVT_HANDLE ev, unsigned ta
     for (size_t i = 0; i < p->ntasks; i++)
         if (p->tasks[i].task == task)
             return p->tasks[i].text;
-    if (p->ntasks == p->cap_tasks) {
-        size_t nc = p->cap_tasks ? p->cap_tasks * 2 : 8;
-        task_name *nt = realloc(p->tasks, nc * sizeof *nt);
-        if (!nt)
-            return NULL;
-        p->tasks = nt;
-        p->cap_tasks = nc;
-    }
+    if (!es_grow(&p->tasks, &p->cap_tasks, p->ntasks + 1, sizeof *p->tasks))
+        return NULL;
     task_name *t = &p->tasks[p->ntasks++];
     t->task = (uint16_t)task;
     t->text = format(r, p->meta, ev, EvtFormatMessageTask, task) ? wu_utf8(r->fmt) : NULL;

@@ -214,6 +214,23 @@ TEST(utf16_conversion)
     es_buf_free(&b);
 }
 
+TEST(grow_doubles_and_refuses_overflow)
+{
+    int *v = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < 1000; i++) {
+        CHECK(es_grow(&v, &cap, i + 1, sizeof *v));
+        v[i] = (int)i;
+    }
+    CHECK(cap >= 1000 && cap < 2048);
+    CHECK_INT(v[999], 999);
+    size_t before = cap;
+    CHECK(!es_grow(&v, &cap, SIZE_MAX / 2, sizeof *v)); /* overflow: refused, nothing changes */
+    CHECK_INT(cap, before);
+    CHECK_INT(v[500], 500);
+    free(v);
+}
+
 int main(void)
 {
     RUN(buf_grows_and_formats);
@@ -225,5 +242,6 @@ int main(void)
     RUN(status_rows);
     RUN(rowstore_takes_batches_across_blocks);
     RUN(utf16_conversion);
+    RUN(grow_doubles_and_refuses_overflow);
     TESTS_DONE();
 }
