@@ -18,19 +18,23 @@ sim-slow2   latency=100 events=4000 span=8 next_latency=40
 sim-hang    hang=50
 sim-hangq   hangquery
 sim-late    latency=60000
+sim-stuck   stuck
 FLEET
 printf 'sim-slow1\nsim-slow2\nsim-hang\nsim-hangq\nsim-late\n' >$T/servers.txt
+printf 'sim-slow1\nsim-stuck\n' >$T/stuck.txt
 
 e2e_wine close close close
 
 now() { date +%s.%N; }
 
-# close_after NAME SECONDS ARGS...: starts the app, asks it to close after SECONDS, prints
+# close_after NAME SECONDS [LIST] ARGS...: starts the app, asks it to close after SECONDS, prints
 # "<seconds from close request to process end> <exit code>".
 close_after() {
     name=$1; wait_s=$2; shift 2
+    list=$T/servers.txt
+    case "${1:-}" in *.txt) list=$1; shift ;; esac
     ESFAKE_FLEET=$(wine_path $T/fleet.txt) ESFAKE_LEAKS=$(wine_path $T/$name-leaks.txt) \
-        "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --timeout 120 "$@" >$T/$name.out 2>&1 &
+        "$WINE" $EXE --servers "$(wine_path $list)" --timeout 120 "$@" >$T/$name.out 2>&1 &
     pid=$!
     sleep "$wait_s"
     t0=$(now)
@@ -66,6 +70,19 @@ if grep -q 'max_concurrent_queries=[1-9]' $T/sweep-leaks.txt 2>/dev/null; then
     echo "PASS close-mid-sweep-was-running"
 else
     echo "FAIL close-mid-sweep-was-running: $(cat $T/sweep-leaks.txt 2>/dev/null | tr '\n' ' ')"
+fi
+
+# A server that ignores cancellation (its EvtNext never returns): closing must not wait for it.
+# The window gives the threads 1.5 s, then the process ends (taking the stuck thread with it)
+# without destroying the window under a thread that might still post to it; exit code 2.
+set -- $(close_after stuck 4 $T/stuck.txt --run)
+stuck_s=$1; stuck_code=$2
+extra=$(awk -v a="$stuck_s" -v b="$idle_s" 'BEGIN { printf "%.2f", a - b }')
+echo "     close with a server that ignores cancellation: ${stuck_s} s (exit $stuck_code), ${extra} s more than idle"
+if [ "$stuck_code" != 124 ] && awk -v a="$stuck_s" -v b="$idle_s" 'BEGIN { exit !(a - b <= 2.0) }'; then
+    echo "PASS close-with-stuck-server-prompt"
+else
+    echo "FAIL close-with-stuck-server-prompt: ${stuck_s} s (exit $stuck_code; idle close ${idle_s} s; allowed 2.0 s more)"
 fi
 
 # Stop (Alt+P) in the middle of a sweep started with --run --export --status --exit: every

@@ -33,6 +33,8 @@ typedef struct fleet_server {
     uint64_t hang_after;
     int      hangquery;         /* EvtQuery blocks until cancelled */
     int      nofilter;          /* the server ignores the time filter (client must filter) */
+    int      stuck;             /* EvtNext never returns, EvtCancel or not: a server (or a driver)
+                                   that ignores cancellation */
     int      collector;         /* a Windows Event Forwarding collector: the events' publishers are
                                    not installed on it (EvtOpenPublisherMetadata fails 2), and its
                                    ForwardedEvents carry RenderingInfo (messages rendered at the

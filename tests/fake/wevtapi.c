@@ -639,6 +639,11 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
     *Returned = 0;
     EnterCriticalSection(&q->cs);
     const fleet_server *srv = q->srv;
+    if (srv->stuck) {   /* deaf to EvtCancel: only the end of the process ends this call */
+        LeaveCriticalSection(&q->cs);
+        for (;;)
+            Sleep(INFINITE);
+    }
     DWORD delay = srv->next_latency_ms;
     if (srv->hang && q->returned >= srv->hang_after)
         delay = INFINITE;
