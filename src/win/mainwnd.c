@@ -347,6 +347,16 @@ static void update_status(void)
     SendMessageW(g.status, SB_SETTEXTW, 0, (LPARAM)a);
     SendMessageW(g.status, SB_SETTEXTW, 1, (LPARAM)b);
     SendMessageW(g.status, SB_SETTEXTW, 2, (LPARAM)c);
+    /* The list shows a long error cut short: the entry with the caret gets it whole here. */
+    WCHAR d[600] = L"";
+    int caret = (int)SendMessageW(g.list, LB_GETCARETINDEX, 0, 0);
+    if (caret >= 0 && (size_t)caret < g.nsrc) {
+        WCHAR st[400];
+        entry_text(&g.src[caret], st, 400);
+        if (st[0])
+            swprintf(d, 600, L"%ls: %ls", g.src[caret].wname, st);
+    }
+    SendMessageW(g.status, SB_SETTEXTW, 3, (LPARAM)d);
 }
 
 static void refresh(void)
@@ -1109,8 +1119,9 @@ static void layout(void)
 
     /* status bar parts */
     RECT p1 = dlu(0, 0, 190, 0), p2 = dlu(0, 0, 90, 0);
-    int parts[3] = {p1.right, p1.right + p2.right, -1};
-    SendMessageW(g.status, SB_SETPARTS, 3, (LPARAM)parts);
+    RECT p3 = dlu(0, 0, 110, 0);
+    int parts[4] = {p1.right, p1.right + p2.right, p1.right + p2.right + p3.right, -1};
+    SendMessageW(g.status, SB_SETPARTS, 4, (LPARAM)parts);
 }
 
 /* ---- window ---- */
@@ -1254,9 +1265,15 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case WM_SIZE:
         layout();
         return TRUE;
-    case WM_DPICHANGED:
+    case WM_DPICHANGED: {
+        /* Take the size Windows suggests for the new monitor; the dialog manager rescales the
+         * controls' fonts; what it does not scale is done after (SWM_AFTER_DPI). */
+        const RECT *r = (const RECT *)lp;
+        SetWindowPos(dlg, NULL, r->left, r->top, r->right - r->left, r->bottom - r->top,
+                     SWP_NOZORDER | SWP_NOACTIVATE);
         PostMessageW(dlg, SWM_AFTER_DPI, 0, 0);
-        return FALSE; /* the dialog manager resizes and rescales first */
+        return TRUE;
+    }
     case SWM_AFTER_DPI:
         after_dpi_change();
         return TRUE;
@@ -1321,6 +1338,10 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         case IDC_EXPORT: export_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
+        case IDC_SERVERS:
+            if (HIWORD(wp) == LBN_SELCHANGE)
+                update_status(); /* the selected entry's whole state, in the status bar */
+            return TRUE;
         case IDC_ADD:
             if (!g.running)
                 DialogBoxParamW(g.hinst, MAKEINTRESOURCEW(IDD_ADD), dlg, add_proc, 0);
