@@ -31,7 +31,5 @@
 #define IDC_ADD_HINT        1021
 
 #define IDA_MAIN            200
-#define IDM_FOCUS_SERVERS   2001
-#define IDM_DELETE          2002
 
 #endif

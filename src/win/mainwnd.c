@@ -1303,12 +1303,14 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         }
         break;
     case WM_VKEYTOITEM:
+        /* One of the few dialog messages whose result is returned directly: -2 handled, -1
+         * the list box's own handling (0 would mean "go to item 0"). */
         if ((HWND)lp == g.list && LOWORD(wp) == VK_DELETE) {
             remove_selected();
-            SetWindowLongPtrW(dlg, DWLP_MSGRESULT, -2);
-            return TRUE;
+            update_status();
+            return (INT_PTR)-2;
         }
-        break;
+        return (INT_PTR)-1;
     case WM_NOTIFY: {
         NMHDR *nh = (NMHDR *)lp;
         if (nh->idFrom == IDC_RESULTS && nh->code == LVN_GETDISPINFOW) {
