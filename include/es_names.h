@@ -17,7 +17,7 @@ typedef enum es_name_kind {
     ES_NAME_INVALID = 0,
     ES_NAME_LOCAL,      /* "." or "localhost" (any case) */
     ES_NAME_NETBIOS,    /* 1-15 characters, no dots */
-    ES_NAME_DNS,        /* dotted name; labels 1-63 of [A-Za-z0-9-], not starting/ending with '-'; total <= 253 */
+    ES_NAME_DNS,        /* dotted name; labels 1-63 of [A-Za-z0-9_-] (Windows allows '_'), not starting/ending with '-'; total <= 253 */
     ES_NAME_IPV4,
     ES_NAME_IPV6,
     ES_NAME_PATH        /* a .evtx file or a folder */

@@ -1,4 +1,4 @@
-/* es_source: what the sweep knows about one source (a server, or later a saved log file) and
+/* es_source: what the sweep knows about one source (a server, or a saved .evtx file) and
  * the states it goes through. Portable core: no windows.h; the engines that read a source live
  * in the Win32 shell (src/win/source_*.c) behind one small interface (src/win/source.h). */
 #ifndef ES_SOURCE_H

@@ -1,5 +1,5 @@
 /* source: the interface between the sweep (threads, batching, posting to the window) and an
- * engine that reads one kind of source (a server through wevtapi; later a saved .evtx file).
+ * engine that reads one kind of source (a server through wevtapi, a saved .evtx file).
  *
  * An engine's read() runs on the source's own worker thread. It hands each event to
  * worker_emit(), which copies it into the current batch; the sweep sends full batches to the
