@@ -490,9 +490,8 @@ static void launch(void)
     g.sw = t ? sweep_start(g.dlg, &g.pending, t, n, &err) : NULL;
     free(t);
     if (!g.sw) {
-        WCHAR e[256], m[400];
-        wu_error_text(err, e, 256);
-        swprintf(m, 400, L"The sweep could not start: %ls (%lu)", e, (unsigned long)err);
+        WCHAR m[400];
+        wu_error_sentence(m, 400, L"The sweep could not start", err);
         for (size_t i = 0; i < g.ntgt; i++)
             if (g.tgt[i].state == ES_STATE_WAITING) {
                 g.tgt[i].state = ES_STATE_FAILED;
@@ -785,10 +784,9 @@ static void export_done(export_job *job)
     if (job == g.export_running)
         g.export_running = NULL;
     if (job->error && job->error != ERROR_CANCELLED) {
-        WCHAR e[256], m[MAX_PATH * 4 + 400];
-        wu_error_text(job->error, e, 256);
-        swprintf(m, MAX_PATH * 4 + 400, L"Could not write %ls: %ls (%lu)", job->failed_path ? job->failed_path : L"the file", e,
-                 (unsigned long)job->error);
+        WCHAR what[MAX_PATH * 4 + 32], m[MAX_PATH * 4 + 400];
+        swprintf(what, MAX_PATH * 4 + 32, L"Could not write %ls", job->failed_path ? job->failed_path : L"the file");
+        wu_error_sentence(m, MAX_PATH * 4 + 400, what, job->error);
         message_box(m, MB_ICONERROR);
         if (g.cli_pending)
             g.exit_code = 1;
@@ -853,9 +851,9 @@ static void import_done(import_job *job)
         return;
     }
     if (job->error) {
-        WCHAR e[256], m[MAX_PATH * 4 + 300];
-        wu_error_text(job->error, e, 256);
-        swprintf(m, MAX_PATH * 4 + 300, L"Could not read %ls: %ls (%lu)", job->path, e, (unsigned long)job->error);
+        WCHAR what[MAX_PATH * 4 + 32], m[MAX_PATH * 4 + 300];
+        swprintf(what, MAX_PATH * 4 + 32, L"Could not read %ls", job->path);
+        wu_error_sentence(m, MAX_PATH * 4 + 300, what, job->error);
         message_box(m, MB_ICONERROR);
     } else if (!g.running) {
         add_ctx c = {0, 0, {0}, {0}};
@@ -1456,10 +1454,8 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     }
     HWND dlg = CreateDialogParamW(hinst, MAKEINTRESOURCEW(IDD_MAIN), NULL, main_proc, 0);
     if (!dlg) {
-        WCHAR e[256], m[400];
-        DWORD code = GetLastError();
-        wu_error_text(code, e, 256);
-        swprintf(m, 400, L"The window could not be created: %ls (%lu)", e, (unsigned long)code);
+        WCHAR m[400];
+        wu_error_sentence(m, 400, L"The window could not be created", GetLastError());
         app_report(m, TRUE);
         es_rowstore_free(g.rows);
         return 1;
@@ -1499,9 +1495,8 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
         DWORD err = settings_save(init->st, names, names ? g.nsrc : 0);
         free(names);
         if (err) {
-            WCHAR e[256], msg[400];
-            wu_error_text(err, e, 256);
-            swprintf(msg, 400, L"The settings could not be saved: %ls (%lu)", e, (unsigned long)err);
+            WCHAR msg[400];
+            wu_error_sentence(msg, 400, L"The settings could not be saved", err);
             app_report(msg, FALSE);
         }
     }

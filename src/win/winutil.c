@@ -88,6 +88,13 @@ void wu_error_text(DWORD code, WCHAR *out, size_t cap)
         swprintf(out, cap, L"Error %lu.", (unsigned long)code);
 }
 
+void wu_error_sentence(WCHAR *out, size_t cap, const WCHAR *what, DWORD code)
+{
+    WCHAR e[256];
+    wu_error_text(code, e, 256);
+    swprintf(out, cap, L"%ls: %ls (%lu)", what, e, (unsigned long)code);
+}
+
 uint64_t wu_now_ticks(void)
 {
     FILETIME ft;

@@ -20,6 +20,9 @@ void   wu_to_wide_buf(const char *s, WCHAR *out, int cap);
  * a built-in text for common codes the system table may lack; "Error N." as the last resort. */
 void   wu_error_text(DWORD code, WCHAR *out, size_t cap);
 
+/* "<what>: <error text> (<code>)", the form every error the user sees takes. */
+void   wu_error_sentence(WCHAR *out, size_t cap, const WCHAR *what, DWORD code);
+
 uint64_t wu_now_ticks(void);   /* UTC now as FILETIME ticks */
 
 /* Writes the whole buffer to a new file (replacing it) through a temporary file in the same

@@ -518,15 +518,13 @@ size_t fleetgen_format(const char *t, const char *const *values, int nvalues, ch
     return n;
 }
 
-size_t fleetgen_expected_message(const fg_event *e, char *out, size_t len)
+/* The app's fallback message: the data values joined by "; ", empty ones skipped. */
+static size_t join_values(const char *const *values, int nvalues, char *out, size_t len)
 {
-    const char *t = fleetgen_message_template(e->provider, e->event_id);
-    if (t)
-        return fleetgen_format(t, e->data, e->ndata, out, len);
     size_t n = 0;
     int first = 1;
-    for (int i = 0; i < e->ndata; i++) {
-        const char *v = e->data[i];
+    for (int i = 0; i < nvalues; i++) {
+        const char *v = values[i];
         if (!v || !*v)
             continue;
         if (!first) {
@@ -544,6 +542,14 @@ size_t fleetgen_expected_message(const fg_event *e, char *out, size_t len)
     if (len)
         out[n < len ? n : len - 1] = 0;
     return n;
+}
+
+size_t fleetgen_expected_message(const fg_event *e, char *out, size_t len)
+{
+    const char *t = fleetgen_message_template(e->provider, e->event_id);
+    if (t)
+        return fleetgen_format(t, e->data, e->ndata, out, len);
+    return join_values(e->data, e->ndata, out, len);
 }
 
 const char *fleetgen_expected_level(const fg_event *e)
@@ -647,30 +653,6 @@ const char *fleetgen_message_by_id(int prov, uint32_t msgid)
     return NULL;
 }
 
-static size_t join_values(const char *const *values, int nvalues, char *out, size_t len)
-{
-    size_t n = 0;
-    int first = 1;
-    for (int i = 0; i < nvalues; i++) {
-        const char *v = values[i];
-        if (!v || !*v)
-            continue;
-        if (!first) {
-            if (n + 1 < len) out[n] = ';';
-            n++;
-            if (n + 1 < len) out[n] = ' ';
-            n++;
-        }
-        for (; *v; v++) {
-            if (n + 1 < len) out[n] = *v;
-            n++;
-        }
-        first = 0;
-    }
-    if (len)
-        out[n < len ? n : len - 1] = 0;
-    return n;
-}
 
 size_t fleetgen_expected_file_message(const char *provider, uint32_t event_id, unsigned version, unsigned qualifiers,
                                       const char *const *values, int nvalues, char *out, size_t len)
