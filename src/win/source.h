@@ -42,6 +42,11 @@ extern const source_engine source_engine_evtx;   /* saved .evtx files: our own p
 
 /* Copies ev into the current batch; returns FALSE when the read should stop (cancelled). */
 BOOL  worker_emit(worker *w, const es_event *ev);
+/* An engine calls this before each call that may block (the next EvtNext, the next ReadFile).
+ * When the source has been slow (this call comes 100 ms or more after the previous one), the
+ * rows gathered so far are sent now rather than after the wait; a fast source keeps filling
+ * whole batches, which keeps messages few on a million rows. */
+void  worker_before_wait(worker *w);
 void  worker_set_state(worker *w, es_state s);
 /* Damaged records skipped so far (saved logs): shown beside the source's state. */
 void  worker_set_warnings(worker *w, uint64_t skipped);

@@ -243,6 +243,7 @@ static DWORD evtx_read(worker *w, const source_query *q)
             err = ERROR_CANCELLED;
             break;
         }
+        worker_before_wait(w);
         err = read_all(h, buf, ES_EVTX_CHUNK_SIZE, &got);
         if (err || got == 0)
             break;

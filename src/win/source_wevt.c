@@ -448,6 +448,7 @@ static DWORD wevt_read(worker *w, const source_query *q)
     for (;;) {
         EVT_HANDLE evs[NEXT_BATCH];
         DWORD got = 0;
+        worker_before_wait(w);
         if (!api->Next(query, NEXT_BATCH, evs, INFINITE, 0, &got)) {
             err = GetLastError();
             if (err == ERROR_NO_MORE_ITEMS)

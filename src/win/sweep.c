@@ -25,6 +25,7 @@ struct worker {
     volatile LONG   ended;
     es_batch       *batch;       /* owned by this worker's thread */
     ULONGLONG       batch_first_ms;
+    ULONGLONG       last_wait_ms; /* when the engine last said it was about to block */
 };
 
 struct sweep {
@@ -94,6 +95,14 @@ BOOL worker_emit(worker *w, const es_event *ev)
     if (es_batch_full(w->batch) || GetTickCount64() - w->batch_first_ms >= BATCH_MAX_AGE)
         flush(w);
     return !w->cancelled;
+}
+
+void worker_before_wait(worker *w)
+{
+    ULONGLONG now = GetTickCount64();
+    if (w->last_wait_ms && now - w->last_wait_ms >= BATCH_MAX_AGE)
+        flush(w);
+    w->last_wait_ms = now;
 }
 
 void worker_set_state(worker *w, es_state s)
