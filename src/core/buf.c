@@ -111,6 +111,7 @@ struct es_arena_block {
 
 #define BLOCK_HDR ((sizeof(es_arena_block) + 15) & ~(size_t)15)
 #define BLOCK_MIN (64 * 1024 - BLOCK_HDR)
+#define BLOCK_SMALL (4 * 1024 - BLOCK_HDR)
 
 void es_arena_init(es_arena *a) { memset(a, 0, sizeof *a); }
 
@@ -139,7 +140,10 @@ void *es_arena_alloc(es_arena *a, size_t n, size_t align)
     }
     if (n > SIZE_MAX / 2)
         return NULL;
-    size_t size = n > BLOCK_MIN ? n : BLOCK_MIN;
+    /* Blocks grow with the arena, from 4 KiB to 64 KiB: a small batch (a slow source sends a
+     * few rows at a time, and the row store keeps the batch's blocks) wastes little. */
+    size_t want = a->bytes < BLOCK_SMALL ? BLOCK_SMALL : a->bytes < BLOCK_MIN ? a->bytes : BLOCK_MIN;
+    size_t size = n > want ? n : want;
     b = malloc(BLOCK_HDR + size);
     if (!b)
         return NULL;
