@@ -1,7 +1,7 @@
 /* es_cmdline: the command line, shared by the GUI and scheduled runs.
  *
  *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
- *                  [--threads N] [--run] [--export FILE] [--status FILE] [--exit] [SOURCE...]
+ *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N] [--run] [--export FILE] [--status FILE] [--exit] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
  * Portable core: no windows.h; arguments are UTF-8. */
@@ -11,7 +11,9 @@
 #include <stddef.h>
 
 #define ES_DEFAULT_HOURS    8
-#define ES_DEFAULT_TIMEOUT  120     /* seconds per source */
+#define ES_DEFAULT_TIMEOUT  120     /* seconds: the longest wait for any one answer */
+#define ES_MAX_MEMORY_MB    1048576 /* 1 TiB */
+#define ES_MAX_ROWS         67108864 /* what the row store can hold (ES_ROWSTORE_MAX_BLOCKS x 4096) */
 #define ES_DEFAULT_THREADS  1024    /* sources read at once; waiting threads cost little */
 #define ES_MAX_TIMEOUT      86400
 #define ES_MAX_THREADS      4096
@@ -20,7 +22,10 @@ typedef struct es_options {
     const char  *servers_file;  /* --servers FILE, or NULL */
     const char  *log;           /* --log NAME, or NULL (the saved/default log) */
     int          hours;         /* --hours N, 0..8760 (0: no limit); -1 when not given */
-    int          timeout;       /* --timeout SECONDS, 1..86400; -1 when not given */
+    int          timeout;       /* --timeout SECONDS, 1..86400: the longest wait for one answer; -1 when not given */
+    int          max_seconds;   /* --max-seconds N, 0..86400 (0: no cap); -1 when not given */
+    int          max_memory_mb; /* --max-memory MB; -1 when not given */
+    int          max_rows;      /* --max-rows N; -1 when not given */
     int          threads;       /* --threads N, 1..4096; -1 when not given */
     int          run;           /* --run */
     int          exit_when_done;/* --exit */

@@ -6,8 +6,8 @@
  *
  * The row store is append-only while a sweep runs: rows never move once appended (they sit in
  * fixed blocks reached through a fixed-size block table), so a reader that was told "there are
- * n rows" (an export thread) can read rows [0, n) while the UI thread appends more. Only
- * es_rowstore_clear() invalidates rows, and the UI never clears while such a reader runs.
+ * n rows" (an export thread) can read rows [0, n) while the UI thread appends more. A reader
+ * holds a reference, so the store outlives it; rows are freed only with the last reference.
  *
  * Portable core: no windows.h. */
 #ifndef ES_ROW_H
@@ -63,19 +63,28 @@ void es_row_from_event(es_row *r, const es_event *ev, uint32_t source, uint64_t 
 
 typedef struct es_rowstore es_rowstore;
 
+/* A new store holds one reference (its owner's). A reader on another thread (an export) is
+ * given a reference by the owner and reads rows [0, n) of the count it was given; the store
+ * is freed when the last reference is dropped, so the owner may start afresh with a new store
+ * while an export still reads the old one. References are taken and dropped on the owner's
+ * thread only (the UI thread): no atomics are needed. */
 es_rowstore  *es_rowstore_new(void);
-void          es_rowstore_free(es_rowstore *s);
-void          es_rowstore_clear(es_rowstore *s);
-/* Consumes the batch in every case (on failure too: rows that did not fit are dropped and
- * counted in es_rowstore_dropped()). Returns the number of rows appended. */
-size_t        es_rowstore_append(es_rowstore *s, es_batch *b);
+es_rowstore  *es_rowstore_ref(es_rowstore *s);
+void          es_rowstore_unref(es_rowstore *s);                   /* NULL is fine */
+/* Rows it may hold at most (default and maximum ES_ROWSTORE_MAX_ROWS): the row budget. */
+void          es_rowstore_set_limit(es_rowstore *s, size_t rows);
+size_t        es_rowstore_limit(const es_rowstore *s);
+/* Consumes the batch in every case. Returns the number of rows appended; rows that did not
+ * fit (the limit was reached, or a block could not be allocated) are not stored, and their
+ * number is written to *lost (may be NULL) for the caller to report — never silently. */
+size_t        es_rowstore_append(es_rowstore *s, es_batch *b, size_t *lost);
 size_t        es_rowstore_count(const es_rowstore *s);
-size_t        es_rowstore_dropped(const es_rowstore *s);
 const es_row *es_rowstore_get(const es_rowstore *s, size_t i);   /* i < count */
 size_t        es_rowstore_bytes(const es_rowstore *s);            /* memory held, roughly */
 
 /* Rows the store can hold: a fixed block table keeps row addresses stable without locks. */
 #define ES_ROWSTORE_BLOCK_ROWS 4096u
 #define ES_ROWSTORE_MAX_BLOCKS 16384u   /* 67,108,864 rows */
+#define ES_ROWSTORE_MAX_ROWS   ((size_t)ES_ROWSTORE_BLOCK_ROWS * ES_ROWSTORE_MAX_BLOCKS)
 
 #endif

@@ -23,7 +23,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_THREADS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -36,6 +36,9 @@ static const struct opt {
     [O_LOG] = {"log", K_STR, "the name of an event log, e.g. System", 0, 0},
     [O_HOURS] = {"hours", K_INT, "a number of hours", 0, ES_MAX_HOURS},
     [O_TIMEOUT] = {"timeout", K_INT, "a number of seconds", 1, ES_MAX_TIMEOUT},
+    [O_MAX_SECONDS] = {"max-seconds", K_INT, "a number of seconds, 0 for no cap", 0, ES_MAX_TIMEOUT},
+    [O_MAX_MEMORY] = {"max-memory", K_INT, "a number of megabytes", 1, ES_MAX_MEMORY_MB},
+    [O_MAX_ROWS] = {"max-rows", K_INT, "a number of rows", 1, ES_MAX_ROWS},
     [O_THREADS] = {"threads", K_INT, "a number of sources to read at once", 1, ES_MAX_THREADS},
     [O_RUN] = {"run", K_FLAG, NULL, 0, 0},
     [O_EXPORT] = {"export", K_STR, "the name of the file to write", 0, 0},
@@ -172,6 +175,9 @@ static void reset(es_options *o)
     memset(o, 0, sizeof *o);
     o->hours = -1;
     o->timeout = -1;
+    o->max_seconds = -1;
+    o->max_memory_mb = -1;
+    o->max_rows = -1;
     o->threads = -1;
 }
 
@@ -278,6 +284,9 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_LOG: o->log = val; break;
         case O_HOURS: o->hours = num; break;
         case O_TIMEOUT: o->timeout = num; break;
+        case O_MAX_SECONDS: o->max_seconds = num; break;
+        case O_MAX_MEMORY: o->max_memory_mb = num; break;
+        case O_MAX_ROWS: o->max_rows = num; break;
         case O_THREADS: o->threads = num; break;
         case O_RUN: o->run = 1; break;
         case O_EXPORT: o->export_file = val; break;
@@ -311,7 +320,11 @@ const char *es_cmdline_usage(void)
            "  --servers FILE     read the sources from FILE, one per line; lines starting with # are comments\n"
            "  --log NAME         the event log to read, e.g. System or Application (default: the saved choice)\n"
            "  --hours N          only events of the last N hours, 0 for all (0-" STR(ES_MAX_HOURS) ", default " STR(ES_DEFAULT_HOURS) ")\n"
-           "  --timeout SECONDS  give up on a source after SECONDS (1-" STR(ES_MAX_TIMEOUT) ", default " STR(ES_DEFAULT_TIMEOUT) ")\n"
+           "  --timeout SECONDS  give up on a source that does not answer one call within SECONDS\n"
+           "                     (1-" STR(ES_MAX_TIMEOUT) ", default " STR(ES_DEFAULT_TIMEOUT) "); a source that keeps answering runs to the end\n"
+           "  --max-seconds N    give up on a source after N seconds in all (0-" STR(ES_MAX_TIMEOUT) ", default 0: no cap)\n"
+           "  --max-memory MB    stop reading when the rows take MB megabytes (default: half of the memory)\n"
+           "  --max-rows N       stop reading when N rows are kept (1-" STR(ES_MAX_ROWS) ", default " STR(ES_MAX_ROWS) ")\n"
            "  --threads N        read at most N sources at once (1-" STR(ES_MAX_THREADS) ", default " STR(ES_DEFAULT_THREADS) ")\n"
            "  --run              start reading at once, without waiting for the Run button\n"
            "  --export FILE      when done, write the events to FILE (CSV)\n"

@@ -121,45 +121,52 @@ struct es_rowstore {
     es_row  *blocks[ES_ROWSTORE_MAX_BLOCKS];
     size_t   nblocks;
     size_t   count;
-    size_t   dropped;
+    size_t   limit;
+    unsigned refs;
     es_arena strings;
 };
 
 es_rowstore *es_rowstore_new(void)
 {
     es_rowstore *s = calloc(1, sizeof *s);
-    if (s)
+    if (s) {
         es_arena_init(&s->strings);
+        s->limit = ES_ROWSTORE_MAX_ROWS;
+        s->refs = 1;
+    }
     return s;
 }
 
-void es_rowstore_clear(es_rowstore *s)
+es_rowstore *es_rowstore_ref(es_rowstore *s)
 {
-    for (size_t i = 0; i < s->nblocks; i++)
-        free(s->blocks[i]);
-    s->nblocks = 0;
-    s->count = 0;
-    s->dropped = 0;
-    es_arena_free(&s->strings);
+    s->refs++;
+    return s;
 }
 
-void es_rowstore_free(es_rowstore *s)
+void es_rowstore_unref(es_rowstore *s)
 {
-    if (!s)
+    if (!s || --s->refs > 0)
         return;
-    es_rowstore_clear(s);
+    for (size_t i = 0; i < s->nblocks; i++)
+        free(s->blocks[i]);
+    es_arena_free(&s->strings);
     free(s);
 }
 
-size_t es_rowstore_append(es_rowstore *s, es_batch *b)
+void es_rowstore_set_limit(es_rowstore *s, size_t rows)
+{
+    s->limit = rows && rows < ES_ROWSTORE_MAX_ROWS ? rows : ES_ROWSTORE_MAX_ROWS;
+}
+
+size_t es_rowstore_limit(const es_rowstore *s) { return s->limit; }
+
+size_t es_rowstore_append(es_rowstore *s, es_batch *b, size_t *lost)
 {
     size_t added = 0;
-    while (added < b->count) {
+    while (added < b->count && s->count < s->limit) {
         size_t block = s->count / ES_ROWSTORE_BLOCK_ROWS;
         size_t slot = s->count % ES_ROWSTORE_BLOCK_ROWS;
         if (block >= s->nblocks) {
-            if (block >= ES_ROWSTORE_MAX_BLOCKS)
-                break;
             es_row *rows = malloc(ES_ROWSTORE_BLOCK_ROWS * sizeof *rows);
             if (!rows)
                 break;
@@ -169,19 +176,22 @@ size_t es_rowstore_append(es_rowstore *s, es_batch *b)
         size_t n = ES_ROWSTORE_BLOCK_ROWS - slot;
         if (n > b->count - added)
             n = b->count - added;
+        if (n > s->limit - s->count)
+            n = s->limit - s->count;
         memcpy(&s->blocks[block][slot], &b->rows[added], n * sizeof(es_row));
         s->count += n;
         added += n;
     }
-    s->dropped += b->count - added;
+    if (lost)
+        *lost = b->count - added;
     /* The rows point into the batch's arena: the store takes it whole, without copying. */
-    es_arena_adopt(&s->strings, &b->strings);
+    if (added)
+        es_arena_adopt(&s->strings, &b->strings);
     es_batch_free(b);
     return added;
 }
 
 size_t es_rowstore_count(const es_rowstore *s) { return s->count; }
-size_t es_rowstore_dropped(const es_rowstore *s) { return s->dropped; }
 
 const es_row *es_rowstore_get(const es_rowstore *s, size_t i)
 {

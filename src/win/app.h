@@ -14,7 +14,10 @@ typedef struct app_init {
     char     **sources;        /* initial list (UTF-8 entries, already validated) */
     size_t     nsources;
     BOOL       sources_from_cmdline; /* then the saved list is left as it is at exit */
-    int        timeout;        /* seconds per source: --timeout, else the saved value */
+    int        timeout;        /* the longest wait for one answer, seconds: --timeout, else saved */
+    int        max_seconds;    /* a source's whole time, seconds, 0 = no cap: --max-seconds, else saved */
+    int        max_memory_mb;  /* the rows' memory budget, MB; 0 = half of the physical memory */
+    int        max_rows;       /* the row budget; 0 = what the row store can hold */
     int        threads;        /* sources read at once: --threads, else the saved value */
     BOOL       run;            /* --run: start the sweep at once */
     BOOL       exit_when_done; /* --exit */

@@ -159,6 +159,9 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     /* Not shown in the window, so a command-line value is for this run only: it must not
      * become the saved default without the user seeing it. */
     init.timeout = o.timeout > 0 ? o.timeout : st.timeout;
+    init.max_seconds = o.max_seconds >= 0 ? o.max_seconds : st.max_seconds;
+    init.max_memory_mb = o.max_memory_mb > 0 ? o.max_memory_mb : st.max_memory_mb;
+    init.max_rows = o.max_rows > 0 ? o.max_rows : 0;
     init.threads = o.threads > 0 ? o.threads : st.threads;
     init.run = o.run;
     init.exit_when_done = o.exit_when_done;

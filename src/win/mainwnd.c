@@ -21,9 +21,7 @@
 #include <wchar.h>
 
 #define TIMER_REFRESH   1
-#define TIMER_CLOSE     2
 #define REFRESH_MS      150     /* rows and states are shown at most this often */
-#define CLOSE_GRACE_MS  1500    /* closing mid-sweep: threads get this long to end */
 
 /* An entry of the server list, as the user gave it: a server, a .evtx file or a folder. */
 typedef struct app_source {
@@ -46,6 +44,7 @@ typedef struct target {
     es_state     state;
     uint64_t     events;
     uint64_t     skipped;       /* damaged records skipped (saved logs) */
+    uint64_t     lost;          /* rows received but not stored (the row budget, out of memory) */
     DWORD        error;
     ULONGLONG    t_start, t_end;   /* GetTickCount64 */
 } target;
@@ -68,10 +67,14 @@ typedef struct app {
     BOOL         running, stopping, closing, expanding;
     int          importing;     /* import threads not yet reported back */
     ULONGLONG    sweep_t0, sweep_t1;
+    uint64_t     sweep_now;     /* FILETIME ticks when Start was pressed: the window's reference */
     export_job  *export_running;
     BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
     int          exit_code;
     BOOL         had_failure;
+    BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
+    uint64_t     memory_budget; /* bytes the rows may take */
+    WCHAR        budget_text[96]; /* which budget was reached, for the sources' error text */
 } app;
 
 static app g;
@@ -253,6 +256,20 @@ static void fmt_count(uint64_t n, WCHAR *out, size_t cap)
     out[o] = 0;
 }
 
+/* The words for a failed target's error: the system's text, or for the row budget what was
+ * reached and how many rows were lost. */
+static void target_error(const target *t, WCHAR *out, size_t cap)
+{
+    if (t->error == ERROR_NOT_ENOUGH_MEMORY && (g.budget_hit || t->lost)) {
+        WCHAR lost[64] = L"";
+        if (t->lost)
+            swprintf(lost, 64, L"; %llu rows were lost", (unsigned long long)t->lost);
+        swprintf(out, cap, L"Reading stopped: %ls%ls.", g.budget_hit ? g.budget_text : L"out of memory", lost);
+        return;
+    }
+    wu_error_text(t->error, out, cap);
+}
+
 static double target_seconds(const target *t)
 {
     if (!t->t_start)
@@ -275,7 +292,7 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events, %.1f s%ls", n, target_seconds(t), skipped); break;
     case ES_STATE_FAILED: {
         WCHAR e[256];
-        wu_error_text(t->error, e, 256);
+        target_error(t, e, 256);
         if (t->events)
             swprintf(out, cap, L"%ls (%lu) - %ls events kept", e, (unsigned long)t->error, n);
         else
@@ -416,6 +433,20 @@ static void show_hours(int h)
 
 /* ---- sweep ---- */
 
+/* A new, empty row store for a sweep; the old one is freed when its last reader (an export)
+ * lets go of it. */
+static BOOL new_rowstore(void)
+{
+    es_rowstore *s = es_rowstore_new();
+    if (!s)
+        return FALSE;
+    if (g.init->max_rows > 0)
+        es_rowstore_set_limit(s, (size_t)g.init->max_rows);
+    es_rowstore_unref(g.rows);
+    g.rows = s;
+    return TRUE;
+}
+
 static void free_targets(void)
 {
     for (size_t i = 0; i < g.ntgt; i++) {
@@ -487,7 +518,7 @@ static void launch(void)
     }
     DWORD err = t ? 0 : ERROR_NOT_ENOUGH_MEMORY;
     g.sweep_t0 = GetTickCount64();
-    g.sw = t ? sweep_start(g.dlg, &g.pending, t, n, &err) : NULL;
+    g.sw = t ? sweep_start(g.dlg, &g.pending, t, n, g.sweep_now, &err) : NULL;
     free(t);
     if (!g.sw) {
         WCHAR m[400];
@@ -554,14 +585,24 @@ static void start_sweep(void)
     g.pending.channel = g.pending_log;
     g.pending.hours = (unsigned)hours;
     g.pending.timeout_s = (unsigned)g.init->timeout;
+    g.pending.max_seconds = (unsigned)g.init->max_seconds;
     g.pending.max_threads = (unsigned)g.init->threads;
 
+    if (!new_rowstore()) {
+        message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
+        return;
+    }
     free_targets();
-    es_rowstore_clear(g.rows);
+    g.budget_hit = FALSE;
     g.shown_rows = 0;
     ListView_SetItemCountEx(g.lv, 0, 0);
     g.had_failure = FALSE;
     g.sweep_t0 = GetTickCount64();
+    g.sweep_now = wu_now_ticks();
     g.sweep_t1 = 0;
     g.running = TRUE;
     g.stopping = FALSE;
@@ -679,7 +720,7 @@ static void stop_sweep(void)
         return;
     g.stopping = TRUE;
     if (g.sw)
-        sweep_stop(g.sw); /* while folders are listed there is no sweep yet: expand_done stops */
+        sweep_stop(g.sw, ERROR_CANCELLED); /* while folders are listed there is no sweep yet: expand_done stops */
     enable_controls();
     update_status();
 }
@@ -717,7 +758,7 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
         st->error = t->error;
         if (t->state == ES_STATE_FAILED) {
             WCHAR e[256];
-            wu_error_text(t->error, e, 256);
+            target_error(t, e, 256);
             st->error_text = wu_utf8(e);
         } else if (t->state != ES_STATE_DONE) {
             st->state = ES_STATE_FAILED; /* still running when the export started: not ok */
@@ -1242,16 +1283,67 @@ static void begin_close(void)
     if (g.running) {
         g.stopping = TRUE;
         if (g.sw)
-            sweep_stop(g.sw);
+            sweep_stop(g.sw, ERROR_CANCELLED);
     }
     if (g.export_running)
         InterlockedExchange(&g.export_running->cancel, 1);
-    destroy_if_idle();
-    if (!IsWindow(g.dlg))
-        return;
     /* The threads end on their own (SWM_SWEEP_DONE, SWM_EXPORT_DONE destroy the window); a
-     * server that ignores cancellation must not keep the process alive. */
-    SetTimer(g.dlg, TIMER_CLOSE, CLOSE_GRACE_MS, NULL);
+     * server that ignores cancellation is abandoned by the sweep after its grace. */
+    destroy_if_idle();
+}
+
+/* What the sweep's threads report. Messages of an earlier sweep (a thread it abandoned that
+ * came back) are dropped, their batches freed. */
+static void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
+{
+    size_t id = SWEEP_WP_ID(wp);
+    if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw) || id >= g.ntgt) {
+        if (msg == SWM_BATCH)
+            es_batch_free((es_batch *)lp);
+        return;
+    }
+    target *t = &g.tgt[id];
+    switch (msg) {
+    case SWM_STATE:
+        t->state = (es_state)lp;
+        if (lp == ES_STATE_CONNECTING)
+            t->t_start = GetTickCount64();
+        break;
+    case SWM_BATCH: {
+        size_t lost = 0;
+        t->events += es_rowstore_append(g.rows, (es_batch *)lp, &lost); /* ours now: the store takes it */
+        t->lost += lost;
+        /* The budget: past it nothing more is read (the rows kept stay viewable and exportable);
+         * the sources still reading end with ERROR_NOT_ENOUGH_MEMORY. */
+        if (!g.budget_hit) {
+            if (es_rowstore_count(g.rows) >= es_rowstore_limit(g.rows))
+                swprintf(g.budget_text, 96, L"the row limit (%zu rows) was reached", es_rowstore_limit(g.rows));
+            else if (es_rowstore_bytes(g.rows) >= g.memory_budget)
+                swprintf(g.budget_text, 96, L"the memory limit for rows (%llu MB) was reached",
+                         (unsigned long long)(g.memory_budget >> 20));
+            else if (lost)
+                swprintf(g.budget_text, 96, L"out of memory");
+            else
+                break;
+            g.budget_hit = TRUE;
+            sweep_stop(g.sw, ERROR_NOT_ENOUGH_MEMORY);
+        }
+        break;
+    }
+    case SWM_WARNINGS:
+        t->skipped = (uint64_t)lp;
+        break;
+    case SWM_SOURCE_DONE:
+        t->error = SWEEP_DONE_ERROR(lp);
+        if (t->lost && !t->error)
+            t->error = ERROR_NOT_ENOUGH_MEMORY; /* rows were lost: never "done" */
+        t->state = t->error ? ES_STATE_FAILED : ES_STATE_DONE;
+        t->t_end = GetTickCount64();
+        t->t_start = t->t_end - SWEEP_DONE_MS(lp); /* the worker's own measure */
+        if (t->error)
+            g.had_failure = TRUE;
+        break;
+    }
 }
 
 static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
@@ -1358,49 +1450,21 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             refresh();
             return TRUE;
         }
-        if (wp == TIMER_CLOSE) {
-            /* A thread did not end in time (a server that ignores cancellation): leave without
-             * destroying the window under it; the process exit ends the threads. */
-            KillTimer(dlg, TIMER_CLOSE);
-            PostQuitMessage(g.exit_code ? g.exit_code : 2);
-            return TRUE;
-        }
         break;
     case SWM_STATE:
-        if (wp < g.ntgt) {
-            g.tgt[wp].state = (es_state)lp;
-            if (lp == ES_STATE_CONNECTING)
-                g.tgt[wp].t_start = GetTickCount64();
-        }
-        return TRUE;
-    case SWM_BATCH: {
-        es_batch *b = (es_batch *)lp; /* ours now: the row store takes it */
-        size_t n = es_rowstore_append(g.rows, b);
-        if (wp < g.ntgt)
-            g.tgt[wp].events += n;
-        return TRUE;
-    }
-    case SWM_WARNINGS:
-        if (wp < g.ntgt)
-            g.tgt[wp].skipped = (uint64_t)lp;
-        return TRUE;
+    case SWM_BATCH:
     case SWM_SOURCE_DONE:
-        if (wp < g.ntgt) {
-            target *t = &g.tgt[wp];
-            t->error = SWEEP_DONE_ERROR(lp);
-            t->state = t->error ? ES_STATE_FAILED : ES_STATE_DONE;
-            t->t_end = GetTickCount64();
-            t->t_start = t->t_end - SWEEP_DONE_MS(lp); /* the worker's own measure */
-            if (t->error)
-                g.had_failure = TRUE;
-        }
+    case SWM_WARNINGS:
+        sweep_message(msg, wp, lp);
         return TRUE;
     case SWM_EXPAND_DONE:
         expand_done((expand_job *)lp);
         return TRUE;
     case SWM_SWEEP_DONE:
+        if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw))
+            return TRUE; /* an earlier sweep's */
         KillTimer(dlg, TIMER_REFRESH);
-        sweep_free(g.sw);
+        sweep_release(g.sw);
         g.sw = NULL;
         g.running = FALSE;
         g.stopping = FALSE;
@@ -1425,7 +1489,6 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case WM_DESTROY:
         KillTimer(dlg, TIMER_REFRESH);
-        KillTimer(dlg, TIMER_CLOSE);
         PostQuitMessage(g.exit_code);
         return TRUE;
     }
@@ -1437,8 +1500,12 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     memset(&g, 0, sizeof g);
     g.hinst = hinst;
     g.init = init;
-    g.rows = es_rowstore_new();
-    if (!g.rows) {
+    MEMORYSTATUSEX ms;
+    ms.dwLength = sizeof ms;
+    g.memory_budget = init->max_memory_mb > 0 ? (uint64_t)init->max_memory_mb << 20
+                      : GlobalMemoryStatusEx(&ms)            ? ms.ullTotalPhys / 2
+                                                             : (uint64_t)1 << 31;
+    if (!new_rowstore()) {
         app_report(L"Out of memory.", TRUE);
         return 1;
     }
@@ -1457,7 +1524,7 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
         WCHAR m[400];
         wu_error_sentence(m, 400, L"The window could not be created", GetLastError());
         app_report(m, TRUE);
-        es_rowstore_free(g.rows);
+        es_rowstore_unref(g.rows);
         return 1;
     }
     ShowWindow(dlg, init->st->maximized ? SW_SHOWMAXIMIZED : SW_SHOWNORMAL);
@@ -1512,7 +1579,7 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
             else
                 expand_free((expand_job *)q.lParam);
         }
-        es_rowstore_free(g.rows);
+        es_rowstore_unref(g.rows);
         free_targets();
         for (size_t i = 0; i < g.nsrc; i++)
             free_source(&g.src[i]);

@@ -78,6 +78,10 @@ static int set_key(void *ctx, const char *entry, size_t line)
         s->hours = n;
     else if (strcmp(key, "timeout") == 0 && int_in(v, 1, ES_MAX_TIMEOUT, &n))
         s->timeout = n;
+    else if (strcmp(key, "max_seconds") == 0 && int_in(v, 0, ES_MAX_TIMEOUT, &n))
+        s->max_seconds = n;
+    else if (strcmp(key, "max_memory_mb") == 0 && int_in(v, 0, ES_MAX_MEMORY_MB, &n))
+        s->max_memory_mb = n;
     else if (strcmp(key, "threads") == 0 && int_in(v, 1, ES_MAX_THREADS, &n))
         s->threads = n;
     else if (strcmp(key, "maximized") == 0 && int_in(v, 0, 1, &n))
@@ -125,8 +129,9 @@ DWORD settings_save(const settings *s, char *const *servers, size_t nservers)
     es_buf_init(&b);
     char *log = wu_utf8(s->log);
     es_buf_printf(&b, "# EventSweep settings (UTF-8). Passwords are never stored here.\r\n");
-    es_buf_printf(&b, "log=%s\r\nhours=%d\r\ntimeout=%d\r\nthreads=%d\r\nmaximized=%d\r\n", log ? log : "System",
-                  s->hours, s->timeout, s->threads, s->maximized ? 1 : 0);
+    es_buf_printf(&b, "log=%s\r\nhours=%d\r\ntimeout=%d\r\nmax_seconds=%d\r\nmax_memory_mb=%d\r\nthreads=%d\r\nmaximized=%d\r\n",
+                  log ? log : "System", s->hours, s->timeout, s->max_seconds, s->max_memory_mb, s->threads,
+                  s->maximized ? 1 : 0);
     free(log);
     if (s->window.right > s->window.left)
         es_buf_printf(&b, "window=%ld,%ld,%ld,%ld\r\n", (long)s->window.left, (long)s->window.top,

@@ -1,6 +1,6 @@
 /* settings: what EventSweep remembers per user, under %APPDATA%\EventSweep:
  *   servers.txt   the server list, one per line (the same format as --servers)
- *   settings.ini  log, hours, timeout, threads and the window's placement (key=value, UTF-8)
+ *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads and the window's placement (key=value, UTF-8)
  * Passwords are never stored (there are none to store: the user's own logon is used). */
 #ifndef SETTINGS_H
 #define SETTINGS_H
@@ -10,7 +10,9 @@
 typedef struct settings {
     WCHAR    log[256];
     int      hours;
-    int      timeout;
+    int      timeout;        /* seconds: the longest wait for one answer */
+    int      max_seconds;    /* a source's whole time; 0 = no cap */
+    int      max_memory_mb;  /* the rows' memory budget; 0 = half of the physical memory */
     int      threads;
     RECT     window;         /* normal (restored) position; all 0 when unknown */
     BOOL     maximized;

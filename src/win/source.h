@@ -3,10 +3,11 @@
  *
  * An engine's read() runs on the source's own worker thread. It hands each event to
  * worker_emit(), which copies it into the current batch; the sweep sends full batches to the
- * window. cancel() is called from the sweep's supervisor thread (Stop, time limit, window
- * closing) while read() may be blocked in the network: it must not block and must make read()
- * return soon. Filters (levels, IDs, providers), credentials and live follow will arrive as
- * fields of source_query, so engines can push them to the server. */
+ * window. cancel() is asked for by the sweep's supervisor (Stop, time limit, window closing) and
+ * runs on a thread-pool thread, again every 100 ms until read() returns, while read() may be
+ * blocked in the network: it should not block and must make read() return soon. Filters
+ * (levels, IDs, providers), credentials and live follow will arrive as fields of
+ * source_query, so engines can push them to the server. */
 #ifndef SOURCE_H
 #define SOURCE_H
 
@@ -23,8 +24,9 @@ typedef struct source_query {
     const WCHAR *target;      /* server name or path, as canonicalised by es_name_parse */
     es_name_kind kind;
     const WCHAR *channel;     /* "System", "ForwardedEvents", "Microsoft-Windows-.../Operational" */
-    unsigned     hours;       /* window; 0 = no limit */
-    uint64_t     now;         /* FILETIME ticks when the sweep started: the window's end */
+    uint64_t     since;       /* FILETIME ticks, whole milliseconds: the window's start, the same
+                                 for every source of a sweep (sweep start - hours); 0 = no limit.
+                                 There is no upper bound (a server clock running ahead is kept). */
 } source_query;
 
 typedef struct source_engine {
@@ -42,16 +44,22 @@ extern const source_engine source_engine_evtx;   /* saved .evtx files: our own p
 
 /* Copies ev into the current batch; returns FALSE when the read should stop (cancelled). */
 BOOL  worker_emit(worker *w, const es_event *ev);
-/* An engine calls this before each call that may block (the next EvtNext, the next ReadFile).
- * When the source has been slow (this call comes 100 ms or more after the previous one), the
- * rows gathered so far are sent now rather than after the wait; a fast source keeps filling
- * whole batches, which keeps messages few on a million rows. */
-void  worker_before_wait(worker *w);
+/* Every call that can block (the network, a disk, a publisher's resources) sits between these
+ * two: the time limit measures the call in progress — "stopped answering" — never the time
+ * between calls, nor a wait for the window. `for_data` marks the calls that wait for the next
+ * events (EvtQuery, EvtNext, ReadFile): when the source has been slow (100 ms or more since the
+ * previous such call) the rows gathered so far are sent first rather than after the wait; a
+ * fast source keeps filling whole batches, which keeps messages few on a million rows. Rows
+ * still in the batch when a call never returns are taken by the supervisor (sweep.h). */
+void  worker_call_begin(worker *w, BOOL for_data);
+void  worker_call_end(worker *w);
 void  worker_set_state(worker *w, es_state s);
 /* Damaged records skipped so far (saved logs): shown beside the source's state. */
 void  worker_set_warnings(worker *w, uint64_t skipped);
 BOOL  worker_cancelled(const worker *w);
-/* The engine's own per-read state, for cancel(): guarded by worker_lock/unlock. */
+/* The engine's own per-read state, for cancel(): guarded by worker_lock/unlock. An engine
+ * publishes each handle cancel() needs as soon as it has it, and checks worker_cancelled()
+ * under the lock when it does: a cancel that came before the handle existed still lands. */
 void  worker_lock(worker *w);
 void  worker_unlock(worker *w);
 void **worker_engine_slot(worker *w);

@@ -56,6 +56,26 @@ static void evtx_cancel(worker *w)
     worker_unlock(w);
 }
 
+/* Every ReadFile is timed on its own: a share that stops answering is cancelled, one that is
+ * slow but steady is read to the end. */
+static DWORD read_all(worker *w, HANDLE h, void *buf, DWORD want, DWORD *got)
+{
+    *got = 0;
+    while (*got < want) {
+        DWORD n = 0;
+        worker_call_begin(w, TRUE);
+        BOOL ok = ReadFile(h, (char *)buf + *got, want - *got, &n, NULL);
+        DWORD e = ok ? 0 : GetLastError();
+        worker_call_end(w);
+        if (!ok)
+            return e;
+        if (n == 0)
+            break;
+        *got += n;
+    }
+    return 0;
+}
+
 static DWORD uint_prop(const wevt_api *api, EVT_HANDLE em, EVT_EVENT_METADATA_PROPERTY_ID id, uint32_t *out)
 {
     EVT_VARIANT v;
@@ -82,8 +102,11 @@ static local_pub *find_pub(file_reader *r, const char *name)
         return NULL;
     r->npubs++;
     WCHAR *wname = wu_wide(name);
-    if (wname)
+    if (wname) {
+        worker_call_begin(r->w, FALSE);
         p->meta = r->api->OpenPublisherMetadata(NULL, wname, NULL, 0, 0);
+        worker_call_end(r->w);
+    }
     free(wname);
     if (!p->meta)
         return p;
@@ -174,7 +197,7 @@ static int on_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
 {
     (void)rec;
     file_reader *r = ctx;
-    if (!es_time_in_window(ev->time_created, r->q->now, r->q->hours))
+    if (ev->time_created < r->q->since)
         return 0;
     es_event e = *ev;
     if (!e.message) /* a forwarded event's own RenderingInfo comes first, as in Event Viewer */
@@ -186,26 +209,15 @@ static int on_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
     return 0;
 }
 
-static DWORD read_all(HANDLE h, void *buf, DWORD want, DWORD *got)
-{
-    *got = 0;
-    while (*got < want) {
-        DWORD n = 0;
-        if (!ReadFile(h, (char *)buf + *got, want - *got, &n, NULL))
-            return GetLastError();
-        if (n == 0)
-            break;
-        *got += n;
-    }
-    return 0;
-}
-
 static DWORD evtx_read(worker *w, const source_query *q)
 {
+    worker_call_begin(w, TRUE); /* opening a file on a share that stopped answering can block */
     HANDLE h = CreateFileW(q->target, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
                            OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    DWORD open_err = h == INVALID_HANDLE_VALUE ? GetLastError() : 0;
+    worker_call_end(w);
     if (h == INVALID_HANDLE_VALUE)
-        return GetLastError();
+        return open_err;
     evtx_handles handles = {h};
     worker_lock(w);
     *worker_engine_slot(w) = &handles;
@@ -225,7 +237,7 @@ static DWORD evtx_read(worker *w, const source_query *q)
         err = ERROR_NOT_ENOUGH_MEMORY;
         goto done;
     }
-    err = read_all(h, buf, ES_EVTX_FILE_HEADER_SIZE, &got);
+    err = read_all(w, h, buf, ES_EVTX_FILE_HEADER_SIZE, &got);
     if (err)
         goto done;
     es_evtx_file_info fi;
@@ -243,8 +255,7 @@ static DWORD evtx_read(worker *w, const source_query *q)
             err = ERROR_CANCELLED;
             break;
         }
-        worker_before_wait(w);
-        err = read_all(h, buf, ES_EVTX_CHUNK_SIZE, &got);
+        err = read_all(w, h, buf, ES_EVTX_CHUNK_SIZE, &got);
         if (err || got == 0)
             break;
         if (es_evtx_feed_chunk(p, buf, got, on_record, &r) < 0 || r.stopped) {

@@ -57,6 +57,19 @@ typedef struct reader {
     size_t      items_cap;
 } reader;
 
+/* Cancels what is published; the caller holds the worker lock. Cancelling the session stops a
+ * remote call in progress; the query handle covers the local session (which has no session
+ * handle) and an EvtNext waiting for results. */
+static void cancel_published(wevt_handles *h)
+{
+    if (h->session)
+        h->api->Cancel(h->session);
+    if (h->query)
+        h->api->Cancel(h->query);
+}
+
+/* Publishes the handles cancel() needs; a cancel that came while they did not exist yet (during
+ * EvtQuery on the local session, say) is applied now, so it is never lost. */
 static void set_handles(worker *w, EVT_HANDLE session, EVT_HANDLE query)
 {
     worker_lock(w);
@@ -64,6 +77,8 @@ static void set_handles(worker *w, EVT_HANDLE session, EVT_HANDLE query)
     if (h) {
         h->session = session;
         h->query = query;
+        if (worker_cancelled(w))
+            cancel_published(h);
     }
     worker_unlock(w);
 }
@@ -72,14 +87,8 @@ static void wevt_cancel(worker *w)
 {
     worker_lock(w);
     wevt_handles *h = *worker_engine_slot(w);
-    if (h) {
-        /* Cancelling the session stops a remote call in progress; the query handle covers the
-         * local session (which has no session handle) and an EvtNext waiting for results. */
-        if (h->session)
-            h->api->Cancel(h->session);
-        if (h->query)
-            h->api->Cancel(h->query);
-    }
+    if (h)
+        cancel_published(h);
     worker_unlock(w);
 }
 
@@ -89,9 +98,12 @@ static DWORD render(reader *r, EVT_HANDLE ctx, EVT_HANDLE ev, BYTE **buf, DWORD 
     for (int tries = 0; tries < 4; tries++) {
         DWORD used = 0;
         *count = 0;
-        if (r->api->Render(ctx, ev, EvtRenderEventValues, *cap, *buf, &used, count))
+        worker_call_begin(r->w, FALSE);
+        BOOL ok = r->api->Render(ctx, ev, EvtRenderEventValues, *cap, *buf, &used, count);
+        DWORD e = ok ? 0 : GetLastError();
+        worker_call_end(r->w);
+        if (ok)
             return 0;
-        DWORD e = GetLastError();
         if (e != ERROR_INSUFFICIENT_BUFFER)
             return e;
         BYTE *nb = realloc(*buf, used + 64);
@@ -109,9 +121,12 @@ static BOOL format(reader *r, EVT_HANDLE meta, EVT_HANDLE ev, DWORD flags, DWORD
     (void)value;
     for (int tries = 0; tries < 4; tries++) {
         DWORD used = 0;
-        if (r->api->FormatMessage(meta, ev, 0, 0, NULL, flags, r->fmt_cap, r->fmt, &used))
+        worker_call_begin(r->w, FALSE);
+        BOOL ok = r->api->FormatMessage(meta, ev, 0, 0, NULL, flags, r->fmt_cap, r->fmt, &used);
+        DWORD e = ok ? 0 : GetLastError();
+        worker_call_end(r->w);
+        if (ok)
             return r->fmt_cap > 0 && r->fmt[0] != 0;
-        DWORD e = GetLastError();
         if (e == ERROR_INSUFFICIENT_BUFFER) {
             WCHAR *nb = realloc(r->fmt, ((size_t)used + 16) * sizeof(WCHAR));
             if (!nb)
@@ -147,7 +162,9 @@ static publisher *find_publisher(reader *r, const WCHAR *name)
         return NULL;
     /* Opened on the event's own session: messages come from the server's copy of the
      * provider's resources, so they read right even when this workstation lacks the provider. */
+    worker_call_begin(r->w, FALSE);
     p->meta = r->api->OpenPublisherMetadata(r->session, name, NULL, 0, 0);
+    worker_call_end(r->w);
     r->last_pub = r->npubs;
     r->npubs++;
     return p;
@@ -318,7 +335,7 @@ static BOOL emit_event(reader *r, EVT_HANDLE ev, const source_query *q, DWORD *e
     const EVT_VARIANT *tc = &v[EvtSystemTimeCreated];
     if ((tc->Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeFileTime)
         e.time_created = tc->FileTimeVal;
-    if (!es_time_in_window(e.time_created, q->now, q->hours))
+    if (e.time_created < q->since)
         return TRUE; /* outside the window: the server's filter let it through */
     e.record_id = (v[EvtSystemEventRecordId].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt64 ? v[EvtSystemEventRecordId].UInt64Val : 0;
     e.event_id = (v[EvtSystemEventID].Type & EVT_VARIANT_TYPE_MASK) == EvtVarTypeUInt16 ? v[EvtSystemEventID].UInt16Val : 0;
@@ -415,28 +432,38 @@ static DWORD wevt_read(worker *w, const source_query *q)
         memset(&login, 0, sizeof login);
         login.Server = (LPWSTR)q->target;
         login.Flags = EvtRpcLoginAuthDefault;
+        worker_call_begin(w, FALSE);
         r.session = api->OpenSession(EvtRpcLogin, &login, 0, 0);
-        if (!r.session) {
-            err = GetLastError();
+        err = r.session ? 0 : GetLastError();
+        worker_call_end(w);
+        if (!r.session)
             goto done;
-        }
         set_handles(w, r.session, NULL);
     }
     if (worker_cancelled(w)) {
         err = ERROR_CANCELLED;
         goto done;
     }
+    /* The window's start as an absolute time, the same for every source of the sweep: a
+     * server that is queried late, or whose clock differs, still selects the same events
+     * (timediff() would count from its own clock at the moment of the query). */
     WCHAR xpath[96];
-    if (q->hours == 0)
+    if (q->since == 0) {
         wcscpy(xpath, L"*");
-    else
-        swprintf(xpath, 96, L"*[System[TimeCreated[timediff(@SystemTime) <= %llu]]]",
-                 (unsigned long long)es_window_ms(q->hours));
-    query = api->Query(r.session, q->channel, xpath, EvtQueryChannelPath | EvtQueryForwardDirection);
-    if (!query) {
-        err = GetLastError();
-        goto done;
+    } else {
+        char iso[ES_ISO8601_LEN];
+        WCHAR wiso[ES_ISO8601_LEN];
+        es_time_iso8601(q->since, iso);
+        for (size_t i = 0; i < ES_ISO8601_LEN; i++)
+            wiso[i] = (WCHAR)(unsigned char)iso[i]; /* ASCII */
+        swprintf(xpath, 96, L"*[System[TimeCreated[@SystemTime>='%ls']]]", wiso);
     }
+    worker_call_begin(w, TRUE);
+    query = api->Query(r.session, q->channel, xpath, EvtQueryChannelPath | EvtQueryForwardDirection);
+    err = query ? 0 : GetLastError();
+    worker_call_end(w);
+    if (!query)
+        goto done;
     set_handles(w, r.session, query);
     r.sys_ctx = api->CreateRenderContext(0, NULL, EvtRenderContextSystem);
     r.user_ctx = api->CreateRenderContext(0, NULL, EvtRenderContextUser);
@@ -448,9 +475,11 @@ static DWORD wevt_read(worker *w, const source_query *q)
     for (;;) {
         EVT_HANDLE evs[NEXT_BATCH];
         DWORD got = 0;
-        worker_before_wait(w);
-        if (!api->Next(query, NEXT_BATCH, evs, INFINITE, 0, &got)) {
-            err = GetLastError();
+        worker_call_begin(w, TRUE);
+        BOOL more = api->Next(query, NEXT_BATCH, evs, INFINITE, 0, &got);
+        err = more ? 0 : GetLastError();
+        worker_call_end(w);
+        if (!more) {
             if (err == ERROR_NO_MORE_ITEMS)
                 err = 0;
             break;
@@ -473,6 +502,8 @@ done:
     worker_lock(w);
     *worker_engine_slot(w) = NULL;
     worker_unlock(w);
+    /* Closing a remote handle is a call to the server too. */
+    worker_call_begin(w, FALSE);
     free_publishers(&r);
     if (r.sys_ctx)
         api->Close(r.sys_ctx);
@@ -482,6 +513,7 @@ done:
         api->Close(query);
     if (r.session)
         api->Close(r.session);
+    worker_call_end(w);
     free(r.render);
     free(r.urender);
     free(r.fmt);

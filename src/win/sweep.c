@@ -1,7 +1,9 @@
-/* The sweep: worker threads, the supervisor, batching and posting (see sweep.h). */
+/* The sweep: worker threads, the supervisor, batching, cancelling and abandoning (see sweep.h). */
 #include "sweep.h"
+#include "post.h"
 #include "source.h"
 #include "winutil.h"
+#include "es_time.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +11,9 @@
 #define BATCH_ROWS      512     /* rows per batch: few messages, and rows still stream */
 #define BATCH_MAX_AGE   100     /* ms: a partly filled batch is sent after this long */
 #define WORKER_STACK    (256 * 1024)
-#define SUPERVISOR_TICK 100     /* ms between time-limit checks */
+#define SUPERVISOR_TICK 100     /* ms between checks of the limits; cancels are re-sent as often */
+
+_Static_assert(sizeof(WPARAM) >= 8, "SWEEP_WP packs the generation and the source id into WPARAM");
 
 struct worker {
     sweep          *sw;
@@ -17,65 +21,106 @@ struct worker {
     source_query    q;
     const source_engine *engine;
     HANDLE          thread;
-    CRITICAL_SECTION lock;       /* guards engine_slot against cancel() from the supervisor */
+    CRITICAL_SECTION lock;       /* guards engine_slot against cancel() */
     void           *engine_slot;
-    volatile LONG   cancelled;
-    volatile LONG   timed_out;
-    volatile LONG64 started_ms;  /* GetTickCount64 when it left the queue; 0 while waiting */
-    volatile LONG   ended;
-    es_batch       *batch;       /* owned by this worker's thread */
+    CRITICAL_SECTION batch_lock; /* guards batch and abandoned: the supervisor takes the batch of
+                                    a source it abandons */
+    es_batch       *batch;
     ULONGLONG       batch_first_ms;
-    ULONGLONG       last_wait_ms; /* when the engine last said it was about to block */
+    ULONGLONG       last_wait_ms; /* when the engine last waited for data */
+    volatile LONG   abandoned;   /* the supervisor gave up on it (under batch_lock) */
+    volatile LONG   returned;    /* read() came back in time (under batch_lock) */
+    volatile LONG   cancelled;   /* a cancel was asked (Stop, a limit, the memory budget) */
+    volatile LONG   reason;      /* the error a cancelled source ends with: 1223, 1460, 8 */
+    volatile LONG   cancel_busy; /* a cancel call is on the thread pool */
+    volatile LONG   finished;    /* reported (by its own thread, or by the supervisor) */
+    volatile LONG64 started_ms;  /* GetTickCount64 when it left the queue; 0 while queued */
+    volatile LONG64 call_ms;     /* when the call in progress began; 0 between calls */
+    volatile LONG64 cancel_ms;   /* when the first cancel was asked */
 };
 
 struct sweep {
+    volatile LONG refs;
+    uint32_t      gen;
     HWND          hwnd;
     WCHAR        *channel;
-    unsigned      hours, timeout_s;
-    uint64_t      now;
+    uint64_t      since;
+    unsigned      timeout_s, max_seconds;
     size_t        n;
     worker       *workers;
     WCHAR       **names;
     HANDLE        slots;         /* semaphore: sources read at once */
     HANDLE        stop_event;    /* manual reset: Stop was asked */
-    HANDLE        all_ended;     /* manual reset: the last worker has ended */
+    HANDLE        all_reported;  /* manual reset: every source has been reported */
     HANDLE        supervisor;
-    volatile LONG remaining;     /* workers not yet ended */
-    volatile LONG closing;       /* the window is going away: stop posting batches */
+    volatile LONG stop_reason;
+    volatile LONG remaining;     /* sources not yet reported */
+    volatile LONG abandoned;     /* threads this sweep abandoned */
 };
+
+static volatile LONG g_generation;
+static volatile LONG g_abandoned;
+
+LONG sweep_abandoned_threads(void) { return g_abandoned; }
+
+static void sweep_addref(sweep *sw) { InterlockedIncrement(&sw->refs); }
+
+static void sweep_free(sweep *sw)
+{
+    if (sw->supervisor)
+        CloseHandle(sw->supervisor);
+    for (size_t i = 0; sw->workers && i < sw->n; i++) {
+        worker *w = &sw->workers[i];
+        if (w->sw) {
+            DeleteCriticalSection(&w->lock);
+            DeleteCriticalSection(&w->batch_lock);
+            es_batch_free(w->batch);
+        }
+        if (w->thread)
+            CloseHandle(w->thread);
+    }
+    for (size_t i = 0; sw->names && i < sw->n; i++)
+        free(sw->names[i]);
+    if (sw->slots)
+        CloseHandle(sw->slots);
+    if (sw->stop_event)
+        CloseHandle(sw->stop_event);
+    if (sw->all_reported)
+        CloseHandle(sw->all_reported);
+    free(sw->names);
+    free(sw->workers);
+    free(sw->channel);
+    free(sw);
+}
+
+void sweep_release(sweep *sw)
+{
+    if (sw && InterlockedDecrement(&sw->refs) == 0)
+        sweep_free(sw);
+}
 
 /* ---- posting ---- */
 
-/* Posts to the window; on a full queue waits and tries again (back-pressure on the worker,
- * never on the UI). Returns FALSE when the message could not be delivered: the caller still
- * owns whatever lParam points to. */
-static BOOL post(sweep *sw, UINT msg, WPARAM wp, LPARAM lp)
+static BOOL post(sweep *sw, UINT msg, uint32_t id, LPARAM lp)
 {
-    DWORD pause = 1;
-    for (;;) {
-        if (sw->closing)
-            return FALSE;
-        if (PostMessageW(sw->hwnd, msg, wp, lp))
-            return TRUE;
-        DWORD e = GetLastError();
-        if (e != ERROR_NOT_ENOUGH_QUOTA && e != ERROR_NOT_ENOUGH_MEMORY)
-            return FALSE; /* the window is gone */
-        if (!IsWindow(sw->hwnd))
-            return FALSE;
-        Sleep(pause);
-        if (pause < 64)
-            pause *= 2;
-    }
+    return post_retry(sw->hwnd, msg, SWEEP_WP(sw->gen, id), lp, NULL);
 }
 
-static void flush(worker *w)
+static void deliver(worker *w, es_batch *b)
 {
+    if (b && b->count && post(w->sw, SWM_BATCH, w->index, (LPARAM)b))
+        return; /* the window's now */
+    es_batch_free(b); /* empty, or not delivered: still ours */
+}
+
+/* Takes the batch being filled, under the lock the supervisor also takes. */
+static es_batch *take_batch(worker *w)
+{
+    EnterCriticalSection(&w->batch_lock);
     es_batch *b = w->batch;
-    if (!b || b->count == 0)
-        return;
     w->batch = NULL;
-    if (!post(w->sw, SWM_BATCH, w->index, (LPARAM)b))
-        es_batch_free(b); /* not delivered: still ours */
+    LeaveCriticalSection(&w->batch_lock);
+    return b;
 }
 
 /* ---- what engines call ---- */
@@ -84,36 +129,51 @@ BOOL worker_emit(worker *w, const es_event *ev)
 {
     if (w->cancelled)
         return FALSE;
-    if (!w->batch) {
-        w->batch = es_batch_new(w->index, BATCH_ROWS);
-        if (!w->batch)
-            return FALSE;
-        w->batch_first_ms = GetTickCount64();
+    es_batch *send = NULL;
+    BOOL ok = FALSE;
+    EnterCriticalSection(&w->batch_lock);
+    if (!w->abandoned) {
+        if (!w->batch) {
+            w->batch = es_batch_new(w->index, BATCH_ROWS);
+            w->batch_first_ms = GetTickCount64();
+        }
+        ok = w->batch && es_batch_add(w->batch, ev, wu_now_ticks());
+        if (ok && (es_batch_full(w->batch) || GetTickCount64() - w->batch_first_ms >= BATCH_MAX_AGE)) {
+            send = w->batch;
+            w->batch = NULL;
+        }
     }
-    if (!es_batch_add(w->batch, ev, wu_now_ticks()))
-        return FALSE;
-    if (es_batch_full(w->batch) || GetTickCount64() - w->batch_first_ms >= BATCH_MAX_AGE)
-        flush(w);
-    return !w->cancelled;
+    LeaveCriticalSection(&w->batch_lock);
+    if (send)
+        deliver(w, send); /* outside the lock: a full queue makes only this thread wait */
+    return ok && !w->cancelled;
 }
 
-void worker_before_wait(worker *w)
+void worker_call_begin(worker *w, BOOL for_data)
 {
     ULONGLONG now = GetTickCount64();
-    if (w->last_wait_ms && now - w->last_wait_ms >= BATCH_MAX_AGE)
-        flush(w);
-    w->last_wait_ms = now;
+    if (for_data) {
+        if (w->last_wait_ms && now - w->last_wait_ms >= BATCH_MAX_AGE)
+            deliver(w, take_batch(w));
+        w->last_wait_ms = now;
+    }
+    InterlockedExchange64(&w->call_ms, (LONG64)now);
 }
+
+void worker_call_end(worker *w) { InterlockedExchange64(&w->call_ms, 0); }
 
 void worker_set_state(worker *w, es_state s)
 {
-    flush(w); /* rows first, so the window never shows "done" before the last rows */
+    if (w->abandoned)
+        return;
+    deliver(w, take_batch(w)); /* rows first, so the window never shows "done" before the last rows */
     post(w->sw, SWM_STATE, w->index, (LPARAM)s);
 }
 
 void worker_set_warnings(worker *w, uint64_t skipped)
 {
-    post(w->sw, SWM_WARNINGS, w->index, (LPARAM)skipped);
+    if (!w->abandoned)
+        post(w->sw, SWM_WARNINGS, w->index, (LPARAM)skipped);
 }
 
 BOOL worker_cancelled(const worker *w) { return w->cancelled != 0; }
@@ -121,83 +181,163 @@ void worker_lock(worker *w) { EnterCriticalSection(&w->lock); }
 void worker_unlock(worker *w) { LeaveCriticalSection(&w->lock); }
 void **worker_engine_slot(worker *w) { return &w->engine_slot; }
 
-static void cancel_worker(worker *w)
+/* ---- cancelling ---- */
+
+static VOID CALLBACK cancel_work(PTP_CALLBACK_INSTANCE inst, void *param)
 {
-    InterlockedExchange(&w->cancelled, 1);
+    (void)inst;
+    worker *w = param;
     w->engine->cancel(w);
+    InterlockedExchange(&w->cancel_busy, 0);
+    sweep_release(w->sw);
+}
+
+/* Sends a cancel on the thread pool, unless one is still under way: an engine's cancel call
+ * may block (a server that stopped answering), and the supervisor must never wait for it. */
+static void send_cancel(worker *w)
+{
+    if (InterlockedCompareExchange(&w->cancel_busy, 1, 0) != 0)
+        return;
+    sweep_addref(w->sw);
+    if (!TrySubmitThreadpoolCallback(cancel_work, w, NULL)) {
+        InterlockedExchange(&w->cancel_busy, 0);
+        sweep_release(w->sw);
+    }
+}
+
+static void ask_cancel(worker *w, DWORD reason, ULONGLONG now)
+{
+    InterlockedCompareExchange(&w->reason, (LONG)reason, 0);
+    if (InterlockedExchange(&w->cancelled, 1) == 0)
+        InterlockedExchange64(&w->cancel_ms, (LONG64)now);
+    send_cancel(w);
+}
+
+/* ---- the end of a source ---- */
+
+/* Reports the source once, whoever gets here first: its own thread, or the supervisor
+ * abandoning it. Returns FALSE when it had been reported already. */
+static BOOL report(worker *w, DWORD err)
+{
+    if (InterlockedCompareExchange(&w->finished, 1, 0) != 0)
+        return FALSE;
+    sweep *sw = w->sw;
+    if (err != 0 && w->reason)
+        err = (DWORD)w->reason; /* cancelled: why, rather than "cancelled" */
+    ULONGLONG started = (ULONGLONG)w->started_ms;
+    ULONGLONG ms = started ? GetTickCount64() - started : 0;
+    if (started)
+        ReleaseSemaphore(sw->slots, 1, NULL);
+    post(sw, SWM_SOURCE_DONE, w->index, SWEEP_DONE_PARAM(err, ms > 0xffffffffu ? 0xffffffffu : ms));
+    if (InterlockedDecrement(&sw->remaining) == 0)
+        SetEvent(sw->all_reported);
+    return TRUE;
+}
+
+/* A source whose thread has not come back after the grace: its rows so far go to the window,
+ * it is reported, and the thread is left behind (it ends with the process, or drops whatever
+ * it does if it returns: its emits are refused from now on). */
+static void abandon(worker *w)
+{
+    EnterCriticalSection(&w->batch_lock);
+    if (w->finished || w->returned) {
+        LeaveCriticalSection(&w->batch_lock);
+        return;
+    }
+    InterlockedExchange(&w->abandoned, 1);
+    InterlockedIncrement(&g_abandoned); /* the thread takes it back if it ever returns */
+    es_batch *b = w->batch;
+    w->batch = NULL;
+    LeaveCriticalSection(&w->batch_lock);
+    InterlockedIncrement(&w->sw->abandoned);
+    deliver(w, b);
+    report(w, w->reason ? (DWORD)w->reason : ERROR_TIMEOUT);
 }
 
 /* ---- threads ---- */
-
-static void worker_end(worker *w, DWORD err)
-{
-    sweep *sw = w->sw;
-    ULONGLONG started = (ULONGLONG)w->started_ms;
-    ULONGLONG ms = started ? GetTickCount64() - started : 0;
-    post(sw, SWM_SOURCE_DONE, w->index, SWEEP_DONE_PARAM(err, ms > 0xffffffffu ? 0xffffffffu : ms));
-    InterlockedExchange(&w->ended, 1);
-    if (InterlockedDecrement(&sw->remaining) == 0)
-        SetEvent(sw->all_ended);
-}
 
 static DWORD WINAPI worker_main(void *param)
 {
     worker *w = param;
     sweep *sw = w->sw;
-    HANDLE waits[2] = {sw->slots, sw->stop_event};
-    if (WaitForMultipleObjects(2, waits, FALSE, INFINITE) != WAIT_OBJECT_0) {
-        worker_end(w, ERROR_CANCELLED);
+    /* Stop first: when both are signalled, WaitForMultipleObjects reports the lower index, so
+     * a queued source never starts connecting after Stop. */
+    HANDLE waits[2] = {sw->stop_event, sw->slots};
+    DWORD r = WaitForMultipleObjects(2, waits, FALSE, INFINITE);
+    if (r != WAIT_OBJECT_0 + 1 || w->cancelled) {
+        if (r == WAIT_OBJECT_0 + 1)
+            ReleaseSemaphore(sw->slots, 1, NULL);
+        report(w, sw->stop_reason ? (DWORD)sw->stop_reason : ERROR_CANCELLED);
+        sweep_release(sw);
         return 0;
     }
     InterlockedExchange64(&w->started_ms, (LONG64)GetTickCount64());
     worker_set_state(w, ES_STATE_CONNECTING);
     DWORD err = w->cancelled ? ERROR_CANCELLED : w->engine->read(w, &w->q);
-    flush(w);
-    es_batch_free(w->batch); /* an empty batch, or one that could not be posted */
-    w->batch = NULL;
-    ReleaseSemaphore(sw->slots, 1, NULL);
-    if (err != 0 && w->timed_out)
-        err = ERROR_TIMEOUT;
-    else if (err != 0 && w->cancelled)
-        err = ERROR_CANCELLED;
-    worker_end(w, err);
+    EnterCriticalSection(&w->batch_lock);
+    BOOL abandoned = w->abandoned;
+    if (!abandoned)
+        InterlockedExchange(&w->returned, 1); /* from now on the supervisor leaves it alone */
+    LeaveCriticalSection(&w->batch_lock);
+    if (abandoned) {
+        /* Reported long ago; the thread came back after all. */
+        InterlockedDecrement(&g_abandoned);
+    } else {
+        deliver(w, take_batch(w));
+        report(w, err);
+    }
+    sweep_release(sw);
     return 0;
+}
+
+static void check_limits(sweep *sw, ULONGLONG now, BOOL stopping)
+{
+    ULONGLONG timeout = (ULONGLONG)sw->timeout_s * 1000, cap = (ULONGLONG)sw->max_seconds * 1000;
+    for (size_t i = 0; i < sw->n; i++) {
+        worker *w = &sw->workers[i];
+        if (w->finished)
+            continue;
+        ULONGLONG started = (ULONGLONG)w->started_ms;
+        if (!started)
+            continue; /* queued: it ends by itself on Stop */
+        if (!w->cancelled) {
+            ULONGLONG call = (ULONGLONG)w->call_ms;
+            if (stopping)
+                ask_cancel(w, (DWORD)sw->stop_reason, now);
+            else if ((call && now - call >= timeout) || (cap && now - started >= cap))
+                ask_cancel(w, ERROR_TIMEOUT, now);
+            continue;
+        }
+        if (now - (ULONGLONG)w->cancel_ms >= SWEEP_CANCEL_GRACE_MS)
+            abandon(w);
+        else
+            send_cancel(w); /* again: a cancel that came between two calls may have missed */
+    }
 }
 
 static DWORD WINAPI supervisor_main(void *param)
 {
     sweep *sw = param;
-    HANDLE waits[2] = {sw->all_ended, sw->stop_event};
+    HANDLE waits[2] = {sw->all_reported, sw->stop_event};
     BOOL stopping = FALSE;
     for (;;) {
         DWORD r = WaitForMultipleObjects(stopping ? 1 : 2, waits, FALSE, SUPERVISOR_TICK);
         if (r == WAIT_OBJECT_0)
             break;
-        if (r == WAIT_OBJECT_0 + 1 && !stopping) {
+        if (r == WAIT_OBJECT_0 + 1)
             stopping = TRUE;
-            for (size_t i = 0; i < sw->n; i++)
-                if (!sw->workers[i].ended)
-                    cancel_worker(&sw->workers[i]);
-            continue;
-        }
-        ULONGLONG now = GetTickCount64();
-        for (size_t i = 0; i < sw->n; i++) {
-            worker *w = &sw->workers[i];
-            ULONGLONG started = (ULONGLONG)w->started_ms;
-            if (started && !w->ended && !w->timed_out && now - started >= (ULONGLONG)sw->timeout_s * 1000) {
-                InterlockedExchange(&w->timed_out, 1);
-                cancel_worker(w);
-            }
-        }
+        check_limits(sw, GetTickCount64(), stopping);
     }
+    /* Every source is reported. The threads that were not abandoned are ending (nothing is
+     * left for them but returning): join them, so that their handles to the server are closed
+     * before the window hears that the sweep is over. */
     for (size_t i = 0; i < sw->n; i++) {
-        if (sw->workers[i].thread) {
-            WaitForSingleObject(sw->workers[i].thread, INFINITE); /* it has ended; this is the join */
-            CloseHandle(sw->workers[i].thread);
-            sw->workers[i].thread = NULL;
-        }
+        worker *w = &sw->workers[i];
+        if (w->thread && !w->abandoned)
+            WaitForSingleObject(w->thread, INFINITE);
     }
-    post(sw, SWM_SWEEP_DONE, 0, 0);
+    post(sw, SWM_SWEEP_DONE, 0, (LPARAM)sw->abandoned);
+    sweep_release(sw);
     return 0;
 }
 
@@ -206,7 +346,7 @@ static const source_engine *engine_for(es_name_kind kind)
     return kind == ES_NAME_PATH ? &source_engine_evtx : &source_engine_wevt;
 }
 
-sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, size_t n, DWORD *err)
+sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, size_t n, uint64_t now, DWORD *err)
 {
     *err = 0;
     sweep *sw = calloc(1, sizeof *sw);
@@ -214,27 +354,32 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         *err = ERROR_NOT_ENOUGH_MEMORY;
         return NULL;
     }
+    sw->refs = 1; /* the window's */
+    sw->gen = (uint32_t)InterlockedIncrement(&g_generation);
     sw->hwnd = hwnd;
-    sw->hours = s->hours;
+    sw->since = es_window_start(now, s->hours);
+    sw->since -= sw->since % ES_TICKS_PER_MS; /* the server's filter has milliseconds */
     sw->timeout_s = s->timeout_s ? s->timeout_s : 120;
-    sw->now = wu_now_ticks();
+    sw->max_seconds = s->max_seconds;
     sw->n = n;
     sw->channel = _wcsdup(s->channel);
     sw->workers = calloc(n ? n : 1, sizeof *sw->workers);
     sw->names = calloc(n ? n : 1, sizeof *sw->names);
-    sw->slots = CreateSemaphoreW(NULL, (LONG)(s->max_threads ? s->max_threads : 1),
-                                 (LONG)(s->max_threads ? s->max_threads : 1), NULL);
+    LONG slots = (LONG)(s->max_threads ? s->max_threads : 1);
+    sw->slots = CreateSemaphoreW(NULL, slots, slots, NULL);
     sw->stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-    sw->all_ended = CreateEventW(NULL, TRUE, n == 0, NULL);
-    if (!sw->channel || !sw->workers || !sw->names || !sw->slots || !sw->stop_event || !sw->all_ended) {
+    sw->all_reported = CreateEventW(NULL, TRUE, n == 0, NULL);
+    if (!sw->channel || !sw->workers || !sw->names || !sw->slots || !sw->stop_event || !sw->all_reported) {
         *err = GetLastError() ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-        goto fail;
+        sweep_free(sw);
+        return NULL;
     }
     for (size_t i = 0; i < n; i++) {
         sw->names[i] = _wcsdup(t[i].name);
         if (!sw->names[i]) {
             *err = ERROR_NOT_ENOUGH_MEMORY;
-            goto fail;
+            sweep_free(sw);
+            return NULL;
         }
     }
     sw->remaining = (LONG)n;
@@ -246,88 +391,43 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         w->q.target = sw->names[i];
         w->q.kind = t[i].kind;
         w->q.channel = sw->channel;
-        w->q.hours = sw->hours;
-        w->q.now = sw->now;
+        w->q.since = sw->since;
         InitializeCriticalSection(&w->lock);
+        InitializeCriticalSection(&w->batch_lock);
     }
-    /* Threads start only once every worker is set up: the supervisor reads them all. */
+    /* The supervisor first, then the workers: it reads them all, and a worker that cannot be
+     * created is simply reported. */
+    sweep_addref(sw);
+    sw->supervisor = CreateThread(NULL, 0, supervisor_main, sw, 0, NULL);
+    if (!sw->supervisor) {
+        *err = GetLastError() ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+        sw->refs = 1;
+        sweep_free(sw); /* no thread has seen it */
+        return NULL;
+    }
     for (size_t i = 0; i < n; i++) {
         worker *w = &sw->workers[i];
+        sweep_addref(sw);
         w->thread = CreateThread(NULL, WORKER_STACK, worker_main, w, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
         if (!w->thread) {
             DWORD e = GetLastError();
-            worker_end(w, e ? e : ERROR_NOT_ENOUGH_MEMORY);
+            sweep_release(sw);
+            report(w, e ? e : ERROR_NOT_ENOUGH_MEMORY);
         }
     }
-    sw->supervisor = CreateThread(NULL, 0, supervisor_main, sw, 0, NULL);
-    if (!sw->supervisor) {
-        /* Without a supervisor nobody would report the end: stop the workers and wait here.
-         * This happens only when the system is out of resources. */
-        *err = GetLastError();
-        SetEvent(sw->stop_event);
-        for (size_t i = 0; i < n; i++)
-            if (sw->workers[i].thread && !sw->workers[i].ended)
-                cancel_worker(&sw->workers[i]);
-        WaitForSingleObject(sw->all_ended, INFINITE);
-        for (size_t i = 0; i < n; i++)
-            if (sw->workers[i].thread) {
-                WaitForSingleObject(sw->workers[i].thread, INFINITE);
-                CloseHandle(sw->workers[i].thread);
-                sw->workers[i].thread = NULL;
-            }
-        sweep_drain(hwnd);
-        sweep_free(sw);
-        return NULL;
-    }
     return sw;
-
-fail:
-    sweep_free(sw);
-    return NULL;
 }
 
-void sweep_stop(sweep *sw)
-{
-    if (sw)
-        SetEvent(sw->stop_event);
-}
-
-BOOL sweep_wait(sweep *sw, DWORD ms)
-{
-    if (!sw)
-        return TRUE;
-    InterlockedExchange(&sw->closing, 1); /* nobody will read rows any more */
-    SetEvent(sw->stop_event);
-    return !sw->supervisor || WaitForSingleObject(sw->supervisor, ms) == WAIT_OBJECT_0;
-}
-
-uint64_t sweep_started_at(const sweep *sw) { return sw->now; }
-
-void sweep_free(sweep *sw)
+void sweep_stop(sweep *sw, DWORD reason)
 {
     if (!sw)
         return;
-    if (sw->supervisor) {
-        WaitForSingleObject(sw->supervisor, INFINITE); /* already ended: SWM_SWEEP_DONE came */
-        CloseHandle(sw->supervisor);
-    }
-    for (size_t i = 0; sw->workers && i < sw->n; i++) {
-        if (sw->workers[i].sw)
-            DeleteCriticalSection(&sw->workers[i].lock);
-    }
-    for (size_t i = 0; sw->names && i < sw->n; i++)
-        free(sw->names[i]);
-    if (sw->slots)
-        CloseHandle(sw->slots);
-    if (sw->stop_event)
-        CloseHandle(sw->stop_event);
-    if (sw->all_ended)
-        CloseHandle(sw->all_ended);
-    free(sw->names);
-    free(sw->workers);
-    free(sw->channel);
-    free(sw);
+    InterlockedCompareExchange(&sw->stop_reason, (LONG)(reason ? reason : ERROR_CANCELLED), 0);
+    SetEvent(sw->stop_event);
 }
+
+uint32_t sweep_generation(const sweep *sw) { return sw->gen; }
+uint64_t sweep_window_start(const sweep *sw) { return sw->since; }
 
 void sweep_drain(HWND hwnd)
 {

@@ -1,18 +1,29 @@
-/* sweep: one background thread per source, a supervisor that enforces time limits and Stop,
- * and the messages that carry their results to the window.
+/* sweep: one background thread per source, a supervisor that enforces the time limits and
+ * Stop, and the messages that carry their results to the window.
  *
  * Threads and ownership:
- *  - The UI thread owns the sweep object and every sweep_source; it starts the sweep, asks it
- *    to stop (never blocking), and handles the messages below.
- *  - Each worker thread reads one source and owns the batch it is filling. A full batch is
- *    posted to the window as SWM_BATCH with lParam = es_batch*: when PostMessage succeeds the
- *    batch belongs to the UI thread, which must give it to the row store or free it. When it
- *    fails because the queue is full, the worker waits and retries (back-pressure); when the
- *    window is gone, the worker frees the batch. No batch is lost or leaked.
- *  - The supervisor thread waits for the workers, cancels those past the time limit or all of
- *    them on Stop, and posts SWM_SWEEP_DONE once every worker has ended.
- *  - The window is destroyed only after SWM_SWEEP_DONE (or sweep_wait() on shutdown): threads
- *    end before the window does. sweep_drain() then frees any batch still queued. */
+ *  - The sweep's shared state (this object: targets, workers, events) is reference counted:
+ *    the window holds one reference, every worker thread one, the supervisor one, and each
+ *    cancel request in flight one. Whoever drops the last frees it, so a thread that never
+ *    comes back (an abandoned one, below) can never touch freed memory.
+ *  - Each worker thread reads one source and fills a batch of rows under its batch lock. A
+ *    full batch is posted to the window as SWM_BATCH with lParam = es_batch*: when the post
+ *    succeeds the batch belongs to the UI thread, which gives it to the row store or frees it.
+ *    On a full queue the worker waits and retries (post_retry); when the window is gone it
+ *    frees the batch. No batch is lost or leaked.
+ *  - The time limit means "stopped answering": every call that can block is timed on its own
+ *    (worker_call_begin/end in source.h); a source that keeps answering runs to the end unless
+ *    max_seconds caps its total. A wait for the window (a full queue) is never timed.
+ *  - The supervisor thread cancels a source whose call ran past the limit, or every source on
+ *    Stop. Cancel calls run on the thread pool (never on the supervisor: a cancel call may
+ *    block too) and are sent again every tick until the source ends. A source whose thread has
+ *    not returned CANCEL_GRACE_MS after the first cancel is ABANDONED: the supervisor takes its
+ *    half-filled batch under the batch lock and posts it, reports the source (1460 timed out,
+ *    1223 stopped, 8 memory limit) and the sweep goes on without it. The abandoned thread keeps
+ *    its reference; whatever it does if it ever returns is dropped (its emits are refused, and
+ *    messages carry the sweep's generation, so a later sweep's window ignores them).
+ *  - SWM_SWEEP_DONE is posted once every source has been reported and every thread that was
+ *    not abandoned has ended. */
 #ifndef SWEEP_H
 #define SWEEP_H
 
@@ -24,13 +35,19 @@
 #include "es_source.h"
 
 enum {
-    SWM_STATE = WM_APP + 1,   /* wParam: source index, lParam: es_state */
-    SWM_BATCH,                /* wParam: source index, lParam: es_batch* (ownership passes) */
-    SWM_SOURCE_DONE,          /* wParam: source index, lParam: SWEEP_DONE_PARAM(error, ms) */
-    SWM_WARNINGS,             /* wParam: source index, lParam: damaged records skipped so far */
-    SWM_SWEEP_DONE,           /* wParam, lParam: 0. Every worker thread has ended. */
+    SWM_STATE = WM_APP + 1,   /* wParam: SWEEP_WP, lParam: es_state */
+    SWM_BATCH,                /* wParam: SWEEP_WP, lParam: es_batch* (ownership passes) */
+    SWM_SOURCE_DONE,          /* wParam: SWEEP_WP, lParam: SWEEP_DONE_PARAM(error, ms) */
+    SWM_WARNINGS,             /* wParam: SWEEP_WP, lParam: damaged records skipped so far */
+    SWM_SWEEP_DONE,           /* wParam: SWEEP_WP(gen, 0), lParam: threads abandoned by it */
     SWM_LAST = SWM_SWEEP_DONE
 };
+
+/* wParam of every sweep message: the sweep's generation (high 32 bits) and the source's id.
+ * The window drops (and frees) messages of any generation but the current one. */
+#define SWEEP_WP(gen, id)   ((WPARAM)(((uint64_t)(uint32_t)(gen) << 32) | (uint32_t)(id)))
+#define SWEEP_WP_GEN(wp)    ((uint32_t)((uint64_t)(wp) >> 32))
+#define SWEEP_WP_ID(wp)     ((uint32_t)((uint64_t)(wp) & 0xffffffffu))
 
 /* SWM_SOURCE_DONE carries the Win32 error (0 = ok) and the milliseconds the source took, as
  * the worker measured them (the window may see the messages much later under load). */
@@ -38,10 +55,14 @@ enum {
 #define SWEEP_DONE_ERROR(lp)      ((DWORD)((uint64_t)(lp) & 0xffffffffu))
 #define SWEEP_DONE_MS(lp)         ((DWORD)((uint64_t)(lp) >> 32))
 
+#define SWEEP_CANCEL_GRACE_MS 1500   /* after the first cancel, before a source is abandoned */
+#define SWEEP_ABANDONED_CAP   64     /* past this many stuck threads a new sweep waits */
+
 typedef struct sweep_settings {
     const WCHAR *channel;
     unsigned     hours;        /* 0 = no limit */
-    unsigned     timeout_s;    /* per source */
+    unsigned     timeout_s;    /* the longest wait for any one answer */
+    unsigned     max_seconds;  /* a source's whole time; 0 = no cap */
     unsigned     max_threads;  /* sources read at once */
 } sweep_settings;
 
@@ -54,14 +75,24 @@ typedef struct sweep_target {
 typedef struct sweep sweep;
 
 /* Starts reading every target; results are posted to hwnd. Returns NULL (and *err) when the
- * sweep could not start at all. Targets are copied. */
-sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, size_t n, DWORD *err);
-void   sweep_stop(sweep *sw);        /* asks every source to end; returns at once */
-BOOL   sweep_wait(sweep *sw, DWORD ms); /* TRUE when every thread has ended */
-void   sweep_free(sweep *sw);        /* after SWM_SWEEP_DONE or a successful sweep_wait */
-uint64_t sweep_started_at(const sweep *sw);   /* FILETIME ticks */
+ * sweep could not start at all. Targets are copied. `now` (FILETIME ticks) is the sweep's
+ * start: every source uses the same window, [now - hours, no upper bound). */
+sweep   *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, size_t n, uint64_t now,
+                     DWORD *err);
+/* Asks every source to end, with `reason` as the error of those that had not finished
+ * (ERROR_CANCELLED for Stop, ERROR_NOT_ENOUGH_MEMORY when the memory budget is reached).
+ * Returns at once; the first reason given wins. */
+void     sweep_stop(sweep *sw, DWORD reason);
+uint32_t sweep_generation(const sweep *sw);
+uint64_t sweep_window_start(const sweep *sw);   /* FILETIME ticks; 0 = no limit */
+/* Drops the window's reference (after SWM_SWEEP_DONE). */
+void     sweep_release(sweep *sw);
 
-/* Frees the batches still in hwnd's message queue (after the threads have ended). */
-void   sweep_drain(HWND hwnd);
+/* Threads of this process stuck in a source that never came back (they end with the
+ * process). Any thread. */
+LONG     sweep_abandoned_threads(void);
+
+/* Frees the batches still in hwnd's message queue (the window is going away). */
+void     sweep_drain(HWND hwnd);
 
 #endif

@@ -176,7 +176,7 @@ TEST(rowstore_takes_batches_across_blocks)
             ev.record_id = (uint64_t)(k * 1000 + i);
             es_batch_add(b, &ev, 0);
         }
-        total += es_rowstore_append(s, b);
+        total += es_rowstore_append(s, b, NULL);
     }
     CHECK_INT(total, 7000);
     CHECK_INT(es_rowstore_count(s), 7000);
@@ -187,9 +187,40 @@ TEST(rowstore_takes_batches_across_blocks)
             bad++;
     }
     CHECK_INT(bad, 0);
-    es_rowstore_clear(s);
-    CHECK_INT(es_rowstore_count(s), 0);
-    es_rowstore_free(s);
+    es_rowstore_unref(s);
+}
+
+/* The row budget: rows past the limit are not stored and are counted for the caller, never
+ * dropped silently; a reader's reference keeps the rows alive after the owner lets go. */
+TEST(rowstore_limit_counts_lost_rows)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_rowstore_set_limit(s, 5000);
+    CHECK_INT(es_rowstore_limit(s), 5000);
+    es_event ev = sample_event();
+    size_t total = 0, lost_total = 0;
+    for (int k = 0; k < 3; k++) {
+        es_batch *b = es_batch_new((uint32_t)k, 2048);
+        for (int i = 0; i < 2048; i++) {
+            ev.record_id = (uint64_t)(k * 2048 + i);
+            es_batch_add(b, &ev, 0);
+        }
+        size_t lost = 99;
+        total += es_rowstore_append(s, b, &lost);
+        lost_total += lost;
+        CHECK_INT(lost, k < 2 ? 0 : 3 * 2048 - 5000);
+    }
+    CHECK_INT(total, 5000);
+    CHECK_INT(lost_total, 3 * 2048 - 5000);
+    CHECK_INT(es_rowstore_count(s), 5000);
+    CHECK_INT(es_rowstore_get(s, 4999)->record_id, 4999);
+    es_rowstore *reader = es_rowstore_ref(s);
+    es_rowstore_unref(s); /* the owner starts afresh; the reader still reads */
+    CHECK_INT(es_rowstore_count(reader), 5000);
+    CHECK_STR(es_rowstore_get(reader, 1234)->message, "Windows Update; running");
+    es_rowstore_set_limit(reader, 0); /* 0: the store's own maximum */
+    CHECK_INT(es_rowstore_limit(reader), ES_ROWSTORE_MAX_ROWS);
+    es_rowstore_unref(reader);
 }
 
 TEST(utf16_conversion)
@@ -241,6 +272,7 @@ int main(void)
     RUN(batch_fallbacks_and_export_row);
     RUN(status_rows);
     RUN(rowstore_takes_batches_across_blocks);
+    RUN(rowstore_limit_counts_lost_rows);
     RUN(utf16_conversion);
     RUN(grow_doubles_and_refuses_overflow);
     TESTS_DONE();

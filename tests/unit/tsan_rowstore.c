@@ -55,14 +55,14 @@ TEST(rowstore_read_while_appending)
             ev.record_id = (uint64_t)b * PER_BATCH + (uint64_t)i;
             es_batch_add(batch, &ev, 0);
         }
-        es_rowstore_append(store, batch);
+        es_rowstore_append(store, batch, NULL);
         atomic_store_explicit(&published, es_rowstore_count(store), memory_order_release);
     }
     atomic_store_explicit(&writer_done, 1, memory_order_release);
     pthread_join(t, NULL);
     CHECK_INT(reader_errors, 0);
     CHECK_INT(es_rowstore_count(store), BATCHES * PER_BATCH);
-    es_rowstore_free(store);
+    es_rowstore_unref(store);
 }
 
 int main(void)
