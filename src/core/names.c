@@ -3,12 +3,15 @@
  * Decisions beyond the header:
  *  - Surrounding white space is ignored; so is one pair of surrounding double quotes
  *    (Explorer's "Copy as path" adds them, and '"' can be in no name or path).
- *  - A NetBIOS name of digits only ("1234") is rejected: Windows itself refuses such computer
- *    names, and the resolver would read "1234" as the IPv4 address 0.0.4.210. The same goes
- *    for "0x" followed by hex digits.
+ *  - A name without dots is a NetBIOS name when it has 1-15 characters, and a single-label DNS
+ *    host name ("webserver-frontend01") when it has 16-63: Windows resolves it through the
+ *    DNS suffix search list. The latter follows the DNS label rules below.
+ *  - A name without dots of digits only ("1234") is rejected, whatever its length: Windows
+ *    itself refuses such computer names, and the resolver would read "1234" as the IPv4
+ *    address 0.0.4.210. The same goes for "0x" followed by hex digits.
  *  - Non-ASCII letters are allowed in a NetBIOS name (computer names like "BÜRO-PC" exist;
- *    the 15 is counted in characters), but not in a DNS name: the message asks for the
- *    punycode ("xn--") form.
+ *    the 15 is counted in characters), but not in a DNS name, single-label or dotted: the
+ *    message asks for the punycode ("xn--") form.
  *  - '_' is allowed in DNS labels, as Windows' DNS and resolver allow it (legacy host names
  *    with underscores are common in AD domains).
  *  - "010.1.1.1" is rejected: Windows reads a leading-zero number as octal.
@@ -17,7 +20,9 @@
  *  - A path may not contain wildcards, < > | ", or ':' except after a drive letter; "\\?\" and
  *    "\\.\" prefixes are accepted. "\\server" without a share is a server; "\\server\" (a
  *    separator but no share) is an incomplete UNC path.
- *  - Keys: NetBIOS and DNS names fold to lower case, so "SRV01" and "srv01." share a key;
+ *  - Keys: NetBIOS and DNS names fold to lower case and a DNS name drops its trailing dot
+ *    ("srv01." has a dot, so it is read as a DNS name), so "SRV01" and "srv01." share a key,
+ *    as do "WebServer-Frontend01" and "webserver-frontend01.";
  *    IPv6 keys are the RFC 5952 text of the address (plus a lower-case "%zone"), so "::1" and
  *    "0:0:0:0:0:0:0:1" are the same; a path key folds case, turns '/' into '\' and drops
  *    trailing separators (not the one of a drive root "c:\").
@@ -399,27 +404,37 @@ static es_name_kind parse_dns(const char *e, size_t en, const char *s, size_t n,
     return done(ES_NAME_DNS, s, n, e, en, canon, canon_len, err, err_len);
 }
 
-static es_name_kind parse_netbios(const char *e, size_t en, const char *s, size_t n, char *canon, size_t canon_len, char *err,
-                                  size_t err_len)
+/* A name without dots: a NetBIOS name of 1-15 characters, or a single-label DNS host name of
+ * 16-63 ASCII characters (Windows resolves it through the DNS suffix search list). */
+static es_name_kind parse_single(const char *e, size_t en, const char *s, size_t n, char *canon, size_t canon_len, char *err,
+                                 size_t err_len)
 {
     size_t chars = 0;
-    int alldig = 1;
+    int alldig = 1, ascii = 1;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         i += es_utf8_decode((const unsigned char *)s + i, n - i, &cp);
         chars++;
         if (!(cp >= '0' && cp <= '9'))
             alldig = 0;
+        if (cp >= 0x80)
+            ascii = 0;
     }
-    if (chars > 15)
-        return fail(err, err_len, e, en, "a NetBIOS name has at most 15 characters; use the DNS name instead.");
     int hex = n > 2 && s[0] == '0' && lower((unsigned char)s[1]) == 'x';
     for (size_t i = 2; hex && i < n; i++)
         if (!is_xdigit((unsigned char)s[i]))
             hex = 0;
     if (alldig || hex)
         return fail(err, err_len, e, en, "a server name cannot be all digits (Windows would read it as an IP address).");
-    return done(ES_NAME_NETBIOS, s, n, e, en, canon, canon_len, err, err_len);
+    if (chars <= 15)
+        return done(ES_NAME_NETBIOS, s, n, e, en, canon, canon_len, err, err_len);
+    if (!ascii)
+        return fail(err, err_len, e, en,
+                    "non-ASCII letters are allowed only in a NetBIOS name of at most 15 characters (this one has %u); write a longer name in its punycode form (xn--...).",
+                    (unsigned)chars);
+    if (chars > 63)
+        return fail(err, err_len, e, en, "a single-label host name has at most 63 characters; this one has %u.", (unsigned)chars);
+    return parse_dns(e, en, s, n, canon, canon_len, err, err_len);
 }
 
 /* e/en: the entry as typed (for messages); s/n: the server part. */
@@ -499,7 +514,7 @@ static es_name_kind parse_server(const char *e, size_t en, const char *s, size_t
     }
     if (dots)
         return parse_dns(e, en, s, n, canon, canon_len, err, err_len);
-    return parse_netbios(e, en, s, n, canon, canon_len, err, err_len);
+    return parse_single(e, en, s, n, canon, canon_len, err, err_len);
 }
 
 es_name_kind es_name_parse(const char *text, char *canon, size_t canon_len, char *err, size_t err_len)

@@ -24,6 +24,13 @@ static const struct {
     {"1.2.3.4a", ES_NAME_DNS, "1.2.3.4a"},
     {"a-b.c-d", ES_NAME_DNS, "a-b.c-d"},
     {"this-name-is-too-long.example", ES_NAME_DNS, "this-name-is-too-long.example"},
+    /* Single-label host names of 16-63 characters: DNS names (the DNS suffix search list). */
+    {"webserver-frontend01", ES_NAME_DNS, "webserver-frontend01"},
+    {"ok1000-n200-l250", ES_NAME_DNS, "ok1000-n200-l250"},
+    {"this-name-is-too-long", ES_NAME_DNS, "this-name-is-too-long"},
+    {"ABCDEFGHIJKLMNOP", ES_NAME_DNS, "ABCDEFGHIJKLMNOP"},
+    {"\\\\WebServer-Frontend01", ES_NAME_DNS, "WebServer-Frontend01"},
+    {"legacy_host_name_01", ES_NAME_DNS, "legacy_host_name_01"},
     {".", ES_NAME_LOCAL, "."},
     {"localhost", ES_NAME_LOCAL, "localhost"},
     {"LocalHost", ES_NAME_LOCAL, "LocalHost"},
@@ -96,9 +103,13 @@ static const struct {
     {"10.0.0.1.2", "\"10.0.0.1.2\": an IPv4 address has four numbers from 0 to 255 separated by dots."},
     {"10..0.1", NULL},
     {"10.0.0.1.", NULL},
-    {"this-name-is-too-long",
-     "\"this-name-is-too-long\": a NetBIOS name has at most 15 characters; use the DNS name instead."},
-    {"ABCDEFGHIJKLMNOP", NULL},
+    {"B\xC3\x9CRO-PC-FRONTEND01",
+     "\"B\xC3\x9CRO-PC-FRONTEND01\": non-ASCII letters are allowed only in a NetBIOS name of at most 15 characters (this one has 18); write a longer name in its punycode form (xn--...)."},
+    {"1234567890123456789", "\"1234567890123456789\": a server name cannot be all digits (Windows would read it as an IP address)."},
+    {"0x0123456789abcdef01", "\"0x0123456789abcdef01\": a server name cannot be all digits (Windows would read it as an IP address)."},
+    {"-webserver-frontend", "\"-webserver-frontend\": a part of a DNS name cannot start or end with a hyphen (\"-webserver-frontend\")."},
+    {"webserver-frontend-", "\"webserver-frontend-\": a part of a DNS name cannot start or end with a hyphen (\"webserver-frontend-\")."},
+    {"webserver!frontend01", "\"webserver!frontend01\": a DNS name cannot contain \"!\"."},
     {"1234", "\"1234\": a server name cannot be all digits (Windows would read it as an IP address)."},
     {"0x7f", NULL},
     {"srv*", "\"srv*\": a server name cannot contain \"*\"."},
@@ -197,6 +208,22 @@ TEST(names_dns_lengths)
     name[254] = '\0';
     CHECK_INT(es_name_parse(name, canon, sizeof canon, err, sizeof err), ES_NAME_INVALID);
     CHECK(strstr(err, "at most 253 characters; this one has 254.") != NULL);
+    /* A name without dots: 63 characters is a single-label DNS name; 64 is not. */
+    memset(name, 'h', 63);
+    name[63] = '\0';
+    CHECK_INT(es_name_parse(name, canon, sizeof canon, err, sizeof err), ES_NAME_DNS);
+    CHECK_STR(canon, name);
+    name[63] = 'h';
+    name[64] = '\0';
+    CHECK_INT(es_name_parse(name, canon, sizeof canon, err, sizeof err), ES_NAME_INVALID);
+    CHECK(strstr(err, "\": a single-label host name has at most 63 characters; this one has 64.") != NULL);
+    memset(name, 'h', 70);
+    name[70] = '\0';
+    CHECK_INT(es_name_parse(name, canon, sizeof canon, err, sizeof err), ES_NAME_INVALID);
+    CHECK(strstr(err, "\": a single-label host name has at most 63 characters; this one has 70.") != NULL);
+    /* 16 characters, one of them non-ASCII: too long for NetBIOS, not allowed in DNS. */
+    CHECK_INT(es_name_parse("\xC3\x9C" "123456789abcdef", canon, sizeof canon, err, sizeof err), ES_NAME_INVALID);
+    CHECK(strstr(err, "non-ASCII letters are allowed only in a NetBIOS name of at most 15 characters (this one has 16)") != NULL);
     /* 15 characters of NetBIOS counted as characters, not bytes. */
     CHECK_INT(es_name_parse("\xC3\x9C\xC3\x9C\xC3\x9C\xC3\x9C\xC3\x9C\xC3\x9C\xC3\x9C\xC3\x9C" "1234567", canon, sizeof canon, err, sizeof err),
               ES_NAME_NETBIOS);
@@ -242,6 +269,9 @@ TEST(names_keys)
     CHECK_INT(same_key("\\\\SRV01", "srv01"), 1);
     CHECK_INT(same_key("srv01.Corp.Example.COM.", "srv01.corp.example.com"), 1);
     CHECK_INT(same_key("srv01.", "SRV01"), 1);
+    CHECK_INT(same_key("WebServer-Frontend01", "webserver-frontend01."), 1);
+    CHECK_INT(same_key("\\\\OK1000-N200-L250", "ok1000-n200-l250"), 1);
+    CHECK_INT(same_key("webserver-frontend01", "webserver-frontend02"), 0);
     CHECK_INT(same_key(".", "LOCALHOST"), 1);
     CHECK_INT(same_key("\\\\.", "localhost"), 1);
     CHECK_INT(same_key("::1", "0:0:0:0:0:0:0:1"), 1);
