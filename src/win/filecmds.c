@@ -1,0 +1,181 @@
+/* The Export and Import commands: the file dialogs, the jobs handed to export.c's threads, and
+ * what comes back from them. Runs on the UI thread only. */
+#include "ui.h"
+#include "winutil.h"
+#include "es_listfile.h"
+
+#include <commdlg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* ---- export ---- */
+
+static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
+{
+    export_job *job = calloc(1, sizeof *job);
+    if (!job)
+        return NULL;
+    BOOL ok = TRUE;
+    if (rows_path) {
+        job->rows_path = _wcsdup(rows_path);
+        ok = ok && job->rows_path;
+    }
+    if (status_path) {
+        job->status_path = _wcsdup(status_path);
+        ok = ok && job->status_path;
+    }
+    job->rows = g.rows;
+    job->nrows = es_rowstore_count(g.rows);
+    job->names = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->names);
+    job->status = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->status);
+    ok = ok && job->names && job->status;
+    for (size_t i = 0; ok && i < g.ntgt; i++) {
+        const target *t = &g.tgt[i];
+        job->names[i] = _strdup(t->row_name);
+        job->nnames = i + 1;
+        es_source_status *st = &job->status[i];
+        job->nstatus = i + 1;
+        st->name = _strdup(t->status_name);
+        st->state = t->state;
+        st->events = t->events;
+        st->error = t->error;
+        if (t->state == ES_STATE_FAILED) {
+            WCHAR e[256];
+            target_error(t, e, 256);
+            st->error_text = wu_utf8(e);
+        } else if (t->state != ES_STATE_DONE) {
+            st->state = ES_STATE_FAILED; /* still running when the export started: not ok */
+            st->error_text = _strdup("still running");
+        } else if (t->skipped) {
+            char m[64];
+            snprintf(m, sizeof m, "%llu damaged records skipped", (unsigned long long)t->skipped);
+            st->error_text = _strdup(m);
+        } else {
+            st->error_text = _strdup("");
+        }
+        st->seconds = target_seconds(t);
+        ok = job->names[i] && st->name && st->error_text;
+    }
+    if (!ok) {
+        export_free(job);
+        return NULL;
+    }
+    return job;
+}
+
+BOOL run_export(const WCHAR *rows_path, const WCHAR *status_path)
+{
+    export_job *job = make_job(rows_path, status_path);
+    if (!job || !export_start(g.dlg, job)) {
+        export_free(job);
+        message_box(L"The export could not start: out of memory.", MB_ICONERROR);
+        return FALSE;
+    }
+    g.export_running = job;
+    enable_controls();
+    update_status();
+    return TRUE;
+}
+
+/* The common Open/Save dialog; path (MAX_PATH * 4 WCHARs) holds the suggestion and the answer. */
+#define PATH_CAP (MAX_PATH * 4)
+static BOOL ask_path(BOOL save, const WCHAR *filter, const WCHAR *ext, WCHAR *path)
+{
+    OPENFILENAMEW ofn;
+    memset(&ofn, 0, sizeof ofn);
+    ofn.lStructSize = sizeof ofn;
+    ofn.hwndOwner = g.dlg;
+    ofn.lpstrFilter = filter;
+    ofn.lpstrFile = path;
+    ofn.nMaxFile = PATH_CAP;
+    ofn.lpstrDefExt = ext;
+    ofn.Flags = OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR | OFN_EXPLORER |
+                (save ? OFN_OVERWRITEPROMPT : OFN_FILEMUSTEXIST);
+    return save ? GetSaveFileNameW(&ofn) : GetOpenFileNameW(&ofn);
+}
+
+void export_dialog(void)
+{
+    if (g.export_running || !g.rows || es_rowstore_count(g.rows) == 0)
+        return;
+    WCHAR path[PATH_CAP] = L"events.csv";
+    if (ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path))
+        run_export(path, NULL);
+}
+
+void export_done(export_job *job)
+{
+    if (job == g.export_running)
+        g.export_running = NULL;
+    if (job->error && job->error != ERROR_CANCELLED) {
+        WCHAR what[MAX_PATH * 4 + 32], m[MAX_PATH * 4 + 400];
+        swprintf(what, MAX_PATH * 4 + 32, L"Could not write %ls", job->failed_path ? job->failed_path : L"the file");
+        wu_error_sentence(m, MAX_PATH * 4 + 400, what, job->error);
+        message_box(m, MB_ICONERROR);
+        if (g.cli_pending)
+            g.exit_code = 1;
+    }
+    export_free(job);
+    enable_controls();
+    update_status();
+    if (g.closing) {
+        destroy_if_idle();
+        return;
+    }
+    if (g.cli_pending)
+        cli_done();
+}
+
+/* ---- import ---- */
+
+void import_dialog(void)
+{
+    WCHAR path[PATH_CAP] = L"";
+    if (!ask_path(FALSE, L"Text files (*.txt)\0*.txt\0All files (*.*)\0*.*\0", NULL, path))
+        return;
+    import_job *job = calloc(1, sizeof *job);
+    if (job)
+        job->path = _wcsdup(path);
+    if (!job || !job->path || !import_start(g.dlg, job)) {
+        import_free(job);
+        message_box(L"The import could not start: out of memory.", MB_ICONERROR);
+        return;
+    }
+    g.importing++;
+}
+
+void import_done(import_job *job)
+{
+    g.importing--;
+    if (g.closing) {
+        import_free(job);
+        destroy_if_idle();
+        return;
+    }
+    if (job->error) {
+        WCHAR what[MAX_PATH * 4 + 32], m[MAX_PATH * 4 + 300];
+        swprintf(what, MAX_PATH * 4 + 32, L"Could not read %ls", job->path);
+        wu_error_sentence(m, MAX_PATH * 4 + 300, what, job->error);
+        message_box(m, MB_ICONERROR);
+    } else if (!g.running) {
+        add_ctx c = {0, 0, {0}, {0}};
+        char err[256];
+        es_buf_init(&c.problems);
+        es_buf_init(&c.rejected);
+        if (es_listfile_parse(job->data, job->len, add_line, &c, err, sizeof err) < 0) {
+            WCHAR *w = wu_wide(err), m[MAX_PATH * 4 + 400];
+            swprintf(m, MAX_PATH * 4 + 400, L"%ls is not a list EventSweep can read: %ls", job->path, w ? w : L"");
+            free(w);
+            message_box(m, MB_ICONWARNING);
+        } else {
+            update_status(); /* the count is right behind the message box too */
+            report_adds(&c, L"Import");
+        }
+        es_buf_free(&c.problems);
+        es_buf_free(&c.rejected);
+    }
+    import_free(job);
+    update_status();
+}

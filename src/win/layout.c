@@ -1,0 +1,120 @@
+/* Layout: where each control of the main window goes, in dialog units, and what a DPI change
+ * needs on top of the dialog manager's own scaling. Runs on the UI thread only. */
+#include "ui.h"
+#include "resource.h"
+
+RECT dlu(int x, int y, int w, int h)
+{
+    RECT r = {x, y, x + w, y + h};
+    MapDialogRect(g.dlg, &r);
+    return r;
+}
+
+static void place(int id, int x, int y, int w, int h)
+{
+    SetWindowPos(GetDlgItem(g.dlg, id), NULL, x, y, w, h, SWP_NOZORDER | SWP_NOACTIVATE);
+}
+
+void layout(void)
+{
+    RECT cl;
+    GetClientRect(g.dlg, &cl);
+    SendMessageW(g.status, WM_SIZE, 0, 0);
+    RECT sr;
+    GetWindowRect(g.status, &sr);
+    int sbh = sr.bottom - sr.top;
+    RECT m = dlu(7, 6, 4, 14);              /* margin, top, gap, button height */
+    int margin = m.left, top = m.top, gap = m.right - m.left, bh = m.bottom - m.top;
+    RECT u = dlu(0, 0, 170, 10);            /* left pane width, label height */
+    int W = cl.right, H = cl.bottom - sbh;
+    int left_w = u.right;
+    if (left_w > W / 3)
+        left_w = W / 3;
+    RECT lw = dlu(0, 0, 54, 9);
+    int btn_w = lw.right, lab_h = lw.bottom;
+    int list_top = top + bh + gap;
+    int bottom = H - margin;
+
+    /* left pane */
+    place(IDC_SERVERS_LABEL, margin, top + (bh - lab_h) / 2, left_w, lab_h);
+    place(IDC_SERVERS, margin, list_top, left_w, bottom - bh - gap - list_top);
+    int bw = (left_w - 2 * gap) / 3;
+    if (bw > btn_w)
+        bw = btn_w;
+    place(IDC_ADD, margin, bottom - bh, bw, bh);
+    place(IDC_REMOVE, margin + bw + gap, bottom - bh, bw, bh);
+    place(IDC_IMPORT, margin + 2 * (bw + gap), bottom - bh, bw, bh);
+
+    /* top row, right of the list: buttons at the right edge, then the time window, and the
+     * log combo takes what is left */
+    RECT b1 = dlu(0, 0, 44, 0), b2 = dlu(0, 0, 62, 0);
+    int rx = W - margin - b2.right;
+    place(IDC_EXPORT, rx, top, b2.right, bh);
+    rx -= gap + b1.right;
+    place(IDC_STOP, rx, top, b1.right, bh);
+    rx -= gap + b1.right;
+    place(IDC_START, rx, top, b1.right, bh);
+    RECT w = dlu(0, 0, 32, 0);
+    rx -= 2 * gap + w.right;
+    place(IDC_HOURS_UNIT, rx, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
+    RECT spr;
+    GetWindowRect(g.spin, &spr);
+    int spin_w = spr.right - spr.left;
+    w = dlu(0, 0, 28, 0);
+    RECT eh = dlu(0, 0, 0, 13);
+    rx -= gap / 2 + spin_w + w.right;
+    place(IDC_HOURS, rx, top, w.right, eh.bottom);
+    SendMessageW(g.spin, UDM_SETBUDDY, (WPARAM)g.hours, 0); /* re-attaches the arrows to the edit */
+    w = dlu(0, 0, 40, 0);
+    rx -= gap / 2 + w.right;
+    place(IDC_HOURS_LABEL, rx, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
+    int x = margin + left_w + 2 * gap;
+    w = dlu(0, 0, 18, 0);
+    place(IDC_LOG_LABEL, x, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
+    x += w.right + gap / 2;
+    RECT cb = dlu(0, 0, 60, 120);
+    int cw = rx - 2 * gap - x;
+    if (cw < cb.right)
+        cw = cb.right;
+    RECT cmax = dlu(0, 0, 220, 0);
+    if (cw > cmax.right)
+        cw = cmax.right;
+    place(IDC_LOG, x, top, cw, cb.bottom);
+
+    /* results */
+    int lvx = margin + left_w + 2 * gap;
+    place(IDC_RESULTS, lvx, list_top, W - margin - lvx, bottom - list_top);
+
+    /* status bar parts */
+    RECT p1 = dlu(0, 0, 190, 0), p2 = dlu(0, 0, 90, 0);
+    RECT p3 = dlu(0, 0, 110, 0);
+    int parts[4] = {p1.right, p1.right + p2.right, p1.right + p2.right + p3.right, -1};
+    SendMessageW(g.status, SB_SETPARTS, 4, (LPARAM)parts);
+}
+
+/* The list's first line is the dialog font in semibold; made again when the DPI changes. */
+void make_bold_font(void)
+{
+    LOGFONTW lf;
+    HFONT f = (HFONT)SendMessageW(g.dlg, WM_GETFONT, 0, 0);
+    if (g.bold)
+        DeleteObject(g.bold);
+    g.bold = NULL;
+    if (f && GetObjectW(f, sizeof lf, &lf)) {
+        lf.lfWeight = FW_SEMIBOLD;
+        g.bold = CreateFontIndirectW(&lf);
+    }
+}
+
+/* After Windows has scaled the dialog for a new monitor DPI (PerMonitorV2): what it does not
+ * scale itself — the owner-drawn list's item height, the bold font, the column widths. */
+void after_dpi_change(void)
+{
+    make_bold_font();
+    RECT r = {0, 0, 0, 22};
+    MapDialogRect(g.dlg, &r);
+    SendMessageW(g.list, LB_SETITEMHEIGHT, 0, r.bottom);
+    results_rescale();
+    layout();
+    InvalidateRect(g.dlg, NULL, TRUE);
+}

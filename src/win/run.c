@@ -1,0 +1,389 @@
+/* Running a sweep from the window: the targets (a server, or one .evtx file of an entry),
+ * listing folders first, starting and stopping the threads, and the end of a command-line run.
+ * Runs on the UI thread only; sweep.c and folders.c do the work on their threads. */
+#include "ui.h"
+#include "winutil.h"
+#include "es_names.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* A new, empty row store for a sweep; the old one is freed when its last reader (an export)
+ * lets go of it. */
+BOOL new_rowstore(void)
+{
+    es_rowstore *s = es_rowstore_new();
+    if (!s)
+        return FALSE;
+    if (g.init->max_rows > 0)
+        es_rowstore_set_limit(s, (size_t)g.init->max_rows);
+    es_rowstore_unref(g.rows);
+    g.rows = s;
+    return TRUE;
+}
+
+void free_targets(void)
+{
+    for (size_t i = 0; i < g.ntgt; i++) {
+        free(g.tgt[i].path);
+        free(g.tgt[i].status_name);
+        free(g.tgt[i].row_name);
+        free(g.tgt[i].row_wname);
+    }
+    free(g.tgt);
+    g.tgt = NULL;
+    g.ntgt = 0;
+    for (size_t i = 0; i < g.nsrc; i++)
+        g.src[i].first_tgt = g.src[i].ntgt = 0;
+}
+
+static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kind kind)
+{
+    if (!es_grow(&g.tgt, cap, g.ntgt + 1, sizeof *g.tgt))
+        return FALSE;
+    target *t = &g.tgt[g.ntgt];
+    memset(t, 0, sizeof *t);
+    t->kind = kind;
+    t->path = _wcsdup(path);
+    t->status_name = wu_utf8(path);
+    const WCHAR *base = path;
+    if (kind == ES_NAME_PATH)
+        for (const WCHAR *p = path; *p; p++)
+            if (*p == L'\\' || *p == L'/')
+                base = p + 1;
+    t->row_wname = _wcsdup(base);
+    t->row_name = wu_utf8(base);
+    if (!t->path || !t->status_name || !t->row_wname || !t->row_name) {
+        free(t->path);
+        free(t->status_name);
+        free(t->row_wname);
+        free(t->row_name);
+        return FALSE;
+    }
+    t->state = ES_STATE_WAITING;
+    if (g.src[entry].ntgt == 0)
+        g.src[entry].first_tgt = g.ntgt;
+    g.src[entry].ntgt++;
+    g.ntgt++;
+    return TRUE;
+}
+
+/* Every target is known (folders listed): start the threads. */
+static void launch(void)
+{
+    sweep_target *t = calloc(g.ntgt ? g.ntgt : 1, sizeof *t);
+    size_t n = 0;
+    for (size_t i = 0; t && i < g.ntgt; i++) {
+        if (g.tgt[i].state != ES_STATE_WAITING)
+            continue; /* a folder that could not be listed: already failed */
+        t[n].name = g.tgt[i].path;
+        t[n].kind = g.tgt[i].kind;
+        t[n].id = (uint32_t)i;
+        n++;
+    }
+    DWORD err = t ? 0 : ERROR_NOT_ENOUGH_MEMORY;
+    g.sweep_t0 = GetTickCount64();
+    g.sw = t ? sweep_start(g.dlg, &g.pending, t, n, g.sweep_now, &err) : NULL;
+    free(t);
+    if (!g.sw) {
+        WCHAR m[400];
+        wu_error_sentence(m, 400, L"The sweep could not start", err);
+        for (size_t i = 0; i < g.ntgt; i++)
+            if (g.tgt[i].state == ES_STATE_WAITING) {
+                g.tgt[i].state = ES_STATE_FAILED;
+                g.tgt[i].error = err;
+            }
+        g.running = FALSE;
+        g.had_failure = TRUE;
+        enable_controls();
+        refresh();
+        message_box(m, MB_ICONERROR);
+        if (g.cli_pending)
+            finish_cli();
+        return;
+    }
+    SetTimer(g.dlg, TIMER_REFRESH, REFRESH_MS, NULL);
+    enable_controls();
+    refresh();
+}
+
+void start_sweep(void)
+{
+    if (g.running || g.export_running)
+        return;
+    int hours = read_hours();
+    if (hours < 0) {
+        message_box(L"Last hours: enter a whole number from 0 to 8760 (0 or \"all\" means no time limit).", MB_ICONWARNING);
+        SetFocus(g.hours);
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
+        return;
+    }
+    WCHAR logname[256];
+    GetWindowTextW(g.log, logname, 256);
+    WCHAR *l = logname;
+    while (*l == L' ')
+        l++;
+    size_t ll = wcslen(l);
+    while (ll && l[ll - 1] == L' ')
+        l[--ll] = 0;
+    if (!*l) {
+        message_box(L"Log: enter the name of a log, such as System, or a channel path.", MB_ICONWARNING);
+        SetFocus(g.log);
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
+        return;
+    }
+    if (g.nsrc == 0) {
+        message_box(L"Add at least one server first (Add... or Import...).", MB_ICONINFORMATION);
+        if (g.cli_pending)
+            finish_cli();
+        return;
+    }
+    wcscpy(g.init->st->log, l);
+    g.init->st->hours = hours;
+    wcscpy(g.pending_log, l);
+    g.pending.channel = g.pending_log;
+    g.pending.hours = (unsigned)hours;
+    g.pending.timeout_s = (unsigned)g.init->timeout;
+    g.pending.max_seconds = (unsigned)g.init->max_seconds;
+    g.pending.max_threads = (unsigned)g.init->threads;
+
+    if (!new_rowstore()) {
+        message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
+        return;
+    }
+    free_targets();
+    g.budget_hit = FALSE;
+    g.shown_rows = 0;
+    ListView_SetItemCountEx(g.lv, 0, 0);
+    g.had_failure = FALSE;
+    g.sweep_t0 = GetTickCount64();
+    g.sweep_now = wu_now_ticks();
+    g.sweep_t1 = 0;
+    g.running = TRUE;
+    g.stopping = FALSE;
+
+    /* Servers are targets as they are; saved-log entries are listed first, off this thread. */
+    size_t cap = 0, npaths = 0;
+    for (size_t i = 0; i < g.nsrc; i++) {
+        if (g.src[i].kind == ES_NAME_PATH)
+            npaths++;
+        else if (!add_target(&cap, i, g.src[i].wname, g.src[i].kind))
+            goto oom;
+    }
+    if (npaths == 0) {
+        launch();
+        return;
+    }
+    expand_job *job = calloc(1, sizeof *job);
+    if (!job || !(job->e = calloc(npaths, sizeof *job->e))) {
+        free(job);
+        goto oom;
+    }
+    for (size_t i = 0; i < g.nsrc; i++) {
+        if (g.src[i].kind != ES_NAME_PATH)
+            continue;
+        expand_entry *e = &job->e[job->n++];
+        e->entry = i;
+        e->path = _wcsdup(g.src[i].wname);
+        if (!e->path) {
+            expand_free(job);
+            goto oom;
+        }
+    }
+    if (!expand_start(g.dlg, job)) {
+        expand_free(job);
+        goto oom;
+    }
+    g.expanding = TRUE;
+    enable_controls();
+    refresh();
+    return;
+
+oom:
+    g.running = FALSE;
+    free_targets();
+    message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
+    if (g.cli_pending) {
+        g.exit_code = 1;
+        finish_cli();
+    }
+}
+
+/* The folders are listed: add their files as targets (servers first, in list order, then
+ * files, each entry's files together) and start. */
+void expand_done(expand_job *job)
+{
+    g.expanding = FALSE;
+    if (g.closing || !g.running) {
+        expand_free(job);
+        g.running = FALSE;
+        destroy_if_idle();
+        return;
+    }
+    size_t cap = g.ntgt;
+    BOOL ok = TRUE;
+    for (size_t k = 0; ok && k < job->n; k++) {
+        expand_entry *e = &job->e[k];
+        if (e->entry >= g.nsrc)
+            continue;
+        if (e->error || e->nfiles == 0) {
+            ok = add_target(&cap, e->entry, e->path, ES_NAME_PATH);
+            if (ok) {
+                target *t = &g.tgt[g.ntgt - 1];
+                t->state = ES_STATE_FAILED;
+                t->error = e->error ? e->error : ERROR_FILE_NOT_FOUND;
+                t->t_start = t->t_end = GetTickCount64();
+                g.had_failure = TRUE;
+            }
+            continue;
+        }
+        for (size_t f = 0; ok && f < e->nfiles; f++)
+            ok = add_target(&cap, e->entry, e->files[f], ES_NAME_PATH);
+    }
+    expand_free(job);
+    if (!ok) {
+        g.running = FALSE;
+        message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
+        enable_controls();
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
+        return;
+    }
+    if (g.stopping) { /* Stop while the folders were listed */
+        for (size_t i = 0; i < g.ntgt; i++)
+            if (g.tgt[i].state == ES_STATE_WAITING) {
+                g.tgt[i].state = ES_STATE_FAILED;
+                g.tgt[i].error = ERROR_CANCELLED;
+            }
+        g.running = g.stopping = FALSE;
+        g.sweep_t1 = GetTickCount64();
+        g.had_failure = TRUE;
+        enable_controls();
+        refresh();
+        if (g.cli_pending)
+            finish_cli();
+        return;
+    }
+    launch();
+}
+
+void stop_sweep(void)
+{
+    if (!g.running || g.stopping)
+        return;
+    g.stopping = TRUE;
+    if (g.sw)
+        sweep_stop(g.sw, ERROR_CANCELLED); /* while folders are listed there is no sweep yet: expand_done stops */
+    enable_controls();
+    update_status();
+}
+
+/* The command line's work is over: the exit code (0 all sources ok, 2 some failed, 1 kept
+ * from a usage or file error) and --exit. */
+void cli_done(void)
+{
+    g.cli_pending = FALSE;
+    if (g.exit_code == 0)
+        g.exit_code = g.had_failure ? 2 : 0;
+    if (g.init->exit_when_done)
+        PostMessageW(g.dlg, WM_CLOSE, 0, 0);
+}
+
+/* After a sweep started from the command line: the files it asked for, then --exit. */
+void finish_cli(void)
+{
+    if (g.init->export_path || g.init->status_path) {
+        if (run_export(g.init->export_path, g.init->status_path))
+            return; /* export_done goes on */
+        g.exit_code = 1;
+    }
+    cli_done();
+}
+
+/* What the sweep's threads report. Messages of an earlier sweep (a thread it abandoned that
+ * came back) are dropped, their batches freed. */
+void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
+{
+    size_t id = SWEEP_WP_ID(wp);
+    if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw) || id >= g.ntgt) {
+        if (msg == SWM_BATCH)
+            es_batch_free((es_batch *)lp);
+        return;
+    }
+    target *t = &g.tgt[id];
+    switch (msg) {
+    case SWM_STATE:
+        t->state = (es_state)lp;
+        if (lp == ES_STATE_CONNECTING)
+            t->t_start = GetTickCount64();
+        break;
+    case SWM_BATCH: {
+        size_t lost = 0;
+        t->events += es_rowstore_append(g.rows, (es_batch *)lp, &lost); /* ours now: the store takes it */
+        t->lost += lost;
+        /* The budget: past it nothing more is read (the rows kept stay viewable and exportable);
+         * the sources still reading end with ERROR_NOT_ENOUGH_MEMORY. */
+        if (!g.budget_hit) {
+            if (es_rowstore_count(g.rows) >= es_rowstore_limit(g.rows))
+                swprintf(g.budget_text, 96, L"the row limit (%zu rows) was reached", es_rowstore_limit(g.rows));
+            else if (es_rowstore_bytes(g.rows) >= g.memory_budget)
+                swprintf(g.budget_text, 96, L"the memory limit for rows (%llu MB) was reached",
+                         (unsigned long long)(g.memory_budget >> 20));
+            else if (lost)
+                swprintf(g.budget_text, 96, L"out of memory");
+            else
+                break;
+            g.budget_hit = TRUE;
+            sweep_stop(g.sw, ERROR_NOT_ENOUGH_MEMORY);
+        }
+        break;
+    }
+    case SWM_WARNINGS:
+        t->skipped = (uint64_t)lp;
+        break;
+    case SWM_SOURCE_DONE:
+        t->error = SWEEP_DONE_ERROR(lp);
+        if (t->lost && !t->error)
+            t->error = ERROR_NOT_ENOUGH_MEMORY; /* rows were lost: never "done" */
+        t->state = t->error ? ES_STATE_FAILED : ES_STATE_DONE;
+        t->t_end = GetTickCount64();
+        t->t_start = t->t_end - SWEEP_DONE_MS(lp); /* the worker's own measure */
+        if (t->error)
+            g.had_failure = TRUE;
+        break;
+    }
+}
+
+/* Every source is reported and every thread that was not abandoned has ended. */
+void sweep_done(WPARAM wp)
+{
+    if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw))
+        return; /* an earlier sweep's */
+    KillTimer(g.dlg, TIMER_REFRESH);
+    sweep_release(g.sw);
+    g.sw = NULL;
+    g.running = FALSE;
+    g.stopping = FALSE;
+    g.sweep_t1 = GetTickCount64();
+    if (g.closing) {
+        destroy_if_idle();
+        return;
+    }
+    refresh();
+    enable_controls();
+    if (g.cli_pending)
+        finish_cli();
+}

@@ -1,0 +1,256 @@
+/* The source list: its entries (servers, .evtx files, folders) as the user gave them, and the
+ * owner-drawn list box that shows each with its state. Runs on the UI thread only. */
+#include "ui.h"
+#include "winutil.h"
+#include "es_names.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* ---- the source list ---- */
+
+void free_source(app_source *s)
+{
+    free(s->name);
+    free(s->wname);
+    free(s->key);
+}
+
+/* Adds one entry; on a problem writes a sentence to err and returns FALSE. */
+BOOL add_source(const char *text, char *err, size_t errlen)
+{
+    char canon[1024], key[1024];
+    es_name_kind kind = es_name_parse(text, canon, sizeof canon, err, errlen);
+    if (kind == ES_NAME_INVALID)
+        return FALSE;
+    es_name_key(canon, kind, key, sizeof key);
+    for (size_t i = 0; i < g.nsrc; i++)
+        if (strcmp(g.src[i].key, key) == 0) {
+            snprintf(err, errlen, "\"%s\" is already in the list.", canon);
+            return FALSE;
+        }
+    if (!es_grow(&g.src, &g.capsrc, g.nsrc + 1, sizeof *g.src)) {
+        snprintf(err, errlen, "Out of memory.");
+        return FALSE;
+    }
+    app_source *s = &g.src[g.nsrc];
+    memset(s, 0, sizeof *s);
+    s->name = _strdup(canon);
+    s->wname = wu_wide(canon);
+    s->key = _strdup(key);
+    s->kind = kind;
+    if (!s->name || !s->wname || !s->key) {
+        free_source(s);
+        snprintf(err, errlen, "Out of memory.");
+        return FALSE;
+    }
+    g.nsrc++;
+    if (g.list)
+        SendMessageW(g.list, LB_ADDSTRING, 0, (LPARAM)s->wname);
+    return TRUE;
+}
+
+void remove_selected(void)
+{
+    if (g.running)
+        return; /* targets refer to entries while a sweep runs */
+    int n = (int)SendMessageW(g.list, LB_GETSELCOUNT, 0, 0);
+    if (n <= 0)
+        return;
+    int *sel = malloc((size_t)n * sizeof *sel);
+    if (!sel)
+        return;
+    n = (int)SendMessageW(g.list, LB_GETSELITEMS, (WPARAM)n, (LPARAM)sel);
+    int first = n > 0 ? sel[0] : 0;
+    for (int k = n - 1; k >= 0; k--) { /* from the end, so indexes stay right */
+        size_t i = (size_t)sel[k];
+        if (i >= g.nsrc)
+            continue;
+        free_source(&g.src[i]);
+        memmove(&g.src[i], &g.src[i + 1], (g.nsrc - i - 1) * sizeof *g.src);
+        g.nsrc--;
+        SendMessageW(g.list, LB_DELETESTRING, i, 0);
+    }
+    free(sel);
+    if (g.nsrc) {
+        int caret = first < (int)g.nsrc ? first : (int)g.nsrc - 1;
+        SendMessageW(g.list, LB_SETSEL, TRUE, caret);
+        SendMessageW(g.list, LB_SETCARETINDEX, caret, FALSE);
+    }
+}
+
+int add_line(void *ctx, const char *entry, size_t line)
+{
+    add_ctx *c = ctx;
+    char err[512];
+    if (add_source(entry, err, sizeof err)) {
+        c->added++;
+    } else {
+        c->refused++;
+        es_buf_printf(&c->rejected, "%s\r\n", entry);
+        if (c->refused <= 12)
+            es_buf_printf(&c->problems, "%s%s", c->problems.len ? "\n" : "", err);
+        (void)line;
+    }
+    return 0;
+}
+
+void report_adds(add_ctx *c, const WCHAR *what)
+{
+    if (c->refused == 0)
+        return;
+    if (c->refused > 12)
+        es_buf_printf(&c->problems, "\n... and %zu more.", c->refused - 12);
+    WCHAR *w = wu_wide(c->problems.data ? c->problems.data : "");
+    WCHAR head[160];
+    swprintf(head, 160, L"%ls: %zu added, %zu not added:\n\n", what, c->added, c->refused);
+    size_t n = wcslen(head) + (w ? wcslen(w) : 0) + 1;
+    WCHAR *all = malloc(n * sizeof(WCHAR));
+    if (all) {
+        swprintf(all, n, L"%ls%ls", head, w ? w : L"");
+        message_box(all, MB_ICONWARNING);
+        free(all);
+    }
+    free(w);
+}
+
+/* ---- state text ---- */
+
+void fmt_count(uint64_t n, WCHAR *out, size_t cap)
+{
+    WCHAR digits[32];
+    swprintf(digits, 32, L"%llu", (unsigned long long)n);
+    size_t len = wcslen(digits), o = 0;
+    for (size_t i = 0; i < len && o + 2 < cap; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[o++] = L',';
+        out[o++] = digits[i];
+    }
+    out[o] = 0;
+}
+
+/* The words for a failed target's error: the system's text, or for the row budget what was
+ * reached and how many rows were lost. */
+void target_error(const target *t, WCHAR *out, size_t cap)
+{
+    if (t->error == ERROR_NOT_ENOUGH_MEMORY && (g.budget_hit || t->lost)) {
+        WCHAR lost[64] = L"";
+        if (t->lost)
+            swprintf(lost, 64, L"; %llu rows were lost", (unsigned long long)t->lost);
+        swprintf(out, cap, L"Reading stopped: %ls%ls.", g.budget_hit ? g.budget_text : L"out of memory", lost);
+        return;
+    }
+    wu_error_text(t->error, out, cap);
+}
+
+double target_seconds(const target *t)
+{
+    if (!t->t_start)
+        return 0;
+    ULONGLONG end = t->t_end ? t->t_end : GetTickCount64();
+    return (double)(end - t->t_start) / 1000.0;
+}
+
+static void target_text(const target *t, WCHAR *out, size_t cap)
+{
+    WCHAR n[32], skipped[64] = L"";
+    fmt_count(t->events, n, 32);
+    if (t->skipped)
+        swprintf(skipped, 64, L", %llu damaged records skipped", (unsigned long long)t->skipped);
+    switch (t->state) {
+    case ES_STATE_IDLE: out[0] = 0; break;
+    case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
+    case ES_STATE_CONNECTING: swprintf(out, cap, t->kind == ES_NAME_PATH ? L"opening..." : L"connecting..."); break;
+    case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far)%ls", n, skipped); break;
+    case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events, %.1f s%ls", n, target_seconds(t), skipped); break;
+    case ES_STATE_FAILED: {
+        WCHAR e[256];
+        target_error(t, e, 256);
+        if (t->events)
+            swprintf(out, cap, L"%ls (%lu) - %ls events kept", e, (unsigned long)t->error, n);
+        else
+            swprintf(out, cap, L"%ls (%lu)", e, (unsigned long)t->error);
+        break;
+    }
+    }
+}
+
+/* The state line of a list entry: its target's, or a summary of a folder's files. */
+es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
+{
+    if (s->ntgt == 0 || s->first_tgt + s->ntgt > g.ntgt) {
+        out[0] = 0;
+        if (g.expanding && s->kind == ES_NAME_PATH)
+            swprintf(out, cap, L"listing...");
+        return ES_STATE_IDLE;
+    }
+    if (s->ntgt == 1 && g.tgt[s->first_tgt].path && wcscmp(g.tgt[s->first_tgt].path, s->wname) == 0) {
+        target_text(&g.tgt[s->first_tgt], out, cap);
+        return g.tgt[s->first_tgt].state;
+    }
+    size_t done = 0, failed = 0, active = 0;
+    uint64_t events = 0;
+    for (size_t i = s->first_tgt; i < s->first_tgt + s->ntgt; i++) {
+        events += g.tgt[i].events;
+        if (g.tgt[i].state == ES_STATE_DONE)
+            done++;
+        else if (g.tgt[i].state == ES_STATE_FAILED)
+            failed++;
+        else if (g.tgt[i].state != ES_STATE_IDLE)
+            active++;
+    }
+    WCHAR n[32];
+    fmt_count(events, n, 32);
+    swprintf(out, cap, L"%zu files: %zu done, %zu failed%ls; %ls events", s->ntgt, done, failed,
+             active ? L", reading" : L"", n);
+    return active ? ES_STATE_READING : failed ? ES_STATE_FAILED : ES_STATE_DONE;
+}
+
+/* ---- owner-drawn server list: name on the first line, state on the second ---- */
+
+void draw_source(const DRAWITEMSTRUCT *d)
+{
+    if (d->itemID == (UINT)-1)
+        return;
+    HDC dc = d->hDC;
+    BOOL sel = (d->itemState & ODS_SELECTED) != 0;
+    BOOL focus_in_list = GetFocus() == g.list;
+    COLORREF bg = GetSysColor(sel ? (focus_in_list ? COLOR_HIGHLIGHT : COLOR_BTNFACE) : COLOR_WINDOW);
+    COLORREF fg = GetSysColor(sel && focus_in_list ? COLOR_HIGHLIGHTTEXT : COLOR_WINDOWTEXT);
+    HBRUSH br = CreateSolidBrush(bg);
+    FillRect(dc, &d->rcItem, br);
+    DeleteObject(br);
+    if (d->itemID >= g.nsrc)
+        return;
+    const app_source *s = &g.src[d->itemID];
+    RECT rc = d->rcItem;
+    int pad = MulDiv(4, GetDeviceCaps(dc, LOGPIXELSX), 96);
+    rc.left += pad;
+    rc.right -= pad;
+    int half = (rc.bottom - rc.top) / 2;
+    RECT r1 = {rc.left, rc.top + 1, rc.right, rc.top + half};
+    RECT r2 = {rc.left + pad, rc.top + half, rc.right, rc.bottom - 1};
+    SetBkMode(dc, TRANSPARENT);
+    SetTextColor(dc, fg);
+    HFONT old = SelectObject(dc, g.bold ? g.bold : (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
+    DrawTextW(dc, s->wname, -1, &r1, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+    SelectObject(dc, (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
+    WCHAR st[400];
+    es_state state = entry_text(s, st, 400);
+    if (!(sel && focus_in_list)) {
+        COLORREF c = GetSysColor(COLOR_GRAYTEXT);
+        if (state == ES_STATE_FAILED)
+            c = RGB(0xC4, 0x2B, 0x1C);
+        else if (state == ES_STATE_DONE)
+            c = RGB(0x10, 0x7C, 0x10);
+        else if (state == ES_STATE_READING)
+            c = RGB(0x00, 0x5A, 0x9E);
+        SetTextColor(dc, c);
+    }
+    DrawTextW(dc, st, -1, &r2, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+    SelectObject(dc, old);
+    if (d->itemState & ODS_FOCUS)
+        DrawFocusRect(dc, &d->rcItem);
+}

@@ -1,0 +1,143 @@
+/* ui: the main window's shared state and what its parts call on each other. The window is
+ * split by part (mainwnd.c the dialog procedure, srclist.c the source list, results.c the
+ * results list, querybar.c the log and time window, layout.c the layout, run.c the sweep,
+ * filecmds.c Export and Import, adddlg.c the Add dialog); all of it runs on the UI thread
+ * only. There is one window, so its state is one global, g. */
+#ifndef UI_H
+#define UI_H
+
+#include <windows.h>
+#include <commctrl.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "export.h"
+#include "folders.h"
+#include "sweep.h"
+#include "es_buf.h"
+#include "es_row.h"
+
+#define TIMER_REFRESH   1
+#define REFRESH_MS      150     /* rows and states are shown at most this often */
+
+/* An entry of the server list, as the user gave it: a server, a .evtx file or a folder. */
+typedef struct app_source {
+    char        *name;          /* canonical entry, UTF-8 */
+    WCHAR       *wname;
+    char        *key;           /* for duplicates */
+    es_name_kind kind;
+    size_t       first_tgt;     /* its targets in the last sweep: [first_tgt, first_tgt + ntgt) */
+    size_t       ntgt;
+} app_source;
+
+/* What a sweep reads: a server, or one .evtx file (a folder entry gives one per file). Rows
+ * refer to targets by index; targets live until the next sweep starts. */
+typedef struct target {
+    WCHAR       *path;          /* server name or file path */
+    char        *status_name;   /* the status table's Source: server name or full path */
+    char        *row_name;      /* the Server column: server name or the file's name */
+    WCHAR       *row_wname;
+    es_name_kind kind;
+    es_state     state;
+    uint64_t     events;
+    uint64_t     skipped;       /* damaged records skipped (saved logs) */
+    uint64_t     lost;          /* rows received but not stored (the row budget, out of memory) */
+    DWORD        error;
+    ULONGLONG    t_start, t_end;   /* GetTickCount64 */
+} target;
+
+typedef struct app {
+    HINSTANCE    hinst;
+    app_init    *init;
+    HWND         dlg, list, lv, status, log, hours, spin;
+    HFONT        bold;
+    HICON        icon_big, icon_small;
+    app_source  *src;
+    size_t       nsrc, capsrc;
+    target      *tgt;
+    size_t       ntgt;
+    es_rowstore *rows;
+    size_t       shown_rows;    /* item count the ListView has */
+    sweep       *sw;
+    sweep_settings pending;     /* the settings of a sweep waiting for its folders to be listed */
+    WCHAR        pending_log[256];
+    BOOL         running, stopping, closing, expanding;
+    int          importing;     /* import threads not yet reported back */
+    ULONGLONG    sweep_t0, sweep_t1;
+    uint64_t     sweep_now;     /* FILETIME ticks when Start was pressed: the window's reference */
+    export_job  *export_running;
+    BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
+    int          exit_code;
+    BOOL         had_failure;
+    BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
+    uint64_t     memory_budget; /* bytes the rows may take */
+    WCHAR        budget_text[96]; /* which budget was reached, for the sources' error text */
+} app;
+
+extern app g;
+
+/* Adds every entry of a text (Add dialog, Import). Returns how many were added; problems are
+ * gathered in err (one line each, at most a few). */
+typedef struct add_ctx {
+    size_t added, refused;
+    es_buf problems;
+    es_buf rejected;    /* the refused entries, one per line, given back to the user to fix */
+} add_ctx;
+
+/* mainwnd.c: the window, its state on screen, closing */
+void message_box(const WCHAR *text, UINT icon);
+void update_status(void);
+void refresh(void);
+void enable_controls(void);
+void destroy_if_idle(void);
+
+/* srclist.c: the source list's entries and their owner-drawn lines */
+void free_source(app_source *s);
+BOOL add_source(const char *text, char *err, size_t errlen);
+void remove_selected(void);
+int  add_line(void *ctx, const char *entry, size_t line);
+void report_adds(add_ctx *c, const WCHAR *what);
+void fmt_count(uint64_t n, WCHAR *out, size_t cap);
+double target_seconds(const target *t);
+void target_error(const target *t, WCHAR *out, size_t cap);
+es_state entry_text(const app_source *s, WCHAR *out, size_t cap);
+void draw_source(const DRAWITEMSTRUCT *d);
+
+/* results.c: the virtual results ListView */
+void results_init(void);
+void results_rescale(void);
+void get_dispinfo(NMLVDISPINFOW *di);
+
+/* querybar.c: the log combo and the Last hours edit with its arrows */
+void querybar_init(void);
+void querybar_spin(int delta);
+int  read_hours(void);
+
+/* layout.c: positions, the bold font, DPI changes */
+RECT dlu(int x, int y, int w, int h);
+void layout(void);
+void make_bold_font(void);
+void after_dpi_change(void);
+
+/* run.c: a sweep, and the end of a command-line run */
+BOOL new_rowstore(void);
+void free_targets(void);
+void start_sweep(void);
+void sweep_message(UINT msg, WPARAM wp, LPARAM lp);
+void sweep_done(WPARAM wp);
+void expand_done(expand_job *job);
+void stop_sweep(void);
+void finish_cli(void);
+void cli_done(void);
+
+/* filecmds.c: the Export and Import commands */
+BOOL run_export(const WCHAR *rows_path, const WCHAR *status_path);
+void export_dialog(void);
+void export_done(export_job *job);
+void import_dialog(void);
+void import_done(import_job *job);
+
+/* adddlg.c: the Add dialog */
+INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
+
+#endif
