@@ -60,7 +60,8 @@ static void expect(server *s, unsigned hours)
     if (f->deny) { s->code = 5; return; }
     if (!fleet_has_channel(f, "System")) { s->code = 15007; return; }
     s->last = f->events;
-    s->first = hours ? fleetgen_first_in_window(f->events, f->span_hours, (uint64_t)hours * 3600000ull) : 1;
+    fg_spread sp = fleet_spread(f);
+    s->first = hours ? fleetgen_first_in_window(&sp, (uint64_t)hours * 3600000ull) : 1;
     s->inwin = s->first <= s->last ? s->last - s->first + 1 : 0;
     if (f->hangquery) { s->code = 1460; return; }
     if (f->hang) {
@@ -153,7 +154,8 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, const 
         if (s->inwin && !(s->fs && s->fs->hangquery))
             for (uint64_t k = from; k <= to && k >= 1; k++) {
                 fg_event e;
-                fleetgen_event(s->fs->name, s->fs->seed, s->fs->events, s->fs->span_hours, k, &e);
+                fg_spread sp = fleet_spread(s->fs);
+                fleetgen_event(s->fs->name, s->fs->seed, &sp, k, &e);
                 char task[32];
                 size_t ml = fleetgen_expected_message(&e, NULL, 0);
                 char *msg = malloc(ml + 1);
@@ -268,7 +270,8 @@ int main(int argc, char **argv)
                 detail("line %zu: %s record %" PRIu64 " is outside the window (first in window: %" PRIu64 ")", row->line, s->name, k, s->first);
         }
         fg_event e;
-        fleetgen_event(s->fs->name, s->fs->seed, s->fs->events, s->fs->span_hours, k, &e);
+        fg_spread sp = fleet_spread(s->fs);
+        fleetgen_event(s->fs->name, s->fs->seed, &sp, k, &e);
         char task[32], id[16];
         snprintf(id, sizeof id, "%u", e.event_id);
         const char *want[10] = {NULL, NULL, fleetgen_expected_level(&e), e.provider_name, id,

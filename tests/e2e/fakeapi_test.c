@@ -494,7 +494,8 @@ static void check_local_metadata(void)
     int same_ok = 1, nformatted = 0, nfallback = 0;
     for (uint64_t k = 1; k <= 500; k++) {
         fg_event e;
-        fleetgen_event("ok1", 7, 500, 24, k, &e);
+        fg_spread ok1_sp = fleetgen_spread(500, 24);
+        fleetgen_event("ok1", 7, &ok1_sp, k, &e);
         char out[8192], want[8192], w2b[256] = "";
         int done = local_format(e.provider_name, e.event_id, e.version, e.qualifiers, e.data, e.ndata, out, sizeof out, w2b, sizeof w2b);
         fleetgen_expected_message(&e, want, sizeof want);
@@ -514,10 +515,370 @@ static void check_local_metadata(void)
     pEvtClose(el);
 }
 
+
+/* ------------------------------------------------------------------ clock=load, edge=H, stuck
+ * The fleet lines (tests/e2e/t_fake_api.sh):
+ *   clk    clock=load events=100 span=10
+ *   edg    edge=8 events=20 clock=load                (step 1000: ages 8 h + 9.5 s .. 8 h - 9.5 s)
+ *   edgs   edge=2 step=2000 events=11 clock=load      (odd count: records 6..11 are younger)
+ *   edgq   edge=8 events=20                           (clock=query)
+ *   stk    stuck=25 events=100 span=10                (run: fakeapi_test.exe stuck)
+ *   stkf   stuckformat=3 events=40 span=10            (run: fakeapi_test.exe stuck) */
+
+static uint64_t g_load_lo, g_load_hi;   /* FILETIME ticks just before and just after LoadLibraryExW */
+
+/* The edge formula, written out independently of fleetgen.c. */
+static uint64_t edge_age(uint64_t hours, uint64_t step, uint64_t events, uint64_t k)
+{
+    return (uint64_t)((int64_t)(hours * 3600000ull) + ((int64_t)(events / 2) - (int64_t)k) * (int64_t)step + (int64_t)(step / 2));
+}
+
+static void iso_ms(uint64_t ticks, WCHAR *out, size_t cap)
+{
+    FILETIME ft = {(DWORD)ticks, (DWORD)(ticks >> 32)};
+    SYSTEMTIME st;
+    FileTimeToSystemTime(&ft, &st);
+    swprintf(out, cap, L"%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", st.wYear, st.wMonth, st.wDay, st.wHour, st.wMinute, st.wSecond,
+             st.wMilliseconds);
+}
+
+/* Every event of a query: record ids and TimeCreated, in order; the count, or -1 when EvtQuery
+ * failed (*err). */
+typedef struct rec { uint64_t id, tc; } rec;
+static int read_all(const WCHAR *server, const WCHAR *xpath, EVT_HANDLE sysctx, rec *out, int cap, DWORD *err)
+{
+    EVT_HANDLE s = session(server);
+    EVT_HANDLE q = pEvtQuery(s, L"System", xpath, EvtQueryChannelPath | EvtQueryForwardDirection);
+    *err = q ? 0 : GetLastError();
+    int n = 0;
+    if (q) {
+        EVT_HANDLE h[64];
+        DWORD got;
+        while (pEvtNext(q, 64, h, INFINITE, 0, &got))
+            for (DWORD i = 0; i < got; i++) {
+                DWORD c = 0;
+                EVT_VARIANT *v = render(sysctx, h[i], &c, NULL, NULL);
+                if (v && c == EvtSystemPropertyIdEND && n < cap) {
+                    out[n].id = v[EvtSystemEventRecordId].UInt64Val;
+                    out[n].tc = v[EvtSystemTimeCreated].FileTimeVal;
+                    n++;
+                }
+                free(v);
+                pEvtClose(h[i]);
+            }
+        if (GetLastError() != ERROR_NO_MORE_ITEMS)
+            *err = GetLastError();
+        pEvtClose(q);
+    }
+    pEvtClose(s);
+    return q ? n : -1;
+}
+
+/* 1 when recs are exactly the records first..last in order */
+static int ids_are(const rec *r, int n, uint64_t first, uint64_t last)
+{
+    if (n != (int)(last >= first ? last - first + 1 : 0))
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (r[i].id != first + (uint64_t)i)
+            return 0;
+    return 1;
+}
+
+static void check_fleet_lines(void)
+{
+    fleet_server f;
+    char e[256];
+    int ok = fleet_parse_line("a stuck", &f, e, sizeof e) == 1 && f.stuck && f.stuck_after == 0 &&
+             fleet_parse_line("a stuck=25", &f, e, sizeof e) == 1 && f.stuck && f.stuck_after == 25 &&
+             fleet_parse_line("a stuckformat=3", &f, e, sizeof e) == 1 && f.stuckformat && f.stuckformat_after == 3 && !f.stuck &&
+             fleet_parse_line("a clock=load", &f, e, sizeof e) == 1 && f.clock_load &&
+             fleet_parse_line("a clock=query", &f, e, sizeof e) == 1 && !f.clock_load &&
+             fleet_parse_line("a edge=8", &f, e, sizeof e) == 1 && f.edge_hours == 8 && f.step_ms == 1000 &&
+             fleet_parse_line("a step=250 edge=1 events=10", &f, e, sizeof e) == 1 && f.edge_hours == 1 && f.step_ms == 250 &&
+             fleet_parse_line("a clock=later", &f, e, sizeof e) < 0 && fleet_parse_line("a clock", &f, e, sizeof e) < 0 &&
+             fleet_parse_line("a step=100", &f, e, sizeof e) < 0 &&            /* step without edge */
+             fleet_parse_line("a edge=0", &f, e, sizeof e) < 0 && fleet_parse_line("a edge=1 step=0", &f, e, sizeof e) < 0 &&
+             fleet_parse_line("a edge=1 events=8000", &f, e, sizeof e) < 0;  /* records in the future */
+    CHECK("fleet-options-parse", ok, "stuck/stuckformat/clock/edge/step lines parse wrongly (last error: %s)", e);
+    fg_spread sp = {20, 48, 8, 1000};
+    uint64_t mid = fleetgen_first_in_window(&sp, 8 * 3600000ull);
+    int ages = 1;
+    for (uint64_t k = 1; k <= 20; k++)
+        if (fleetgen_age_ms(&sp, k) != edge_age(8, 1000, 20, k))
+            ages = 0;
+    CHECK("edge-generator", ages && mid == 11 && fleetgen_first_in_window(&sp, 8 * 3600000ull - 501) == 12 &&
+          fleetgen_first_in_window(&sp, 8 * 3600000ull + 500) == 10 && fleetgen_first_in_window(&sp, 8 * 3600000ull + 499) == 11,
+          "ages %d, first in the 8 h window %llu (want 11)", ages, (unsigned long long)mid);
+}
+
+static void wait_until_late(uint64_t ms_after_load)
+{
+    while (now_ticks() < g_load_hi + ms_after_load * 10000ull)
+        Sleep(20);
+}
+
+static void check_clock_edge(EVT_HANDLE sysctx)
+{
+    static rec r[600], r2[600];
+    DWORD err = 0, err2 = 0;
+    char why[256] = "";
+    wait_until_late(1500);   /* every query below comes at least 1.5 s after the load */
+
+    /* clock=load: TimeCreated + age is the load moment, whenever the query comes */
+    fg_spread clk_sp = fleetgen_spread(100, 10);
+    int n = read_all(L"clk", L"*", sysctx, r, 600, &err);
+    Sleep(300);
+    int n2 = read_all(L"clk", L"*", sysctx, r2, 600, &err2);
+    int ok = n == 100 && n2 == 100 && ids_are(r, n, 1, 100) && !err && !err2;
+    for (int i = 0; ok && i < n; i++) {
+        uint64_t anchor = r[i].tc + fleetgen_age_ms(&clk_sp, r[i].id) * 10000ull;
+        if (anchor < g_load_lo || anchor > g_load_hi || r2[i].tc != r[i].tc) {
+            snprintf(why, sizeof why, "record %llu: TimeCreated + age is %.3f s after the load (second query: %s)",
+                     (unsigned long long)r[i].id, ((double)anchor - (double)g_load_hi) / 1e7, r2[i].tc == r[i].tc ? "same" : "differs");
+            ok = 0;
+        }
+    }
+    CHECK("clock-load-anchor", ok, "n=%d/%d err %lu/%lu %s", n, n2, err, err2, why);
+
+    /* edge=8 clock=load: the last 8 h counted from a sweep start at the load moment, asked in the
+     * documented absolute form, is exactly the younger half, although the query comes late */
+    WCHAR iso[40], xp[160];
+    iso_ms(g_load_hi - 8ull * 3600 * 10000000ull, iso, 40);
+    swprintf(xp, 160, L"*[System[TimeCreated[@SystemTime>='%ls']]]", iso);
+    n = read_all(L"edg", xp, sysctx, r, 600, &err);
+    ok = ids_are(r, n, 11, 20) && !err;
+    for (int i = 0; ok && i < n; i++)
+        if (r[i].tc + edge_age(8, 1000, 20, r[i].id) * 10000ull < g_load_lo || r[i].tc + edge_age(8, 1000, 20, r[i].id) * 10000ull > g_load_hi)
+            ok = 0;
+    CHECK("edge-since-sweep-start", ok, "%ls on edg: %d events (first %llu, want 11..20), err %lu", xp, n,
+          n > 0 ? (unsigned long long)r[0].id : 0ull, err);
+
+    /* the same with an odd count and step=2000: records 6..11 */
+    iso_ms(g_load_hi - 2ull * 3600 * 10000000ull, iso, 40);
+    swprintf(xp, 160, L"*[System[TimeCreated[@SystemTime>='%ls']]]", iso);
+    n = read_all(L"edgs", xp, sysctx, r, 600, &err);
+    ok = ids_are(r, n, 6, 11) && !err;
+    for (int i = 0; ok && i < n; i++)
+        if (r[i].tc + edge_age(2, 2000, 11, r[i].id) * 10000ull < g_load_lo || r[i].tc + edge_age(2, 2000, 11, r[i].id) * 10000ull > g_load_hi)
+            ok = 0;
+    CHECK("edge-step-odd-count", ok, "edgs: %d events (first %llu, want 6..11), err %lu", n, n > 0 ? (unsigned long long)r[0].id : 0ull, err);
+
+    /* timediff from the client's own (late) query time loses the oldest of the younger half */
+    fg_spread edg_sp = {20, 48, 8, 1000};
+    uint64_t t0 = now_ticks();
+    n = read_all(L"edg", XPATH8, sysctx, r, 600, &err);
+    uint64_t t1 = now_ticks();
+    uint64_t late_lo = (t0 - g_load_hi) / 10000, late_hi = (t1 - g_load_lo) / 10000 + 1;
+    uint64_t f_lo = fleetgen_first_in_window(&edg_sp, WINDOW_MS - late_lo), f_hi = fleetgen_first_in_window(&edg_sp, WINDOW_MS - late_hi);
+    ok = n > 0 && !err && r[0].id > 11 && r[0].id >= f_lo && r[0].id <= f_hi && ids_are(r, n, r[0].id, 20);
+    CHECK("edge-timediff-late-query", ok, "timediff 8 h asked %.1f s after the load: %d events from %llu (want from %llu..%llu), err %lu",
+          (double)late_lo / 1000, n, n > 0 ? (unsigned long long)r[0].id : 0ull, (unsigned long long)f_lo, (unsigned long long)f_hi, err);
+
+    /* clock=query: the anchor is the query, so timediff selects exactly the younger half */
+    t0 = now_ticks();
+    n = read_all(L"edgq", XPATH8, sysctx, r, 600, &err);
+    t1 = now_ticks();
+    ok = ids_are(r, n, 11, 20) && !err;
+    for (int i = 0; ok && i < n; i++) {
+        uint64_t anchor = r[i].tc + edge_age(8, 1000, 20, r[i].id) * 10000ull;
+        if (anchor < t0 || anchor > t1)
+            ok = 0;
+    }
+    CHECK("edge-clock-query-timediff", ok, "edgq: %d events (first %llu, want 11..20), err %lu", n, n > 0 ? (unsigned long long)r[0].id : 0ull, err);
+
+    /* the literal form (no spaces, milliseconds, Z) is understood and selects by absolute time */
+    static const WCHAR lit_iso[] = L"2026-11-28T07:00:00.000Z";
+    FILETIME lft;
+    SYSTEMTIME lst = {2026, 11, 0, 28, 7, 0, 0, 0};
+    SystemTimeToFileTime(&lst, &lft);
+    uint64_t since = ((uint64_t)lft.dwHighDateTime << 32) | lft.dwLowDateTime;
+    swprintf(xp, 160, L"*[System[TimeCreated[@SystemTime>='%ls']]]", lit_iso);
+    fg_spread ok1_sp = fleetgen_spread(500, 24);
+    t0 = now_ticks();
+    n = read_all(L"ok1", xp, sysctx, r, 600, &err);
+    t1 = now_ticks();
+    uint64_t lf_lo = t0 < since ? 501 : fleetgen_first_in_window(&ok1_sp, (t0 - since) / 10000);
+    uint64_t lf_hi = t1 < since ? 501 : fleetgen_first_in_window(&ok1_sp, (t1 - since) / 10000);
+    uint64_t lfirst = n > 0 ? r[0].id : 501;
+    ok = n >= 0 && !err && lfirst >= lf_lo && lfirst <= lf_hi && ids_are(r, n, lfirst, 500);
+    for (int i = 0; ok && i < n; i++)
+        if (r[i].tc < since)
+            ok = 0;
+    CHECK("since-literal-iso-ms", ok, "%ls on ok1: %d events from %llu (want from %llu..%llu), err %lu", xp, n,
+          (unsigned long long)lfirst, (unsigned long long)lf_lo, (unsigned long long)lf_hi, err);
+}
+
+/* Calls that never return are made on threads that are left behind; the process ends with
+ * ExitProcess, which takes them with it. Their arguments are static: they outlive the checks. */
+typedef struct stuck_next { EVT_HANDLE q; DWORD timeout; volatile LONG done; } stuck_next;
+static DWORD WINAPI stuck_next_thread(void *p)
+{
+    stuck_next *a = p;
+    EVT_HANDLE h[10];
+    DWORD got = 0;
+    pEvtNext(a->q, 10, h, a->timeout, 0, &got);
+    InterlockedExchange(&a->done, 1);
+    return 0;
+}
+typedef struct stuck_fmt { EVT_HANDLE meta, ev; DWORD msgid, flags; volatile LONG done; } stuck_fmt;
+static DWORD WINAPI stuck_fmt_thread(void *p)
+{
+    stuck_fmt *a = p;
+    WCHAR b[4096];
+    DWORD used = 0;
+    pEvtFormatMessage(a->meta, a->ev, a->msgid, 0, NULL, a->flags, 4096, b, &used);
+    InterlockedExchange(&a->done, 1);
+    return 0;
+}
+static int start_thread(LPTHREAD_START_ROUTINE fn, void *arg)
+{
+    HANDLE th = CreateThread(NULL, 0, fn, arg, 0, NULL);
+    if (!th)
+        return 0;
+    CloseHandle(th);   /* left behind on purpose */
+    return 1;
+}
+
+/* stk: stuck=25 events=100 */
+static void check_stuck(EVT_HANDLE sysctx)
+{
+    static stuck_next a1, a2;
+    EVT_HANDLE s = session(L"stk");
+    EVT_HANDLE q = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);
+    EVT_HANDLE q2 = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryReverseDirection);
+    if (!q || !q2) {
+        failf("stuck-after-n", "EvtQuery on stk failed %lu", GetLastError());
+        return;
+    }
+    /* the batches stop exactly at 25, whatever is asked */
+    uint64_t total = 0, next_id = 1;
+    int ids_ok = 1, calls = 0;
+    DWORD err = 0;
+    EVT_HANDLE h[64];
+    DWORD got;
+    while (total < 25 && calls++ < 100) {
+        if (!pEvtNext(q, 64, h, INFINITE, 0, &got)) {
+            err = GetLastError();
+            break;
+        }
+        for (DWORD i = 0; i < got; i++) {
+            DWORD c = 0;
+            EVT_VARIANT *v = render(sysctx, h[i], &c, NULL, NULL);
+            if (!v || c != EvtSystemPropertyIdEND || v[EvtSystemEventRecordId].UInt64Val != next_id)
+                ids_ok = 0;
+            next_id++;
+            free(v);
+            pEvtClose(h[i]);
+        }
+        total += got;
+    }
+    uint64_t total2 = 0;   /* the reverse result set: 25 events too, newest first, then stuck */
+    while (total2 < 25 && pEvtNext(q2, 7, h, 100, 0, &got)) {
+        for (DWORD i = 0; i < got; i++)
+            pEvtClose(h[i]);
+        total2 += got;
+    }
+    CHECK("stuck-batches-stop-at-n", total == 25 && total2 == 25 && ids_ok && !err, "returned %llu (reverse %llu) events before the stuck point 25, ids ok %d, err %lu",
+          (unsigned long long)total, (unsigned long long)total2, ids_ok, err);
+    a1.q = q;
+    a1.timeout = INFINITE;
+    a2.q = q2;
+    a2.timeout = 100;   /* the Timeout does not help either */
+    int started = start_thread(stuck_next_thread, &a1) && start_thread(stuck_next_thread, &a2);
+    Sleep(300);
+    LONG d1 = a1.done, d2 = a2.done;
+    pEvtCancel(q);
+    pEvtCancel(q2);
+    pEvtCancel(s);
+    Sleep(300);
+    CHECK("stuck-after-n", started && !d1 && !d2, "EvtNext after 25 events returned within 300 ms (INFINITE: %ld, Timeout 100: %ld)", d1, d2);
+    CHECK("stuck-ignores-cancel", started && !a1.done && !a2.done, "EvtNext returned within 300 ms of EvtCancel (result set and session): %ld %ld",
+          a1.done, a2.done);
+    /* closing does not cancel and does not crash: the stuck calls keep their objects */
+    BOOL c = pEvtClose(q) && pEvtClose(q2) && pEvtClose(s);
+    CHECK("stuck-close", c, "EvtClose with a stuck EvtNext in progress failed %lu", GetLastError());
+}
+
+/* stkf: stuckformat=3 events=40 */
+static void check_stuckformat(EVT_HANDLE sysctx)
+{
+    static stuck_fmt f[3];
+    EVT_HANDLE s = session(L"stkf");
+    EVT_HANDLE meta = pEvtOpenPublisherMetadata(s, L"Service Control Manager", NULL, 0, 0);
+    EVT_HANDLE q = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);
+    if (!q || !meta) {
+        failf("stuckformat-before-n", "EvtQuery/EvtOpenPublisherMetadata on stkf failed %lu", GetLastError());
+        return;
+    }
+    EVT_HANDLE h[8];
+    DWORD have = 0, got;
+    while (have < 6 && pEvtNext(q, 6 - have, h + have, INFINITE, 0, &got))
+        have += got;
+    if (have < 6) {
+        failf("stuckformat-before-n", "EvtNext on stkf: %lu events, err %lu", have, GetLastError());
+        return;
+    }
+    int before_ok = 1;
+    char why[200] = "";
+    for (int i = 0; i < 3; i++) {
+        WCHAR b[256];
+        DWORD used = 0, c = 0;
+        EVT_VARIANT *v = render(sysctx, h[i], &c, NULL, NULL);
+        BOOL r = pEvtFormatMessage(meta, h[i], 0, 0, NULL, EvtFormatMessageProvider, 256, b, &used);
+        if (!r || !v || c != EvtSystemPropertyIdEND || wcscmp(b, v[EvtSystemProviderName].StringVal)) {
+            before_ok = 0;
+            snprintf(why, sizeof why, "event %d: EvtFormatMessage(Provider) %d err %lu", i + 1, r, r ? 0 : GetLastError());
+        }
+        free(v);
+    }
+    CHECK("stuckformat-before-n", before_ok, "%s", why);
+    DWORD c4 = 0;
+    EVT_VARIANT *v4 = render(sysctx, h[3], &c4, NULL, NULL);
+    CHECK("stuckformat-render-works", v4 && c4 == EvtSystemPropertyIdEND, "EvtRender of the 4th event failed %lu", GetLastError());
+    free(v4);
+    /* the 4th, 5th and 6th: any flags, never returns */
+    f[0] = (stuck_fmt){meta, h[3], 0, EvtFormatMessageProvider, 0};
+    f[1] = (stuck_fmt){meta, h[4], 0, EvtFormatMessageEvent, 0};
+    f[2] = (stuck_fmt){meta, h[5], (16384u << 16) | 7036u, EvtFormatMessageId, 0};
+    int started = 1;
+    for (int i = 0; i < 3; i++)
+        started &= start_thread(stuck_fmt_thread, &f[i]);
+    Sleep(300);
+    LONG d[3] = {f[0].done, f[1].done, f[2].done};
+    /* EvtNext itself still works, and positions count per result set */
+    BOOL nr = pEvtNext(q, 4, h + 6, INFINITE, 0, &got);
+    if (nr)
+        for (DWORD i = 0; i < got; i++)
+            pEvtClose(h[6 + i]);
+    EVT_HANDLE q2 = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryReverseDirection);
+    EVT_HANDLE h2;
+    WCHAR b[256];
+    DWORD used = 0;
+    BOOL fr = q2 && pEvtNext(q2, 1, &h2, INFINITE, 0, &got) && got == 1 &&
+              pEvtFormatMessage(meta, h2, 0, 0, NULL, EvtFormatMessageProvider, 256, b, &used);
+    if (q2 && got == 1)
+        pEvtClose(h2);
+    if (q2)
+        pEvtClose(q2);
+    CHECK("stuckformat-after-n", started && !d[0] && !d[1] && !d[2], "EvtFormatMessage of events 4..6 returned within 300 ms: %ld %ld %ld",
+          d[0], d[1], d[2]);
+    CHECK("stuckformat-next-works", nr && got >= 1 && fr, "EvtNext during the stuck formats: %d; first event of a new result set formats: %d",
+          nr, fr);
+    pEvtCancel(q);
+    pEvtCancel(s);
+    Sleep(300);
+    CHECK("stuckformat-ignores-cancel", !f[0].done && !f[1].done && !f[2].done, "EvtFormatMessage returned after EvtCancel: %ld %ld %ld",
+          f[0].done, f[1].done, f[2].done);
+}
+
 int wmain(int argc, WCHAR **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
+    int stuck_mode = argc > 1 && !wcscmp(argv[1], L"stuck");
+    g_load_lo = now_ticks();
     HMODULE dll = LoadLibraryExW(L"wevtapi.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    g_load_hi = now_ticks();
     if (!dll) {
         failf("load", "LoadLibraryExW(wevtapi.dll, SEARCH_SYSTEM32) failed: %lu", GetLastError());
         return 1;
@@ -533,9 +894,19 @@ int wmain(int argc, WCHAR **argv)
     printf("     loaded %s\n", mp8);
 
     const uint64_t ok1_events = 500, ok1_span = 24;
+    const fg_spread ok1_sp = fleetgen_spread(ok1_events, (uint32_t)ok1_span);
     EVT_HANDLE sysctx = pEvtCreateRenderContext(0, NULL, EvtRenderContextSystem);
     EVT_HANDLE userctx = pEvtCreateRenderContext(0, NULL, EvtRenderContextUser);
     CHECK("render-contexts", sysctx && userctx, "EvtCreateRenderContext failed: %lu", GetLastError());
+
+    if (stuck_mode) {
+        /* `fakeapi_test stuck`: calls that never return, in a process of their own (they keep
+         * handles open, which the main run's handle report would count) */
+        check_stuck(sysctx);
+        check_stuckformat(sysctx);
+        printf("%s\n", g_fail ? "fakeapi_test stuck: FAILED" : "fakeapi_test stuck: all passed");
+        ExitProcess(g_fail ? 1 : 0);   /* ends the threads still inside EvtNext/EvtFormatMessage */
+    }
 
     /* ---- the install: the fake answers (Wine's builtin stub would not) */
     EVT_HANDLE s = session(L"ok1");
@@ -547,7 +918,7 @@ int wmain(int argc, WCHAR **argv)
     /* ---- filtered query, partial batches, end of data */
     drain d;
     drain_all(q, sysctx, &d, 100);
-    uint64_t first = fleetgen_first_in_window(ok1_events, (uint32_t)ok1_span, WINDOW_MS);
+    uint64_t first = fleetgen_first_in_window(&ok1_sp, WINDOW_MS);
     uint64_t expect = ok1_events - first + 1;
     CHECK("filter-server-side", d.count == expect && d.first_id == first && d.last_id == ok1_events,
           "got %llu events (ids %llu..%llu), expected %llu (ids %llu..%llu)", (unsigned long long)d.count,
@@ -591,7 +962,7 @@ int wmain(int argc, WCHAR **argv)
             }
             uint64_t k = v[EvtSystemEventRecordId].UInt64Val;
             fg_event e;
-            fleetgen_event("ok1", 7, ok1_events, (uint32_t)ok1_span, k, &e);
+            fleetgen_event("ok1", 7, &ok1_sp, k, &e);
             char prov[256], comp[256], chan[64];
             prov[0] = comp[0] = chan[0] = 0;
             if (v[EvtSystemProviderName].Type == EvtVarTypeString) utf8(v[EvtSystemProviderName].StringVal, prov, sizeof prov);
@@ -768,12 +1139,17 @@ int wmain(int argc, WCHAR **argv)
     s = session(L"nof");
     q = pEvtQuery(s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryForwardDirection);
     drain_all(q, sysctx, &d, 100);
-    uint64_t nfirst = fleetgen_first_in_window(400, 48, WINDOW_MS);
+    fg_spread nof_sp = fleetgen_spread(400, 48);
+    uint64_t nfirst = fleetgen_first_in_window(&nof_sp, WINDOW_MS);
     CHECK("nofilter-returns-all", d.count == 400 && d.end_error == ERROR_NO_MORE_ITEMS, "got %llu of 400", (unsigned long long)d.count);
     CHECK("nofilter-client-can-filter", d.ids_in_client_window == 400 - nfirst + 1, "client-side TimeCreated filter keeps %llu, expected %llu",
           (unsigned long long)d.ids_in_client_window, (unsigned long long)(400 - nfirst + 1));
     pEvtClose(q);
     pEvtClose(s);
+
+    /* ---- fleet options stuck/stuckformat/clock/edge/step; clock=load and edge servers */
+    check_fleet_lines();
+    check_clock_edge(sysctx);
 
     /* ---- local session (NULL) is the fleet's "localhost" */
     q = pEvtQuery(NULL, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);

@@ -15,6 +15,7 @@ void fleet_server_defaults(fleet_server *s)
     s->events = 2000;
     s->span_hours = 48;
     s->seed = 1;
+    s->step_ms = 1000;
 }
 
 static int ieq(const char *a, const char *b)
@@ -49,7 +50,7 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
     }
     buf[n] = 0;
     fleet_server_defaults(out);
-    int tok = 0;
+    int tok = 0, step_set = 0;
     char *save = buf;
     for (;;) {
         while (*save == ' ' || *save == '\t')
@@ -83,13 +84,17 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
             else if (!strcmp(t, "hangquery")) out->hangquery = 1;
             else if (!strcmp(t, "nofilter")) out->nofilter = 1;
             else if (!strcmp(t, "collector")) out->collector = 1;
-            else if (!strcmp(t, "stuck")) out->stuck = 1;
+            else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = 0; }
             else ok = 0;
         } else if (!strcmp(t, "channels")) {
             if (strlen(val) >= sizeof out->channels)
                 ok = 0;
             else
                 strcpy(out->channels, val);
+        } else if (!strcmp(t, "clock")) {
+            if (!strcmp(val, "load")) out->clock_load = 1;
+            else if (!strcmp(val, "query")) out->clock_load = 0;
+            else ok = 0;
         } else if (!parse_u64(val, &v)) {
             ok = 0;
         } else if (!strcmp(t, "latency") && v <= 3600000) out->latency_ms = (uint32_t)v;
@@ -99,11 +104,26 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
         else if (!strcmp(t, "seed") && v <= 0xFFFFFFFFu) out->seed = (uint32_t)v;
         else if (!strcmp(t, "break") && v >= 1) out->break_after = v;
         else if (!strcmp(t, "hang")) { out->hang = 1; out->hang_after = v; }
+        else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = v; }
+        else if (!strcmp(t, "stuckformat")) { out->stuckformat = 1; out->stuckformat_after = v; }
+        else if (!strcmp(t, "edge") && v >= 1 && v <= 100000) out->edge_hours = (uint32_t)v;
+        else if (!strcmp(t, "step") && v >= 1 && v <= 3600000) { out->step_ms = (uint32_t)v; step_set = 1; }
         else ok = 0;
         if (!ok) {
             snprintf(err, err_len, "server %s: bad setting \"%s%s%s\"", out->name, t, val ? "=" : "", val ? val : "");
             return -1;
         }
+    }
+    if (tok && step_set && !out->edge_hours) {
+        snprintf(err, err_len, "server %s: step= only goes with edge=", out->name);
+        return -1;
+    }
+    /* edge: the youngest record (k = events) must still lie in the past */
+    if (tok && out->edge_hours &&
+        (uint64_t)out->edge_hours * 3600000ull + out->step_ms / 2 <= (out->events - out->events / 2) * (uint64_t)out->step_ms) {
+        snprintf(err, err_len, "server %s: edge=%u with events=%llu step=%u puts records in the future", out->name,
+                 (unsigned)out->edge_hours, (unsigned long long)out->events, (unsigned)out->step_ms);
+        return -1;
     }
     return tok ? 1 : 0;
 }
@@ -280,10 +300,36 @@ uint64_t fleetgen_name_hash(const char *name)
 
 #define ACTIVE_MS_PER_HOUR 3000000ull   /* 50 minutes of each hour hold events: minutes 5..55 */
 
-uint64_t fleetgen_age_ms(uint64_t events, uint32_t span_hours, uint64_t k)
+fg_spread fleet_spread(const fleet_server *s)
 {
+    fg_spread sp = {s->events, s->span_hours, s->edge_hours, s->step_ms ? s->step_ms : 1000};
+    return sp;
+}
+
+fg_spread fleetgen_spread(uint64_t events, uint32_t span_hours)
+{
+    fg_spread sp = {events, span_hours, 0, 1000};
+    return sp;
+}
+
+/* edge: edge*3600000 + (events/2 - k)*step + step/2, which the parser keeps > 0 */
+static uint64_t edge_age_ms(const fg_spread *sp, uint64_t k)
+{
+    uint64_t base = (uint64_t)sp->edge_hours * 3600000ull + sp->step_ms / 2, half = sp->events / 2;
+    if (k <= half)
+        return base + (half - k) * sp->step_ms;
+    uint64_t d = (k - half) * sp->step_ms;
+    return d < base ? base - d : 0;
+}
+
+uint64_t fleetgen_age_ms(const fg_spread *sp, uint64_t k)
+{
+    uint64_t events = sp->events;
+    uint32_t span_hours = sp->span_hours;
     if (events == 0 || k == 0 || k > events)
         return 0;
+    if (sp->edge_hours)
+        return edge_age_ms(sp, k);
     uint64_t j = events - k;   /* 0 = newest */
     /* position in "active time", strictly increasing in j while events <= span*3e6 */
     uint64_t total = (uint64_t)span_hours * ACTIVE_MS_PER_HOUR;
@@ -298,13 +344,13 @@ uint64_t fleetgen_age_ms(uint64_t events, uint32_t span_hours, uint64_t k)
     return hour * 3600000ull + 300000ull + within;
 }
 
-uint64_t fleetgen_first_in_window(uint64_t events, uint32_t span_hours, uint64_t window_ms)
+uint64_t fleetgen_first_in_window(const fg_spread *sp, uint64_t window_ms)
 {
     /* ages decrease as k grows: find the smallest k with age <= window */
-    uint64_t lo = 1, hi = events + 1;
+    uint64_t lo = 1, hi = sp->events + 1;
     while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if (fleetgen_age_ms(events, span_hours, mid) <= window_ms)
+        if (fleetgen_age_ms(sp, mid) <= window_ms)
             hi = mid;
         else
             lo = mid + 1;
@@ -347,15 +393,14 @@ static const char *const g_services[] = {
 };
 #define NSERVICES (sizeof g_services / sizeof g_services[0])
 
-void fleetgen_event(const char *server, uint32_t seed, uint64_t events, uint32_t span_hours,
-                    uint64_t k, fg_event *e)
+void fleetgen_event(const char *server, uint32_t seed, const fg_spread *sp, uint64_t k, fg_event *e)
 {
     memset(e, 0, sizeof *e);
     uint64_t h = mix(fleetgen_name_hash(server) ^ mix((uint64_t)seed * 0x2545F4914F6CDD1Dull) ^ (k * 0xD6E8FEB86659FD93ull));
     uint64_t h2 = mix(h), h3 = mix(h2), h4 = mix(h3);
     unsigned r = (unsigned)(h % 100), sub = (unsigned)(h2 % 20);
     e->record_id = k;
-    e->age_ms = fleetgen_age_ms(events, span_hours, k);
+    e->age_ms = fleetgen_age_ms(sp, k);
     if (strchr(server, '.'))
         snprintf(e->computer, sizeof e->computer, "%s", server);
     else

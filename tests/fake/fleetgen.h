@@ -33,8 +33,16 @@ typedef struct fleet_server {
     uint64_t hang_after;
     int      hangquery;         /* EvtQuery blocks until cancelled */
     int      nofilter;          /* the server ignores the time filter (client must filter) */
-    int      stuck;             /* EvtNext never returns, EvtCancel or not: a server (or a driver)
-                                   that ignores cancellation */
+    int      stuck;             /* EvtNext (after stuck_after events) never returns, EvtCancel or not:
+                                   a server that vanished without a reset, or a driver that
+                                   ignores cancellation */
+    uint64_t stuck_after;
+    int      stuckformat;       /* EvtFormatMessage of an event past the first stuckformat_after of
+                                   its result set never returns, EvtCancel or not */
+    uint64_t stuckformat_after;
+    int      clock_load;        /* event times are anchored at the DLL's load, not at each EvtQuery */
+    uint32_t edge_hours;        /* > 0: the records lie around the edge_hours boundary (fleet_spread) */
+    uint32_t step_ms;           /* edge: the records are step_ms apart; default 1000 */
     int      collector;         /* a Windows Event Forwarding collector: the events' publishers are
                                    not installed on it (EvtOpenPublisherMetadata fails 2), and its
                                    ForwardedEvents carry RenderingInfo (messages rendered at the
@@ -70,7 +78,8 @@ const char *fleetgen_provider_guid(int prov);                /* "{...}" or NULL 
 
 typedef struct fg_event {
     uint64_t    record_id;      /* k */
-    uint64_t    age_ms;         /* how long before "now" (the EvtQuery time) it was logged */
+    uint64_t    age_ms;         /* how long before "now" (the EvtQuery time, or the DLL load
+                                   with clock=load) it was logged */
     int         provider;       /* FG_PROV_* */
     const char *provider_name;
     const char *provider_guid;  /* NULL: none */
@@ -89,15 +98,35 @@ typedef struct fg_event {
     char        text[96];
 } fg_event;
 
-/* Record k (1..events) of server `server` (seed, events, span_hours as in the fleet file).
- * Record ids ascend with time; ages never fall within 5 minutes of a whole hour, so any
- * whole-hour window selects an unambiguous set even when clocks differ by a few minutes. */
-void fleetgen_event(const char *server, uint32_t seed, uint64_t events, uint32_t span_hours,
-                    uint64_t k, fg_event *out);
-uint64_t fleetgen_age_ms(uint64_t events, uint32_t span_hours, uint64_t k);
+/* How a server's records are placed in time (its fleet line: events, span, edge, step).
+ *  edge_hours == 0: the normal spread over the last span_hours; ages never fall within 5
+ *                   minutes of a whole hour, so any whole-hour window selects an unambiguous
+ *                   set even when clocks differ by a few minutes.
+ *  edge_hours > 0:  around the edge_hours boundary: record k has age
+ *                   edge_hours*3600000 + (events/2 - k)*step_ms + step_ms/2, so records
+ *                   1..events/2 are older than edge_hours and the rest younger, the closest
+ *                   ones step_ms/2 from the boundary (span_hours is not used). */
+typedef struct fg_spread {
+    uint64_t events;
+    uint32_t span_hours;
+    uint32_t edge_hours;
+    uint32_t step_ms;
+} fg_spread;
+
+/* The spread of a fleet line. */
+fg_spread fleet_spread(const fleet_server *s);
+/* The normal spread (no edge): events over the last span_hours. */
+fg_spread fleetgen_spread(uint64_t events, uint32_t span_hours);
+
+/* Record k (1..events) of server `server` (seed and spread as in the fleet file). Record ids
+ * ascend with time; only age_ms depends on the spread. */
+void fleetgen_event(const char *server, uint32_t seed, const fg_spread *sp, uint64_t k, fg_event *out);
+/* How long before the server's anchor ("now": the EvtQuery, or the DLL load with clock=load)
+ * record k was logged; strictly decreasing in k. */
+uint64_t fleetgen_age_ms(const fg_spread *sp, uint64_t k);
 /* The first record id whose age is <= window_ms (events + 1 when none). Records
  * first..events are the window's. */
-uint64_t fleetgen_first_in_window(uint64_t events, uint32_t span_hours, uint64_t window_ms);
+uint64_t fleetgen_first_in_window(const fg_spread *sp, uint64_t window_ms);
 
 /* What the publisher metadata has (NULL: EvtFormatMessage fails ERROR_EVT_MESSAGE_NOT_FOUND).
  * Level 0 (LogAlways) has no name: see README. */

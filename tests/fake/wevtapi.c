@@ -115,10 +115,11 @@ struct obj {
     uint32_t      seq;
     int           broken;
     /* query, event */
-    uint64_t      now;          /* FILETIME ticks at EvtQuery */
+    uint64_t      now;          /* FILETIME ticks of the anchor: EvtQuery, or the DLL load (clock=load) */
     char          channel[64];
     /* event */
     uint64_t      k;
+    uint64_t      nth;          /* its position in its result set: 1 = the first returned */
     /* context */
     DWORD         ctx_flags;
     /* meta */
@@ -292,6 +293,15 @@ static uint64_t now_ticks(void)
     FILETIME ft;
     GetSystemTimeAsFileTime(&ft);
     return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+}
+
+static uint64_t g_load_ticks;   /* DLL_PROCESS_ATTACH: the anchor of clock=load servers */
+
+/* A call that ignores EvtCancel (stuck, stuckformat): only the end of the process ends it. */
+static void never_return(void)
+{
+    for (;;)
+        Sleep(INFINITE);
 }
 
 static uint64_t mix64(uint64_t x)
@@ -602,16 +612,21 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     r->srv = srv;
     strcpy(r->name, srv->name);
     strcpy(r->channel, path);
-    r->now = now_ticks();
+    uint64_t qnow = now_ticks();
+    r->now = srv->clock_load ? g_load_ticks : qnow;   /* the anchor the event times hang from */
     r->session = sess;
     sess = NULL;   /* the result set keeps the reference */
     r->first = 1;
     r->last = srv->events;
+    fg_spread sp = fleet_spread(srv);
     if (!srv->nofilter && kind == Q_WINDOW) {
-        r->first = fleetgen_first_in_window(srv->events, srv->span_hours, arg);
+        /* timediff(@SystemTime) is counted from the query's own time: an event qualifies when
+         * qnow - (anchor - age) <= MS, i.e. age <= MS - (qnow - anchor) */
+        uint64_t wticks = arg * 10000ull, late = qnow > r->now ? qnow - r->now : 0;
+        r->first = late > wticks ? srv->events + 1 : fleetgen_first_in_window(&sp, (wticks - late) / 10000);
     } else if (!srv->nofilter && kind == Q_SINCE) {
-        r->first = arg > r->now ? srv->events + 1
-                   : fleetgen_first_in_window(srv->events, srv->span_hours, (r->now - arg) / 10000);
+        /* an absolute time: anchor - age >= since, i.e. age <= anchor - since */
+        r->first = arg > r->now ? srv->events + 1 : fleetgen_first_in_window(&sp, (r->now - arg) / 10000);
     }
     r->nleft = r->first <= r->last ? r->last - r->first + 1 : 0;
     r->reverse = (Flags & EvtQueryReverseDirection) != 0;
@@ -639,10 +654,9 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
     *Returned = 0;
     EnterCriticalSection(&q->cs);
     const fleet_server *srv = q->srv;
-    if (srv->stuck) {   /* deaf to EvtCancel: only the end of the process ends this call */
+    if (srv->stuck && q->returned >= srv->stuck_after) {   /* deaf to EvtCancel */
         LeaveCriticalSection(&q->cs);
-        for (;;)
-            Sleep(INFINITE);
+        never_return();
     }
     DWORD delay = srv->next_latency_ms;
     if (srv->hang && q->returned >= srv->hang_after)
@@ -682,6 +696,7 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
     if (n > q->nleft) n = q->nleft;
     if (srv->break_after && n > srv->break_after - q->returned) n = srv->break_after - q->returned;
     if (srv->hang && q->returned < srv->hang_after && n > srv->hang_after - q->returned) n = srv->hang_after - q->returned;
+    if (srv->stuck && n > srv->stuck_after - q->returned) n = srv->stuck_after - q->returned;
     obj *objs[64];
     uint64_t made = 0;
     for (; made < n; made++) {
@@ -693,6 +708,7 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         strcpy(e->channel, q->channel);
         e->now = q->now;
         e->k = q->reverse ? q->pos - made : q->pos + made;
+        e->nth = q->returned + made + 1;
         objs[made] = e;
     }
     if (made < n || !table_add(objs, EventArray, (size_t)n)) {
@@ -767,7 +783,8 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtCreateRenderContext(DWORD ValuePathsCount, LPCWS
 
 static void gen_event(const obj *ev, fg_event *e)
 {
-    fleetgen_event(ev->srv->name, ev->srv->seed, ev->srv->events, ev->srv->span_hours, ev->k, e);
+    fg_spread sp = fleet_spread(ev->srv);
+    fleetgen_event(ev->srv->name, ev->srv->seed, &sp, ev->k, e);
 }
 
 static uint64_t event_time(const obj *ev, const fg_event *e) { return ev->now - e->age_ms * 10000ull; }
@@ -1182,6 +1199,8 @@ EVT_EXPORT BOOL WINAPI EvtFormatMessage(EVT_HANDLE PublisherMetadata, EVT_HANDLE
     }
     if (Event && !(ev = get(Event, T_EVENT)))   /* optional with EvtFormatMessageId: the inserts */
         goto out;
+    if (ev && ev->srv->stuckformat && ev->nth > ev->srv->stuckformat_after)
+        never_return();   /* deaf to EvtCancel, like a real EvtFormatMessage (it takes no handle to cancel) */
     fg_event e;
     if (ev)
         gen_event(ev, &e);
@@ -1452,6 +1471,7 @@ static void write_report(void)
 BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved)
 {
     if (reason == DLL_PROCESS_ATTACH) {
+        g_load_ticks = now_ticks();
         g_tls = TlsAlloc();
         DisableThreadLibraryCalls(inst);
     } else if (reason == DLL_PROCESS_DETACH) {
