@@ -1,5 +1,6 @@
 /* Win32 helpers (see winutil.h). */
 #include "winutil.h"
+#include "post.h"
 #include "es_source.h"
 #include "es_utf.h"
 
@@ -196,8 +197,10 @@ static DWORD WINAPI job_main(void *param)
     job_thread jt = *(job_thread *)param;
     free(param);
     jt.work(jt.job);
-    if (!PostMessageW(jt.hwnd, jt.msg, 0, (LPARAM)jt.job))
-        jt.free_job(jt.job);
+    /* waits while the window's queue is full: a completion is never dropped (and its job freed)
+     * while the window still exists and may be waiting for it */
+    if (!post_retry(jt.hwnd, jt.msg, 0, (LPARAM)jt.job, NULL))
+        jt.free_job(jt.job); /* the window is gone: nobody else will free it */
     return 0;
 }
 

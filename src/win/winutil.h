@@ -32,9 +32,10 @@ DWORD  wu_write_file_atomic(const WCHAR *path, const void *data, size_t len);
 /* Reads a whole file (at most max bytes) into *data (free()). Returns 0 or a Win32 error code. */
 DWORD  wu_read_file(const WCHAR *path, size_t max, char **data, size_t *len);
 
-/* Runs work(job) on a new thread, then posts msg (lParam = job) to hwnd: from then on the job
- * belongs to the window's thread. If the window is gone, free_job(job) is called instead, so
- * a job is never leaked. Returns FALSE (the caller keeps the job) when no thread could start. */
+/* Runs work(job) on a new thread, then posts msg (lParam = job) to hwnd with post_retry (on a
+ * full queue it waits and tries again while the window exists): from then on the job belongs
+ * to the window's thread. If the window is gone, free_job(job) is called instead, so a job is
+ * never leaked. Returns FALSE (the caller keeps the job) when no thread could start. */
 BOOL   wu_run_job(HWND hwnd, UINT msg, void *job, void (*work)(void *job), void (*free_job)(void *job));
 
 #endif
