@@ -4,7 +4,9 @@
  * Ownership: export_start() takes the job; when the thread has finished it posts
  * SWM_EXPORT_DONE (lParam = export_job*) and the UI thread frees the job with export_free().
  * If that message cannot be posted (the window is gone) the thread frees the job itself.
- * While a job runs the UI must not clear the row store: the thread reads rows [0, nrows). */
+ * The thread reads rows [0, nrows) of a row store the job holds a reference to (taken and
+ * dropped on the UI thread), so the window may start a new sweep with a new store meanwhile.
+ * Any number of exports may run at once. */
 #ifndef EXPORT_H
 #define EXPORT_H
 
@@ -20,7 +22,8 @@
 typedef struct export_job {
     WCHAR            *rows_path;    /* NULL: no rows file */
     WCHAR            *status_path;  /* NULL: no status file */
-    const es_rowstore *rows;
+    es_rowstore      *rows;         /* a reference the window took for this job and drops when
+                                       SWM_EXPORT_DONE arrives: the rows outlive a new sweep */
     size_t            nrows;        /* rows visible when the export started */
     char            **names;        /* server name per source index of the rows */
     size_t            nnames;

@@ -26,7 +26,6 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
         job->status_path = _wcsdup(status_path);
         ok = ok && job->status_path;
     }
-    job->rows = g.rows;
     job->nrows = es_rowstore_count(g.rows);
     job->names = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->names);
     job->status = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->status);
@@ -65,18 +64,26 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
     return job;
 }
 
-BOOL run_export(const WCHAR *rows_path, const WCHAR *status_path)
+static void cancel_export(void *job) { InterlockedExchange(&((export_job *)job)->cancel, 1); }
+
+/* Starts an export of the rows visible now (and the sources' states); returns the job, or
+ * NULL (said to the user) when it could not start. */
+export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path)
 {
     export_job *job = make_job(rows_path, status_path);
-    if (!job || !export_start(g.dlg, job)) {
-        export_free(job);
-        message_box(L"The export could not start: out of memory.", MB_ICONERROR);
-        return FALSE;
+    if (job && jobs_add(JOB_EXPORT, job, cancel_export)) {
+        job->rows = es_rowstore_ref(g.rows);
+        if (export_start(g.dlg, job)) {
+            enable_controls();
+            update_status();
+            return job;
+        }
+        es_rowstore_unref(job->rows);
+        jobs_remove(job);
     }
-    g.export_running = job;
-    enable_controls();
-    update_status();
-    return TRUE;
+    export_free(job);
+    message_box(L"The export could not start: out of memory.", MB_ICONERROR);
+    return NULL;
 }
 
 /* The common Open/Save dialog; path (MAX_PATH * 4 WCHARs) holds the suggestion and the answer. */
@@ -98,7 +105,7 @@ static BOOL ask_path(BOOL save, const WCHAR *filter, const WCHAR *ext, WCHAR *pa
 
 void export_dialog(void)
 {
-    if (g.export_running || !g.rows || es_rowstore_count(g.rows) == 0)
+    if (!g.rows || es_rowstore_count(g.rows) == 0)
         return;
     WCHAR path[PATH_CAP] = L"events.csv";
     if (ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path))
@@ -107,14 +114,17 @@ void export_dialog(void)
 
 void export_done(export_job *job)
 {
-    if (job == g.export_running)
-        g.export_running = NULL;
-    if (job->error && job->error != ERROR_CANCELLED) {
+    jobs_remove(job);
+    es_rowstore_unref(job->rows); /* the last reader of an earlier sweep's rows frees them */
+    BOOL cli = job == g.cli_export;
+    if (cli)
+        g.cli_export = NULL;
+    if (job->error && (cli || job->error != ERROR_CANCELLED)) {
         WCHAR what[MAX_PATH * 4 + 32], m[MAX_PATH * 4 + 400];
         swprintf(what, MAX_PATH * 4 + 32, L"Could not write %ls", job->failed_path ? job->failed_path : L"the file");
         wu_error_sentence(m, MAX_PATH * 4 + 400, what, job->error);
         message_box(m, MB_ICONERROR);
-        if (g.cli_pending)
+        if (cli)
             g.exit_code = 1;
     }
     export_free(job);
@@ -124,7 +134,7 @@ void export_done(export_job *job)
         destroy_if_idle();
         return;
     }
-    if (g.cli_pending)
+    if (cli)
         cli_done();
 }
 
@@ -138,17 +148,21 @@ void import_dialog(void)
     import_job *job = calloc(1, sizeof *job);
     if (job)
         job->path = _wcsdup(path);
-    if (!job || !job->path || !import_start(g.dlg, job)) {
+    if (!job || !job->path || !jobs_add(JOB_IMPORT, job, NULL)) {
         import_free(job);
         message_box(L"The import could not start: out of memory.", MB_ICONERROR);
         return;
     }
-    g.importing++;
+    if (!import_start(g.dlg, job)) {
+        jobs_remove(job);
+        import_free(job);
+        message_box(L"The import could not start: out of memory.", MB_ICONERROR);
+    }
 }
 
 void import_done(import_job *job)
 {
-    g.importing--;
+    jobs_remove(job);
     if (g.closing) {
         import_free(job);
         destroy_if_idle();
@@ -159,7 +173,9 @@ void import_done(import_job *job)
         swprintf(what, MAX_PATH * 4 + 32, L"Could not read %ls", job->path);
         wu_error_sentence(m, MAX_PATH * 4 + 300, what, job->error);
         message_box(m, MB_ICONERROR);
-    } else if (!g.running) {
+    } else {
+        /* During a sweep too: new entries are read by the next sweep (this one's targets are
+         * fixed), so nothing the user imported is thrown away. */
         add_ctx c = {0, 0, {0}, {0}};
         char err[256];
         es_buf_init(&c.problems);

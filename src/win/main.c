@@ -2,6 +2,7 @@
  * settings, builds the source list and runs the window (app.h). The command line and the
  * GUI share one code path: --run presses Start, --export/--status/--exit act when it ends. */
 #include "app.h"
+#include "console.h"
 #include "settings.h"
 #include "winutil.h"
 #include "es_cmdline.h"
@@ -88,6 +89,10 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
         return 0;
     }
     BOOL box = !o.exit_when_done;
+    /* A scheduled run joins the console it was started from: its messages go there, and a
+     * Ctrl+C there stops the sweep and writes the files rather than killing the process. */
+    if (o.exit_when_done)
+        console_attach();
 
     CoInitializeEx(NULL, COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE);
     settings st;
@@ -168,6 +173,8 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;
     init.status_path = o.status_file ? wu_wide(o.status_file) : NULL;
     int code = mainwnd_run(hinst, &init);
+    if (o.exit_when_done)
+        console_finished(code); /* a console being closed waits for this */
 
     free(init.export_path);
     free(init.status_path);

@@ -4,6 +4,7 @@
  * threads). The parts: srclist.c, results.c, querybar.c, layout.c, run.c, filecmds.c, adddlg.c.
  */
 #include "ui.h"
+#include "console.h"
 #include "resource.h"
 #include "winutil.h"
 
@@ -20,30 +21,7 @@ app g;
 
 void app_report(const WCHAR *text, BOOL allow_box)
 {
-    HANDLE h = GetStdHandle(STD_ERROR_HANDLE);
-    BOOL own = FALSE;
-    if ((!h || h == INVALID_HANDLE_VALUE) && AttachConsole(ATTACH_PARENT_PROCESS)) {
-        h = CreateFileW(L"CONOUT$", GENERIC_WRITE, FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-        own = h != INVALID_HANDLE_VALUE;
-    }
-    if (h && h != INVALID_HANDLE_VALUE) {
-        DWORD mode, n;
-        if (GetConsoleMode(h, &mode)) {
-            WriteConsoleW(h, text, (DWORD)wcslen(text), &n, NULL);
-            WriteConsoleW(h, L"\r\n", 2, &n, NULL);
-        } else {
-            char *u = wu_utf8(text);
-            if (u) {
-                WriteFile(h, u, (DWORD)strlen(u), &n, NULL);
-                WriteFile(h, "\n", 1, &n, NULL);
-                free(u);
-            }
-        }
-        if (own)
-            CloseHandle(h);
-        return;
-    }
-    if (allow_box)
+    if (!console_write(text) && allow_box)
         MessageBoxW(g.dlg, text, L"EventSweep", MB_OK | MB_ICONWARNING);
 }
 
@@ -74,16 +52,22 @@ void update_status(void)
         swprintf(a, 128, L"Sources: %zu in the list", g.nsrc);
     fmt_count(g.rows ? es_rowstore_count(g.rows) : 0, n, 32);
     swprintf(b, 96, L"%ls rows", n);
-    if (g.expanding)
+    size_t exports = jobs_count(JOB_EXPORT);
+    if (jobs_count(JOB_LISTING))
         swprintf(c, 160, g.stopping ? L"Stopping..." : L"Listing folders...");
     else if (g.running)
         swprintf(c, 160, g.stopping ? L"Stopping..." : L"Sweeping... %.1f s", (double)(GetTickCount64() - g.sweep_t0) / 1000.0);
-    else if (g.export_running)
-        swprintf(c, 160, L"Exporting...");
+    else if (exports)
+        swprintf(c, 160, exports > 1 ? L"Exporting (%zu files)..." : L"Exporting...", exports);
     else if (g.sweep_t1)
         swprintf(c, 160, L"Sweep took %.1f s", (double)(g.sweep_t1 - g.sweep_t0) / 1000.0);
     else
         swprintf(c, 160, L"Ready");
+    LONG stuck = sweep_abandoned_threads();
+    if (stuck) { /* they end with the process; shown so that nobody wonders where they went */
+        size_t l = wcslen(c);
+        swprintf(c + l, 160 - l, L" (%ld stuck thread%ls left behind)", (long)stuck, stuck == 1 ? L"" : L"s");
+    }
     SendMessageW(g.status, SB_SETTEXTW, 0, (LPARAM)a);
     SendMessageW(g.status, SB_SETTEXTW, 1, (LPARAM)b);
     SendMessageW(g.status, SB_SETTEXTW, 2, (LPARAM)c);
@@ -112,10 +96,10 @@ void refresh(void)
 
 void enable_controls(void)
 {
-    BOOL busy = g.running || g.export_running;
-    EnableWindow(GetDlgItem(g.dlg, IDC_START), !busy);
+    EnableWindow(GetDlgItem(g.dlg, IDC_START), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_STOP), g.running && !g.stopping);
-    EnableWindow(GetDlgItem(g.dlg, IDC_EXPORT), !g.export_running && g.rows && es_rowstore_count(g.rows) > 0);
+    /* Exports may run at once and during a sweep: each reads the rows it was given. */
+    EnableWindow(GetDlgItem(g.dlg, IDC_EXPORT), g.rows && es_rowstore_count(g.rows) > 0);
     EnableWindow(GetDlgItem(g.dlg, IDC_ADD), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_REMOVE), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_IMPORT), !g.running);
@@ -127,7 +111,7 @@ void enable_controls(void)
 /* Closing: the window goes only when no thread of ours is left to report to it. */
 void destroy_if_idle(void)
 {
-    if (g.closing && !g.sw && !g.expanding && !g.export_running && !g.importing)
+    if (g.closing && jobs_idle())
         DestroyWindow(g.dlg);
 }
 
@@ -199,16 +183,53 @@ static void begin_close(void)
     g.closing = TRUE;
     save_placement();
     ShowWindow(g.dlg, SW_HIDE);
-    if (g.running) {
+    if (g.running)
         g.stopping = TRUE;
-        if (g.sw)
-            sweep_stop(g.sw, ERROR_CANCELLED);
+    /* The sweep ends (a server that ignores cancellation is abandoned after its grace); a
+     * user's exports are cancelled when the user closes the window, but a scheduled run's
+     * exports are finished first: nothing it received is lost. */
+    jobs_cancel(JOB_SWEEP);
+    if (!g.init->exit_when_done)
+        jobs_cancel(JOB_EXPORT);
+    destroy_if_idle(); /* else when the last job reports (SWM_SWEEP_DONE, SWM_EXPORT_DONE...) */
+}
+
+/* A close request: the title bar, WM_CLOSE from another program, Ctrl+C in the console of a
+ * scheduled run, the end of the session. A scheduled run (--exit) whose files are not written
+ * yet is interrupted instead: the sweep stops (unfinished sources end as cancelled, 1223), the
+ * export and status of what was received are written, and the run exits with code 2 — it is
+ * the command line's own end (cli_done) that then closes the window. */
+static void close_request(void)
+{
+    if (g.init->exit_when_done && g.cli_pending) {
+        if (!g.interrupted) {
+            g.interrupted = TRUE;
+            stop_sweep(); /* nothing to stop when only the export is left: it finishes */
+        }
+        return;
     }
-    if (g.export_running)
-        InterlockedExchange(&g.export_running->cancel, 1);
-    /* The threads end on their own (SWM_SWEEP_DONE, SWM_EXPORT_DONE destroy the window); a
-     * server that ignores cancellation is abandoned by the sweep after its grace. */
-    destroy_if_idle();
+    begin_close();
+}
+
+/* The session ends (log-off, shutdown): Windows ends the process soon after WM_ENDSESSION
+ * returns, so a scheduled run writes its files before returning (bounded). */
+#define ENDSESSION_WAIT_MS 20000
+static void end_session(void)
+{
+    close_request();
+    ULONGLONG until = GetTickCount64() + ENDSESSION_WAIT_MS;
+    while (g.cli_pending && GetTickCount64() < until) {
+        MsgWaitForMultipleObjects(0, NULL, FALSE, 50, QS_ALLINPUT);
+        MSG m;
+        while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE)) {
+            if (m.message == WM_QUIT) {
+                PostQuitMessage((int)m.wParam);
+                return;
+            }
+            TranslateMessage(&m);
+            DispatchMessageW(&m);
+        }
+    }
 }
 
 static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
@@ -326,7 +347,17 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         import_done((import_job *)lp);
         return TRUE;
     case WM_CLOSE:
-        begin_close();
+    case SWM_CLOSE_REQUEST:
+        close_request();
+        return TRUE;
+    case WM_QUERYENDSESSION:
+        if (g.init->exit_when_done)
+            close_request(); /* start writing now; WM_ENDSESSION waits for the files */
+        SetWindowLongPtrW(dlg, DWLP_MSGRESULT, TRUE);
+        return TRUE;
+    case WM_ENDSESSION:
+        if (wp && g.init->exit_when_done)
+            end_session();
         return TRUE;
     case WM_DESTROY:
         KillTimer(dlg, TIMER_REFRESH);
@@ -368,6 +399,8 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
         es_rowstore_unref(g.rows);
         return 1;
     }
+    if (init->exit_when_done)
+        console_on_interrupt(dlg, SWM_CLOSE_REQUEST); /* Ctrl+C in the run's console */
     ShowWindow(dlg, init->st->maximized ? SW_SHOWMAXIMIZED : SW_SHOWNORMAL);
     UpdateWindow(dlg);
     HACCEL acc = LoadAcceleratorsW(hinst, MAKEINTRESOURCEW(IDA_MAIN));
@@ -408,18 +441,21 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
             app_report(msg, FALSE);
         }
     }
-    if (!g.sw && !g.export_running && !g.expanding && !g.importing) {
-        /* Every thread has ended: free what may still sit in the queue, then the rows. */
+    if (jobs_idle()) {
+        /* Every job has reported: free what may still sit in the queue, then the rows. */
         MSG q;
         sweep_drain(dlg);
         while (PeekMessageW(&q, dlg, SWM_EXPORT_DONE, SWM_EXPAND_DONE, PM_REMOVE)) {
-            if (q.message == SWM_EXPORT_DONE)
+            if (q.message == SWM_EXPORT_DONE) {
+                es_rowstore_unref(((export_job *)q.lParam)->rows);
                 export_free((export_job *)q.lParam);
-            else if (q.message == SWM_IMPORT_DONE)
+            } else if (q.message == SWM_IMPORT_DONE) {
                 import_free((import_job *)q.lParam);
-            else
+            } else {
                 expand_free((expand_job *)q.lParam);
+            }
         }
+        jobs_free();
         es_rowstore_unref(g.rows);
         free_targets();
         for (size_t i = 0; i < g.nsrc; i++)

@@ -69,6 +69,13 @@ static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kin
     return TRUE;
 }
 
+static void cancel_sweep(void *slot)
+{
+    sweep *sw = *(sweep **)slot;
+    if (sw)
+        sweep_stop(sw, ERROR_CANCELLED);
+}
+
 /* Every target is known (folders listed): start the threads. */
 static void launch(void)
 {
@@ -84,9 +91,13 @@ static void launch(void)
     }
     DWORD err = t ? 0 : ERROR_NOT_ENOUGH_MEMORY;
     g.sweep_t0 = GetTickCount64();
-    g.sw = t ? sweep_start(g.dlg, &g.pending, t, n, g.sweep_now, &err) : NULL;
+    /* Registered under the address of g.sw, which stands for whatever sweep runs. */
+    if (t && !jobs_add(JOB_SWEEP, &g.sw, cancel_sweep))
+        err = ERROR_NOT_ENOUGH_MEMORY;
+    g.sw = t && !err ? sweep_start(g.dlg, &g.pending, t, n, g.sweep_now, &err) : NULL;
     free(t);
     if (!g.sw) {
+        jobs_remove(&g.sw);
         WCHAR m[400];
         wu_error_sentence(m, 400, L"The sweep could not start", err);
         for (size_t i = 0; i < g.ntgt; i++)
@@ -110,8 +121,24 @@ static void launch(void)
 
 void start_sweep(void)
 {
-    if (g.running || g.export_running)
+    if (g.running)
         return;
+    if (g.interrupted && g.cli_pending) { /* a scheduled run closed before its sweep began */
+        finish_cli();
+        return;
+    }
+    if (sweep_abandoned_threads() >= SWEEP_ABANDONED_CAP) {
+        WCHAR m[300];
+        swprintf(m, 300, L"%ld threads are still stuck in servers that stopped answering. A new sweep waits until "
+                         L"fewer than %d are left; closing EventSweep ends them.",
+                 (long)sweep_abandoned_threads(), SWEEP_ABANDONED_CAP);
+        message_box(m, MB_ICONWARNING);
+        if (g.cli_pending) {
+            g.exit_code = 1;
+            finish_cli();
+        }
+        return;
+    }
     int hours = read_hours();
     if (hours < 0) {
         message_box(L"Last hours: enter a whole number from 0 to 8760 (0 or \"all\" means no time limit).", MB_ICONWARNING);
@@ -201,11 +228,15 @@ void start_sweep(void)
             goto oom;
         }
     }
-    if (!expand_start(g.dlg, job)) {
+    if (!jobs_add(JOB_LISTING, job, NULL)) {
         expand_free(job);
         goto oom;
     }
-    g.expanding = TRUE;
+    if (!expand_start(g.dlg, job)) {
+        jobs_remove(job);
+        expand_free(job);
+        goto oom;
+    }
     enable_controls();
     refresh();
     return;
@@ -224,7 +255,7 @@ oom:
  * files, each entry's files together) and start. */
 void expand_done(expand_job *job)
 {
-    g.expanding = FALSE;
+    jobs_remove(job);
     if (g.closing || !g.running) {
         expand_free(job);
         g.running = FALSE;
@@ -297,7 +328,7 @@ void cli_done(void)
 {
     g.cli_pending = FALSE;
     if (g.exit_code == 0)
-        g.exit_code = g.had_failure ? 2 : 0;
+        g.exit_code = g.had_failure || g.interrupted ? 2 : 0;
     if (g.init->exit_when_done)
         PostMessageW(g.dlg, WM_CLOSE, 0, 0);
 }
@@ -306,8 +337,9 @@ void cli_done(void)
 void finish_cli(void)
 {
     if (g.init->export_path || g.init->status_path) {
-        if (run_export(g.init->export_path, g.init->status_path))
-            return; /* export_done goes on */
+        g.cli_export = run_export(g.init->export_path, g.init->status_path);
+        if (g.cli_export)
+            return; /* export_done goes on, for this export only (the user may start others) */
         g.exit_code = 1;
     }
     cli_done();
@@ -373,6 +405,7 @@ void sweep_done(WPARAM wp)
     if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw))
         return; /* an earlier sweep's */
     KillTimer(g.dlg, TIMER_REFRESH);
+    jobs_remove(&g.sw);
     sweep_release(g.sw);
     g.sw = NULL;
     g.running = FALSE;

@@ -182,7 +182,7 @@ es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
 {
     if (s->ntgt == 0 || s->first_tgt + s->ntgt > g.ntgt) {
         out[0] = 0;
-        if (g.expanding && s->kind == ES_NAME_PATH)
+        if (jobs_count(JOB_LISTING) && s->kind == ES_NAME_PATH)
             swprintf(out, cap, L"listing...");
         return ES_STATE_IDLE;
     }

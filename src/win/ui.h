@@ -13,11 +13,13 @@
 #include "app.h"
 #include "export.h"
 #include "folders.h"
+#include "jobs.h"
 #include "sweep.h"
 #include "es_buf.h"
 #include "es_row.h"
 
 #define TIMER_REFRESH   1
+#define SWM_CLOSE_REQUEST (SWM_LAST + 11) /* a close request from the console (Ctrl+C) */
 #define REFRESH_MS      150     /* rows and states are shown at most this often */
 
 /* An entry of the server list, as the user gave it: a server, a .evtx file or a folder. */
@@ -61,12 +63,12 @@ typedef struct app {
     sweep       *sw;
     sweep_settings pending;     /* the settings of a sweep waiting for its folders to be listed */
     WCHAR        pending_log[256];
-    BOOL         running, stopping, closing, expanding;
-    int          importing;     /* import threads not yet reported back */
+    BOOL         running, stopping, closing;
     ULONGLONG    sweep_t0, sweep_t1;
     uint64_t     sweep_now;     /* FILETIME ticks when Start was pressed: the window's reference */
-    export_job  *export_running;
+    export_job  *cli_export;    /* the command line's export, while it runs (others may run too) */
     BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
+    BOOL         interrupted;   /* --exit run asked to close mid-sweep: files first, then exit 2 */
     int          exit_code;
     BOOL         had_failure;
     BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
@@ -131,7 +133,7 @@ void finish_cli(void);
 void cli_done(void);
 
 /* filecmds.c: the Export and Import commands */
-BOOL run_export(const WCHAR *rows_path, const WCHAR *status_path);
+export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path);
 void export_dialog(void);
 void export_done(export_job *job);
 void import_dialog(void);
