@@ -108,7 +108,9 @@ void export_dialog(void)
     if (!g.rows || es_rowstore_count(g.rows) == 0)
         return;
     WCHAR path[PATH_CAP] = L"events.csv";
-    if (ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path))
+    /* The dialog is modal but the window's messages go on: a scheduled run may have begun to
+     * close meanwhile. */
+    if (ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path) && !g.closing)
         run_export(path, NULL);
 }
 

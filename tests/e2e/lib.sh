@@ -10,7 +10,7 @@
 # The functions keep their own variables in _xx_ names; run_app and sweep_app set rc and secs.
 ES_ROOT=$(pwd)
 . tests/wine-env.sh
-EXE=build/win/eventsweep.exe
+EXE=${ES_EXE:-build/win/eventsweep.exe}   # ES_EXE: another build (does a test fail on old code?)
 
 # e2e_dir NAME: T=build/test/NAME, removed and made again.
 e2e_dir() {
