@@ -10,6 +10,7 @@
 #define IDI_APP             1
 #define IDD_MAIN            100
 #define IDD_ADD             101
+#define IDD_LIMITS          102
 
 #define IDC_SERVERS_LABEL   1001
 #define IDC_SERVERS         1002
@@ -29,6 +30,12 @@
 #define IDC_STATUS          1016
 #define IDC_ADD_TEXT        1020
 #define IDC_ADD_HINT        1021
+#define IDC_LIMITS          1017
+#define IDC_LIM_TIMEOUT     1030
+#define IDC_LIM_MAXSEC      1031
+#define IDC_LIM_MEMORY      1032
+#define IDC_LIM_THREADS     1033
+#define IDC_LIM_MEMORY_HINT 1034
 
 #define IDA_MAIN            200
 

@@ -54,6 +54,8 @@ void layout(void)
     place(IDC_STOP, rx, top, b1.right, bh);
     rx -= gap + b1.right;
     place(IDC_START, rx, top, b1.right, bh);
+    rx -= gap + b1.right;
+    place(IDC_LIMITS, rx, top, b1.right, bh);
     RECT w = dlu(0, 0, 32, 0);
     rx -= 2 * gap + w.right;
     place(IDC_HOURS_UNIT, rx, top + (bh - lab_h) / 2 + 1, w.right, lab_h);

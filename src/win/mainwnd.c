@@ -65,8 +65,8 @@ void update_status(void)
         swprintf(c, 160, L"Ready");
     LONG stuck = sweep_abandoned_threads();
     if (stuck) { /* they end with the process; shown so that nobody wonders where they went */
-        size_t l = wcslen(c);
-        swprintf(c + l, 160 - l, L" (%ld stuck thread%ls left behind)", (long)stuck, stuck == 1 ? L"" : L"s");
+        size_t l = wcslen(a);
+        swprintf(a + l, 128 - l, L"; %ld stuck thread%ls left behind", (long)stuck, stuck == 1 ? L"" : L"s");
     }
     SendMessageW(g.status, SB_SETTEXTW, 0, (LPARAM)a);
     SendMessageW(g.status, SB_SETTEXTW, 1, (LPARAM)b);
@@ -103,9 +103,21 @@ void enable_controls(void)
     EnableWindow(GetDlgItem(g.dlg, IDC_ADD), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_REMOVE), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_IMPORT), !g.running);
+    EnableWindow(GetDlgItem(g.dlg, IDC_LIMITS), !g.running);
     EnableWindow(g.log, !g.running);
     EnableWindow(g.hours, !g.running);
     EnableWindow(g.spin, !g.running);
+}
+
+/* The rows' memory budget: --max-memory or the Limits dialog, else half of the physical memory. */
+void set_memory_budget(void)
+{
+    MEMORYSTATUSEX ms;
+    ms.dwLength = sizeof ms;
+    if (g.init->max_memory_mb > 0)
+        g.memory_budget = (uint64_t)g.init->max_memory_mb << 20;
+    else
+        g.memory_budget = GlobalMemoryStatusEx(&ms) ? ms.ullTotalPhys / 2 : (uint64_t)1 << 31;
 }
 
 /* Closing: the window goes only when no thread of ours is left to report to it. */
@@ -311,6 +323,10 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             if (HIWORD(wp) == LBN_SELCHANGE)
                 update_status(); /* the selected entry's whole state, in the status bar */
             return TRUE;
+        case IDC_LIMITS:
+            if (!g.running)
+                DialogBoxParamW(g.hinst, MAKEINTRESOURCEW(IDD_LIMITS), dlg, limits_proc, 0);
+            return TRUE;
         case IDC_ADD:
             if (!g.running)
                 DialogBoxParamW(g.hinst, MAKEINTRESOURCEW(IDD_ADD), dlg, add_proc, 0);
@@ -372,11 +388,7 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     memset(&g, 0, sizeof g);
     g.hinst = hinst;
     g.init = init;
-    MEMORYSTATUSEX ms;
-    ms.dwLength = sizeof ms;
-    g.memory_budget = init->max_memory_mb > 0 ? (uint64_t)init->max_memory_mb << 20
-                      : GlobalMemoryStatusEx(&ms)            ? ms.ullTotalPhys / 2
-                                                             : (uint64_t)1 << 31;
+    set_memory_budget();
     if (!new_rowstore()) {
         app_report(L"Out of memory.", TRUE);
         return 1;

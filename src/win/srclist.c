@@ -166,8 +166,15 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far)%ls", n, skipped); break;
     case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events, %.1f s%ls", n, target_seconds(t), skipped); break;
     case ES_STATE_FAILED: {
+        /* The list's line is short: the two ends every sweep sees often get a few words (the
+         * status CSV keeps Windows' own sentence). */
         WCHAR e[256];
-        target_error(t, e, 256);
+        if (t->error == ERROR_TIMEOUT)
+            swprintf(e, 256, L"Timed out");
+        else if (t->error == ERROR_CANCELLED)
+            swprintf(e, 256, L"Cancelled");
+        else
+            target_error(t, e, 256);
         if (t->events)
             swprintf(out, cap, L"%ls (%lu) - %ls events kept", e, (unsigned long)t->error, n);
         else

@@ -92,6 +92,7 @@ void update_status(void);
 void refresh(void);
 void enable_controls(void);
 void destroy_if_idle(void);
+void set_memory_budget(void);
 
 /* srclist.c: the source list's entries and their owner-drawn lines */
 void free_source(app_source *s);
@@ -141,5 +142,8 @@ void import_done(import_job *job);
 
 /* adddlg.c: the Add dialog */
 INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
+
+/* limitsdlg.c: the Limits dialog */
+INT_PTR CALLBACK limits_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
 
 #endif
