@@ -13,6 +13,9 @@ TEST(cmdline_defaults)
     CHECK(o.servers_file == NULL && o.log == NULL && o.export_file == NULL && o.status_file == NULL);
     CHECK_INT(o.hours, -1);
     CHECK_INT(o.timeout, -1);
+    CHECK_INT(o.max_seconds, -1);
+    CHECK_INT(o.max_memory_mb, -1);
+    CHECK_INT(o.max_rows, -1);
     CHECK_INT(o.threads, -1);
     CHECK_INT(o.run + o.exit_when_done + o.help, 0);
     CHECK_INT(o.nsources, 0);
@@ -49,6 +52,31 @@ TEST(cmdline_all_options)
     es_cmdline_free(&o);
     CHECK(o.sources == NULL);
     es_cmdline_free(&o); /* twice is safe */
+}
+
+/* The limits of issue #6: --timeout is the longest wait for one answer, --max-seconds caps a
+ * source's whole time (0 = no cap), --max-memory and --max-rows are the row budget. */
+TEST(cmdline_limits)
+{
+    char *argv[] = {"es", "--max-seconds", "0", "--max-memory=512", "--max-rows", "1000", "--timeout", "3"};
+    es_options o;
+    char err[200];
+    CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
+    CHECK_INT(o.max_seconds, 0);
+    CHECK_INT(o.max_memory_mb, 512);
+    CHECK_INT(o.max_rows, 1000);
+    CHECK_INT(o.timeout, 3);
+    es_cmdline_free(&o);
+    char *bad1[] = {"es", "--max-rows", "0"};
+    CHECK_INT(es_cmdline_parse(ARGC(bad1), bad1, &o, err, sizeof err), 0);
+    CHECK_STR(err, "--max-rows: \"0\" is not a whole number from 1 to 67108864.");
+    char *bad2[] = {"es", "--max-memory", "lots"};
+    CHECK_INT(es_cmdline_parse(ARGC(bad2), bad2, &o, err, sizeof err), 0);
+    CHECK_STR(err, "--max-memory: \"lots\" is not a whole number from 1 to 1048576.");
+    char *bad3[] = {"es", "--max-seconds=-1"};
+    CHECK_INT(es_cmdline_parse(ARGC(bad3), bad3, &o, err, sizeof err), 0);
+    CHECK_STR(err, "--max-seconds: \"-1\" is not a whole number from 0 to 86400.");
+    es_cmdline_free(&o);
 }
 
 TEST(cmdline_last_wins_sources_collect_and_dashdash)
@@ -205,6 +233,7 @@ int main(void)
 {
     RUN(cmdline_defaults);
     RUN(cmdline_all_options);
+    RUN(cmdline_limits);
     RUN(cmdline_last_wins_sources_collect_and_dashdash);
     RUN(cmdline_help);
     RUN(cmdline_errors);
