@@ -110,8 +110,8 @@ const es_evtx_stats *es_evtx_get_stats(const es_evtx_parser *p);
 uint32_t es_evtx_crc32(uint32_t crc, const void *p, size_t n);
 
 /* ======================================================================================
- * Private to the parser's modules (src/core/evtx_*.c define ES_EVTX_INTERNAL before including
- * this header). It lives here, not in src/core, so that the build's header dependencies
+ * Private to the parser's modules (the files of src/evtx define ES_EVTX_INTERNAL before including
+ * this header). It lives here, not in src/evtx, so that the build's header dependencies
  * on the public headers rebuild every module when the shared state changes.
  * ====================================================================================== */
 #ifdef ES_EVTX_INTERNAL

@@ -22,7 +22,7 @@ mkdir -p $T
 if [ ! -f $EXE ]; then echo "FAIL bench-sweep: $EXE not built"; exit 1; fi
 [ -f build/test/wevtapi.dll ] || make -f Makefile.mingw --no-print-directory fake >/dev/null || exit 1
 cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Iinclude -Itests/fake -o build/test/check_sweep \
-    tests/e2e/check_sweep.c tests/e2e/csvcheck.c tests/fake/fleetgen.c src/core/*.c || { echo "FAIL bench-sweep: checker build failed"; exit 1; }
+    tests/e2e/check_sweep.c tests/e2e/csvcheck.c tests/fake/fleetgen.c src/core/*.c src/evtx/*.c || { echo "FAIL bench-sweep: checker build failed"; exit 1; }
 
 : >$T/fleet.txt
 : >$T/servers.txt

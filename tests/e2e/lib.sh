@@ -47,7 +47,7 @@ e2e_wine() {
 # fleet generator and the portable core) to build/test/NAME; FAIL CHECK and exit when cc fails.
 build_checker() {
     if ! cc -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Iinclude -Itests/fake \
-            -o build/test/$1 tests/e2e/$1.c tests/e2e/csvcheck.c tests/fake/fleetgen.c src/core/*.c >$T/$1.build.txt 2>&1; then
+            -o build/test/$1 tests/e2e/$1.c tests/e2e/csvcheck.c tests/fake/fleetgen.c src/core/*.c src/evtx/*.c >$T/$1.build.txt 2>&1; then
         cat $T/$1.build.txt
         echo "FAIL $2: cc failed for $1"
         exit 1

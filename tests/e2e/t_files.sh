@@ -137,7 +137,7 @@ if [ ! -d "$S" ]; then
     exit 0
 fi
 S=$(cd "$S" && pwd)
-if [ ! -x build/native/evtxcat ] || [ -n "$(find src/core src/tools include -newer build/native/evtxcat -type f 2>/dev/null)" ]; then
+if [ ! -x build/native/evtxcat ] || [ -n "$(find src/core src/evtx src/tools include -newer build/native/evtxcat -type f 2>/dev/null)" ]; then
     make -f Makefile.mingw --no-print-directory native >/dev/null 2>&1 || { echo "FAIL samples-evtxcat-build: make native failed"; exit 1; }
 fi
 mkdir -p $T/samples

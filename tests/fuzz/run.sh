@@ -11,7 +11,7 @@ B=build/fuzz
 mkdir -p $B/seeds $B/corpus $B/crashes
 command -v clang >/dev/null 2>&1 || { echo "SKIP fuzz_evtx: clang is not installed"; exit 0; }
 # the parser and what it uses; not the rest of the core (other modules may be mid-change)
-src="tests/fuzz/fuzz_evtx.c src/core/buf.c src/core/utf.c src/core/time.c $(ls src/core/evtx_*.c)"
+src="tests/fuzz/fuzz_evtx.c src/core/buf.c src/core/utf.c src/core/time.c $(ls src/evtx/*.c)"
 if ! clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
         -Iinclude -o $B/fuzz_evtx $src 2>$B/build.txt; then
     if grep -q 'fuzzer' $B/build.txt && ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer*.a >/dev/null 2>&1; then
