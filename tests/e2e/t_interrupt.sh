@@ -12,8 +12,9 @@ cd "$(dirname "$0")/../.." || exit 1
 e2e_dir interrupt
 need_exe interrupt
 need_fake interrupt
-[ -f build/test/sendctrl.exe ] || make -f Makefile.mingw --no-print-directory build/test/sendctrl.exe >/dev/null ||
-    { echo "FAIL interrupt: make sendctrl.exe failed"; exit 1; }
+for f in build/test/sendctrl.exe build/test/endsession.exe; do
+    [ -f $f ] || make -f Makefile.mingw --no-print-directory $f >/dev/null || { echo "FAIL interrupt: make $f failed"; exit 1; }
+done
 
 # sim-slow reads for about 10 s (4000 events, 40 ms per EvtNext of at most 37); sim-quick is done
 # at once; sim-hang never sends anything.
@@ -84,7 +85,27 @@ run ctrlc timeout -k 5 60 "$WINE" build/test/sendctrl.exe --group 3000
 rc=$?
 check_interrupted ctrlc $rc
 
-# 3. An export started by hand (Ctrl+E, the Save dialog) while a command-line sweep runs: both
+# 3. The end of the session (log-off), three seconds in: WM_QUERYENDSESSION, then WM_ENDSESSION
+# (tests/win/endsession.exe sends both as Windows does). Windows ends the process soon after
+# WM_ENDSESSION returns, so the files must be complete at that moment: they are copied then, and
+# the copies checked.
+run endsess "$WINE" &
+pid=$!
+sleep 3
+timeout -k 5 90 "$WINE" build/test/endsession.exe EventSweep >$T/endsession.out 2>&1
+es=$?
+cp $T/endsess-rows.csv $T/endsess-snap-rows.csv 2>/dev/null
+cp $T/endsess-status.csv $T/endsess-snap-status.csv 2>/dev/null
+echo "     $(tr -d '\r' <$T/endsession.out | tr '\n' ' ')"
+if [ $es = 0 ]; then echo "PASS endsession-answered"; else echo "FAIL endsession-answered: endsession.exe exited $es"; fi
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
+kill $pid 2>/dev/null
+wait $pid
+rc=$?
+check_interrupted endsess-snap $rc
+
+# 4. An export started by hand (Ctrl+E, the Save dialog) while a command-line sweep runs: both
 # files are written, the command line's with every row of the sweep, and the run's exit code is
 # the sweep's (0: every source read).
 command -v xdotool >/dev/null || { echo "FAIL manual-export: xdotool is not installed"; exit 0; }
