@@ -89,6 +89,25 @@ sweep_app() {
         --export "$(wine_path $T/$_sa_name-rows.csv)" --status "$(wine_path $T/$_sa_name-status.csv)" --exit "$@"
 }
 
+# find_window TITLE SECONDS: prints the X window id of a visible window whose whole title matches
+# TITLE (a regular expression: 'Save [Aa]s'); 1 when none came within SECONDS.
+find_window() {
+    _fw_i=0
+    while [ $_fw_i -lt $(($2 * 10)) ]; do
+        _fw_w=$(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | tail -1)
+        [ -n "$_fw_w" ] && { echo "$_fw_w"; return 0; }
+        sleep 0.1; _fw_i=$((_fw_i + 1))
+    done
+    return 1
+}
+
+# wait_gone PID SECONDS: waits until the process has ended; 1 when it still runs after SECONDS.
+wait_gone() {
+    _wg_i=0
+    while kill -0 $1 2>/dev/null && [ $_wg_i -lt $(($2 * 50)) ]; do sleep 0.02; _wg_i=$((_wg_i + 1)); done
+    ! kill -0 $1 2>/dev/null
+}
+
 # expect_exit CHECK WANT [WHY]: PASS CHECK when the last run's exit code ($rc) is WANT.
 expect_exit() {
     if [ "$rc" = "$2" ]; then echo "PASS $1"; else echo "FAIL $1: exit code $rc, expected $2${3:+ ($3)}"; fi

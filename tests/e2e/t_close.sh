@@ -92,12 +92,7 @@ ESFAKE_FLEET=$(wine_path $T/fleet.txt) "$WINE" $EXE --servers "$(wine_path $T/se
     --run --export "$(wine_path $T/stop-rows.csv)" --status "$(wine_path $T/stop-status.csv)" --exit \
     >$T/stop.out 2>&1 &
 pid=$!
-i=0
-main=
-while [ $i -lt 200 ] && [ -z "$main" ]; do
-    main=$(xdotool search --onlyvisible --name '^EventSweep$' 2>/dev/null | head -1)
-    sleep 0.1; i=$((i + 1))
-done
+main=$(find_window EventSweep 20)
 sleep 3
 t0=$(now)
 [ -n "$main" ] && xdotool windowfocus --sync "$main" 2>/dev/null

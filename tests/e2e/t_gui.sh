@@ -17,16 +17,6 @@ export ESFAKE_FLEET=$(wine_path $T/fleet.txt)
 appdata="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/EventSweep"
 folder=$(wine_path $T/logs)
 
-# find_window TITLE SECONDS: prints the X window id of a window with exactly that title.
-find_window() {
-    i=0
-    while [ $i -lt $(($2 * 10)) ]; do
-        w=$(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | tail -1)
-        [ -n "$w" ] && { echo "$w"; return 0; }
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
 count_windows() { xdotool search --onlyvisible --name "^$1\$" 2>/dev/null | wc -l; }
 # wait_count TITLE N SECONDS: waits until exactly N visible windows have that title.
 wait_count() {

@@ -66,9 +66,7 @@ pid=$!
 sleep 3
 t0=$(now)
 "$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
-i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 750 ]; do sleep 0.02; i=$((i + 1)); done
-if kill -0 $pid 2>/dev/null; then
+if ! wait_gone $pid 15; then
     echo "FAIL close-ends: still running 15 s after WM_CLOSE"
     kill $pid
     wait $pid 2>/dev/null
@@ -98,9 +96,7 @@ cp $T/endsess-rows.csv $T/endsess-snap-rows.csv 2>/dev/null
 cp $T/endsess-status.csv $T/endsess-snap-status.csv 2>/dev/null
 echo "     $(tr -d '\r' <$T/endsession.out | tr '\n' ' ')"
 if [ $es = 0 ]; then echo "PASS endsession-answered"; else echo "FAIL endsession-answered: endsession.exe exited $es"; fi
-i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 500 ]; do sleep 0.02; i=$((i + 1)); done
-kill $pid 2>/dev/null
+wait_gone $pid 10 || kill $pid
 wait $pid
 rc=$?
 check_interrupted endsess-snap $rc
@@ -113,21 +109,11 @@ printf 'sim-slow\nsim-quick\n' >$T/healthy.txt
 "$WINE" $EXE --servers "$(wine_path $T/healthy.txt)" --log System --hours 8 --timeout 120 --run \
     --export "$(wine_path $T/cli-rows.csv)" --status "$(wine_path $T/cli-status.csv)" --exit >$T/cli.out 2>&1 &
 pid=$!
-main=
-i=0
-while [ $i -lt 200 ] && [ -z "$main" ]; do
-    main=$(xdotool search --onlyvisible --name '^EventSweep$' 2>/dev/null | head -1)
-    sleep 0.1; i=$((i + 1))
-done
+main=$(find_window EventSweep 20)
 sleep 2
 [ -n "$main" ] && xdotool windowfocus --sync "$main" 2>/dev/null
 xdotool key --clearmodifiers ctrl+e
-save=
-i=0
-while [ $i -lt 100 ] && [ -z "$save" ]; do
-    save=$(xdotool search --onlyvisible --name '^Save [Aa]s$' 2>/dev/null | head -1)
-    sleep 0.1; i=$((i + 1))
-done
+save=$(find_window 'Save [Aa]s' 10)
 if [ -n "$save" ]; then
     xdotool windowfocus --sync "$save" 2>/dev/null
     sleep 0.3
@@ -135,9 +121,7 @@ if [ -n "$save" ]; then
     xdotool type --delay 10 "$(wine_path $T/manual.csv)"
     xdotool key Return
 fi
-i=0
-while kill -0 $pid 2>/dev/null && [ $i -lt 1500 ]; do sleep 0.02; i=$((i + 1)); done
-if kill -0 $pid 2>/dev/null; then kill $pid; echo "FAIL manual-export: the run did not end within 30 s"; fi
+wait_gone $pid 30 || { kill $pid; echo "FAIL manual-export: the run did not end within 30 s"; }
 wait $pid
 rc=$?
 st=$(status cli)
