@@ -157,10 +157,10 @@ void worker_call_begin(worker *w, BOOL for_data)
             deliver(w, take_batch(w));
         w->last_wait_ms = now;
     }
-    InterlockedExchange64(&w->call_ms, (LONG64)now);
+    w->call_ms = (LONG64)now; /* an aligned 64-bit store: the supervisor reads it whole, no fence needed */
 }
 
-void worker_call_end(worker *w) { InterlockedExchange64(&w->call_ms, 0); }
+void worker_call_end(worker *w) { w->call_ms = 0; }
 
 void worker_set_state(worker *w, es_state s)
 {
