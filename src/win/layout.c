@@ -88,8 +88,8 @@ void layout(void)
     place(IDC_RESULTS, lvx, list_top, W - margin - lvx, bottom - list_top);
 
     /* status bar parts */
-    RECT p1 = dlu(0, 0, 190, 0), p2 = dlu(0, 0, 90, 0);
-    RECT p3 = dlu(0, 0, 110, 0);
+    RECT p1 = dlu(0, 0, 225, 0), p2 = dlu(0, 0, 80, 0);
+    RECT p3 = dlu(0, 0, 100, 0);
     int parts[4] = {p1.right, p1.right + p2.right, p1.right + p2.right + p3.right, -1};
     SendMessageW(g.status, SB_SETPARTS, 4, (LPARAM)parts);
 }
