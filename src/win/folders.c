@@ -78,11 +78,78 @@ static void expand_one(expand_entry *e)
         qsort(e->files, e->nfiles, sizeof *e->files, by_name);
 }
 
+/* What a file is, whatever its path's spelling: its volume and its ID there. */
+typedef struct file_key {
+    uint64_t volume;
+    uint8_t  id[16];
+} file_key;
+
+static BOOL file_identity(const WCHAR *path, file_key *k)
+{
+    HANDLE h = CreateFileW(path, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    memset(k, 0, sizeof *k);
+    FILE_ID_INFO fid;
+    BY_HANDLE_FILE_INFORMATION bh;
+    BOOL ok = FALSE;
+    if (GetFileInformationByHandleEx(h, FileIdInfo, &fid, sizeof fid)) {
+        k->volume = fid.VolumeSerialNumber;
+        memcpy(k->id, fid.FileId.Identifier, sizeof k->id);
+        ok = TRUE;
+    } else if (GetFileInformationByHandle(h, &bh)) { /* file systems without 128-bit IDs */
+        k->volume = bh.dwVolumeSerialNumber;
+        uint64_t index = ((uint64_t)bh.nFileIndexHigh << 32) | bh.nFileIndexLow;
+        memcpy(k->id, &index, sizeof index);
+        ok = TRUE;
+    }
+    CloseHandle(h);
+    return ok;
+}
+
+/* Leaves out of each entry the files an earlier entry lists already. A file whose identity
+ * cannot be read is kept: a failed check never costs a file. */
+static void drop_duplicates(expand_job *job)
+{
+    file_key *seen = NULL;
+    size_t *owner = NULL, nseen = 0, cap = 0, cap_owner = 0;
+    for (size_t i = 0; i < job->n; i++) {
+        expand_entry *e = &job->e[i];
+        size_t kept = 0;
+        for (size_t f = 0; f < e->nfiles; f++) {
+            file_key k;
+            BOOL dup = FALSE;
+            if (file_identity(e->files[f], &k)) {
+                for (size_t s = 0; s < nseen && !dup; s++)
+                    if (seen[s].volume == k.volume && memcmp(seen[s].id, k.id, sizeof k.id) == 0) {
+                        dup = TRUE;
+                        if (e->ndup++ == 0)
+                            e->dup_of = owner[s];
+                    }
+                if (!dup && es_grow(&seen, &cap, nseen + 1, sizeof *seen) &&
+                    es_grow(&owner, &cap_owner, nseen + 1, sizeof *owner)) {
+                    seen[nseen] = k;
+                    owner[nseen++] = i;
+                }
+            }
+            if (dup)
+                free(e->files[f]);
+            else
+                e->files[kept++] = e->files[f];
+        }
+        e->nfiles = kept;
+    }
+    free(seen);
+    free(owner);
+}
+
 static void expand_work(void *param)
 {
     expand_job *job = param;
     for (size_t i = 0; i < job->n; i++)
         expand_one(&job->e[i]);
+    drop_duplicates(job);
 }
 
 static void expand_free_any(void *job) { expand_free(job); }

@@ -1,6 +1,8 @@
 /* folders: turns the saved-log entries of a sweep (a .evtx file, or a folder of them) into the
  * list of files to read, on a background thread: a folder on a slow or dead share must not
- * freeze the window. The result comes back as SWM_EXPAND_DONE (lParam = expand_job*), which
+ * freeze the window. A file reached twice — a folder and a file inside it, two spellings of one
+ * path, a drive letter and a UNC path to the same share — is read once: files are compared by
+ * volume and file ID, not by spelling; the later entries simply do not list it again. The result comes back as SWM_EXPAND_DONE (lParam = expand_job*), which
  * the UI frees with expand_free(); if the window is gone the thread frees it. */
 #ifndef FOLDERS_H
 #define FOLDERS_H
@@ -15,8 +17,10 @@ typedef struct expand_entry {
     size_t  entry;      /* the window's index of the list entry */
     WCHAR  *path;       /* as the user gave it */
     DWORD   error;      /* 0, or why it could not be listed */
-    WCHAR **files;      /* full paths, in name order (a file entry: itself) */
+    WCHAR **files;      /* full paths, in name order (a file entry: itself), each read once */
     size_t  nfiles;
+    size_t  ndup;       /* files left out: an earlier entry of the job lists them already */
+    size_t  dup_of;     /* when ndup: the job index of the entry that lists the first of them */
 } expand_entry;
 
 typedef struct expand_job {

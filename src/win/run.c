@@ -35,7 +35,7 @@ void free_targets(void)
     g.tgt = NULL;
     g.ntgt = 0;
     for (size_t i = 0; i < g.nsrc; i++)
-        g.src[i].first_tgt = g.src[i].ntgt = 0;
+        g.src[i].first_tgt = g.src[i].ntgt = g.src[i].dup_files = 0;
 }
 
 static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kind kind)
@@ -268,6 +268,10 @@ void expand_done(expand_job *job)
         expand_entry *e = &job->e[k];
         if (e->entry >= g.nsrc)
             continue;
+        g.src[e->entry].dup_files = e->ndup;
+        g.src[e->entry].dup_of = e->ndup ? job->e[e->dup_of].entry : 0;
+        if (!e->error && e->nfiles == 0 && e->ndup)
+            continue; /* every file of it is read through an earlier entry: nothing to do, no error */
         if (e->error || e->nfiles == 0) {
             ok = add_target(&cap, e->entry, e->path, ES_NAME_PATH);
             if (ok) {

@@ -187,10 +187,15 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
 /* The state line of a list entry: its target's, or a summary of a folder's files. */
 es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
 {
+    const WCHAR *dup_of = s->dup_files && s->dup_of < g.nsrc ? g.src[s->dup_of].wname : L"another entry";
     if (s->ntgt == 0 || s->first_tgt + s->ntgt > g.ntgt) {
         out[0] = 0;
         if (jobs_count(JOB_LISTING) && s->kind == ES_NAME_PATH)
             swprintf(out, cap, L"listing...");
+        else if (s->dup_files == 1) /* "already read" first: the list cuts a long path short */
+            swprintf(out, cap, L"already read (the same file as in %ls)", dup_of);
+        else if (s->dup_files)
+            swprintf(out, cap, L"already read (its %zu files are in %ls)", s->dup_files, dup_of);
         return ES_STATE_IDLE;
     }
     if (s->ntgt == 1 && g.tgt[s->first_tgt].path && wcscmp(g.tgt[s->first_tgt].path, s->wname) == 0) {
@@ -212,6 +217,10 @@ es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
     fmt_count(events, n, 32);
     swprintf(out, cap, L"%zu files: %zu done, %zu failed%ls; %ls events", s->ntgt, done, failed,
              active ? L", reading" : L"", n);
+    if (s->dup_files) {
+        size_t l = wcslen(out);
+        swprintf(out + l, cap - l, L"; %zu more already read (in %ls)", s->dup_files, dup_of);
+    }
     return active ? ES_STATE_READING : failed ? ES_STATE_FAILED : ES_STATE_DONE;
 }
 

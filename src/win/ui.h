@@ -30,6 +30,8 @@ typedef struct app_source {
     es_name_kind kind;
     size_t       first_tgt;     /* its targets in the last sweep: [first_tgt, first_tgt + ntgt) */
     size_t       ntgt;
+    size_t       dup_files;     /* its files that another entry lists too: read there, once */
+    size_t       dup_of;        /* that entry's index, when dup_files */
 } app_source;
 
 /* What a sweep reads: a server, or one .evtx file (a folder entry gives one per file). Rows

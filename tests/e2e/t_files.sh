@@ -14,7 +14,10 @@
 #      folder + a missing file and folder, --hours 8   -> exit 2
 #   2. good:  servers + the folder + the file, --hours 8 -> exit 0
 #   3. all:   the same with --hours 0 (no limit)       -> exit 0, every fixture event
-#   4. samples: ../shared/evtx-samples (SKIP when absent) with --hours 0: per file exactly the
+#   4. dup: the good sources plus other spellings of files they reach (a file inside the listed
+#      folder, another in other case with '/' and a "." segment, the single file through "..")
+#      -> every file read once: exactly the rows and status lines of the good run, exit 0
+#   5. samples: ../shared/evtx-samples (SKIP when absent) with --hours 0: per file exactly the
 #      records `build/native/evtxcat FILE` prints, the same rows, status ok
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
@@ -130,7 +133,15 @@ with_good sweep_app all $T/servers.txt 0 $TIMEOUT
 expect_exit all-exit-code-0 0
 with_good check_run all 0
 
-# 4. the real samples: the app's rows per file are evtxcat's
+# 4. files reached twice are read once: compared by volume and file ID, not by spelling
+make_fixtures >/dev/null
+# (the first entry that reaches a file reads it: the other spellings come after the good sources)
+sweep_app dup $T/servers.txt 8 $TIMEOUT "$W\\logs" "$W\\single\\e5-two-chunks.evtx" "$W\\logs\\a1-apps.evtx" \
+    "$W/LOGS/./B2-System.evtx" "$W\\single\\..\\single\\e5-two-chunks.evtx"
+expect_exit dup-exit-code-0 0 "duplicates are no failure"
+with_good check_run dup 8
+
+# 5. the real samples: the app's rows per file are evtxcat's
 S=$ES_ROOT/../shared/evtx-samples
 if [ ! -d "$S" ]; then
     echo "SKIP samples-app-vs-evtxcat: $S is absent"
