@@ -121,7 +121,8 @@ void export_done(export_job *job)
     BOOL cli = job == g.cli_export;
     if (cli)
         g.cli_export = NULL;
-    if (job->error && (cli || job->error != ERROR_CANCELLED)) {
+    /* An export cancelled because the user closed the window is no error to report. */
+    if (job->error && !(job->error == ERROR_CANCELLED && (g.closing || !cli))) {
         WCHAR what[MAX_PATH * 4 + 32], m[MAX_PATH * 4 + 400];
         swprintf(what, MAX_PATH * 4 + 32, L"Could not write %ls", job->failed_path ? job->failed_path : L"the file");
         wu_error_sentence(m, MAX_PATH * 4 + 400, what, job->error);

@@ -123,8 +123,12 @@ void set_memory_budget(void)
 /* Closing: the window goes only when no thread of ours is left to report to it. */
 void destroy_if_idle(void)
 {
-    if (g.closing && jobs_idle())
-        DestroyWindow(g.dlg);
+    if (!g.closing || !jobs_idle())
+        return;
+    /* Nothing of ours will report any more; what a thread left behind posted is freed now,
+     * while the window (and its queue) still exists. */
+    sweep_drain(g.dlg);
+    DestroyWindow(g.dlg);
 }
 
 /* ---- window ---- */
@@ -204,6 +208,8 @@ static void begin_close(void)
     if (!g.init->exit_when_done)
         jobs_cancel(JOB_EXPORT);
     destroy_if_idle(); /* else when the last job reports (SWM_SWEEP_DONE, SWM_EXPORT_DONE...) */
+    if (IsWindow(g.dlg)) /* a listing, import or export stuck on a dead share cannot be cancelled */
+        SetTimer(g.dlg, TIMER_CLOSE, CLOSE_JOBS_GRACE_MS, NULL);
 }
 
 /* A close request: the title bar, WM_CLOSE from another program, Ctrl+C in the console of a
@@ -343,6 +349,13 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             refresh();
             return TRUE;
         }
+        if (wp == TIMER_CLOSE) {
+            /* A job still has not reported: leave without destroying the window under it (its
+             * thread may still post); the process's end ends the thread. */
+            KillTimer(dlg, TIMER_CLOSE);
+            PostQuitMessage(g.exit_code);
+            return TRUE;
+        }
         break;
     case SWM_STATE:
     case SWM_BATCH:
@@ -377,6 +390,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case WM_DESTROY:
         KillTimer(dlg, TIMER_REFRESH);
+        KillTimer(dlg, TIMER_CLOSE);
         PostQuitMessage(g.exit_code);
         return TRUE;
     }
@@ -454,19 +468,9 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
         }
     }
     if (jobs_idle()) {
-        /* Every job has reported: free what may still sit in the queue, then the rows. */
-        MSG q;
-        sweep_drain(dlg);
-        while (PeekMessageW(&q, dlg, SWM_EXPORT_DONE, SWM_EXPAND_DONE, PM_REMOVE)) {
-            if (q.message == SWM_EXPORT_DONE) {
-                es_rowstore_unref(((export_job *)q.lParam)->rows);
-                export_free((export_job *)q.lParam);
-            } else if (q.message == SWM_IMPORT_DONE) {
-                import_free((import_job *)q.lParam);
-            } else {
-                expand_free((expand_job *)q.lParam);
-            }
-        }
+        /* Every job has reported (the queue was drained before the window went): the rows and
+         * the lists. When a job was left behind (TIMER_CLOSE), they stay for it: the process
+         * ends now anyway. */
         jobs_free();
         es_rowstore_unref(g.rows);
         free_targets();

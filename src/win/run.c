@@ -69,6 +69,16 @@ static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kin
     return TRUE;
 }
 
+/* A sweep that cannot start: the user is told why; a command-line run ends with exit code 1. */
+static void refuse_start(const WCHAR *why, UINT icon)
+{
+    message_box(why, icon);
+    if (g.cli_pending) {
+        g.exit_code = 1;
+        finish_cli();
+    }
+}
+
 static void cancel_sweep(void *slot)
 {
     sweep *sw = *(sweep **)slot;
@@ -123,30 +133,18 @@ void start_sweep(void)
 {
     if (g.running)
         return;
-    if (g.interrupted && g.cli_pending) { /* a scheduled run closed before its sweep began */
-        finish_cli();
-        return;
-    }
     if (sweep_abandoned_threads() >= SWEEP_ABANDONED_CAP) {
         WCHAR m[300];
         swprintf(m, 300, L"%ld threads are still stuck in servers that stopped answering. A new sweep waits until "
                          L"fewer than %d are left; closing EventSweep ends them.",
                  (long)sweep_abandoned_threads(), SWEEP_ABANDONED_CAP);
-        message_box(m, MB_ICONWARNING);
-        if (g.cli_pending) {
-            g.exit_code = 1;
-            finish_cli();
-        }
+        refuse_start(m, MB_ICONWARNING);
         return;
     }
     int hours = read_hours();
     if (hours < 0) {
-        message_box(L"Last hours: enter a whole number from 0 to 8760 (0 or \"all\" means no time limit).", MB_ICONWARNING);
         SetFocus(g.hours);
-        if (g.cli_pending) {
-            g.exit_code = 1;
-            finish_cli();
-        }
+        refuse_start(L"Last hours: enter a whole number from 0 to 8760 (0 or \"all\" means no time limit).", MB_ICONWARNING);
         return;
     }
     WCHAR logname[256];
@@ -158,12 +156,8 @@ void start_sweep(void)
     while (ll && l[ll - 1] == L' ')
         l[--ll] = 0;
     if (!*l) {
-        message_box(L"Log: enter the name of a log, such as System, or a channel path.", MB_ICONWARNING);
         SetFocus(g.log);
-        if (g.cli_pending) {
-            g.exit_code = 1;
-            finish_cli();
-        }
+        refuse_start(L"Log: enter the name of a log, such as System, or a channel path.", MB_ICONWARNING);
         return;
     }
     if (g.nsrc == 0) {
@@ -182,11 +176,7 @@ void start_sweep(void)
     g.pending.max_threads = (unsigned)g.init->threads;
 
     if (!new_rowstore()) {
-        message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
-        if (g.cli_pending) {
-            g.exit_code = 1;
-            finish_cli();
-        }
+        refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
         return;
     }
     free_targets();
@@ -210,6 +200,8 @@ void start_sweep(void)
     }
     if (npaths == 0) {
         launch();
+        if (g.interrupted)
+            stop_sweep(); /* a scheduled run closed before its sweep began: every source 1223 */
         return;
     }
     expand_job *job = calloc(1, sizeof *job);
@@ -239,16 +231,14 @@ void start_sweep(void)
     }
     enable_controls();
     refresh();
+    if (g.interrupted)
+        stop_sweep(); /* expand_done reports every source as cancelled */
     return;
 
 oom:
     g.running = FALSE;
     free_targets();
-    message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
-    if (g.cli_pending) {
-        g.exit_code = 1;
-        finish_cli();
-    }
+    refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
 }
 
 /* The folders are listed: add their files as targets (servers first, in list order, then
@@ -289,12 +279,8 @@ void expand_done(expand_job *job)
     expand_free(job);
     if (!ok) {
         g.running = FALSE;
-        message_box(L"The sweep could not start: out of memory.", MB_ICONERROR);
         enable_controls();
-        if (g.cli_pending) {
-            g.exit_code = 1;
-            finish_cli();
-        }
+        refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
         return;
     }
     if (g.stopping) { /* Stop while the folders were listed */
@@ -360,8 +346,11 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
         return;
     }
     target *t = &g.tgt[id];
+    BOOL finished = t->state == ES_STATE_DONE || t->state == ES_STATE_FAILED;
     switch (msg) {
     case SWM_STATE:
+        if (finished)
+            break; /* a thread left behind that came back: its source was reported already */
         t->state = (es_state)lp;
         if (lp == ES_STATE_CONNECTING)
             t->t_start = GetTickCount64();
@@ -388,7 +377,8 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
         break;
     }
     case SWM_WARNINGS:
-        t->skipped = (uint64_t)lp;
+        if (!finished)
+            t->skipped = (uint64_t)lp;
         break;
     case SWM_SOURCE_DONE:
         t->error = SWEEP_DONE_ERROR(lp);

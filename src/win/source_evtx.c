@@ -112,9 +112,13 @@ static local_pub *find_pub(file_reader *r, const char *name)
         return p;
     /* The message ID of each event ID and version. A classic (pre-Vista) source has none:
      * its message ID is the full event ID, qualifiers included. */
+    /* Local calls, but calls into a publisher's resources all the same: timed as one. */
+    worker_call_begin(r->w, FALSE);
     EVT_HANDLE en = r->api->OpenEventMetadataEnum(p->meta, 0);
-    if (!en)
+    if (!en) {
+        worker_call_end(r->w);
         return p;
+    }
     size_t cap = 0;
     for (EVT_HANDLE em; (em = r->api->NextEventMetadata(en, 0)) != NULL;) {
         event_msg m;
@@ -127,6 +131,7 @@ static local_pub *find_pub(file_reader *r, const char *name)
         r->api->Close(em);
     }
     r->api->Close(en);
+    worker_call_end(r->w);
     return p;
 }
 
@@ -172,14 +177,18 @@ static const char *local_message(file_reader *r, const es_event *ev)
     }
     for (int tries = 0; tries < 4; tries++) {
         DWORD used = 0;
-        if (r->api->FormatMessage(p->meta, NULL, msgid, (DWORD)n, n ? r->vals : NULL, EvtFormatMessageId, r->fmt_cap,
-                                  r->fmt, &used)) {
+        worker_call_begin(r->w, FALSE);
+        BOOL ok = r->api->FormatMessage(p->meta, NULL, msgid, (DWORD)n, n ? r->vals : NULL, EvtFormatMessageId,
+                                        r->fmt_cap, r->fmt, &used);
+        DWORD e = ok ? 0 : GetLastError();
+        worker_call_end(r->w);
+        if (ok) {
             es_buf_clear(&r->msg);
             wu_append_utf8(&r->msg, r->fmt, (size_t)-1);
             result = r->msg.failed || !r->msg.data || !r->msg.data[0] ? NULL : r->msg.data;
             break;
         }
-        if (GetLastError() != ERROR_INSUFFICIENT_BUFFER)
+        if (e != ERROR_INSUFFICIENT_BUFFER)
             break;
         WCHAR *nb = realloc(r->fmt, ((size_t)used + 16) * sizeof(WCHAR));
         if (!nb)
@@ -221,6 +230,8 @@ static DWORD evtx_read(worker *w, const source_query *q)
     evtx_handles handles = {h};
     worker_lock(w);
     *worker_engine_slot(w) = &handles;
+    if (worker_cancelled(w))
+        CancelIoEx(h, NULL); /* a cancel that came while the file was being opened */
     worker_unlock(w);
 
     file_reader r;
@@ -277,6 +288,7 @@ done:
     worker_lock(w);
     *worker_engine_slot(w) = NULL;
     worker_unlock(w);
+    worker_call_begin(w, FALSE); /* closing a file on a share is a call to the server */
     CloseHandle(h);
     for (size_t i = 0; i < r.npubs; i++) {
         if (r.pubs[i].meta)
@@ -284,6 +296,7 @@ done:
         free(r.pubs[i].name);
         free(r.pubs[i].events);
     }
+    worker_call_end(w);
     free(r.pubs);
     free(r.fmt);
     free(r.vals);

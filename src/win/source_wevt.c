@@ -485,11 +485,12 @@ static DWORD wevt_read(worker *w, const source_query *q)
             break;
         }
         BOOL go_on = TRUE;
-        for (DWORD i = 0; i < got; i++) {
-            if (go_on && !emit_event(&r, evs[i], q, &err))
-                go_on = FALSE;
+        for (DWORD i = 0; i < got && go_on; i++)
+            go_on = emit_event(&r, evs[i], q, &err);
+        worker_call_begin(w, FALSE); /* closing is a call too: it is timed as one */
+        for (DWORD i = 0; i < got; i++)
             api->Close(evs[i]);
-        }
+        worker_call_end(w);
         if (!go_on) {
             if (!err)
                 err = worker_cancelled(w) ? ERROR_CANCELLED : ERROR_NOT_ENOUGH_MEMORY;

@@ -143,6 +143,11 @@ void target_error(const target *t, WCHAR *out, size_t cap)
         return;
     }
     wu_error_text(t->error, out, cap);
+    if (t->lost) { /* another end came first (Stop, a time limit): the lost rows are still said */
+        size_t l = wcslen(out);
+        swprintf(out + l, cap - l, L" %llu rows were lost: %ls.", (unsigned long long)t->lost,
+                 g.budget_hit ? g.budget_text : L"out of memory");
+    }
 }
 
 double target_seconds(const target *t)

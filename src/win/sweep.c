@@ -30,6 +30,10 @@ struct worker {
     ULONGLONG       last_wait_ms; /* when the engine last waited for data */
     volatile LONG   abandoned;   /* the supervisor gave up on it (under batch_lock) */
     volatile LONG   returned;    /* read() came back in time (under batch_lock) */
+    volatile LONG   posting;     /* its thread is posting to the window (set under batch_lock): a
+                                    wait for the window is no sign of a dead server, so a source
+                                    is never abandoned while it posts */
+    DWORD           start_error; /* its thread could not be created: the supervisor reports it */
     volatile LONG   cancelled;   /* a cancel was asked (Stop, a limit, the memory budget) */
     volatile LONG   reason;      /* the error a cancelled source ends with: 1223, 1460, 8 */
     volatile LONG   cancel_busy; /* a cancel call is on the thread pool */
@@ -113,14 +117,35 @@ static void deliver(worker *w, es_batch *b)
     es_batch_free(b); /* empty, or not delivered: still ours */
 }
 
-/* Takes the batch being filled, under the lock the supervisor also takes. */
-static es_batch *take_batch(worker *w)
+/* The worker's own posts begin here, under the lock the supervisor takes to abandon a source:
+ * either the source is abandoned and the worker posts nothing more, or the worker is posting
+ * and the supervisor leaves it alone until it is done (end_post). Takes the batch being filled
+ * when `batch` is given. FALSE when the source was abandoned. */
+static BOOL begin_post(worker *w, es_batch **batch)
 {
     EnterCriticalSection(&w->batch_lock);
-    es_batch *b = w->batch;
-    w->batch = NULL;
+    BOOL ok = !w->abandoned;
+    if (ok) {
+        InterlockedExchange(&w->posting, 1);
+        if (batch) {
+            *batch = w->batch;
+            w->batch = NULL;
+        }
+    }
     LeaveCriticalSection(&w->batch_lock);
-    return b;
+    return ok;
+}
+
+static void end_post(worker *w) { InterlockedExchange(&w->posting, 0); }
+
+/* Sends the rows gathered so far (the worker's own thread). */
+static void flush(worker *w)
+{
+    es_batch *b = NULL;
+    if (begin_post(w, &b)) {
+        deliver(w, b);
+        end_post(w);
+    }
 }
 
 /* ---- what engines call ---- */
@@ -141,11 +166,14 @@ BOOL worker_emit(worker *w, const es_event *ev)
         if (ok && (es_batch_full(w->batch) || GetTickCount64() - w->batch_first_ms >= BATCH_MAX_AGE)) {
             send = w->batch;
             w->batch = NULL;
+            InterlockedExchange(&w->posting, 1);
         }
     }
     LeaveCriticalSection(&w->batch_lock);
-    if (send)
+    if (send) {
         deliver(w, send); /* outside the lock: a full queue makes only this thread wait */
+        end_post(w);
+    }
     return ok && !w->cancelled;
 }
 
@@ -154,7 +182,7 @@ void worker_call_begin(worker *w, BOOL for_data)
     ULONGLONG now = GetTickCount64();
     if (for_data) {
         if (w->last_wait_ms && now - w->last_wait_ms >= BATCH_MAX_AGE)
-            deliver(w, take_batch(w));
+            flush(w);
         w->last_wait_ms = now;
     }
     w->call_ms = (LONG64)now; /* an aligned 64-bit store: the supervisor reads it whole, no fence needed */
@@ -164,16 +192,20 @@ void worker_call_end(worker *w) { w->call_ms = 0; }
 
 void worker_set_state(worker *w, es_state s)
 {
-    if (w->abandoned)
+    es_batch *b = NULL;
+    if (!begin_post(w, &b))
         return;
-    deliver(w, take_batch(w)); /* rows first, so the window never shows "done" before the last rows */
+    deliver(w, b); /* rows first, so the window never shows "done" before the last rows */
     post(w->sw, SWM_STATE, w->index, (LPARAM)s);
+    end_post(w);
 }
 
 void worker_set_warnings(worker *w, uint64_t skipped)
 {
-    if (!w->abandoned)
-        post(w->sw, SWM_WARNINGS, w->index, (LPARAM)skipped);
+    if (!begin_post(w, NULL))
+        return;
+    post(w->sw, SWM_WARNINGS, w->index, (LPARAM)skipped);
+    end_post(w);
 }
 
 BOOL worker_cancelled(const worker *w) { return w->cancelled != 0; }
@@ -205,11 +237,11 @@ static void send_cancel(worker *w)
     }
 }
 
-static void ask_cancel(worker *w, DWORD reason, ULONGLONG now)
+static void ask_cancel(worker *w, DWORD reason)
 {
     InterlockedCompareExchange(&w->reason, (LONG)reason, 0);
     if (InterlockedExchange(&w->cancelled, 1) == 0)
-        InterlockedExchange64(&w->cancel_ms, (LONG64)now);
+        InterlockedExchange64(&w->cancel_ms, (LONG64)GetTickCount64());
     send_cancel(w);
 }
 
@@ -240,9 +272,9 @@ static BOOL report(worker *w, DWORD err)
 static void abandon(worker *w)
 {
     EnterCriticalSection(&w->batch_lock);
-    if (w->finished || w->returned) {
+    if (w->finished || w->returned || w->posting) {
         LeaveCriticalSection(&w->batch_lock);
-        return;
+        return; /* it ended, or it waits for the window, not for a server: it will come back */
     }
     InterlockedExchange(&w->abandoned, 1);
     InterlockedIncrement(&g_abandoned); /* the thread takes it back if it ever returns */
@@ -283,32 +315,42 @@ static DWORD WINAPI worker_main(void *param)
         /* Reported long ago; the thread came back after all. */
         InterlockedDecrement(&g_abandoned);
     } else {
-        deliver(w, take_batch(w));
+        es_batch *b = w->batch; /* returned: the supervisor no longer touches it */
+        w->batch = NULL;
+        deliver(w, b);
         report(w, err);
     }
     sweep_release(sw);
     return 0;
 }
 
-static void check_limits(sweep *sw, ULONGLONG now, BOOL stopping)
+static void check_limits(sweep *sw, BOOL stopping)
 {
     ULONGLONG timeout = (ULONGLONG)sw->timeout_s * 1000, cap = (ULONGLONG)sw->max_seconds * 1000;
     for (size_t i = 0; i < sw->n; i++) {
         worker *w = &sw->workers[i];
+        if (w->start_error) {
+            report(w, w->start_error); /* once: report() does nothing the second time */
+            continue;
+        }
         if (w->finished)
             continue;
         ULONGLONG started = (ULONGLONG)w->started_ms;
         if (!started)
             continue; /* queued: it ends by itself on Stop */
+        ULONGLONG call = (ULONGLONG)w->call_ms;
+        /* The clock is read after the worker's stamps, so it is never behind them (a tick that
+         * took long — a post to a full queue — must not make a fresh call look ancient). */
+        ULONGLONG now = GetTickCount64();
         if (!w->cancelled) {
-            ULONGLONG call = (ULONGLONG)w->call_ms;
             if (stopping)
-                ask_cancel(w, (DWORD)sw->stop_reason, now);
+                ask_cancel(w, (DWORD)sw->stop_reason);
             else if ((call && now - call >= timeout) || (cap && now - started >= cap))
-                ask_cancel(w, ERROR_TIMEOUT, now);
+                ask_cancel(w, ERROR_TIMEOUT);
             continue;
         }
-        if (now - (ULONGLONG)w->cancel_ms >= SWEEP_CANCEL_GRACE_MS)
+        ULONGLONG asked = (ULONGLONG)w->cancel_ms;
+        if (now > asked && now - asked >= SWEEP_CANCEL_GRACE_MS)
             abandon(w);
         else
             send_cancel(w); /* again: a cancel that came between two calls may have missed */
@@ -326,7 +368,7 @@ static DWORD WINAPI supervisor_main(void *param)
             break;
         if (r == WAIT_OBJECT_0 + 1)
             stopping = TRUE;
-        check_limits(sw, GetTickCount64(), stopping);
+        check_limits(sw, stopping);
     }
     /* Every source is reported. The threads that were not abandoned are ending (nothing is
      * left for them but returning): join them, so that their handles to the server are closed
@@ -395,26 +437,33 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         InitializeCriticalSection(&w->lock);
         InitializeCriticalSection(&w->batch_lock);
     }
-    /* The supervisor first, then the workers: it reads them all, and a worker that cannot be
-     * created is simply reported. */
-    sweep_addref(sw);
-    sw->supervisor = CreateThread(NULL, 0, supervisor_main, sw, 0, NULL);
+    /* Every thread is created suspended and resumed once all of them exist, so none reads a
+     * worker (its thread handle, its start error) before it is written. The supervisor first:
+     * without it nothing could report the sweep's end. A worker whose thread cannot be created
+     * is reported by the supervisor (never from this thread, which must not wait on its own
+     * message queue). */
+    sw->supervisor = CreateThread(NULL, 0, supervisor_main, sw, CREATE_SUSPENDED, NULL);
     if (!sw->supervisor) {
         *err = GetLastError() ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
-        sw->refs = 1;
         sweep_free(sw); /* no thread has seen it */
         return NULL;
     }
+    sweep_addref(sw);
     for (size_t i = 0; i < n; i++) {
         worker *w = &sw->workers[i];
-        sweep_addref(sw);
-        w->thread = CreateThread(NULL, WORKER_STACK, worker_main, w, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
-        if (!w->thread) {
+        w->thread = CreateThread(NULL, WORKER_STACK, worker_main, w, CREATE_SUSPENDED | STACK_SIZE_PARAM_IS_A_RESERVATION,
+                                 NULL);
+        if (w->thread) {
+            sweep_addref(sw);
+        } else {
             DWORD e = GetLastError();
-            sweep_release(sw);
-            report(w, e ? e : ERROR_NOT_ENOUGH_MEMORY);
+            w->start_error = e ? e : ERROR_NOT_ENOUGH_MEMORY;
         }
     }
+    for (size_t i = 0; i < n; i++)
+        if (sw->workers[i].thread)
+            ResumeThread(sw->workers[i].thread);
+    ResumeThread(sw->supervisor);
     return sw;
 }
 

@@ -19,6 +19,8 @@
 #include "es_row.h"
 
 #define TIMER_REFRESH   1
+#define TIMER_CLOSE     2
+#define CLOSE_JOBS_GRACE_MS 10000 /* closing: how long a job stuck on a dead share may hold it */
 #define SWM_CLOSE_REQUEST (SWM_LAST + 11) /* a close request from the console (Ctrl+C) */
 #define REFRESH_MS      150     /* rows and states are shown at most this often */
 
