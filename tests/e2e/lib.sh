@@ -101,6 +101,19 @@ find_window() {
     return 1
 }
 
+# export_as MAIN PATH: Ctrl+E in the window MAIN (an X window id), then PATH typed into the Save
+# dialog; 1 when no Save dialog came.
+export_as() {
+    [ -n "$1" ] && xdotool windowfocus --sync "$1" 2>/dev/null
+    xdotool key --clearmodifiers ctrl+e
+    _ea_save=$(find_window 'Save [Aa]s' 10) || return 1
+    xdotool windowfocus --sync "$_ea_save" 2>/dev/null
+    sleep 0.4
+    xdotool key ctrl+a
+    xdotool type --delay 10 "$(wine_path $2)"
+    xdotool key Return
+}
+
 # wait_gone PID SECONDS: waits until the process has ended; 1 when it still runs after SECONDS.
 wait_gone() {
     _wg_i=0

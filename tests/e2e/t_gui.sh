@@ -104,15 +104,7 @@ sleep 0.8
 # F5 sweeps; Ctrl+E exports what is shown through the Save dialog (written on a background thread).
 xdotool key F5
 sleep 4
-xdotool windowfocus --sync "$main" 2>/dev/null
-xdotool key --clearmodifiers ctrl+e
-save=$(find_window "Save As" 10) || save=$(find_window "Save as" 2) || true
-if [ -n "$save" ]; then
-    xdotool windowfocus --sync "$save" 2>/dev/null
-    sleep 0.5
-    xdotool key ctrl+a
-    xdotool type --delay 15 "$(wine_path $T/gui-export.csv)"
-    xdotool key Return
+if export_as "$main" $T/gui-export.csv; then
     i=0; while [ ! -s $T/gui-export.csv ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     rows=$(tr -d '\r' <$T/gui-export.csv 2>/dev/null | grep -c '^srv0[12],')
     head=$(tr -d '\r' <$T/gui-export.csv 2>/dev/null | head -1 | sed 's/^\xEF\xBB\xBF//')

@@ -111,16 +111,8 @@ printf 'sim-slow\nsim-quick\n' >$T/healthy.txt
 pid=$!
 main=$(find_window EventSweep 20)
 sleep 2
-[ -n "$main" ] && xdotool windowfocus --sync "$main" 2>/dev/null
-xdotool key --clearmodifiers ctrl+e
-save=$(find_window 'Save [Aa]s' 10)
-if [ -n "$save" ]; then
-    xdotool windowfocus --sync "$save" 2>/dev/null
-    sleep 0.3
-    xdotool key ctrl+a
-    xdotool type --delay 10 "$(wine_path $T/manual.csv)"
-    xdotool key Return
-fi
+save=yes
+export_as "$main" $T/manual.csv || save=
 wait_gone $pid 30 || { kill $pid; echo "FAIL manual-export: the run did not end within 30 s"; }
 wait $pid
 rc=$?
