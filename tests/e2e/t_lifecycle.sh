@@ -55,12 +55,17 @@ ok1000-n200-l250      events=300 span=12 seed=22
 sim-rows1     events=2000 span=24 seed=41 next_latency=2
 sim-rows2     events=2000 span=24 seed=42 next_latency=2
 sim-rows3     events=2000 span=24 seed=43 next_latency=2
+# 6. memory: the same budget in megabytes
+sim-mem1      events=4000 span=24 seed=51 next_latency=2
+sim-mem2      events=4000 span=24 seed=52 next_latency=2
+sim-mem3      events=4000 span=24 seed=53 next_latency=2
 EOF
 printf '%s\r\n' sim-h1 sim-h2 sim-h3 sim-stuck120 sim-stuckfmt >$T/hang.txt
 printf '%s\n' sim-steady >$T/steady.txt
 printf '%s\n' sim-edge1 sim-edge2 sim-edge3 sim-edge4 sim-edge5 >$T/window.txt
 printf '%s\n' webserver-frontend01 ok1000-n200-l250 >$T/names.txt
 printf '%s\n' sim-rows1 sim-rows2 sim-rows3 >$T/budget.txt
+printf '%s\n' sim-mem1 sim-mem2 sim-mem3 >$T/memory.txt
 ALL=72   # --hours that holds every record of every spread server (span <= 60)
 HANG_TIMEOUT=3
 
@@ -263,6 +268,31 @@ if [ "$total" = 1000 ] && [ -z "$bad" ]; then
     echo "PASS budget-row-limit: 1000 rows; every source stopped with error 8 and the row limit in words, Events = its rows"
 else
     say "FAIL budget-row-limit: $total rows (expected 1000); wrong status for:${bad:- none}"
+fi
+
+# 6. memory: --max-memory 1 (MB) of rows: reading stops, what was received stays and is exported;
+# each source either finished before (ok, every row) or ends in error 8 with the limit in words
+lc_run memory 60 $T/memory.txt $ALL 10 --max-memory 1
+expect_exit memory-exit-code-2 2 "the memory limit stopped sources"
+check_handles memory
+total=0
+stopped=0
+bad=
+for s in sim-mem1 sim-mem2 sim-mem3; do
+    st=$(status_of memory $s)
+    n=$(rows_of memory $s)
+    total=$((total + n))
+    say "     memory: $st ($n rows in the export)"
+    if say "$st" | grep -q "^$s,error,$n,8,\"\{0,1\}Reading stopped: the memory limit for rows (1 MB) was reached"; then
+        stopped=$((stopped + 1))
+    elif ! say "$st" | grep -q "^$s,ok,4000,0," || [ "$n" != 4000 ]; then
+        bad="$bad $s"
+    fi
+done
+if [ $stopped -gt 0 ] && [ -z "$bad" ] && [ $total -lt 12000 ]; then
+    echo "PASS memory-budget: $total of 12000 rows kept; $stopped sources stopped with error 8 and the limit in words"
+else
+    say "FAIL memory-budget: $total rows, $stopped stopped; wrong status for:${bad:- none}"
 fi
 
 echo "     figures: hang run $hang_secs s with --timeout $HANG_TIMEOUT; sim-steady ${steady_secs:-?} s with --timeout 2;" \
