@@ -1,7 +1,7 @@
 /* libFuzzer harness: server list text (es_listfile) and source entries (es_names).
  *
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude \
- *       tests/fuzz/fuzz_listfile_names.c src/core/names.c src/core/listfile.c src/core/utf.c src/core/buf.c
+ *       tests/fuzz/fuzz_listfile_names.c src/core/names.c src/core/iplit.c src/core/listfile.c src/core/utf.c src/core/buf.c
  *
  * Besides memory safety it checks: every entry es_listfile_parse delivers is trimmed UTF-8 with
  * no line end; es_name_parse either succeeds with a non-empty canonical form and no message,

@@ -7,7 +7,7 @@ B=build/fuzz-names
 mkdir -p $B/corpus $B/crashes
 command -v clang >/dev/null 2>&1 || { echo "SKIP fuzz_names: clang is not installed"; exit 0; }
 if ! clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude \
-        -o $B/fuzz_names tests/fuzz/fuzz_listfile_names.c src/core/names.c src/core/listfile.c \
+        -o $B/fuzz_names tests/fuzz/fuzz_listfile_names.c src/core/names.c src/core/iplit.c src/core/listfile.c \
         src/core/utf.c src/core/buf.c 2>$B/build.txt; then
     cat $B/build.txt
     echo "FAIL fuzz_names: cannot build the fuzz target"
