@@ -273,7 +273,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case WM_GETMINMAXINFO: {
         MINMAXINFO *mm = (MINMAXINFO *)lp;
-        RECT r = {0, 0, 500, 200};
+        RECT r = {0, 0, 640, 200}; /* the top row needs it all: log, hours, Limits, Start, Stop, Export */
         if (g.dlg)
             MapDialogRect(g.dlg, &r);
         mm->ptMinTrackSize.x = r.right;
