@@ -78,10 +78,15 @@ static void expand_one(expand_entry *e)
         qsort(e->files, e->nfiles, sizeof *e->files, by_name);
 }
 
-/* What a file is, whatever its path's spelling: its volume and its ID there. */
+/* What a file is, whatever its path's spelling: its volume and its ID there. Its size and
+ * times are compared too: servers cloned from one image share volume serial numbers, and a file
+ * that came with the image (System.evtx) has the same ID on each, so \\a\c$\...\System.evtx and
+ * \\b\c$\...\System.evtx must not pass for one file. One file reached twice within a listing
+ * has the same size and times (if it was written in between, it is read twice: never lost). */
 typedef struct file_key {
     uint64_t volume;
     uint8_t  id[16];
+    uint64_t size, created, written;
 } file_key;
 
 static BOOL file_identity(const WCHAR *path, file_key *k)
@@ -93,23 +98,27 @@ static BOOL file_identity(const WCHAR *path, file_key *k)
     memset(k, 0, sizeof *k);
     FILE_ID_INFO fid;
     BY_HANDLE_FILE_INFORMATION bh;
-    BOOL ok = FALSE;
-    if (GetFileInformationByHandleEx(h, FileIdInfo, &fid, sizeof fid)) {
-        k->volume = fid.VolumeSerialNumber;
-        memcpy(k->id, fid.FileId.Identifier, sizeof k->id);
-        ok = TRUE;
-    } else if (GetFileInformationByHandle(h, &bh)) { /* file systems without 128-bit IDs */
-        k->volume = bh.dwVolumeSerialNumber;
-        uint64_t index = ((uint64_t)bh.nFileIndexHigh << 32) | bh.nFileIndexLow;
-        memcpy(k->id, &index, sizeof index);
-        ok = TRUE;
+    BOOL ok = GetFileInformationByHandle(h, &bh);
+    if (ok) {
+        k->size = ((uint64_t)bh.nFileSizeHigh << 32) | bh.nFileSizeLow;
+        k->created = ((uint64_t)bh.ftCreationTime.dwHighDateTime << 32) | bh.ftCreationTime.dwLowDateTime;
+        k->written = ((uint64_t)bh.ftLastWriteTime.dwHighDateTime << 32) | bh.ftLastWriteTime.dwLowDateTime;
+        if (GetFileInformationByHandleEx(h, FileIdInfo, &fid, sizeof fid)) {
+            k->volume = fid.VolumeSerialNumber;
+            memcpy(k->id, fid.FileId.Identifier, sizeof k->id);
+        } else { /* file systems and systems without 128-bit IDs: the 64-bit file index */
+            k->volume = bh.dwVolumeSerialNumber;
+            uint64_t index = ((uint64_t)bh.nFileIndexHigh << 32) | bh.nFileIndexLow;
+            memcpy(k->id, &index, sizeof index);
+        }
     }
     CloseHandle(h);
     return ok;
 }
 
 /* Leaves out of each entry the files an earlier entry lists already. A file whose identity
- * cannot be read is kept: a failed check never costs a file. */
+ * cannot be read is kept: a failed check never costs a file. An entry that failed (its files
+ * are not read) neither loses files nor makes others lose theirs. */
 static void drop_duplicates(expand_job *job)
 {
     file_key *seen = NULL;
@@ -117,15 +126,19 @@ static void drop_duplicates(expand_job *job)
     for (size_t i = 0; i < job->n; i++) {
         expand_entry *e = &job->e[i];
         size_t kept = 0;
+        if (e->error)
+            continue;
         for (size_t f = 0; f < e->nfiles; f++) {
             file_key k;
             BOOL dup = FALSE;
             if (file_identity(e->files[f], &k)) {
                 for (size_t s = 0; s < nseen && !dup; s++)
-                    if (seen[s].volume == k.volume && memcmp(seen[s].id, k.id, sizeof k.id) == 0) {
+                    if (memcmp(&seen[s], &k, sizeof k) == 0) {
                         dup = TRUE;
                         if (e->ndup++ == 0)
                             e->dup_of = owner[s];
+                        else if (e->dup_of != owner[s])
+                            e->dup_of = SIZE_MAX; /* read through several entries */
                     }
                 if (!dup && es_grow(&seen, &cap, nseen + 1, sizeof *seen) &&
                     es_grow(&owner, &cap_owner, nseen + 1, sizeof *owner)) {

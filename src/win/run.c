@@ -259,7 +259,7 @@ void expand_done(expand_job *job)
         if (e->entry >= g.nsrc)
             continue;
         g.src[e->entry].dup_files = e->ndup;
-        g.src[e->entry].dup_of = e->ndup ? job->e[e->dup_of].entry : 0;
+        g.src[e->entry].dup_of = e->ndup && e->dup_of < job->n ? job->e[e->dup_of].entry : SIZE_MAX;
         if (!e->error && e->nfiles == 0 && e->ndup)
             continue; /* every file of it is read through an earlier entry: nothing to do, no error */
         if (e->error || e->nfiles == 0) {

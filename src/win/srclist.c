@@ -72,6 +72,9 @@ void remove_selected(void)
         memmove(&g.src[i], &g.src[i + 1], (g.nsrc - i - 1) * sizeof *g.src);
         g.nsrc--;
         SendMessageW(g.list, LB_DELETESTRING, i, 0);
+        for (size_t j = 0; j < g.nsrc; j++) /* "already read through" still names the right entry */
+            if (g.src[j].dup_files && g.src[j].dup_of != SIZE_MAX)
+                g.src[j].dup_of = g.src[j].dup_of == i ? SIZE_MAX : g.src[j].dup_of - (g.src[j].dup_of > i);
     }
     free(sel);
     if (g.nsrc) {
@@ -192,15 +195,18 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
 /* The state line of a list entry: its target's, or a summary of a folder's files. */
 es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
 {
-    const WCHAR *dup_of = s->dup_files && s->dup_of < g.nsrc ? g.src[s->dup_of].wname : L"another entry";
+    /* its files that another entry read: where, the entry or "other entries" (several, or removed) */
+    const WCHAR *dup_of = s->dup_files && s->dup_of < g.nsrc ? g.src[s->dup_of].wname
+                          : s->dup_files == 1                ? L"another entry"
+                                                             : L"other entries";
     if (s->ntgt == 0 || s->first_tgt + s->ntgt > g.ntgt) {
         out[0] = 0;
         if (jobs_count(JOB_LISTING) && s->kind == ES_NAME_PATH)
             swprintf(out, cap, L"listing...");
         else if (s->dup_files == 1) /* "already read" first: the list cuts a long path short */
-            swprintf(out, cap, L"already read (the same file as in %ls)", dup_of);
+            swprintf(out, cap, L"already read through %ls", dup_of);
         else if (s->dup_files)
-            swprintf(out, cap, L"already read (its %zu files are in %ls)", s->dup_files, dup_of);
+            swprintf(out, cap, L"already read (%zu files) through %ls", s->dup_files, dup_of);
         return ES_STATE_IDLE;
     }
     if (s->ntgt == 1 && g.tgt[s->first_tgt].path && wcscmp(g.tgt[s->first_tgt].path, s->wname) == 0) {
@@ -224,7 +230,7 @@ es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
              active ? L", reading" : L"", n);
     if (s->dup_files) {
         size_t l = wcslen(out);
-        swprintf(out + l, cap - l, L"; %zu more already read (in %ls)", s->dup_files, dup_of);
+        swprintf(out + l, cap - l, L"; %zu more already read through %ls", s->dup_files, dup_of);
     }
     return active ? ES_STATE_READING : failed ? ES_STATE_FAILED : ES_STATE_DONE;
 }

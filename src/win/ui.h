@@ -33,7 +33,7 @@ typedef struct app_source {
     size_t       first_tgt;     /* its targets in the last sweep: [first_tgt, first_tgt + ntgt) */
     size_t       ntgt;
     size_t       dup_files;     /* its files that another entry lists too: read there, once */
-    size_t       dup_of;        /* that entry's index, when dup_files */
+    size_t       dup_of;        /* that entry's index, when dup_files; SIZE_MAX: several, or removed */
 } app_source;
 
 /* What a sweep reads: a server, or one .evtx file (a folder entry gives one per file). Rows

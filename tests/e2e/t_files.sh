@@ -15,7 +15,8 @@
 #   2. good:  servers + the folder + the file, --hours 8 -> exit 0
 #   3. all:   the same with --hours 0 (no limit)       -> exit 0, every fixture event
 #   4. dup: the good sources plus other spellings of files they reach (a file inside the listed
-#      folder, another in other case with '/' and a "." segment, the single file through "..")
+#      folder, another in other case with '/' and a "." segment, a third by a relative path, the
+#      single file through "..")
 #      -> every file read once: exactly the rows and status lines of the good run, exit 0
 #   5. samples: ../shared/evtx-samples (SKIP when absent) with --hours 0: per file exactly the
 #      records `build/native/evtxcat FILE` prints, the same rows, status ok
@@ -136,8 +137,10 @@ with_good check_run all 0
 # 4. files reached twice are read once: compared by volume and file ID, not by spelling
 make_fixtures >/dev/null
 # (the first entry that reaches a file reads it: the other spellings come after the good sources)
+# (the relative path is against the app's current directory, this one: Wine starts it here)
 sweep_app dup $T/servers.txt 8 $TIMEOUT "$W\\logs" "$W\\single\\e5-two-chunks.evtx" "$W\\logs\\a1-apps.evtx" \
-    "$W/LOGS/./B2-System.evtx" "$W\\single\\..\\single\\e5-two-chunks.evtx"
+    "$W/LOGS/./B2-System.evtx" "$(printf '%s' "$FX" | tr / '\\')\\logs\\c3-damaged.evtx" \
+    "$W\\single\\..\\single\\e5-two-chunks.evtx"
 expect_exit dup-exit-code-0 0 "duplicates are no failure"
 with_good check_run dup 8
 
