@@ -70,7 +70,7 @@ typedef struct es_find es_find;
 /* NULL when the text is empty (nothing to find: every row passes) or out of memory (*oom). */
 es_find *es_find_new(const char *text, int *oom);
 void     es_find_free(es_find *f);
-const char *es_find_text(const es_find *f);
+const char *es_find_text(const es_find *f);   /* as given ("" for NULL) */
 /* 1 when every row that matches `narrower` also matches `f` (f's text is part of narrower's):
  * then narrowing needs to look only at the rows f let through. */
 int      es_find_covers(const es_find *f, const es_find *narrower);

@@ -10,6 +10,7 @@
 
 struct es_find {
     char   *text;       /* folded */
+    char   *orig;       /* as given */
     size_t  len;
     int     timelike;   /* only digits, '-', ':', ' ', '.', 'T', 'Z': may be part of a time */
     int     digits;     /* only digits: may be part of an ID */
@@ -44,9 +45,15 @@ es_find *es_find_new(const char *text, int *oom)
         return NULL;
     es_find *f = calloc(1, sizeof *f);
     size_t n = strlen(text);
-    if (f)
+    if (f) {
         f->text = malloc(n + 1);
-    if (!f || !f->text) {
+        f->orig = malloc(n + 1);
+    }
+    if (!f || !f->text || !f->orig) {
+        if (f) {
+            free(f->text);
+            free(f->orig);
+        }
         free(f);
         if (oom)
             *oom = 1;
@@ -63,6 +70,7 @@ es_find *es_find_new(const char *text, int *oom)
         }
     }
     f->text[n] = 0;
+    memcpy(f->orig, text, n + 1);
     f->len = n;
     return f;
 }
@@ -71,11 +79,12 @@ void es_find_free(es_find *f)
 {
     if (f) {
         free(f->text);
+        free(f->orig);
         free(f);
     }
 }
 
-const char *es_find_text(const es_find *f) { return f ? f->text : ""; }
+const char *es_find_text(const es_find *f) { return f ? f->orig : ""; }
 
 int es_find_covers(const es_find *f, const es_find *narrower)
 {
