@@ -237,11 +237,13 @@ static xm_node *element(xr *r, int depth)
             }
             r->pos++;
             break;
+        } else if (at(r, "<!--") || at(r, "<?")) {
+            skip_comment_or_pi(r);
         } else if (at(r, "<![CDATA[")) {
             fail(r, "a CDATA section (write the text with &lt; &amp; instead)");
         } else if (at(r, "<!")) {
             fail(r, "a <!DOCTYPE> or declaration inside an element");
-        } else if (!skip_comment_or_pi(r) && !r->failed) {
+        } else {
             xm_node *ch = element(r, depth + 1);
             if (!ch)
                 break;

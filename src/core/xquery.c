@@ -46,6 +46,8 @@ static int name_start(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 
 static int name_char(unsigned char c) { return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
 static int blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+static int is_word(const xp *p, const char *w);
+
 static void next(xp *p)
 {
     const char *s = p->s;
@@ -140,8 +142,9 @@ static void next(xp *p)
                   (int)(p->tlen > 40 ? 40 : p->tlen), s + i);
         } else if (s[j] == ':') {
             REFUSE(p, j, "':' (namespace prefixes)");
-        } else if (s[j] == '(') {
-            p->tok = T_FUNC;
+        } else if (s[j] == '(' && !is_word(p, "and") && !is_word(p, "or") && !is_word(p, "div") &&
+                   !is_word(p, "mod")) {
+            p->tok = T_FUNC;    /* `and (Level=1 ...)` is an operator and a group */
         }
         break;
     }
@@ -434,7 +437,19 @@ static xq_expr *p_or(xp *p, int depth)
     return p->failed ? NULL : e;
 }
 
-/* One Select or Suppress: `*` or `Event`, with predicates. */
+/* Event Viewer writes `*[System[...]] and *[EventData[...]]`: at the top, `and`, `or` and
+ * parentheses combine paths that each select events. */
+static int events_only(const xq_expr *e)
+{
+    if (e->type == X_AND || e->type == X_OR)
+        return events_only(e->a) && events_only(e->b);
+    if (e->type == X_GROUP)
+        return events_only(e->a);
+    const xq_step *st = e->type == X_PATH ? e->steps : NULL;
+    return st && !st->next && !st->attr && (strcmp(st->name, "*") == 0 || strcmp(st->name, "Event") == 0);
+}
+
+/* One Select or Suppress. */
 static xq_expr *p_select(xp *p)
 {
     next(p);
@@ -449,8 +464,7 @@ static xq_expr *p_select(xp *p)
         xfail(p, p->tstart, "unexpected '%c'", p->s[p->tstart]);
         return NULL;
     }
-    const xq_step *st = top->type == X_PATH ? top->steps : NULL;
-    if (!st || st->next || st->attr || (strcmp(st->name, "*") != 0 && strcmp(st->name, "Event") != 0)) {
+    if (!events_only(top)) {
         xfail(p, 0, "only events can be selected: write * or Event with predicates, e.g. *[System[Level=2]]");
         return NULL;
     }
@@ -775,11 +789,13 @@ typedef struct wr {
     es_buf *b;
     const xq_expr *sys;     /* the System[...] term that receives the time window */
     const char *since;      /* ISO text of the window's start, or NULL */
+    const xq_expr *evpath;  /* the event path `*[...]` that receives the window */
 } wr;
 
 static const char *const op_text[] = {"=", "!=", "<", "<=", ">", ">="};
 
 static void w_expr(wr *w, const xq_expr *e, int prec);
+static void w_event_path(wr *w, const xq_expr *e);
 
 static void w_path(wr *w, const xq_expr *e)
 {
@@ -823,7 +839,12 @@ static void w_expr(wr *w, const xq_expr *e, int prec)
         w_expr(w, e->a, 0);
         es_buf_putc(w->b, ')');
         break;
-    case X_PATH: w_path(w, e); break;
+    case X_PATH:
+        if (e == w->evpath)
+            w_event_path(w, e);
+        else
+            w_path(w, e);
+        break;
     case X_STR: {
         /* XPath has no escapes in literals: a quote the literal holds picks the other quote. */
         char qc = strchr(e->str, '\'') ? '"' : '\'';
@@ -860,27 +881,48 @@ static const xq_expr *system_term(const xq_expr *e)
     return NULL;
 }
 
-static void w_select(es_buf *b, const xq_expr *top, const char *since)
+/* An event path `*[...]` with the window: all its predicates joined into one with `and` (the
+ * same events, position() being refused), the window inside the first System[...] term, or
+ * added as a term of its own. */
+static void w_event_path(wr *w, const xq_expr *e)
 {
-    const xq_step *st = top->steps;
-    wr w = {b, NULL, since};
-    if (!since) {
-        w_path(&w, top);
-        return;
-    }
-    /* All predicates joined into one with `and` (the same events: position() is refused), the
-     * window inside the first System[...] term, or added as a term of its own. */
-    for (const xq_expr *pr = st->preds; pr && !w.sys; pr = pr->next)
-        w.sys = system_term(pr);
-    es_buf_printf(b, "%s[", st->name);
+    const xq_step *st = e->steps;
+    wr inner = {w->b, NULL, w->since, NULL};
+    for (const xq_expr *pr = st->preds; pr && !inner.sys; pr = pr->next)
+        inner.sys = system_term(pr);
+    es_buf_printf(w->b, "%s[", st->name);
     for (const xq_expr *pr = st->preds; pr; pr = pr->next) {
         if (pr != st->preds)
-            es_buf_puts(b, " and ");
-        w_expr(&w, pr, st->preds->next || !w.sys ? 2 : 0);
+            es_buf_puts(w->b, " and ");
+        w_expr(&inner, pr, st->preds->next || !inner.sys ? 2 : 0);
     }
-    if (!w.sys)
-        es_buf_printf(b, "%sSystem[TimeCreated[@SystemTime>='%s']]", st->preds ? " and " : "", since);
-    es_buf_putc(b, ']');
+    if (!inner.sys)
+        es_buf_printf(w->b, "%sSystem[TimeCreated[@SystemTime>='%s']]", st->preds ? " and " : "", w->since);
+    es_buf_putc(w->b, ']');
+}
+
+/* The first event path of the top-level `and` chain: the window there narrows the whole Select. */
+static const xq_expr *first_event_path(const xq_expr *e)
+{
+    if (e->type == X_AND) {
+        const xq_expr *s = first_event_path(e->a);
+        return s ? s : first_event_path(e->b);
+    }
+    return e->type == X_PATH ? e : NULL;
+}
+
+static void w_select(es_buf *b, const xq_expr *top, const char *since)
+{
+    wr w = {b, NULL, since, NULL};
+    if (since)
+        w.evpath = first_event_path(top);
+    w_expr(&w, top, 0);
+    /* `*[a] or *[b]`, `(...) and (...)`: one more event path for the window. */
+    if (since && !w.evpath) {
+        es_buf_clear(b);
+        w_expr(&w, top, 2);
+        es_buf_printf(b, " and *[System[TimeCreated[@SystemTime>='%s']]]", since);
+    }
 }
 
 static void put_escaped(es_buf *b, const char *s, int attr)

@@ -528,10 +528,10 @@ int es_xquery_match_at(const es_xquery *q, const es_event *ev, uint64_t now_tick
     for (const xq_query *qu = q->queries; qu; qu = qu->next) {
         int sel = 0, sup = 0;
         for (const xq_sel *s = qu->sels; s && !sel; s = s->next)
-            sel = !s->suppress && path_each(&c, s->top->steps, root, NULL, NULL);
+            sel = !s->suppress && eval_bool(&c, s->top, root);
         /* A Suppress removes events from its own Query's Selects only. */
         for (const xq_sel *s = qu->sels; s && sel && !sup; s = s->next)
-            sup = s->suppress && path_each(&c, s->top->steps, root, NULL, NULL);
+            sup = s->suppress && eval_bool(&c, s->top, root);
         if (sel && !sup)
             return 1;
     }
