@@ -246,6 +246,11 @@ static xq_expr *p_path(xp *p, int depth)
                 return NULL;
             }
             size_t open = p->tstart;
+            /* A second predicate is an `and` (the window's text joins them): counted as one. */
+            if (st->preds && ++p->nbool > XQ_MAX_BOOLOPS) {
+                xfail(p, open, "more than %d 'and'/'or' in one XPath", XQ_MAX_BOOLOPS);
+                return NULL;
+            }
             next(p);
             xq_expr *pr = p_or(p, depth + 1);
             if (pr && pr->type == X_NUM) {
@@ -521,6 +526,7 @@ static int add_sel(es_xquery *q, xq_query *qu, int suppress, int ordinal, const 
     s->path = path;
     s->top = top;
     s->ncmp = p.ncmp;
+    s->nbool = p.nbool;
     xq_sel **t = &qu->sels;
     while (*t)
         t = &(*t)->next;
@@ -768,18 +774,27 @@ int es_xquery_check_window(const es_xquery *q, int with_window, char *err, size_
     if (!with_window)
         return 1;
     for (const xq_query *qu = q->queries; qu; qu = qu->next)
-        for (const xq_sel *s = qu->sels; s; s = s->next)
-            if (!s->suppress && s->ncmp + 1 > ES_XQUERY_MAX_COMPARISONS) {
-                char where[80];
-                if (q->bare)
-                    snprintf(where, sizeof where, "The XPath");
-                else
-                    snprintf(where, sizeof where, "Select %d of Query %.40s", s->ordinal, qu->id ? qu->id : "(no Id)");
+        for (const xq_sel *s = qu->sels; s; s = s->next) {
+            if (s->suppress)
+                continue;
+            char where[80];
+            if (q->bare)
+                snprintf(where, sizeof where, "The XPath");
+            else
+                snprintf(where, sizeof where, "Select %d of Query %.40s", s->ordinal, qu->id ? qu->id : "(no Id)");
+            if (s->ncmp + 1 > ES_XQUERY_MAX_COMPARISONS)
                 return fail_msg(err, errlen,
                                 "%s has %d comparisons and the time window adds one: Windows accepts at most %d in "
                                 "one XPath (KB970453): split the Select into two, or sweep \"all\" hours",
                                 where, s->ncmp, ES_XQUERY_MAX_COMPARISONS);
-            }
+            /* Our own limit (it bounds recursion): the window's `and` must fit too, or the text
+             * sent would not read back. */
+            if (s->nbool + 1 > XQ_MAX_BOOLOPS)
+                return fail_msg(err, errlen,
+                                "%s has %d 'and'/'or' and the time window adds one: EventSweep reads at most %d: split "
+                                "the Select into two, or sweep \"all\" hours",
+                                where, s->nbool, XQ_MAX_BOOLOPS);
+        }
     return 1;
 }
 

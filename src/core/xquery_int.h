@@ -57,6 +57,7 @@ typedef struct xq_sel {
     const char *path;       /* the Path attribute, or NULL */
     xq_expr *top;           /* X_PATH: `*` or `Event` with predicates */
     int ncmp;               /* comparisons: relational operators and band() calls */
+    int nbool;              /* `and`/`or`, and predicates after a step's first */
     struct xq_sel *next;
 } xq_sel;
 

@@ -637,6 +637,21 @@ TEST(hostile)
         o += (size_t)sprintf(deep + o, "/a");
     sprintf(deep + o, "]");
     CHECK_STR(refusal(deep), "The XPath: a path of more than 32 steps at offset 66");
+    /* Found by the fuzzer: predicates joined for the window count as 'and', so a Select's window
+     * text always reads back. 64 is accepted, but not with the window's one more. */
+    o = (size_t)sprintf(deep, "*[a]");
+    for (int i = 0; i < 65; i++)
+        o += (size_t)sprintf(deep + o, "[a]");
+    CHECK_STR(refusal(deep), "The XPath: more than 64 'and'/'or' in one XPath at offset 196");
+    deep[o - 3] = '\0';
+    es_xquery *q = parse(deep, err, sizeof err);
+    CHECK_AT(q != NULL, "%s", err);
+    if (q) {
+        CHECK(!es_xquery_check_window(q, 1, err, sizeof err));
+        CHECK_STR(err, "The XPath has 64 'and'/'or' and the time window adds one: EventSweep reads "
+                       "at most 64: split the Select into two, or sweep \"all\" hours");
+        es_xquery_free(q);
+    }
     /* unterminated things */
     CHECK_STR(refusal("*[System[Provider[@Name=\"x"), "The XPath: an unterminated string at offset 24");
     CHECK_STR(refusal("<QueryList><Query Id='0"), "XML: the value of the attribute Id is not closed at offset 21");
