@@ -1,8 +1,8 @@
-/* es_xquery: reading a view (its XML, then each Select's XPath by recursive descent) and
- * writing the QueryList a server runs (see es_xquery.h). The matcher is in xquery_eval.c. */
+/* es_xquery: reading a view — its XML, then each Select's XPath by recursive descent — into the
+ * parsed form of xquery_int.h (see es_xquery.h). The QueryList text and the channel rule are in
+ * xquery_text.c, the matcher in xquery_eval.c. */
 #include "xquery_int.h"
 #include "xmlmini.h"
-#include "es_time.h"
 #include "es_utf.h"
 
 #include <stdarg.h>
@@ -478,7 +478,7 @@ static xq_expr *p_select(xp *p)
 
 /* ---- the view file ---- */
 
-static int fail_msg(char *err, size_t errlen, const char *fmt, ...)
+int xq_fail(char *err, size_t errlen, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -510,16 +510,16 @@ static int add_sel(es_xquery *q, xq_query *qu, int suppress, int ordinal, const 
     if (!top)
         return 0;
     if (p.ncmp > ES_XQUERY_MAX_COMPARISONS)
-        return fail_msg(err, errlen,
+        return xq_fail(err, errlen,
                         "%s has %d comparisons; Windows accepts at most %d in one XPath (KB970453): split it into "
                         "several %ss of the same Query",
                         where, p.ncmp, ES_XQUERY_MAX_COMPARISONS, suppress ? "Suppress" : "Select");
     char terr[200];
     if (!xq_resolve(q, top, terr, sizeof terr))
-        return fail_msg(err, errlen, "%s: %s", where, terr);
+        return xq_fail(err, errlen, "%s: %s", where, terr);
     xq_sel *s = es_arena_alloc(&q->arena, sizeof *s, 8);
     if (!s)
-        return fail_msg(err, errlen, "out of memory");
+        return xq_fail(err, errlen, "out of memory");
     memset(s, 0, sizeof *s);
     s->suppress = suppress;
     s->ordinal = ordinal;
@@ -540,10 +540,10 @@ static int read_querylist(es_xquery *q, const xm_node *ql, char *err, size_t err
     int nquery = 0;
     for (const xm_node *c = ql->child; c; c = c->next) {
         if (strcmp(c->name, "Query") != 0)
-            return fail_msg(err, errlen, "<%.40s> inside <QueryList>: only <Query> elements are expected", c->name);
+            return xq_fail(err, errlen, "<%.40s> inside <QueryList>: only <Query> elements are expected", c->name);
         xq_query *qu = es_arena_alloc(&q->arena, sizeof *qu, 8);
         if (!qu)
-            return fail_msg(err, errlen, "out of memory");
+            return xq_fail(err, errlen, "out of memory");
         memset(qu, 0, sizeof *qu);
         qu->id = xm_attr_get(c, "Id");
         qu->path = xm_attr_get(c, "Path");
@@ -554,20 +554,20 @@ static int read_querylist(es_xquery *q, const xm_node *ql, char *err, size_t err
         for (const xm_node *s = c->child; s; s = s->next) {
             int sup = strcmp(s->name, "Suppress") == 0;
             if (!sup && strcmp(s->name, "Select") != 0)
-                return fail_msg(err, errlen, "<%.40s> inside <Query>: only <Select> and <Suppress> are expected", s->name);
+                return xq_fail(err, errlen, "<%.40s> inside <Query>: only <Select> and <Suppress> are expected", s->name);
             if (s->child)
-                return fail_msg(err, errlen, "<%s> holds an element; it should hold an XPath", s->name);
+                return xq_fail(err, errlen, "<%s> holds an element; it should hold an XPath", s->name);
             const char *text = trimmed(&q->arena, s->text, s->text_len);
             if (!text)
-                return fail_msg(err, errlen, "out of memory");
+                return xq_fail(err, errlen, "out of memory");
             if (!add_sel(q, qu, sup, sup ? ++nsup : ++nsel, xm_attr_get(s, "Path"), text, err, errlen))
                 return 0;
         }
         if (nsel == 0)
-            return fail_msg(err, errlen, "Query %.40s has no <Select>", qu->id ? qu->id : "(no Id)");
+            return xq_fail(err, errlen, "Query %.40s has no <Select>", qu->id ? qu->id : "(no Id)");
     }
     if (nquery == 0)
-        return fail_msg(err, errlen, "the <QueryList> has no <Query>");
+        return xq_fail(err, errlen, "the <QueryList> has no <Query>");
     return 1;
 }
 
@@ -578,13 +578,13 @@ static int decode(const char *text, size_t len, es_buf *out, char *err, size_t e
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         int be = u[0] == 0xFE;
         if (len % 2)
-            return fail_msg(err, errlen, "the file is UTF-16 but has an odd number of bytes");
+            return xq_fail(err, errlen, "the file is UTF-16 but has an odd number of bytes");
         size_t n = (len - 2) / 2;
         char *tmp = NULL;
         const char *src = text + 2;
         if (be) {
             if (!(tmp = malloc(len)))
-                return fail_msg(err, errlen, "out of memory");
+                return xq_fail(err, errlen, "out of memory");
             for (size_t i = 0; i < n; i++) {
                 tmp[2 * i] = text[2 + 2 * i + 1];
                 tmp[2 * i + 1] = text[2 + 2 * i];
@@ -593,12 +593,12 @@ static int decode(const char *text, size_t len, es_buf *out, char *err, size_t e
         }
         int ok = es_utf16le_to_utf8(out, src, n, 0);
         free(tmp);
-        return ok ? 1 : fail_msg(err, errlen, "out of memory");
+        return ok ? 1 : xq_fail(err, errlen, "out of memory");
     }
     if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
         text += 3, len -= 3;
     if (!es_buf_append(out, text, len) || !es_buf_reserve(out, 1))
-        return fail_msg(err, errlen, "out of memory");
+        return xq_fail(err, errlen, "out of memory");
     out->data[out->len] = '\0';
     return 1;
 }
@@ -611,7 +611,7 @@ es_xquery *es_xquery_parse(const char *text, size_t len, char *err, size_t errle
     err[0] = '\0';
     es_xquery *q = calloc(1, sizeof *q);
     if (!q) {
-        fail_msg(err, errlen, "out of memory");
+        xq_fail(err, errlen, "out of memory");
         return NULL;
     }
     es_arena_init(&q->arena);
@@ -619,26 +619,26 @@ es_xquery *es_xquery_parse(const char *text, size_t len, char *err, size_t errle
     q->name = "";
     es_buf b;
     es_buf_init(&b);
-    int ok = text ? decode(text, len, &b, err, errlen) : fail_msg(err, errlen, "no text");
+    int ok = text ? decode(text, len, &b, err, errlen) : xq_fail(err, errlen, "no text");
     if (ok) {
         const char *s = b.data ? b.data : "";
         size_t i = 0;
         while (i < b.len && blank(s[i]))
             i++;
         if (i == b.len) {
-            ok = fail_msg(err, errlen, "the view is empty");
+            ok = xq_fail(err, errlen, "the view is empty");
         } else if (s[i] != '<') {
             /* A bare XPath: one Select of the log being swept. */
             q->bare = 1;
             xq_query *qu = es_arena_alloc(&q->arena, sizeof *qu, 8);
             const char *t = trimmed(&q->arena, s, b.len);
             if (!qu || !t) {
-                ok = fail_msg(err, errlen, "out of memory");
+                ok = xq_fail(err, errlen, "out of memory");
             } else {
                 memset(qu, 0, sizeof *qu);
                 q->queries = qu;
                 if (memchr(s, '\0', b.len))
-                    ok = fail_msg(err, errlen, "The XPath holds a NUL byte at offset %zu", (size_t)((const char *)memchr(s, '\0', b.len) - s));
+                    ok = xq_fail(err, errlen, "The XPath holds a NUL byte at offset %zu", (size_t)((const char *)memchr(s, '\0', b.len) - s));
                 else
                     ok = add_sel(q, qu, 0, 1, NULL, t, err, errlen);
             }
@@ -648,7 +648,7 @@ es_xquery *es_xquery_parse(const char *text, size_t len, char *err, size_t errle
             if (!root) {
                 ok = 0;
             } else if (!ql) {
-                ok = fail_msg(err, errlen, "no <QueryList> in <%.40s>: paste the XML tab of Filter Current Log, or a "
+                ok = xq_fail(err, errlen, "no <QueryList> in <%.40s>: paste the XML tab of Filter Current Log, or a "
                               "custom view exported from Event Viewer", root->name);
             } else {
                 const xm_node *qn = xm_find(root, "QueryNode", 0);
@@ -679,333 +679,3 @@ const char *es_xquery_name(const es_xquery *q) { return q->name; }
 
 void es_xquery_set_now(es_xquery *q, uint64_t now_ticks) { q->now = now_ticks; }
 
-/* ---- the channel rule ---- */
-
-static int same_log(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
-        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
-        if (x != y)
-            return 0;
-        if (!x)
-            return 1;
-    }
-}
-
-/* Calls fn on every Path in document order; stops when it returns nonzero. */
-static const char *each_path(const es_xquery *q, int (*fn)(const char *path, void *arg), void *arg)
-{
-    for (const xq_query *qu = q->queries; qu; qu = qu->next) {
-        if (qu->path && fn(qu->path, arg))
-            return qu->path;
-        for (const xq_sel *s = qu->sels; s; s = s->next)
-            if (s->path && fn(s->path, arg))
-                return s->path;
-    }
-    return NULL;
-}
-
-static int path_any(const char *path, void *arg) { (void)path; (void)arg; return 1; }
-static int path_differs(const char *path, void *arg) { return !same_log(path, arg); }
-
-const char *es_xquery_channel(const es_xquery *q)
-{
-    const char *first = each_path(q, path_any, NULL);
-    return first && !each_path(q, path_differs, (void *)first) ? first : NULL;
-}
-
-/* The distinct logs, "A", "A and B", "A, B and C". */
-typedef struct logset {
-    const char *seen[8];
-    size_t n;
-    int more;
-} logset;
-
-static int collect(const char *path, void *arg)
-{
-    logset *ls = arg;
-    for (size_t i = 0; i < ls->n; i++)
-        if (same_log(ls->seen[i], path))
-            return 0;
-    if (ls->n < 8)
-        ls->seen[ls->n++] = path;
-    else
-        ls->more = 1;
-    return 0;
-}
-
-static void list_logs(const es_xquery *q, es_buf *b)
-{
-    logset ls = {{0}, 0, 0};
-    each_path(q, collect, &ls);
-    for (size_t i = 0; i < ls.n; i++)
-        es_buf_printf(b, "%s%.100s", i == 0 ? "" : i + 1 == ls.n && !ls.more ? " and " : ", ", ls.seen[i]);
-    if (ls.more)
-        es_buf_puts(b, " and others");
-}
-
-int es_xquery_check_channel(const es_xquery *q, const char *log, char *err, size_t errlen)
-{
-    const char *first = each_path(q, path_any, NULL);
-    if (!first)
-        return 1;
-    es_buf b;
-    es_buf_init(&b);
-    int ok = 1;
-    if (!es_xquery_channel(q)) {
-        es_buf_puts(&b, "This view reads ");
-        list_logs(q, &b);
-        es_buf_puts(&b, "; EventSweep sweeps one log at a time for now: choose one.");
-        ok = 0;
-    } else if (!log || !same_log(first, log)) {
-        es_buf_printf(&b, "This view reads %.100s, not %.100s: choose %.100s in the Log box to run it.", first,
-                      log && *log ? log : "the log chosen", first);
-        ok = 0;
-    }
-    if (!ok && errlen)
-        snprintf(err, errlen, "%s", b.data && !b.failed ? b.data : "out of memory");
-    es_buf_free(&b);
-    return ok;
-}
-
-int es_xquery_check_window(const es_xquery *q, int with_window, char *err, size_t errlen)
-{
-    if (!with_window)
-        return 1;
-    for (const xq_query *qu = q->queries; qu; qu = qu->next)
-        for (const xq_sel *s = qu->sels; s; s = s->next) {
-            if (s->suppress)
-                continue;
-            char where[80];
-            if (q->bare)
-                snprintf(where, sizeof where, "The XPath");
-            else
-                snprintf(where, sizeof where, "Select %d of Query %.40s", s->ordinal, qu->id ? qu->id : "(no Id)");
-            if (s->ncmp + 1 > ES_XQUERY_MAX_COMPARISONS)
-                return fail_msg(err, errlen,
-                                "%s has %d comparisons and the time window adds one: Windows accepts at most %d in "
-                                "one XPath (KB970453): split the Select into two, or sweep \"all\" hours",
-                                where, s->ncmp, ES_XQUERY_MAX_COMPARISONS);
-            /* Our own limit (it bounds recursion): the window's `and` must fit too, or the text
-             * sent would not read back. */
-            if (s->nbool + 1 > XQ_MAX_BOOLOPS)
-                return fail_msg(err, errlen,
-                                "%s has %d 'and'/'or' and the time window adds one: EventSweep reads at most %d: split "
-                                "the Select into two, or sweep \"all\" hours",
-                                where, s->nbool, XQ_MAX_BOOLOPS);
-        }
-    return 1;
-}
-
-/* ---- the writer ---- */
-
-typedef struct wr {
-    es_buf *b;
-    const xq_expr *sys;     /* the System[...] term that receives the time window */
-    const char *since;      /* ISO text of the window's start, or NULL */
-    const xq_expr *evpath;  /* the event path `*[...]` that receives the window */
-} wr;
-
-static const char *const op_text[] = {"=", "!=", "<", "<=", ">", ">="};
-
-static void w_expr(wr *w, const xq_expr *e, int prec);
-static void w_event_path(wr *w, const xq_expr *e);
-
-static void w_path(wr *w, const xq_expr *e)
-{
-    for (const xq_step *s = e->steps; s; s = s->next) {
-        es_buf_printf(w->b, "%s%s%s", s == e->steps ? "" : "/", s->attr ? "@" : "", s->name);
-        for (const xq_expr *pr = s->preds; pr; pr = pr->next) {
-            es_buf_putc(w->b, '[');
-            if (e == w->sys) {
-                w_expr(w, pr, 2);
-                es_buf_printf(w->b, " and TimeCreated[@SystemTime>='%s']", w->since);
-            } else {
-                w_expr(w, pr, 0);
-            }
-            es_buf_putc(w->b, ']');
-        }
-    }
-}
-
-/* prec: 0 anywhere, 1 an operand of `or`, 2 of `and`, 3 of a comparison. */
-static void w_expr(wr *w, const xq_expr *e, int prec)
-{
-    switch (e->type) {
-    case X_OR: case X_AND: {
-        int mine = e->type == X_OR ? 1 : 2;
-        if (prec > mine)
-            es_buf_putc(w->b, '(');
-        w_expr(w, e->a, mine);
-        es_buf_puts(w->b, e->type == X_OR ? " or " : " and ");
-        w_expr(w, e->b, mine);
-        if (prec > mine)
-            es_buf_putc(w->b, ')');
-        break;
-    }
-    case X_CMP:
-        w_expr(w, e->a, 3);
-        es_buf_puts(w->b, op_text[e->op]);
-        w_expr(w, e->b, 3);
-        break;
-    case X_GROUP:
-        es_buf_putc(w->b, '(');
-        w_expr(w, e->a, 0);
-        es_buf_putc(w->b, ')');
-        break;
-    case X_PATH:
-        if (e == w->evpath)
-            w_event_path(w, e);
-        else
-            w_path(w, e);
-        break;
-    case X_STR: {
-        /* XPath has no escapes in literals: a quote the literal holds picks the other quote. */
-        char qc = strchr(e->str, '\'') ? '"' : '\'';
-        es_buf_printf(w->b, "%c%s%c", qc, e->str, qc);
-        break;
-    }
-    case X_NUM: es_buf_puts(w->b, e->str); break;
-    case X_BAND:
-        es_buf_puts(w->b, "band(");
-        w_expr(w, e->a, 0);
-        es_buf_putc(w->b, ',');
-        w_expr(w, e->b, 0);
-        es_buf_putc(w->b, ')');
-        break;
-    case X_TIMEDIFF:
-        es_buf_puts(w->b, "timediff(");
-        w_expr(w, e->a, 0);
-        es_buf_putc(w->b, ')');
-        break;
-    }
-}
-
-/* The top-level `and` chain's System[one predicate] term, where Event Viewer puts its own time
- * condition. */
-static const xq_expr *system_term(const xq_expr *e)
-{
-    if (e->type == X_AND) {
-        const xq_expr *s = system_term(e->a);
-        return s ? s : system_term(e->b);
-    }
-    if (e->type == X_PATH && !e->steps->next && !e->steps->attr && strcmp(e->steps->name, "System") == 0 &&
-        e->steps->preds && !e->steps->preds->next)
-        return e;
-    return NULL;
-}
-
-/* An event path `*[...]` with the window: all its predicates joined into one with `and` (the
- * same events, position() being refused), the window inside the first System[...] term, or
- * added as a term of its own. */
-static void w_event_path(wr *w, const xq_expr *e)
-{
-    const xq_step *st = e->steps;
-    wr inner = {w->b, NULL, w->since, NULL};
-    for (const xq_expr *pr = st->preds; pr && !inner.sys; pr = pr->next)
-        inner.sys = system_term(pr);
-    es_buf_printf(w->b, "%s[", st->name);
-    for (const xq_expr *pr = st->preds; pr; pr = pr->next) {
-        if (pr != st->preds)
-            es_buf_puts(w->b, " and ");
-        w_expr(&inner, pr, st->preds->next || !inner.sys ? 2 : 0);
-    }
-    if (!inner.sys)
-        es_buf_printf(w->b, "%sSystem[TimeCreated[@SystemTime>='%s']]", st->preds ? " and " : "", w->since);
-    es_buf_putc(w->b, ']');
-}
-
-/* The first event path of the top-level `and` chain: the window there narrows the whole Select. */
-static const xq_expr *first_event_path(const xq_expr *e)
-{
-    if (e->type == X_AND) {
-        const xq_expr *s = first_event_path(e->a);
-        return s ? s : first_event_path(e->b);
-    }
-    return e->type == X_PATH ? e : NULL;
-}
-
-static void w_select(es_buf *b, const xq_expr *top, const char *since)
-{
-    wr w = {b, NULL, since, NULL};
-    if (since)
-        w.evpath = first_event_path(top);
-    w_expr(&w, top, 0);
-    /* `*[a] or *[b]`, `(...) and (...)`: one more event path for the window. */
-    if (since && !w.evpath) {
-        es_buf_clear(b);
-        w_expr(&w, top, 2);
-        es_buf_printf(b, " and *[System[TimeCreated[@SystemTime>='%s']]]", since);
-    }
-}
-
-static void put_escaped(es_buf *b, const char *s, int attr)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': es_buf_puts(b, "&amp;"); break;
-        case '<': es_buf_puts(b, "&lt;"); break;
-        case '>': es_buf_puts(b, "&gt;"); break;
-        case '"':
-            if (attr) {
-                es_buf_puts(b, "&quot;");
-                break;
-            }
-            /* fall through */
-        default: es_buf_putc(b, *s);
-        }
-    }
-}
-
-int es_xquery_text(const es_xquery *q, const char *channel, uint64_t since_ticks, es_buf *out, char *err,
-                   size_t errlen)
-{
-    char dummy[1];
-    if (!err || !errlen)
-        err = dummy, errlen = sizeof dummy;
-    if (channel && !es_xquery_check_channel(q, channel, err, errlen))
-        return 0;
-    if (!es_xquery_check_window(q, since_ticks != 0, err, errlen))
-        return 0;
-    char since[ES_ISO8601_LEN];
-    if (since_ticks)
-        es_time_iso8601(since_ticks, since);
-    es_buf x;
-    es_buf_init(&x);
-    es_buf_puts(out, "<QueryList>\n");
-    int id = 0;
-    for (const xq_query *qu = q->queries; qu; qu = qu->next, id++) {
-        const char *qpath = channel ? channel : qu->path;
-        es_buf_printf(out, "  <Query Id=\"%d\"", id);
-        if (qpath) {
-            es_buf_puts(out, " Path=\"");
-            put_escaped(out, qpath, 1);
-            es_buf_putc(out, '"');
-        }
-        es_buf_puts(out, ">\n");
-        for (int pass = 0; pass < 2; pass++)   /* Selects, then Suppresses, as Event Viewer writes them */
-            for (const xq_sel *s = qu->sels; s; s = s->next) {
-                if (s->suppress != pass)
-                    continue;
-                const char *el = s->suppress ? "Suppress" : "Select";
-                const char *spath = channel ? channel : s->path ? s->path : qpath;
-                es_buf_printf(out, "    <%s", el);
-                if (spath) {
-                    es_buf_puts(out, " Path=\"");
-                    put_escaped(out, spath, 1);
-                    es_buf_putc(out, '"');
-                }
-                es_buf_putc(out, '>');
-                es_buf_clear(&x);
-                w_select(&x, s->top, s->suppress || !since_ticks ? NULL : since);
-                put_escaped(out, x.data ? x.data : "", 0);
-                es_buf_printf(out, "</%s>\n", el);
-            }
-        es_buf_puts(out, "  </Query>\n");
-    }
-    es_buf_puts(out, "</QueryList>\n");
-    int ok = !out->failed && !x.failed;
-    es_buf_free(&x);
-    return ok ? 1 : fail_msg(err, errlen, "out of memory");
-}

@@ -78,6 +78,14 @@ struct es_xquery {
     char why[300];
 };
 
+/* Writes a sentence into err (snprintf); returns 0, for `return xq_fail(...)`. */
+int xq_fail(char *err, size_t errlen, const char *fmt, ...)
+#if defined(__MINGW32__)
+    __attribute__((format(gnu_printf, 3, 4)))
+#elif defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 /* Resolves every step's kind; records in q->why the first construct the matcher cannot
  * evaluate. Returns 0 with a sentence in err for a hard error (a time compared with something
  * that is not a time). */
