@@ -81,7 +81,9 @@ int es_xquery_text(const es_xquery *q, const char *channel, uint64_t since_ticks
  * run the view; saved logs cannot be filtered by it. */
 int es_xquery_local_ok(const es_xquery *q, char *why, size_t whylen);
 
-/* `now` for timediff(): FILETIME ticks. Call before sharing the query between threads. */
+/* `now` for timediff() in es_xquery_match: FILETIME ticks; the clock's time at parse when never
+ * set. The sweep sets its one anchor (the moment Start was pressed). Call before sharing the
+ * query between threads. */
 void es_xquery_set_now(es_xquery *q, uint64_t now_ticks);
 
 /* 1 when the event is selected: in some Query, a Select matches and no Suppress of that Query

@@ -3,12 +3,14 @@
  * xquery_text.c, the matcher in xquery_eval.c. */
 #include "xquery_int.h"
 #include "xmlmini.h"
+#include "es_time.h"
 #include "es_utf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- the XPath reader ---- */
 
@@ -96,6 +98,12 @@ static void next(xp *p)
             xfail(p, i, "an unterminated string");
             break;
         }
+        /* The text goes into the XML sent to servers, where control characters are not allowed. */
+        for (const char *k = s + i + 1; k < e; k++)
+            if ((unsigned char)*k < 0x20 && *k != '\t' && *k != '\r' && *k != '\n') {
+                xfail(p, (size_t)(k - s), "the control character 0x%02X is not accepted", (unsigned)(unsigned char)*k);
+                break;
+            }
         p->tok = T_STR;
         p->tlen = (size_t)(e - (s + i)) + 1;
         break;
@@ -616,6 +624,9 @@ es_xquery *es_xquery_parse(const char *text, size_t len, char *err, size_t errle
     }
     es_arena_init(&q->arena);
     q->local_ok = 1;
+    /* timediff() counts from now unless the sweep sets its own anchor (es_xquery_set_now). */
+    time_t clock_now = time(NULL);
+    q->now = ES_UNIX_EPOCH_TICKS + (clock_now > 0 ? (uint64_t)clock_now * ES_TICKS_PER_SEC : 0);
     q->name = "";
     es_buf b;
     es_buf_init(&b);

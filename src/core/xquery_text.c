@@ -85,6 +85,10 @@ int es_xquery_check_channel(const es_xquery *q, const char *log, char *err, size
         list_logs(q, &b);
         es_buf_puts(&b, "; EventSweep sweeps one log at a time for now: choose one.");
         ok = 0;
+    } else if (strncmp(first, "file:", 5) == 0 || strncmp(first, "FILE:", 5) == 0) {
+        es_buf_printf(&b, "This view reads the saved log %.200s: add that file as a source and use a view of its "
+                      "log (a Path such as System), or paste only the XPath.", first);
+        ok = 0;
     } else if (!log || !same_log(first, log)) {
         es_buf_printf(&b, "This view reads %.100s, not %.100s: choose %.100s in the Log box to run it.", first,
                       log && *log ? log : "the log chosen", first);
