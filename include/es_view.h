@@ -76,6 +76,13 @@ const char *es_find_text(const es_find *f);   /* as given ("" for NULL) */
 int      es_find_covers(const es_find *f, const es_find *narrower);
 int      es_find_row(const es_find *f, const es_row *r, const es_view_ctx *c);
 
+/* The same, remembering per pass what rows share (a provider's text, a server's name, a second's
+ * time text): one memo per pass over the rows of one store and context, one thread. */
+typedef struct es_find_memo es_find_memo;
+es_find_memo *es_find_memo_new(size_t nsources);   /* NULL when out of memory */
+void          es_find_memo_free(es_find_memo *m);
+int           es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es_find_memo *m);
+
 /* ---- jobs: pure functions over rows [0, n) of the store ---- */
 
 /* Writes rows [first, first + n) in order o into out (n entries). Returns 1; 0 when cancelled
