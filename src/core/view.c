@@ -431,6 +431,115 @@ static uint64_t *text_ranks(const es_rowstore *s, size_t first, size_t n, es_col
     return keys;
 }
 
+static size_t msg_len_of(const es_row *r) { return r->msg_len ? r->msg_len : strlen(r->message); }
+
+/* A hash equal for texts equal but for the case of ASCII letters: 8 bytes at a time with the
+ * 0x20 bit set (which folds letters, and merges a few other bytes: the compare decides). */
+static uint64_t fold_hash(const char *p, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ (w | 0x2020202020202020ull)) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    for (size_t k = 0; i < len; i++, k++)
+        w |= (uint64_t)((unsigned char)p[i] | 0x20) << (8 * k);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return h ^ (h >> 29);
+}
+
+static int fold_equal(const char *a, const char *b, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (fold((unsigned char)a[i]) != fold((unsigned char)b[i]))
+            return 0;
+    return 1;
+}
+
+/* Messages: the same text comes back again and again (a service entering the running state),
+ * so the distinct texts are found first — by a hash, in arrival order, each text read once
+ * from start to end — and only they are sorted; each row then gets its text's rank as an exact
+ * key. NULL when out of memory or cancelled (the caller sorts by prefix). */
+static uint64_t *message_ranks(const es_rowstore *s, size_t first, size_t n, atomic_int *cancel)
+{
+    size_t cap = 1024;
+    while (cap < 2 * n && cap < ((size_t)1 << 31))
+        cap *= 2;
+    typedef struct slot { uint64_t hash; uint32_t rep; uint32_t id; } slot;   /* rep: row + 1 */
+    slot *tab = calloc(cap, sizeof *tab);
+    uint32_t *row_id = malloc((n ? n : 1) * sizeof *row_id);
+    kv *reps = malloc((n ? n : 1) * sizeof *reps), *tmp = NULL;
+    uint64_t *keys = NULL, *rank = NULL;
+    size_t nd = 0;
+    int ok = tab && row_id && reps;
+    for (size_t i = 0; ok && i < n; i++) {
+        if ((i & (CANCEL_EVERY - 1)) == 0 && cancelled(cancel))
+            ok = 0;
+        const es_row *r = es_rowstore_get(s, first + i);
+        size_t len = msg_len_of(r);
+        uint64_t h = fold_hash(r->message, len);
+        size_t k = (size_t)h & (cap - 1);
+        for (;; k = (k + 1) & (cap - 1)) {
+            if (!tab[k].rep) {
+                tab[k].hash = h;
+                tab[k].rep = (uint32_t)(first + i + 1);
+                tab[k].id = (uint32_t)nd;
+                reps[nd].row = (uint32_t)(first + i);
+                reps[nd].spare = (uint32_t)nd;   /* its id, to find it after the sort */
+                nd++;
+                break;
+            }
+            if (tab[k].hash == h) {
+                const es_row *q = es_rowstore_get(s, tab[k].rep - 1);
+                if (msg_len_of(q) == len && fold_equal(q->message, r->message, len))
+                    break;
+            }
+        }
+        row_id[i] = tab[k].id;
+    }
+    free(tab);
+    if (ok) {
+        /* the distinct texts, by their first 8 bytes, then the runs that tie, further on */
+        tmp = malloc((nd ? nd : 1) * sizeof *tmp);
+        rank = malloc((nd ? nd : 1) * sizeof *rank);
+        keys = malloc((n ? n : 1) * sizeof *keys);
+        ok = tmp && rank && keys;
+    }
+    if (ok) {
+        for (size_t i = 0; i < nd; i++)
+            reps[i].key = text_key_at(es_rowstore_get(s, reps[i].row)->message, 0);
+        kv *x = reps, *y = tmp;
+        ok = radix(&x, &y, nd, cancel);
+        for (size_t i = 0; ok && i < nd;) {
+            size_t j = i + 1;
+            while (j < nd && x[j].key == x[i].key)
+                j++;
+            if (j - i > 1 && (x[i].key & 0xff) != 0)
+                ok = refine(x + i, y + i, j - i, s, ES_COL_MESSAGE, 0, 8, 1, cancel);
+            i = j;
+        }
+        /* texts equal but for case share one rep (the hash folds letters), so the place of
+         * each rep is its text's exact rank */
+        for (size_t i = 0; ok && i < nd; i++)
+            rank[x[i].spare] = i;
+        for (size_t i = 0; ok && i < n; i++)
+            keys[i] = rank[row_id[i]];
+    }
+    if (!ok) {
+        free(keys);
+        keys = NULL;
+    }
+    free(rank);
+    free(reps);
+    free(tmp);
+    free(row_id);
+    return keys;
+}
+
 int es_view_sort(const es_rowstore *s, size_t first, size_t n, es_order o, const es_view_ctx *c, uint32_t *out,
                  atomic_int *cancel)
 {
@@ -438,7 +547,9 @@ int es_view_sort(const es_rowstore *s, size_t first, size_t n, es_order o, const
         return 1;
     kv *a = malloc(n * sizeof *a), *t = malloc(n * sizeof *t);
     uint64_t *colkey = malloc(n * sizeof *colkey);
-    uint64_t *ranks = is_text(o.col) && o.col != ES_COL_MESSAGE ? text_ranks(s, first, n, o.col) : NULL;
+    uint64_t *ranks = !is_text(o.col)              ? NULL
+                      : o.col == ES_COL_MESSAGE ? message_ranks(s, first, n, cancel)
+                                                : text_ranks(s, first, n, o.col);
     int ok = a && t && colkey;
     int prefix = is_text(o.col) && !ranks;   /* keys are 8-byte prefixes: ties to refine */
     /* The keys, in arrival order (the rows and their strings are read in the order they lie in
