@@ -92,8 +92,9 @@ void es_xquery_set_now(es_xquery *q, uint64_t now_ticks);
  * How es_event maps onto the event's XML: System's fields from the es_event's fields
  * (Provider/@Name is ev->provider, which for a classic source may be its EventSourceName);
  * TimeCreated/@SystemTime compares as a time with ISO 8601 literals; numbers compare as 64-bit
- * integers (hex 0x... accepted in string literals); strings compare exactly (case-sensitive, as
- * XPath 1.0). ev->data[] does not say whether an item came from EventData or UserData (the
+ * integers (hex 0x... accepted in string literals); strings compare without regard to the case of
+ * ASCII letters (= and !=), as the simulated fleet does and as a provider filter means it — not
+ * documented for Windows' own evaluator; to be confirmed on a real server. ev->data[] does not say whether an item came from EventData or UserData (the
  * .evtx reader keeps UserData's leaf elements as items named after the element), so both views
  * of it are offered: EventData/Data[@Name='x'] and bare EventData/Data see every item, and
  * UserData/(any element)/x sees the items named x. EventData and UserData exist when the event has items.

@@ -456,6 +456,21 @@ static int as_time(const xval *v, uint64_t *t)
     return 0;
 }
 
+static int ascii_ieq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y)
+            return 0;
+        if (!x)
+            return 1;
+    }
+}
+
 static int compare(const xval *a, int op, const xval *b)
 {
     int r;
@@ -465,7 +480,11 @@ static int compare(const xval *a, int op, const xval *b)
             return op == OP_NE;
         r = x < y ? -1 : x > y;
     } else if ((op == OP_EQ || op == OP_NE) && a->type == V_STR && b->type == V_STR) {
-        return (strcmp(a->s, b->s) == 0) == (op == OP_EQ);
+        /* Text compares without regard to the case of ASCII letters, as the simulated fleet does:
+         * Windows names (providers, computers, channels) are case-insensitive everywhere else, and
+         * a filter must select the same events from a saved log as from its server. Not
+         * documented for EvtQuery; to be confirmed on a real server. */
+        return (ascii_ieq(a->s, b->s)) == (op == OP_EQ);
     } else {
         xq_num x = as_num(a), y = as_num(b);
         r = num_cmp(&x, &y);

@@ -431,7 +431,8 @@ TEST(match_system)
     CHECK_INT(m("*[System/Level=2]", &ev, now), 0);
     CHECK_INT(m("*[System[(Level=1 or Level=2) and (EventID=41 or EventID=6008)]]", &ev, now), 1);
     CHECK_INT(m("*[System[Provider[@Name='Microsoft-Windows-Kernel-Power' or @Name='EventLog']]]", &ev, now), 1);
-    CHECK_INT(m("*[System[Provider[@Name='microsoft-windows-kernel-power']]]", &ev, now), 0);  /* exact, as XPath */
+    CHECK_INT(m("*[System[Provider[@Name='microsoft-windows-kernel-power']]]", &ev, now), 1);  /* any case, as the fleet */
+    CHECK_INT(m("*[System[Provider[@Name!='MICROSOFT-windows-kernel-power']]]", &ev, now), 0);
     CHECK_INT(m("*[System[EventID!=41]]", &ev, now), 0);
     CHECK_INT(m("*[System[EventID>=40 and EventID<42]]", &ev, now), 1);
     CHECK_INT(m("*[System[EventID='41']]", &ev, now), 1);
