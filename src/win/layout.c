@@ -85,7 +85,9 @@ void layout(void)
 
     /* results */
     int lvx = margin + left_w + 2 * gap;
-    place(IDC_RESULTS, lvx, list_top, W - margin - lvx, bottom - list_top);
+    int rh = (bottom - list_top - gap) * 65 / 100; /* the details pane takes the rest */
+    place(IDC_RESULTS, lvx, list_top, W - margin - lvx, rh);
+    details_place(lvx, list_top + rh + gap, W - margin - lvx, bottom - list_top - rh - gap);
 
     /* status bar parts */
     RECT p1 = dlu(0, 0, 225, 0), p2 = dlu(0, 0, 80, 0);

@@ -155,6 +155,7 @@ static void init_window(HWND dlg)
     querybar_init();
 
     results_init();
+    details_init();
 
     for (size_t i = 0; i < g.nsrc; i++)
         SendMessageW(g.list, LB_ADDSTRING, 0, (LPARAM)g.src[i].wname);
@@ -207,6 +208,7 @@ static void begin_close(void)
     jobs_cancel(JOB_SWEEP);
     if (!g.init->exit_when_done)
         jobs_cancel(JOB_EXPORT);
+    jobs_cancel(JOB_FETCH);
     destroy_if_idle(); /* else when the last job reports (SWM_SWEEP_DONE, SWM_EXPORT_DONE...) */
     if (IsWindow(g.dlg)) /* a listing, import or export stuck on a dead share cannot be cancelled */
         SetTimer(g.dlg, TIMER_CLOSE, CLOSE_JOBS_GRACE_MS, NULL);
@@ -311,6 +313,19 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             get_dispinfo((NMLVDISPINFOW *)lp);
             return TRUE;
         }
+        if (nh->idFrom == IDC_RESULTS && (nh->code == LVN_ITEMCHANGED || nh->code == LVN_ODSTATECHANGED)) {
+            int i = ListView_GetSelectedCount(g.lv) == 1 ? ListView_GetNextItem(g.lv, -1, LVNI_SELECTED) : -1;
+            details_show_row(i < 0 ? SIZE_MAX : (size_t)i); /* an item is its row-store index (today) */
+            return TRUE;
+        }
+        if (nh->idFrom == IDC_RESULTS && nh->code == NM_DBLCLK) {
+            details_focus();
+            return TRUE;
+        }
+        if (nh->idFrom == IDC_DETAILS_TAB) {
+            details_notify(nh);
+            return TRUE;
+        }
         if (nh->idFrom == IDC_HOURS_SPIN && nh->code == UDN_DELTAPOS) {
             querybar_spin(((NMUPDOWN *)lp)->iDelta);
             SetWindowLongPtrW(dlg, DWLP_MSGRESULT, 1); /* we set the text ourselves ("all" for 0) */
@@ -374,6 +389,9 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case SWM_IMPORT_DONE:
         import_done((import_job *)lp);
+        return TRUE;
+    case SWM_FETCH_DONE:
+        details_done((fetch_job *)lp);
         return TRUE;
     case WM_CLOSE:
     case SWM_CLOSE_REQUEST:
@@ -441,6 +459,8 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     while ((r = GetMessageW(&m, NULL, 0, 0)) != 0) {
         if (r == -1)
             break;
+        if (g.dlg && IsWindow(g.dlg) && details_key(&m))
+            continue;
         if (acc && g.dlg && IsWindow(g.dlg) && TranslateAcceleratorW(g.dlg, acc, &m))
             continue;
         if (g.dlg && IsWindow(g.dlg) && IsDialogMessageW(g.dlg, &m))

@@ -179,7 +179,9 @@ void start_sweep(void)
         refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
         return;
     }
+    details_show_row(SIZE_MAX); /* its row and target are about to go */
     free_targets();
+    wcscpy(g.tgt_log, l);
     g.budget_hit = FALSE;
     g.shown_rows = 0;
     ListView_SetItemCountEx(g.lv, 0, 0);
