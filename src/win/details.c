@@ -100,18 +100,16 @@ static void set_text(HWND h, const es_buf *b)
     free(w);
 }
 
-/* The pane for the row shown: its fields, then `body` (the message and data, or a state). */
-static void show(const char *general_body, const char *xml_text, const fetch_job *answer)
+/* The pane for the row shown: the answer (message, then data) or a state (loading, an error)
+ * first, as Event Viewer puts the message first, then the row's fields. */
+static void show(const char *state, const char *xml_text, const fetch_job *answer)
 {
     es_buf b;
     es_buf_init(&b);
-    if (d.header)
-        es_buf_puts(&b, d.header);
-    es_buf_puts(&b, general_body ? general_body : "");
     if (answer) {
+        /* a saved log's own message is the one the sweep formatted: the row's */
         const char *msg = answer->message ? answer->message : d.row_message;
-        es_buf_puts(&b, "Message:\r\n");
-        put_text(&b, msg && *msg ? msg : "(none)");
+        put_text(&b, msg && *msg ? msg : "(no message)");
         es_buf_puts(&b, "\r\n\r\nData:");
         const char *p = answer->data.data;
         for (size_t i = 0; p && i < answer->ndata; i++) {
@@ -124,6 +122,12 @@ static void show(const char *general_body, const char *xml_text, const fetch_job
         }
         if (!answer->ndata)
             es_buf_puts(&b, " (none)");
+    } else {
+        es_buf_puts(&b, state ? state : "");
+    }
+    if (d.header) {
+        es_buf_puts(&b, "\r\n\r\n");
+        es_buf_puts(&b, d.header);
     }
     set_text(d.general, &b);
     es_buf_clear(&b);
@@ -166,7 +170,7 @@ static char *row_header(const es_row *r)
         put_wide(&b, g.tgt_log);
     }
     es_buf_printf(&b, "\r\nSource: %s\r\nEvent ID: %lu\r\nLevel: %s\r\nTask: %s\r\nLogged: %s (UTC)\r\n"
-                      "Record: %llu\r\nComputer: %s\r\n\r\n",
+                      "Record: %llu\r\nComputer: %s",
                   r->provider, (unsigned long)r->event_id, r->level_text, r->task_text,
                   es_time_iso8601(r->time_created, t), (unsigned long long)r->record_id, r->computer);
     if (b.failed) {
@@ -311,7 +315,7 @@ void details_show_row(size_t row)
         show_error(ERROR_NOT_ENOUGH_MEMORY, FALSE);
         return;
     }
-    show(d.is_file ? "Reading the saved log\u2026\r\n" : "Loading from the server\u2026\r\n", "Loading\u2026", NULL);
+    show(d.is_file ? "Reading the saved log\u2026" : "Loading from the server\u2026", "Loading\u2026", NULL);
     start_next(); /* now, or when the cancelled one reports */
 }
 
@@ -355,6 +359,20 @@ void details_place(int x, int y, int w, int h)
     SetWindowPos(d.xml, NULL, r.left, r.top, r.right - r.left, r.bottom - r.top, SWP_NOZORDER | SWP_NOACTIVATE);
 }
 
+/* The tab control is the pages' parent: it is asked for their colours. A read-only edit would
+ * be grey like a disabled one; these are documents to read, white as in Event Viewer. */
+static LRESULT CALLBACK tab_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp, UINT_PTR id, DWORD_PTR ref)
+{
+    if (msg == WM_CTLCOLORSTATIC && ((HWND)lp == d.general || (HWND)lp == d.xml)) {
+        SetBkColor((HDC)wp, GetSysColor(COLOR_WINDOW));
+        SetTextColor((HDC)wp, GetSysColor(COLOR_WINDOWTEXT));
+        return (LRESULT)GetSysColorBrush(COLOR_WINDOW);
+    }
+    if (msg == WM_NCDESTROY)
+        RemoveWindowSubclass(h, tab_proc, id);
+    return DefSubclassProc(h, msg, wp, lp);
+}
+
 static HWND make_edit(int id, DWORD style, HFONT font)
 {
     /* Children of the tab control: they sit above it, and a read-only edit's Enter goes to it
@@ -378,6 +396,7 @@ void details_init(void)
     if (!d.tab)
         return; /* the window works without its pane */
     SendMessageW(d.tab, WM_SETFONT, (WPARAM)font, FALSE);
+    SetWindowSubclass(d.tab, tab_proc, 1, 0);
     TCITEMW ti;
     memset(&ti, 0, sizeof ti);
     ti.mask = TCIF_TEXT;
