@@ -23,7 +23,7 @@ build/test/check_files --make-fixtures $T/fx >$T/fixtures.txt 2>&1 || { cat $T/f
 FILE=$(find $T/fx -name a1-apps.evtx | head -1)
 [ -f "$FILE" ] || { echo "FAIL details-fixtures: no a1-apps.evtx in $T/fx"; exit 1; }
 
-printf 'sim-d1 latency=80 events=40 span=24 seed=21\n' >$T/fleet.txt
+printf 'sim-d1 latency=80 events=40 span=24 seed=21 clock=load\n' >$T/fleet.txt
 e2e_wine details details details
 export ESFAKE_FLEET=$(wine_path $T/fleet.txt)
 
@@ -32,10 +32,11 @@ app=$!
 main=$(find_window EventSweep 20) || { echo "FAIL details-window: no EventSweep window"; exit 1; }
 sleep 4   # the sweep: 40 server events and a file of a dozen
 
-# check NAME SERVER: selects the first row of SERVER and checks the pane; sets ok=1 when it passed
+# check NAME SERVER SOURCE [server]: selects the first row of SERVER from SOURCE and checks the
+# pane; sets ok=1 when it passed
 check() {
     _name=$1
-    "$WINE" $PROBE select EventSweep "$2" "$(wine_path $T/$_name)" >$T/$_name.probe 2>&1
+    "$WINE" $PROBE select EventSweep "$2" "$(wine_path $T/$_name)" "$3" >$T/$_name.probe 2>&1
     _rc=$?
     tr -d '\r' <$T/$_name.probe | sed 's/^/     /'
     ms=$(tr -d '\r' <$T/$_name.probe | sed -n 's/^row=[0-9]* ms=\([0-9]*\)$/\1/p')
@@ -55,7 +56,7 @@ check() {
     for n in $names; do
         grep -q "^  $n: " $T/$_name-general.txt || _why="$_why; data name $n not in General"
     done
-    if [ -n "$_why" ] && [ "${3:-}" = server ] && grep -q '(15001)' $T/$_name-general.txt; then
+    if [ -n "$_why" ] && [ "${4:-}" = server ] && grep -q '(15001)' $T/$_name-general.txt; then
         echo "SKIP $_name-pane: the fake wevtapi.dll refuses *[System[EventRecordID=N]] (15001): it needs branch h-fake (answered in $ms ms)"
     elif [ -z "$_why" ]; then
         echo "PASS $_name-pane: record $record, $(echo $names | wc -w) data names, message and XML, in $ms ms"
@@ -65,9 +66,9 @@ check() {
     fi
 }
 
-check details-file a1-apps.evtx
+check details-file a1-apps.evtx 'Service Control Manager'
 import -window root $T/file.png 2>/dev/null
-check details-server sim-d1 server
+check details-server sim-d1 'Service Control Manager' server
 import -window root $T/server.png 2>/dev/null
 
 # Enter on the list focuses the pane (the dialog would otherwise press Start).

@@ -2,8 +2,8 @@
  * tests/e2e/t_details.sh (another process cannot pass pointers in ListView messages, so the
  * LVITEM and its text live in memory allocated in the app's process).
  *
- *   details_probe.exe select TITLE SERVER OUT   selects the first row whose Server column is
- *       SERVER (LVM_SETITEMSTATE: the app sees LVN_ITEMCHANGED as from a click), waits until
+ *   details_probe.exe select TITLE SERVER OUT [SOURCE]   selects the first row whose Server
+ *       column is SERVER (and Source column SOURCE, when given) (LVM_SETITEMSTATE: the app sees LVN_ITEMCHANGED as from a click), waits until
  *       the pane's General page no longer says it is loading (30 s at most), and writes
  *       OUT-general.txt, OUT-xml.txt (the pages' text) and OUT-row.txt (the row's Record and
  *       Message cells) in UTF-8. Prints "row=N ms=T" (T: selection to answer).
@@ -81,7 +81,7 @@ static void write_utf8(const WCHAR *path, const WCHAR *text)
 int wmain(int argc, WCHAR **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: details_probe.exe select TITLE SERVER OUT | focus TITLE\n");
+        fprintf(stderr, "usage: details_probe.exe select TITLE SERVER OUT [SOURCE] | focus TITLE\n");
         return 1;
     }
     HWND dlg = NULL;
@@ -101,7 +101,7 @@ int wmain(int argc, WCHAR **argv)
         printf("focus=%d\n", gi.hwndFocus ? GetDlgCtrlID(gi.hwndFocus) : 0);
         return 0;
     }
-    if (argc != 5)
+    if (argc != 5 && argc != 6)
         return 1;
     HWND lv = GetDlgItem(dlg, IDC_RESULTS), tab = GetDlgItem(dlg, IDC_DETAILS_TAB);
     HWND general = tab ? GetDlgItem(tab, IDC_DETAILS_GENERAL) : NULL, xml = tab ? GetDlgItem(tab, IDC_DETAILS_XML) : NULL;
@@ -120,7 +120,7 @@ int wmain(int argc, WCHAR **argv)
     static WCHAR buf[TEXT_CAP], rec[TEXT_CAP], msg[TEXT_CAP];
     int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0), row = -1;
     for (int i = 0; i < count && row < 0; i++)
-        if (cell(lv, i, 0, buf) && _wcsicmp(buf, argv[3]) == 0)
+        if (cell(lv, i, 0, buf) && _wcsicmp(buf, argv[3]) == 0 && (argc < 6 || (cell(lv, i, 3, buf) && wcscmp(buf, argv[5]) == 0)))
             row = i;
     if (row < 0) {
         fprintf(stderr, "details_probe: no row of %ls among %d\n", argv[3], count);
