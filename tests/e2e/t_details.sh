@@ -23,14 +23,28 @@ build/test/check_files --make-fixtures $T/fx >$T/fixtures.txt 2>&1 || { cat $T/f
 FILE=$(find $T/fx -name a1-apps.evtx | head -1)
 [ -f "$FILE" ] || { echo "FAIL details-fixtures: no a1-apps.evtx in $T/fx"; exit 1; }
 
-printf 'sim-d1 latency=80 events=40 span=24 seed=21 clock=load\n' >$T/fleet.txt
+cat >$T/fleet.txt <<'EOF'
+sim-d1   latency=80   events=40 span=24 seed=21 clock=load
+sim-slow latency=6000 events=5  span=24 seed=22 clock=load
+EOF
 e2e_wine details details details
 export ESFAKE_FLEET=$(wine_path $T/fleet.txt)
 
-"$WINE" $EXE --log System --hours 0 --run sim-d1 "$(wine_path $FILE)" >$T/app.out 2>&1 &
+# The time Wine takes to close an idle window, for the close during a fetch below.
+"$WINE" $EXE --log System sim-d1 >$T/idle.out 2>&1 &
+idle=$!
+find_window EventSweep 20 >/dev/null || { echo "FAIL details-window: no EventSweep window"; exit 1; }
+sleep 1
+t0=$(date +%s.%N)
+"$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
+wait $idle
+idle_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+wait_gone $idle 10
+
+ESFAKE_LEAKS=$(wine_path $T/leaks.txt) "$WINE" $EXE --log System --hours 0 --run sim-d1 sim-slow "$(wine_path $FILE)" >$T/app.out 2>&1 &
 app=$!
 main=$(find_window EventSweep 20) || { echo "FAIL details-window: no EventSweep window"; exit 1; }
-sleep 4   # the sweep: 40 server events and a file of a dozen
+sleep 7   # the sweep: 40 + 5 server events (sim-slow takes 6 s to connect) and a file of a dozen
 
 # check NAME SERVER SOURCE [server]: selects the first row of SERVER from SOURCE and checks the
 # pane; sets ok=1 when it passed
@@ -38,7 +52,7 @@ check() {
     _name=$1
     "$WINE" $PROBE select EventSweep "$2" "$(wine_path $T/$_name)" "$3" >$T/$_name.probe 2>&1
     _rc=$?
-    tr -d '\r' <$T/$_name.probe | sed 's/^/     /'
+    tr -d '\r' <$T/$_name.probe | grep -v '^selected' | sed 's/^/     /'
     ms=$(tr -d '\r' <$T/$_name.probe | sed -n 's/^row=[0-9]* ms=\([0-9]*\)$/\1/p')
     ok=0
     if [ $_rc != 0 ]; then
@@ -93,5 +107,37 @@ else
 fi
 import -window root $T/enter.png 2>/dev/null
 
+# Holding Down through ten rows: one fetch at a time (each new selection cancels the one in
+# flight and replaces the queued one), and the pane ends on the last row.
+"$WINE" $PROBE burst EventSweep sim-d1 "$(wine_path $T/burst)" 10 >$T/burst.probe 2>&1
+brc=$?
+record=$(sed -n 1p $T/burst-row.txt 2>/dev/null)
+if [ $brc = 0 ] && grep -q "<EventRecordID>$record</EventRecordID>" $T/burst-xml.txt; then
+    echo "PASS details-burst-shows-last: record $record after 10 selections, $(tr -d '\r' <$T/burst.probe | grep '^row=')"
+else
+    echo "FAIL details-burst-shows-last: probe exit $brc, pane XML has $(grep -o '<EventRecordID>[0-9]*' $T/burst-xml.txt 2>/dev/null), last row's record $record"
+fi
+
+# Closing while a fetch waits for a slow server (6 s to connect): the fetch is cancelled
+# (EvtCancel on its session) and the window goes at once.
+"$WINE" $PROBE select EventSweep sim-slow "$(wine_path $T/slow)" >$T/slow.probe 2>&1 &
+probe=$!
+i=0; while ! grep -q selected $T/slow.probe 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.3
+t0=$(date +%s.%N)
 "$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
 wait $app
+close_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+wait $probe
+extra=$(awk -v s="$close_s" -v i="$idle_s" 'BEGIN { printf "%.1f", s - i }')
+if awk -v e="$extra" 'BEGIN { exit !(e <= 1.0) }'; then
+    echo "PASS details-close-during-fetch: closed in $close_s s, $extra s more than an idle window ($idle_s s)"
+else
+    echo "FAIL details-close-during-fetch: $close_s s, $extra s more than an idle window ($idle_s s; allowed 1.0)"
+fi
+check_handles details $T/leaks.txt
+conc=$(tr -d '\r' <$T/leaks.txt 2>/dev/null | sed -n 's/^max_concurrent_queries=//p')
+queries=$(tr -d '\r' <$T/leaks.txt 2>/dev/null | sed -n 's/^queries=//p')
+# the sweep's two queries run together; after it, the fetches one at a time
+if [ -n "$conc" ] && [ "$conc" -le 2 ]; then echo "PASS details-one-fetch-at-a-time: $queries queries, at most $conc at once"
+else echo "FAIL details-one-fetch-at-a-time: $queries queries, $conc at once"; fi

@@ -7,6 +7,9 @@
  *       the pane's General page no longer says it is loading (30 s at most), and writes
  *       OUT-general.txt, OUT-xml.txt (the pages' text) and OUT-row.txt (the row's Record and
  *       Message cells) in UTF-8. Prints "row=N ms=T" (T: selection to answer).
+ *   details_probe.exe burst TITLE SERVER OUT N   selects the first N rows of SERVER one after
+ *       another, 10 ms apart (a user holding the Down key), then waits and writes as select
+ *       does, for the last of them: the pane must show that one.
  *   details_probe.exe focus TITLE               prints the control ID that has the keyboard
  *       focus in the app ("focus=ID").
  * Exit code 0 when done, 1 when the window or row was not found, 2 when the pane never
@@ -118,23 +121,36 @@ int wmain(int argc, WCHAR **argv)
         return 1;
     }
     static WCHAR buf[TEXT_CAP], rec[TEXT_CAP], msg[TEXT_CAP];
-    int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0), row = -1;
-    for (int i = 0; i < count && row < 0; i++)
-        if (cell(lv, i, 0, buf) && _wcsicmp(buf, argv[3]) == 0 && (argc < 6 || (cell(lv, i, 3, buf) && wcscmp(buf, argv[5]) == 0)))
-            row = i;
-    if (row < 0) {
-        fprintf(stderr, "details_probe: no row of %ls among %d\n", argv[3], count);
+    BOOL burst = wcscmp(argv[1], L"burst") == 0;
+    int want = burst ? _wtoi(argv[5]) : 1;
+    int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0), row = -1, found = 0;
+    int *rows = calloc((size_t)(want > 0 ? want : 1), sizeof *rows);
+    for (int i = 0; rows && i < count && found < want; i++)
+        if (cell(lv, i, 0, buf) && _wcsicmp(buf, argv[3]) == 0 &&
+            (burst || argc < 6 || (cell(lv, i, 3, buf) && wcscmp(buf, argv[5]) == 0)))
+            rows[found++] = i;
+    if (found < want || want < 1) {
+        fprintf(stderr, "details_probe: %d rows of %ls among %d, %d wanted\n", found, argv[3], count, want);
         return 1;
     }
+    row = rows[want - 1];
     cell(lv, row, 6, rec);
     cell(lv, row, 8, msg);
-    set_state(lv, -1, 0, LVIS_SELECTED); /* one row selected, as a click leaves it */
     ULONGLONG t0 = GetTickCount64();
-    set_state(lv, row, LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
+    for (int k = 0; k < want; k++) {
+        if (k)
+            Sleep(10);
+        set_state(lv, -1, 0, LVIS_SELECTED); /* one row selected, as a click leaves it */
+        t0 = GetTickCount64();
+        set_state(lv, rows[k], LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
+    }
+    free(rows);
+    printf("selected\n"); /* for a test that closes the window now */
+    fflush(stdout);
     SendMessageW(lv, LVM_ENSUREVISIBLE, (WPARAM)row, FALSE);
     WCHAR *g = NULL;
     BOOL answered = FALSE;
-    while (GetTickCount64() - t0 < 30000) {
+    while (GetTickCount64() - t0 < 30000 && IsWindow(general)) {
         free(g);
         g = text_of(general);
         if (g && g[0] && !wcsstr(g, L"\u2026")) { /* "Loading…", "Reading the saved log…" */
