@@ -373,6 +373,24 @@ static LRESULT CALLBACK tab_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp, UINT_PT
     return DefSubclassProc(h, msg, wp, lp);
 }
 
+/* The pages are documents to read: focusing one (Tab, Enter on the list) leaves the caret where
+ * it was instead of selecting everything as the dialog manager does with an edit's text; Ctrl+A
+ * selects everything, for copying. */
+static LRESULT CALLBACK page_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp, UINT_PTR id, DWORD_PTR ref)
+{
+    if (msg == WM_GETDLGCODE)
+        return DefSubclassProc(h, msg, wp, lp) & ~(LRESULT)DLGC_HASSETSEL;
+    if (msg == WM_KEYDOWN && wp == 'A' && GetKeyState(VK_CONTROL) < 0) {
+        SendMessageW(h, EM_SETSEL, 0, -1);
+        return 0;
+    }
+    if (msg == WM_CHAR && wp == 1) /* the Ctrl+A character: handled above, no beep */
+        return 0;
+    if (msg == WM_NCDESTROY)
+        RemoveWindowSubclass(h, page_proc, id);
+    return DefSubclassProc(h, msg, wp, lp);
+}
+
 static HWND make_edit(int id, DWORD style, HFONT font)
 {
     /* Children of the tab control: they sit above it, and a read-only edit's Enter goes to it
@@ -383,6 +401,7 @@ static HWND make_edit(int id, DWORD style, HFONT font)
     if (e) {
         SendMessageW(e, WM_SETFONT, (WPARAM)font, FALSE);
         SendMessageW(e, EM_SETLIMITTEXT, 0, 0); /* as much as the event holds */
+        SetWindowSubclass(e, page_proc, 1, 0);
     }
     return e;
 }
