@@ -15,6 +15,7 @@
 
 static struct {
     HWND       tab, general, xml;
+    HFONT      font;                /* the dialog's, which a DPI change replaces */
     size_t     row;                 /* the row shown; SIZE_MAX: none */
     uint32_t   seq;                 /* its request number: answers to others are dropped */
     char      *header;              /* its fields, from the row store (UTF-8, CRLF) */
@@ -352,6 +353,15 @@ void details_place(int x, int y, int w, int h)
 {
     if (!d.tab)
         return;
+    /* After a DPI change the dialog manager gives its own children the new font; the pages are
+     * the tab control's children, so they are given it here (layout() runs after the change). */
+    HFONT font = (HFONT)SendMessageW(g.dlg, WM_GETFONT, 0, 0);
+    if (font != d.font) {
+        d.font = font;
+        SendMessageW(d.tab, WM_SETFONT, (WPARAM)font, FALSE);
+        SendMessageW(d.general, WM_SETFONT, (WPARAM)font, TRUE);
+        SendMessageW(d.xml, WM_SETFONT, (WPARAM)font, TRUE);
+    }
     SetWindowPos(d.tab, NULL, x, y, w, h, SWP_NOZORDER | SWP_NOACTIVATE);
     RECT r = {0, 0, w, h};
     TabCtrl_AdjustRect(d.tab, FALSE, &r); /* the page's area, in the tab control's coordinates */
@@ -368,8 +378,18 @@ static LRESULT CALLBACK tab_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp, UINT_PT
         SetTextColor((HDC)wp, GetSysColor(COLOR_WINDOWTEXT));
         return (LRESULT)GetSysColorBrush(COLOR_WINDOW);
     }
-    if (msg == WM_NCDESTROY)
+    if (msg == WM_NCDESTROY) {
+        /* The window goes (every registered job has reported): what the pane holds goes too. A
+         * fetch left behind frees its own job when it finds the window gone. */
         RemoveWindowSubclass(h, tab_proc, id);
+        free(d.header);
+        free(d.row_message);
+        fetch_free(d.queued);
+        d.header = d.row_message = NULL;
+        d.queued = NULL;
+        d.inflight = NULL;
+        d.tab = d.general = d.xml = NULL;
+    }
     return DefSubclassProc(h, msg, wp, lp);
 }
 
@@ -430,5 +450,6 @@ void details_init(void)
         d.tab = d.general = d.xml = NULL;
         return;
     }
+    d.font = font;
     select_page(0);
 }

@@ -6,7 +6,8 @@
 # "Loading…"), General holds the row's own message (line ends aside) and every data name the XML
 # gives with ': ' after it, and XML holds <EventRecordID>N</EventRecordID> for the row's Record.
 # Then Enter on the list moves the focus into the pane. Times from selection to answer are
-# printed; res/screenshot-details.png is made from this run by hand when the pane changes.
+# printed; res/screenshot-details.png is $T/details.png of this run, copied by hand when the pane
+# changes.
 #
 # The server part needs the fake wevtapi.dll to answer *[System[EventRecordID=N]] (branch h-fake);
 # a fake that refuses the query (ERROR_EVT_INVALID_QUERY, 15001) makes it SKIP with that reason.
@@ -84,6 +85,7 @@ check details-file a1-apps.evtx 'Service Control Manager'
 import -window root $T/file.png 2>/dev/null
 check details-server sim-d1 'Service Control Manager' server
 import -window root $T/server.png 2>/dev/null
+import -window "$main" $T/details.png 2>/dev/null   # the window alone: res/screenshot-details.png
 
 # Enter on the list focuses the pane (the dialog would otherwise press Start).
 xdotool windowfocus --sync "$main" 2>/dev/null
