@@ -42,10 +42,12 @@ wait $idle
 idle_s=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 wait_gone $idle 10
 
-ESFAKE_LEAKS=$(wine_path $T/leaks.txt) "$WINE" $EXE --log System --hours 0 --run sim-d1 sim-slow "$(wine_path $FILE)" >$T/app.out 2>&1 &
+mkdir -p $T/gone && cp "$FILE" $T/gone/z9-gone.evtx   # deleted after the sweep, before it is selected
+ESFAKE_LEAKS=$(wine_path $T/leaks.txt) "$WINE" $EXE --log System --hours 0 --run sim-d1 sim-slow "$(wine_path $FILE)" \
+    "$(wine_path $T/gone/z9-gone.evtx)" >$T/app.out 2>&1 &
 app=$!
 main=$(find_window EventSweep 20) || { echo "FAIL details-window: no EventSweep window"; exit 1; }
-sleep 7   # the sweep: 40 + 5 server events (sim-slow takes 6 s to connect) and a file of a dozen
+sleep 7   # the sweep: 40 + 5 server events (sim-slow takes 6 s to connect) and two files of ten
 
 # check NAME SERVER SOURCE [server]: selects the first row of SERVER from SOURCE and checks the
 # pane; sets ok=1 when it passed
@@ -108,6 +110,15 @@ else
     echo "FAIL details-enter-focuses-pane: Tab never reached the results list (focus $f)"
 fi
 import -window root $T/enter.png 2>/dev/null
+
+# A saved log deleted since the sweep: the pane says why it has no details.
+rm -f $T/gone/z9-gone.evtx
+"$WINE" $PROBE select EventSweep z9-gone.evtx "$(wine_path $T/gone)" >$T/gone.probe 2>&1
+if grep -q 'The file could not be read: .*(2)' $T/gone-general.txt 2>/dev/null; then
+    echo "PASS details-error-shown: $(head -1 $T/gone-general.txt | tr -d '\r')"
+else
+    echo "FAIL details-error-shown: the pane says [$(head -1 $T/gone-general.txt 2>/dev/null | tr -d '\r')]"
+fi
 
 # Holding Down through ten rows: one fetch at a time (each new selection cancels the one in
 # flight and replaces the queued one), and the pane ends on the last row.
