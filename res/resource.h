@@ -44,5 +44,6 @@
 #define IDC_DETAILS_GENERAL 1251
 #define IDC_DETAILS_XML     1252
 #define IDT_DETAILS         1253    /* its timer */
+#define IDC_DETAILS_SPLIT   1254    /* the splitter above it */
 
 #endif

@@ -16,6 +16,9 @@
 static struct {
     HWND       tab, general, xml;
     HFONT      font;                /* the dialog's, which a DPI change replaces */
+    HWND       split;               /* the splitter: the gap between the results and the pane */
+    int        split_permille;      /* the results' share of the area, 0: not dragged (65%) */
+    int        drag_offset;         /* dragging: the cursor's offset inside the splitter */
     size_t     row;                 /* the row shown; SIZE_MAX: none */
     uint32_t   seq;                 /* its request number: answers to others are dropped */
     char      *header;              /* its fields, from the row store (UTF-8, CRLF) */
@@ -349,10 +352,71 @@ BOOL details_key(const MSG *m)
     return FALSE;
 }
 
-void details_place(int x, int y, int w, int h)
+/* ---- the splitter ---- */
+
+#define SPLIT_CLASS L"EventSweepSplitter"
+#define SPLIT_MIN   150     /* permille: neither side gets less than 15% */
+
+int details_results_height(int total)
+{
+    int pm = d.split_permille ? d.split_permille : 650;
+    return d.tab ? (int)((long long)total * pm / 1000) : total;
+}
+
+static LRESULT CALLBACK split_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
+{
+    switch (msg) {
+    case WM_LBUTTONDOWN:
+        d.drag_offset = (short)HIWORD(lp);
+        SetCapture(h);
+        return 0;
+    case WM_MOUSEMOVE:
+        if (GetCapture() == h) {
+            /* the area split: from the results' top to the pane's bottom, in dialog pixels */
+            RECT lv, tab;
+            GetWindowRect(g.lv, &lv);
+            GetWindowRect(d.tab, &tab);
+            POINT pt = {0, (short)HIWORD(lp) - d.drag_offset};
+            ClientToScreen(h, &pt);
+            int total = tab.bottom - lv.top;
+            if (total > 0) {
+                long pm = (long)(pt.y - lv.top) * 1000 / total;
+                d.split_permille = (int)(pm < SPLIT_MIN ? SPLIT_MIN : pm > 1000 - SPLIT_MIN ? 1000 - SPLIT_MIN : pm);
+                layout();
+                UpdateWindow(g.dlg);
+            }
+        }
+        return 0;
+    case WM_LBUTTONUP:
+    case WM_CAPTURECHANGED:
+        if (msg == WM_LBUTTONUP && GetCapture() == h)
+            ReleaseCapture();
+        return 0;
+    }
+    return DefWindowProcW(h, msg, wp, lp);
+}
+
+static void make_splitter(void)
+{
+    WNDCLASSEXW wc;
+    memset(&wc, 0, sizeof wc);
+    wc.cbSize = sizeof wc;
+    wc.lpfnWndProc = split_proc;
+    wc.hInstance = g.hinst;
+    wc.hCursor = LoadCursorW(NULL, IDC_SIZENS);
+    wc.hbrBackground = (HBRUSH)(COLOR_BTNFACE + 1);
+    wc.lpszClassName = SPLIT_CLASS;
+    RegisterClassExW(&wc); /* fails harmlessly when registered already */
+    d.split = CreateWindowExW(0, SPLIT_CLASS, L"", WS_CHILD | WS_VISIBLE, 0, 0, 10, 4, g.dlg,
+                              (HMENU)(INT_PTR)IDC_DETAILS_SPLIT, g.hinst, NULL);
+}
+
+void details_place(int x, int y, int w, int h, int gap)
 {
     if (!d.tab)
         return;
+    if (d.split)
+        SetWindowPos(d.split, NULL, x, y - gap, w, gap, SWP_NOZORDER | SWP_NOACTIVATE);
     /* After a DPI change the dialog manager gives its own children the new font; the pages are
      * the tab control's children, so they are given it here (layout() runs after the change). */
     HFONT font = (HFONT)SendMessageW(g.dlg, WM_GETFONT, 0, 0);
@@ -388,7 +452,7 @@ static LRESULT CALLBACK tab_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp, UINT_PT
         d.header = d.row_message = NULL;
         d.queued = NULL;
         d.inflight = NULL;
-        d.tab = d.general = d.xml = NULL;
+        d.tab = d.general = d.xml = d.split = NULL;
     }
     return DefSubclassProc(h, msg, wp, lp);
 }
@@ -452,4 +516,5 @@ void details_init(void)
     }
     d.font = font;
     select_page(0);
+    make_splitter(); /* without it the pane keeps its share */
 }

@@ -26,8 +26,12 @@ void details_init(void);
 void details_show_row(size_t row);
 /* Moves the keyboard focus into the pane (Enter or a double click on a results row). */
 void details_focus(void);
-/* Where the pane goes, in client pixels of the main window. */
-void details_place(int x, int y, int w, int h);
+/* Where the pane goes, in client pixels of the main window; the gap above it (`gap` pixels,
+ * between it and the results) is the splitter the user drags. */
+void details_place(int x, int y, int w, int h, int gap);
+/* How much of `total` pixels (the results, the gap and the pane) the results get: 65% until
+ * the splitter is dragged. */
+int  details_results_height(int total);
 /* SWM_FETCH_DONE: a fetch's answer (the job now belongs to the pane). */
 void details_done(fetch_job *job);
 /* WM_NOTIFY from the pane's tab control. */

@@ -85,9 +85,9 @@ void layout(void)
 
     /* results */
     int lvx = margin + left_w + 2 * gap;
-    int rh = (bottom - list_top - gap) * 65 / 100; /* the details pane takes the rest */
+    int rh = details_results_height(bottom - list_top); /* the details pane takes the rest */
     place(IDC_RESULTS, lvx, list_top, W - margin - lvx, rh);
-    details_place(lvx, list_top + rh + gap, W - margin - lvx, bottom - list_top - rh - gap);
+    details_place(lvx, list_top + rh + gap, W - margin - lvx, bottom - list_top - rh - gap, gap);
 
     /* status bar parts */
     RECT p1 = dlu(0, 0, 225, 0), p2 = dlu(0, 0, 80, 0);
