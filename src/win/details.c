@@ -175,8 +175,8 @@ static char *row_header(const es_row *r)
     }
     es_buf_printf(&b, "\r\nSource: %s\r\nEvent ID: %lu\r\nLevel: %s\r\nTask: %s\r\nLogged: %s (UTC)\r\n"
                       "Record: %llu\r\nComputer: %s",
-                  r->provider, (unsigned long)r->event_id, r->level_text, r->task_text,
-                  es_time_iso8601(r->time_created, t), (unsigned long long)r->record_id, r->computer);
+                  r->provider ? r->provider : "", (unsigned long)r->event_id, r->level_text, r->task_text,
+                  es_time_iso8601(r->time_created, t), (unsigned long long)r->record_id, r->computer ? r->computer : "");
     if (b.failed) {
         es_buf_free(&b);
         return NULL;
