@@ -1,7 +1,8 @@
 /* es_cmdline: the command line, shared by the GUI and scheduled runs.
  *
  *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
- *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N] [--run] [--export FILE] [--status FILE] [--exit] [SOURCE...]
+ *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N] [--run] [--export FILE] [--status FILE] [--exit]
+ *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
  * Portable core: no windows.h; arguments are UTF-8. */
@@ -32,6 +33,8 @@ typedef struct es_options {
     int          help;          /* --help, -h, /? */
     const char  *export_file;   /* --export FILE */
     const char  *status_file;   /* --status FILE */
+    const char  *find;          /* --find TEXT: the quick find, or NULL */
+    const char  *sort;          /* --sort COLUMN[:asc|:desc] (checked by es_order_parse), or NULL */
     char       **sources;       /* positional SOURCE arguments (pointers into argv) */
     size_t       nsources;
 } es_options;

@@ -43,6 +43,10 @@ typedef struct es_batch {
     es_row  *rows;
     es_arena strings;   /* the strings the rows point at */
     es_buf   scratch;   /* reused while building messages; not carried to the store */
+    /* The short texts rows share (provider, computer, level, task): the last few of each kept
+     * in the arena, so a batch stores each about once and rows share the pointer. */
+    const char *recent[4][8];
+    unsigned    recent_next[4];
 } es_batch;
 
 es_batch *es_batch_new(uint32_t source, size_t cap);       /* NULL when out of memory */

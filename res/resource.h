@@ -37,6 +37,10 @@
 #define IDC_LIM_THREADS     1033
 #define IDC_LIM_MEMORY_HINT 1034
 
+#define IDC_FIND_LABEL      1300
+#define IDC_FIND            1301
+#define IDC_VIEW_COUNT      1302
+
 #define IDA_MAIN            200
 
 /* the details pane (src/win/details.c): 1250-1299 */

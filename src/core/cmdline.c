@@ -13,6 +13,7 @@
  *
  * Portable core: no windows.h. */
 #include "es_cmdline.h"
+#include "es_view.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -44,6 +45,8 @@ static const struct opt {
     [O_EXPORT] = {"export", K_STR, "the name of the file to write", 0, 0},
     [O_STATUS] = {"status", K_STR, "the name of the file to write", 0, 0},
     [O_EXIT] = {"exit", K_FLAG, NULL, 0, 0},
+    [O_FIND] = {"find", K_STR, "the text to find", 0, 0},
+    [O_SORT] = {"sort", K_STR, "a column, e.g. TimeCreated:desc", 0, 0},
     [O_HELP] = {"help", K_FLAG, NULL, 0, 0},
 };
 
@@ -292,6 +295,14 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_EXPORT: o->export_file = val; break;
         case O_STATUS: o->status_file = val; break;
         case O_EXIT: o->exit_when_done = 1; break;
+        case O_FIND: o->find = val; break;
+        case O_SORT: {
+            es_order ord;
+            if (!es_order_parse(val, &ord, err, err_len))
+                return failed(o, 0);
+            o->sort = val;
+            break;
+        }
         case O_HELP: o->help = 1; break;
         default: break;
         }
@@ -330,6 +341,10 @@ const char *es_cmdline_usage(void)
            "  --export FILE      when done, write the events to FILE (CSV)\n"
            "  --status FILE      when done, write each source's result to FILE (CSV)\n"
            "  --exit             close when done (for scheduled runs, with --run)\n"
+           "  --find TEXT        show only the rows whose visible text contains TEXT (any case)\n"
+           "  --sort COLUMN[:asc|:desc]  the order of the rows, by a column named as in the CSV header\n"
+           "                     (default TimeCreated:desc, newest first); ties by server, then RecordID\n"
+           "                     (with --export, the CSV holds the rows shown, in this order)\n"
            "  -h, --help, /?     show this help\n"
            "  --                 every argument after this is a SOURCE, even if it starts with '-'\n"
            "\n"

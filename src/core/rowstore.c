@@ -35,17 +35,23 @@ void es_batch_free(es_batch *b)
     free(b);
 }
 
-/* Rows of one batch mostly share provider, computer, level and task text: reuse the previous
- * row's copy when the text is the same, so a batch holds each such string about once. */
-static const char *keep(es_batch *b, const char *s, const char *prev, int *oom)
+/* Rows of one batch mostly share provider, computer, level and task text: reuse a recent copy
+ * when the text is the same, so a batch holds each such string about once (less memory, and a
+ * sort by these columns can rank the few distinct pointers instead of comparing texts). */
+static const char *keep(es_batch *b, int field, const char *s, int *oom)
 {
     if (!s)
         s = "";
-    if (prev && strcmp(prev, s) == 0)
-        return prev;
+    const char **recent = b->recent[field];
+    for (int i = 0; i < 8 && recent[i]; i++)
+        if (strcmp(recent[i], s) == 0)
+            return recent[i];
     char *p = es_arena_strdup(&b->strings, s);
-    if (!p)
+    if (!p) {
         *oom = 1;
+        return NULL;
+    }
+    recent[b->recent_next[field]++ % 8] = p;
     return p;
 }
 
@@ -53,7 +59,6 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
 {
     if (b->count >= b->cap)
         return 0;
-    const es_row *prev = b->count ? &b->rows[b->count - 1] : NULL;
     es_row r;
     char task_buf[16];
     int oom = 0;
@@ -65,13 +70,12 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
     r.source = b->source;
     r.task = ev->task;
     r.level = ev->level;
-    r.provider = keep(b, ev->provider, prev ? prev->provider : NULL, &oom);
-    r.computer = keep(b, ev->computer, prev ? prev->computer : NULL, &oom);
-    r.level_text = keep(b, ev->level_text && *ev->level_text ? ev->level_text : es_level_name(ev->level),
-                        prev ? prev->level_text : NULL, &oom);
-    r.task_text = keep(b, ev->task_text && *ev->task_text ? ev->task_text
-                                                          : es_task_fallback(ev->task, task_buf, sizeof task_buf),
-                       prev ? prev->task_text : NULL, &oom);
+    r.provider = keep(b, 0, ev->provider, &oom);
+    r.computer = keep(b, 1, ev->computer, &oom);
+    r.level_text = keep(b, 2, ev->level_text && *ev->level_text ? ev->level_text : es_level_name(ev->level), &oom);
+    r.task_text = keep(b, 3, ev->task_text && *ev->task_text ? ev->task_text
+                                                             : es_task_fallback(ev->task, task_buf, sizeof task_buf),
+                       &oom);
     if (ev->message) {
         r.message = es_arena_strdup(&b->strings, ev->message);
     } else {

@@ -8,6 +8,7 @@
 
 #include "es_names.h"
 #include "settings.h"
+#include "es_view.h"
 
 typedef struct app_init {
     settings  *st;             /* loaded settings; the window updates them for saving */
@@ -23,6 +24,9 @@ typedef struct app_init {
     BOOL       exit_when_done; /* --exit */
     WCHAR     *export_path;    /* --export FILE */
     WCHAR     *status_path;    /* --status FILE */
+    const char *find;          /* --find TEXT (UTF-8), or NULL */
+    es_order   sort;           /* --sort, when sort_set */
+    BOOL       sort_set;
 } app_init;
 
 int mainwnd_run(HINSTANCE hinst, app_init *init);

@@ -82,7 +82,7 @@ static DWORD write_rows(export_job *job)
             f.err = ERROR_CANCELLED;
             break;
         }
-        const es_row *r = es_rowstore_get(job->rows, i);
+        const es_row *r = es_rowstore_get(job->rows, job->order[i]);
         es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "", r);
         if (b.len >= FLUSH_AT)
             out_write(&f, &b);
@@ -132,6 +132,7 @@ void export_free(export_job *job)
         return;
     free(job->rows_path);
     free(job->status_path);
+    free(job->order);
     for (size_t i = 0; i < job->nnames; i++)
         free(job->names[i]);
     free(job->names);

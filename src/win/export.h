@@ -25,6 +25,7 @@ typedef struct export_job {
     es_rowstore      *rows;         /* a reference the window took for this job and drops when
                                        SWM_EXPORT_DONE arrives: the rows outlive a new sweep */
     size_t            nrows;        /* rows visible when the export started */
+    uint32_t         *order;        /* their row-store indices, in the visible order (owned) */
     char            **names;        /* server name per source index of the rows */
     size_t            nnames;
     es_source_status *status;       /* copied, with copied strings */

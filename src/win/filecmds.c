@@ -26,7 +26,8 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
         job->status_path = _wcsdup(status_path);
         ok = ok && job->status_path;
     }
-    job->nrows = es_rowstore_count(g.rows);
+    job->order = rowview_copy(&job->nrows);   /* exactly what is visible, in its order */
+    ok = job->order != NULL;
     job->names = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->names);
     job->status = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->status);
     ok = ok && job->names && job->status;
@@ -88,6 +89,7 @@ export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path)
 
 /* The common Open/Save dialog; path (MAX_PATH * 4 WCHARs) holds the suggestion and the answer. */
 #define PATH_CAP (MAX_PATH * 4)
+static const WCHAR *g_save_title;   /* NULL: the dialog's own */
 static BOOL ask_path(BOOL save, const WCHAR *filter, const WCHAR *ext, WCHAR *path)
 {
     OPENFILENAMEW ofn;
@@ -98,6 +100,7 @@ static BOOL ask_path(BOOL save, const WCHAR *filter, const WCHAR *ext, WCHAR *pa
     ofn.lpstrFile = path;
     ofn.nMaxFile = PATH_CAP;
     ofn.lpstrDefExt = ext;
+    ofn.lpstrTitle = g_save_title;
     ofn.Flags = OFN_PATHMUSTEXIST | OFN_NOCHANGEDIR | OFN_EXPLORER |
                 (save ? OFN_OVERWRITEPROMPT : OFN_FILEMUSTEXIST);
     return save ? GetSaveFileNameW(&ofn) : GetOpenFileNameW(&ofn);
@@ -108,9 +111,19 @@ void export_dialog(void)
     if (!g.rows || es_rowstore_count(g.rows) == 0)
         return;
     WCHAR path[PATH_CAP] = L"events.csv";
+    WCHAR title[160], a[32], b[32];
+    fmt_count(rowview_count(), a, 32);
+    fmt_count(rowview_total(), b, 32);
+    if (rowview_filtered())
+        swprintf(title, 160, L"Export %ls of %ls rows (those shown, in their order)", a, b);
+    else
+        swprintf(title, 160, L"Export %ls rows (in the order shown)", a);
+    g_save_title = title;
     /* The dialog is modal but the window's messages go on: a scheduled run may have begun to
      * close meanwhile. */
-    if (ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path) && !g.closing)
+    BOOL ok = ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path);
+    g_save_title = NULL;
+    if (ok && !g.closing)
         run_export(path, NULL);
 }
 

@@ -172,6 +172,11 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.exit_when_done = o.exit_when_done;
     init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;
     init.status_path = o.status_file ? wu_wide(o.status_file) : NULL;
+    init.find = o.find;
+    if (o.sort) {
+        char e[8];
+        init.sort_set = es_order_parse(o.sort, &init.sort, e, sizeof e);   /* checked by the parser */
+    }
     int code = mainwnd_run(hinst, &init);
     if (o.exit_when_done)
         console_finished(code); /* a console being closed waits for this */

@@ -50,8 +50,15 @@ void update_status(void)
         swprintf(a, 128, L"Sources: %zu of %zu finished, %zu failed", done + failed, g.ntgt, failed);
     else
         swprintf(a, 128, L"Sources: %zu in the list", g.nsrc);
-    fmt_count(g.rows ? es_rowstore_count(g.rows) : 0, n, 32);
-    swprintf(b, 96, L"%ls rows", n);
+    fmt_count(rowview_total(), n, 32);
+    if (rowview_filtered()) {
+        WCHAR v[32];
+        fmt_count(rowview_count(), v, 32);
+        swprintf(b, 96, L"%ls of %ls rows", v, n);
+    } else {
+        swprintf(b, 96, L"%ls rows", n);
+    }
+    SetDlgItemTextW(g.dlg, IDC_VIEW_COUNT, rowview_busy() ? L"Sorting and filtering..." : rowview_filtered() ? b : L"");
     size_t exports = jobs_count(JOB_EXPORT);
     if (jobs_count(JOB_LISTING))
         swprintf(c, 160, g.stopping ? L"Stopping..." : L"Listing folders...");
@@ -85,11 +92,7 @@ void update_status(void)
 
 void refresh(void)
 {
-    size_t n = g.rows ? es_rowstore_count(g.rows) : 0;
-    if (n != g.shown_rows) {
-        g.shown_rows = n;
-        ListView_SetItemCountEx(g.lv, (int)n, LVSICF_NOINVALIDATEALL | LVSICF_NOSCROLL);
-    }
+    rowview_sync();
     InvalidateRect(g.list, NULL, FALSE);
     update_status();
 }
@@ -154,8 +157,16 @@ static void init_window(HWND dlg)
 
     querybar_init();
 
+    rowview_init(g.init->sort_set ? g.init->sort : ES_ORDER_DEFAULT);
     results_init();
     details_init();
+    if (g.init->find) {
+        WCHAR *w = wu_wide(g.init->find);
+        if (w) {
+            SetDlgItemTextW(dlg, IDC_FIND, w);   /* EN_CHANGE gives it to the view */
+            free(w);
+        }
+    }
 
     for (size_t i = 0; i < g.nsrc; i++)
         SendMessageW(g.list, LB_ADDSTRING, 0, (LPARAM)g.src[i].wname);
@@ -178,6 +189,7 @@ static void init_window(HWND dlg)
 
 static void save_placement(void)
 {
+    results_save_columns();
     WINDOWPLACEMENT wp;
     wp.length = sizeof wp;
     if (GetWindowPlacement(g.dlg, &wp)) {
@@ -315,7 +327,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         }
         if (nh->idFrom == IDC_RESULTS && (nh->code == LVN_ITEMCHANGED || nh->code == LVN_ODSTATECHANGED)) {
             int i = ListView_GetSelectedCount(g.lv) == 1 ? ListView_GetNextItem(g.lv, -1, LVNI_SELECTED) : -1;
-            details_show_row(i < 0 ? SIZE_MAX : (size_t)i); /* an item is its row-store index (today) */
+            details_show_row(i < 0 ? SIZE_MAX : rowview_row((size_t)i)); /* the item's row-store index */
             return TRUE;
         }
         if (nh->idFrom == IDC_RESULTS && nh->code == NM_DBLCLK) {
@@ -324,6 +336,14 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         }
         if (nh->idFrom == IDC_DETAILS_TAB) {
             details_notify(nh);
+            return TRUE;
+        }
+        if (nh->idFrom == IDC_RESULTS && nh->code == LVN_COLUMNCLICK) {
+            results_column_click(((NMLISTVIEW *)lp)->iSubItem);
+            return TRUE;
+        }
+        if (nh->idFrom == IDC_RESULTS && nh->code == LVN_KEYDOWN) {
+            results_key((NMLVKEYDOWN *)lp);
             return TRUE;
         }
         if (nh->idFrom == IDC_HOURS_SPIN && nh->code == UDN_DELTAPOS) {
@@ -340,9 +360,15 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         case IDC_EXPORT: export_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
+        case IDC_FIND:
+            if (HIWORD(wp) == EN_CHANGE)
+                find_changed();
+            return TRUE;
         case IDC_SERVERS:
-            if (HIWORD(wp) == LBN_SELCHANGE)
+            if (HIWORD(wp) == LBN_SELCHANGE) {
+                focus_changed(); /* only the selected entries' rows */
                 update_status(); /* the selected entry's whole state, in the status bar */
+            }
             return TRUE;
         case IDC_LIMITS:
             if (!g.running)
@@ -392,6 +418,9 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case SWM_FETCH_DONE:
         details_done((fetch_job *)lp);
+        return TRUE;
+    case SWM_VIEW_DONE:
+        rowview_job_done(lp);
         return TRUE;
     case WM_CLOSE:
     case SWM_CLOSE_REQUEST:

@@ -89,6 +89,7 @@ static void cancel_sweep(void *slot)
 /* Every target is known (folders listed): start the threads. */
 static void launch(void)
 {
+    rowview_set_sources();
     sweep_target *t = calloc(g.ntgt ? g.ntgt : 1, sizeof *t);
     size_t n = 0;
     for (size_t i = 0; t && i < g.ntgt; i++) {
@@ -183,8 +184,10 @@ void start_sweep(void)
     free_targets();
     wcscpy(g.tgt_log, l);
     g.budget_hit = FALSE;
-    g.shown_rows = 0;
-    ListView_SetItemCountEx(g.lv, 0, 0);
+    rowview_reset();
+    /* A sweep shows every source's rows: the list's selection (which chose the rows shown, or
+     * was left by a Remove) is cleared. */
+    SendMessageW(g.list, LB_SETSEL, FALSE, -1);
     g.had_failure = FALSE;
     g.sweep_t0 = GetTickCount64();
     g.sweep_now = wu_now_ticks();
@@ -328,6 +331,11 @@ void cli_done(void)
 /* After a sweep started from the command line: the files it asked for, then --exit. */
 void finish_cli(void)
 {
+    if (rowview_busy()) {
+        g.cli_wait_view = TRUE;   /* the export writes the rows as shown: the sort or find first */
+        return;
+    }
+    g.cli_wait_view = FALSE;
     if (g.init->export_path || g.init->status_path) {
         g.cli_export = run_export(g.init->export_path, g.init->status_path);
         if (g.cli_export)
@@ -359,6 +367,11 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
         break;
     case SWM_BATCH: {
         size_t lost = 0;
+        const es_batch *b = (const es_batch *)lp;
+        for (size_t i = 0; i < b->count; i++) {   /* the source list's summary */
+            uint8_t lv = b->rows[i].level;
+            t->nlevel[lv < 6 ? lv : 0]++;
+        }
         t->events += es_rowstore_append(g.rows, (es_batch *)lp, &lost); /* ours now: the store takes it */
         t->lost += lost;
         /* The budget: past it nothing more is read (the rows kept stay viewable and exportable);

@@ -86,7 +86,26 @@ static int set_key(void *ctx, const char *entry, size_t line)
         s->threads = n;
     else if (strcmp(key, "maximized") == 0 && int_in(v, 0, 1, &n))
         s->maximized = n;
-    else if (strcmp(key, "window") == 0) {
+    else if (strcmp(key, "columns") == 0) {
+        /* "W:O,W:O,...": each column's width (dialog units) and display position */
+        int w[SETTINGS_MAX_COLS], o[SETTINGS_MAX_COLS], k = 0, used = 0, seen[SETTINGS_MAX_COLS] = {0};
+        const char *p = v;
+        while (*p && k < SETTINGS_MAX_COLS && sscanf(p, "%d:%d%n", &w[k], &o[k], &used) == 2) {
+            if (w[k] < 0 || w[k] > 2000 || o[k] < 0 || o[k] >= SETTINGS_MAX_COLS)
+                return 0;
+            k++;
+            p += used;
+            if (*p == ',')
+                p++;
+        }
+        for (int i = 0; i < k; i++) {
+            if (o[i] >= k || seen[o[i]]++)
+                return 0;   /* not a permutation: keep the defaults */
+        }
+        s->ncols = k;
+        memcpy(s->col_width, w, sizeof w);
+        memcpy(s->col_order, o, sizeof o);
+    } else if (strcmp(key, "window") == 0) {
         long l, t, r, b;
         if (sscanf(v, "%ld,%ld,%ld,%ld", &l, &t, &r, &b) == 4 && r > l && b > t) {
             s->window.left = l;
@@ -133,6 +152,9 @@ DWORD settings_save(const settings *s, char *const *servers, size_t nservers)
                   log ? log : "System", s->hours, s->timeout, s->max_seconds, s->max_memory_mb, s->threads,
                   s->maximized ? 1 : 0);
     free(log);
+    for (int i = 0; i < s->ncols; i++)
+        es_buf_printf(&b, "%s%d:%d%s", i ? "" : "columns=", s->col_width[i], s->col_order[i],
+                      i + 1 < s->ncols ? "," : "\r\n");
     if (s->window.right > s->window.left)
         es_buf_printf(&b, "window=%ld,%ld,%ld,%ld\r\n", (long)s->window.left, (long)s->window.top,
                       (long)s->window.right, (long)s->window.bottom);

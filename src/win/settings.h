@@ -1,11 +1,14 @@
 /* settings: what EventSweep remembers per user, under %APPDATA%\EventSweep:
  *   servers.txt   the server list, one per line (the same format as --servers)
- *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads and the window's placement (key=value, UTF-8)
+ *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads, the window's placement and the
+ *                 results' column widths and order (key=value, UTF-8)
  * Passwords are never stored (there are none to store: the user's own logon is used). */
 #ifndef SETTINGS_H
 #define SETTINGS_H
 
 #include <windows.h>
+
+#define SETTINGS_MAX_COLS 16
 
 typedef struct settings {
     WCHAR    log[256];
@@ -16,6 +19,9 @@ typedef struct settings {
     int      threads;
     RECT     window;         /* normal (restored) position; all 0 when unknown */
     BOOL     maximized;
+    int      ncols;          /* the results' columns as the user left them; 0 = the defaults */
+    int      col_width[SETTINGS_MAX_COLS];  /* dialog units */
+    int      col_order[SETTINGS_MAX_COLS];  /* display order: a permutation of 0..ncols-1 */
     char   **servers;        /* UTF-8 entries as saved */
     size_t   nservers, capservers;
 } settings;

@@ -161,18 +161,39 @@ double target_seconds(const target *t)
     return (double)(end - t->t_start) / 1000.0;
 }
 
+/* "3 errors, 12 warnings": what a source's rows hold that an administrator looks for first
+ * (critical counted apart); empty when there is none. */
+static void level_summary(const uint64_t *nl, WCHAR *out, size_t cap)
+{
+    static const struct { int level; const WCHAR *one, *many; } k[] = {
+        {1, L"critical", L"critical"}, {2, L"error", L"errors"}, {3, L"warning", L"warnings"}};
+    out[0] = 0;
+    for (size_t i = 0; i < 3; i++) {
+        uint64_t v = nl[k[i].level];
+        if (!v)
+            continue;
+        WCHAR c[32];
+        fmt_count(v, c, 32);
+        size_t l = wcslen(out);
+        swprintf(out + l, cap - l, L"%ls%ls %ls", l ? L", " : L"", c, v == 1 ? k[i].one : k[i].many);
+    }
+}
+
 static void target_text(const target *t, WCHAR *out, size_t cap)
 {
-    WCHAR n[32], skipped[64] = L"";
+    WCHAR n[32], skipped[64] = L"", lv[96], levels[104] = L"";
     fmt_count(t->events, n, 32);
+    level_summary(t->nlevel, lv, 96);
+    if (lv[0])
+        swprintf(levels, 104, L" (%ls)", lv);
     if (t->skipped)
         swprintf(skipped, 64, L", %llu damaged records skipped", (unsigned long long)t->skipped);
     switch (t->state) {
     case ES_STATE_IDLE: out[0] = 0; break;
     case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
     case ES_STATE_CONNECTING: swprintf(out, cap, t->kind == ES_NAME_PATH ? L"opening..." : L"connecting..."); break;
-    case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far)%ls", n, skipped); break;
-    case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events, %.1f s%ls", n, target_seconds(t), skipped); break;
+    case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far%ls%ls)%ls", n, lv[0] ? L": " : L"", lv, skipped); break;
+    case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events%ls, %.1f s%ls", n, levels, target_seconds(t), skipped); break;
     case ES_STATE_FAILED: {
         /* The list's line is short: the two ends every sweep sees often get a few words (the
          * status CSV keeps Windows' own sentence). */
@@ -184,7 +205,7 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
         else
             target_error(t, e, 256);
         if (t->events)
-            swprintf(out, cap, L"%ls (%lu) - %ls events kept", e, (unsigned long)t->error, n);
+            swprintf(out, cap, L"%ls (%lu) - %ls events kept%ls", e, (unsigned long)t->error, n, levels);
         else
             swprintf(out, cap, L"%ls (%lu)", e, (unsigned long)t->error);
         break;
@@ -214,9 +235,11 @@ es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
         return g.tgt[s->first_tgt].state;
     }
     size_t done = 0, failed = 0, active = 0;
-    uint64_t events = 0;
+    uint64_t events = 0, nl[6] = {0};
     for (size_t i = s->first_tgt; i < s->first_tgt + s->ntgt; i++) {
         events += g.tgt[i].events;
+        for (int k = 0; k < 6; k++)
+            nl[k] += g.tgt[i].nlevel[k];
         if (g.tgt[i].state == ES_STATE_DONE)
             done++;
         else if (g.tgt[i].state == ES_STATE_FAILED)
@@ -224,10 +247,11 @@ es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
         else if (g.tgt[i].state != ES_STATE_IDLE)
             active++;
     }
-    WCHAR n[32];
+    WCHAR n[32], lv[96];
     fmt_count(events, n, 32);
-    swprintf(out, cap, L"%zu files: %zu done, %zu failed%ls; %ls events", s->ntgt, done, failed,
-             active ? L", reading" : L"", n);
+    level_summary(nl, lv, 96);
+    swprintf(out, cap, L"%zu files: %zu done, %zu failed%ls; %ls events%ls%ls%ls", s->ntgt, done, failed,
+             active ? L", reading" : L"", n, lv[0] ? L" (" : L"", lv, lv[0] ? L")" : L"");
     if (s->dup_files) {
         size_t l = wcslen(out);
         swprintf(out + l, cap - l, L"; %zu more already read through %ls", s->dup_files, dup_of);
@@ -280,4 +304,29 @@ void draw_source(const DRAWITEMSTRUCT *d)
     SelectObject(dc, old);
     if (d->itemState & ODS_FOCUS)
         DrawFocusRect(dc, &d->rcItem);
+}
+
+/* Selecting entries in the list shows only their rows (none or every one selected: all rows). */
+void focus_changed(void)
+{
+    int nsel = (int)SendMessageW(g.list, LB_GETSELCOUNT, 0, 0);
+    if (nsel <= 0 || (size_t)nsel >= g.nsrc || g.ntgt == 0) {
+        rowview_set_focus(NULL, 0);
+        return;
+    }
+    int *sel = malloc((size_t)nsel * sizeof *sel);
+    uint8_t *shown = calloc(g.ntgt, 1);
+    if (!sel || !shown) {
+        free(sel);
+        free(shown);
+        return;
+    }
+    nsel = (int)SendMessageW(g.list, LB_GETSELITEMS, (WPARAM)nsel, (LPARAM)sel);
+    for (int i = 0; i < nsel; i++) {
+        const app_source *s = sel[i] >= 0 && (size_t)sel[i] < g.nsrc ? &g.src[sel[i]] : NULL;
+        for (size_t k = 0; s && k < s->ntgt && s->first_tgt + k < g.ntgt; k++)
+            shown[s->first_tgt + k] = 1;
+    }
+    free(sel);
+    rowview_set_focus(shown, g.ntgt);
 }

@@ -18,11 +18,13 @@
 #include "sweep.h"
 #include "es_buf.h"
 #include "es_row.h"
+#include "es_view.h"
 
 #define TIMER_REFRESH   1
 #define TIMER_CLOSE     2
 #define CLOSE_JOBS_GRACE_MS 10000 /* closing: how long a job stuck on a dead share may hold it */
 #define SWM_CLOSE_REQUEST (SWM_LAST + 11) /* a close request from the console (Ctrl+C) */
+#define SWM_VIEW_DONE   (SWM_LAST + 40) /* a sort or filter job ended: lParam = its job */
 #define REFRESH_MS      150     /* rows and states are shown at most this often */
 
 /* An entry of the server list, as the user gave it: a server, a .evtx file or a folder. */
@@ -49,6 +51,7 @@ typedef struct target {
     uint64_t     events;
     uint64_t     skipped;       /* damaged records skipped (saved logs) */
     uint64_t     lost;          /* rows received but not stored (the row budget, out of memory) */
+    uint64_t     nlevel[6];     /* rows received per level (0 LogAlways .. 5 Verbose; others as 0) */
     DWORD        error;
     ULONGLONG    t_start, t_end;   /* GetTickCount64 */
 } target;
@@ -65,6 +68,7 @@ typedef struct app {
     size_t       ntgt;
     es_rowstore *rows;
     size_t       shown_rows;    /* item count the ListView has */
+    BOOL         syncing;       /* the list's selection is being moved with its rows, not by the user */
     sweep       *sw;
     sweep_settings pending;     /* the settings of a sweep waiting for its folders to be listed */
     WCHAR        pending_log[256];
@@ -74,6 +78,7 @@ typedef struct app {
     uint64_t     sweep_now;     /* FILETIME ticks when Start was pressed: the window's reference */
     export_job  *cli_export;    /* the command line's export, while it runs (others may run too) */
     BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
+    BOOL         cli_wait_view; /* ...and waiting for the view's sort or find to end */
     BOOL         interrupted;   /* --exit run asked to close mid-sweep: files first, then exit 2 */
     int          exit_code;
     BOOL         had_failure;
@@ -111,11 +116,37 @@ double target_seconds(const target *t);
 void target_error(const target *t, WCHAR *out, size_t cap);
 es_state entry_text(const app_source *s, WCHAR *out, size_t cap);
 void draw_source(const DRAWITEMSTRUCT *d);
+void focus_changed(void);
 
 /* results.c: the virtual results ListView */
 void results_init(void);
 void results_rescale(void);
 void get_dispinfo(NMLVDISPINFOW *di);
+void results_column_click(int col);
+void results_show_order(void);
+BOOL results_key(const NMLVKEYDOWN *k);
+void results_copy(void);
+void results_save_columns(void);
+void find_changed(void);
+
+/* rowview.c: which rows the list shows, in which order; the sort and filter jobs */
+void      rowview_init(es_order o);
+void      rowview_free(void);
+void      rowview_reset(void);
+void      rowview_set_sources(void);
+void      rowview_sync(void);
+void      rowview_job_done(LPARAM lp);
+void      rowview_set_order(es_order o);
+es_order  rowview_order(void);
+void      rowview_set_find(const char *utf8);
+void      rowview_set_focus(uint8_t *shown, size_t n);
+BOOL      rowview_busy(void);
+BOOL      rowview_filtered(void);
+size_t    rowview_count(void);
+size_t    rowview_total(void);
+size_t    rowview_row(size_t item);
+uint32_t *rowview_copy(size_t *n);
+size_t    rowview_time_text(uint64_t ticks, char *out, size_t cap);
 
 /* querybar.c: the log combo and the Last hours edit with its arrows */
 void querybar_init(void);

@@ -106,7 +106,7 @@ find_window() {
 export_as() {
     [ -n "$1" ] && xdotool windowfocus --sync "$1" 2>/dev/null
     xdotool key --clearmodifiers ctrl+e
-    _ea_save=$(find_window 'Save [Aa]s' 10) || return 1
+    _ea_save=$(find_window 'Export .* rows.*' 10) || return 1
     xdotool windowfocus --sync "$_ea_save" 2>/dev/null
     sleep 0.4
     xdotool key ctrl+a

@@ -1,0 +1,135 @@
+/* Quick find (see es_view.h): a case-insensitive substring of any visible column, as the list
+ * displays it — the Message on one line (CR, LF and TAB show as spaces), the IDs in decimal,
+ * the time as the window formats it. */
+#include "es_view.h"
+#include "es_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct es_find {
+    char   *text;       /* folded */
+    size_t  len;
+    int     timelike;   /* only digits, '-', ':', ' ', '.', 'T', 'Z': may be part of a time */
+    int     digits;     /* only digits: may be part of an ID */
+};
+
+/* ASCII letters fold to lower case and CR, LF, TAB to a space (as the list shows them);
+ * every other byte is itself, so UTF-8 sequences compare exactly. */
+static const unsigned char g_fold[256] = {
+      0,   1,   2,   3,   4,   5,   6,   7,   8,  32,  32,  11,  12,  32,  14,  15,
+     16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,  27,  28,  29,  30,  31,
+     32,  33,  34,  35,  36,  37,  38,  39,  40,  41,  42,  43,  44,  45,  46,  47,
+     48,  49,  50,  51,  52,  53,  54,  55,  56,  57,  58,  59,  60,  61,  62,  63,
+     64,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122,  91,  92,  93,  94,  95,
+     96,  97,  98,  99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111,
+    112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127,
+    128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143,
+    144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159,
+    160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175,
+    176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189, 190, 191,
+    192, 193, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207,
+    208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223,
+    224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239,
+    240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255,
+};
+
+es_find *es_find_new(const char *text, int *oom)
+{
+    if (oom)
+        *oom = 0;
+    if (!text || !*text)
+        return NULL;
+    es_find *f = calloc(1, sizeof *f);
+    size_t n = strlen(text);
+    if (f)
+        f->text = malloc(n + 1);
+    if (!f || !f->text) {
+        free(f);
+        if (oom)
+            *oom = 1;
+        return NULL;
+    }
+    f->timelike = f->digits = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = g_fold[(unsigned char)text[i]];
+        f->text[i] = (char)ch;
+        if (ch < '0' || ch > '9') {
+            f->digits = 0;
+            if (!strchr("-: .tz", ch))
+                f->timelike = 0;
+        }
+    }
+    f->text[n] = 0;
+    f->len = n;
+    return f;
+}
+
+void es_find_free(es_find *f)
+{
+    if (f) {
+        free(f->text);
+        free(f);
+    }
+}
+
+const char *es_find_text(const es_find *f) { return f ? f->text : ""; }
+
+int es_find_covers(const es_find *f, const es_find *narrower)
+{
+    if (!f)
+        return 1;
+    return narrower && strstr(narrower->text, f->text) != NULL;
+}
+
+/* Does the folded needle occur in s? A scan for the first byte, then a compare: no allocation,
+ * no copy of the haystack. */
+static int contains(const char *s, const es_find *f)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *n = (const unsigned char *)f->text;
+    unsigned char first = n[0];
+    size_t rest = f->len - 1;
+    for (; *p; p++) {
+        if (g_fold[*p] != first)
+            continue;
+        size_t i = 0;
+        while (i < rest && p[1 + i] && g_fold[p[1 + i]] == n[1 + i])
+            i++;
+        if (i == rest)
+            return 1;
+    }
+    return 0;
+}
+
+static int contains_number(uint64_t v, const es_find *f)
+{
+    char t[24];
+    snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+    return strstr(t, f->text) != NULL;
+}
+
+int es_find_row(const es_find *f, const es_row *r, const es_view_ctx *c)
+{
+    if (!f)
+        return 1;
+    if (f->digits && (contains_number(r->event_id, f) || contains_number(r->record_id, f)))
+        return 1;
+    if (r->source < c->nsources && c->source_names && contains(c->source_names[r->source], f))
+        return 1;
+    if (contains(r->level_text, f) || contains(r->provider, f) || contains(r->task_text, f) ||
+        contains(r->computer, f) || contains(r->message, f))
+        return 1;
+    if (f->timelike) {
+        char t[64];
+        if (c->time_text)
+            c->time_text(c->time_ctx, r->time_created, t, sizeof t);
+        else
+            es_time_iso8601(r->time_created, t);
+        if (contains(t, f))
+            return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,648 @@
+/* The view: sort order, filter, and rows placed as they arrive (see es_view.h).
+ *
+ * Sorting a million rows: the order is a chain of keys (column, source, RecordID, arrival), so
+ * the rows are sorted key by key, least significant first, each pass a stable LSD radix sort on
+ * 64-bit keys that skips the bytes every key shares (RecordIDs and source ranks are small, times
+ * of one day share their high bytes). A text column's key is its first 8 bytes, case-folded;
+ * rows whose 8 bytes tie and go on are then put in order by a stable merge sort of just that
+ * run, comparing the rest of the text. Nothing is allocated per row beyond two 16-byte arrays. */
+#include "es_view.h"
+#include "es_time.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const k_col_names[ES_NCOLS] = {"Server", "TimeCreated", "Level", "Source", "EventID",
+                                                  "Task", "RecordID", "Computer", "Message", "Received"};
+
+const char *es_col_name(es_col c) { return (unsigned)c < ES_NCOLS ? k_col_names[c] : "?"; }
+
+static int ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
+int es_col_parse(const char *name)
+{
+    for (int i = 0; i < ES_NCOLS; i++)
+        if (ieq(name, k_col_names[i]))
+            return i;
+    if (ieq(name, "Time"))
+        return ES_COL_TIME;
+    if (ieq(name, "Record"))
+        return ES_COL_RECORDID;
+    if (ieq(name, "Event ID") || ieq(name, "ID"))
+        return ES_COL_EVENTID;
+    return -1;
+}
+
+int es_order_parse(const char *text, es_order *o, char *err, size_t errlen)
+{
+    char col[32];
+    const char *colon = strchr(text, ':');
+    size_t n = colon ? (size_t)(colon - text) : strlen(text);
+    int c = -1;
+    if (n < sizeof col) {
+        memcpy(col, text, n);
+        col[n] = 0;
+        c = es_col_parse(col);
+    }
+    if (c < 0) {
+        snprintf(err, errlen, "--sort: \"%.*s\" is not a column (Server, TimeCreated, Level, Source, EventID, Task, "
+                 "RecordID, Computer, Message, Received).", (int)(n > 64 ? 64 : n), text);
+        return 0;
+    }
+    o->col = (es_col)c;
+    o->desc = c == ES_COL_TIME || c == ES_COL_RECEIVED;
+    if (colon) {
+        if (ieq(colon + 1, "asc"))
+            o->desc = 0;
+        else if (ieq(colon + 1, "desc"))
+            o->desc = 1;
+        else {
+            snprintf(err, errlen, "--sort: \"%.32s\" is not a direction (asc or desc).", colon + 1);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- keys ---- */
+
+static inline unsigned char fold(unsigned char ch) { return ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + 32) : ch; }
+
+static int text_cmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    for (;; x++, y++) {
+        unsigned char p = fold(*x), q = fold(*y);
+        if (p != q)
+            return p < q ? -1 : 1;
+        if (!p)
+            return 0;
+    }
+}
+
+/* Event Viewer's levels by severity; LogAlways (0) shows as Information. */
+static uint64_t level_rank(unsigned level)
+{
+    switch (level) {
+    case 1: return 1;
+    case 2: return 2;
+    case 3: return 3;
+    case 0:
+    case 4: return 4;
+    case 5: return 5;
+    default: return 6 + (uint64_t)level;
+    }
+}
+
+static const char *col_text(const es_row *r, es_col col)
+{
+    switch (col) {
+    case ES_COL_SOURCE: return r->provider;
+    case ES_COL_TASK: return r->task_text;
+    case ES_COL_COMPUTER: return r->computer;
+    case ES_COL_MESSAGE: return r->message;
+    default: return NULL;
+    }
+}
+
+/* The column's key as a number; text columns: the first 8 folded bytes, big-endian. */
+static uint64_t col_key(const es_row *r, es_col col, const es_view_ctx *c)
+{
+    switch (col) {
+    case ES_COL_SERVER: return r->source < c->nsources && c->source_rank ? c->source_rank[r->source] : r->source;
+    case ES_COL_TIME: return r->time_created;
+    case ES_COL_LEVEL: return level_rank(r->level);
+    case ES_COL_EVENTID: return r->event_id;
+    case ES_COL_RECORDID: return r->record_id;
+    case ES_COL_RECEIVED: return r->received;
+    default: {
+        const unsigned char *s = (const unsigned char *)col_text(r, col);
+        uint64_t k = 0;
+        int i = 0;
+        for (; i < 8 && s[i]; i++)
+            k = k << 8 | fold(s[i]);
+        return i == 0 ? 0 : i == 8 ? k : k << (8 * (8 - i));
+    }
+    }
+}
+
+static int is_text(es_col col) { return col == ES_COL_SOURCE || col == ES_COL_TASK || col == ES_COL_COMPUTER || col == ES_COL_MESSAGE; }
+
+static uint64_t source_key(const es_row *r, const es_view_ctx *c)
+{
+    return r->source < c->nsources && c->source_rank ? c->source_rank[r->source] : r->source;
+}
+
+int es_view_compare(const es_rowstore *s, uint32_t ia, uint32_t ib, es_order o, const es_view_ctx *c)
+{
+    if (ia == ib)
+        return 0;
+    const es_row *a = es_rowstore_get(s, ia), *b = es_rowstore_get(s, ib);
+    int d;
+    if (is_text(o.col)) {
+        d = text_cmp(col_text(a, o.col), col_text(b, o.col));
+    } else {
+        uint64_t x = col_key(a, o.col, c), y = col_key(b, o.col, c);
+        d = x < y ? -1 : x > y;
+    }
+    if (d)
+        return o.desc ? -d : d;
+    uint64_t x = source_key(a, c), y = source_key(b, c);
+    if (x != y)
+        return x < y ? -1 : 1;
+    if (a->record_id != b->record_id)
+        return (a->record_id < b->record_id) != (o.desc != 0) ? -1 : 1;
+    return ia < ib ? -1 : 1;
+}
+
+void es_view_rank_sources(const char *const *names, size_t n, uint32_t *rank)
+{
+    /* A few thousand sources at most: an insertion sort of indices is plenty. */
+    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx) {
+        for (size_t i = 0; i < n; i++)
+            rank[i] = (uint32_t)i;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && text_cmp(names[idx[j - 1]], names[i]) > 0) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = (uint32_t)i;
+    }
+    for (size_t i = 0; i < n; i++)
+        rank[idx[i]] = (uint32_t)i;
+    free(idx);
+}
+
+/* ---- sort ---- */
+
+typedef struct kv {
+    uint64_t key;
+    uint32_t row;
+    uint32_t spare;
+} kv;
+
+#define CANCEL_EVERY 65536
+
+static int cancelled(atomic_int *cancel) { return cancel && atomic_load_explicit(cancel, memory_order_relaxed); }
+
+/* Stable LSD radix sort of a[0, n) by key, using tmp; the result ends in *a (the pointers may
+ * be swapped). Bytes that every key shares are skipped. */
+static int radix(kv **a, kv **tmp, size_t n, atomic_int *cancel)
+{
+    uint64_t all_or = 0, all_and = ~0ull;
+    for (size_t i = 0; i < n; i++) {
+        all_or |= (*a)[i].key;
+        all_and &= (*a)[i].key;
+    }
+    uint64_t varies = all_or ^ all_and;
+    size_t count[256];
+    for (int byte = 0; byte < 8; byte++) {
+        int shift = byte * 8;
+        if (((varies >> shift) & 0xff) == 0)
+            continue;
+        if (cancelled(cancel))
+            return 0;
+        memset(count, 0, sizeof count);
+        kv *src = *a, *dst = *tmp;
+        for (size_t i = 0; i < n; i++)
+            count[(src[i].key >> shift) & 0xff]++;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t t = count[b];
+            count[b] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i].key >> shift) & 0xff]++] = src[i];
+        *tmp = src;
+        *a = dst;
+    }
+    return 1;
+}
+
+/* The run a[lo, hi) ties on its 8-byte prefix: a stable merge sort on the rest of the text. */
+static void text_run_sort(kv *a, kv *tmp, size_t n, const es_rowstore *s, es_col col, int desc, size_t off)
+{
+    if (n < 2)
+        return;
+    if (n <= 16) {  /* insertion sort: stable */
+        for (size_t i = 1; i < n; i++) {
+            kv x = a[i];
+            const char *tx = col_text(es_rowstore_get(s, x.row), col) + off;
+            size_t j = i;
+            while (j > 0) {
+                int d = text_cmp(col_text(es_rowstore_get(s, a[j - 1].row), col) + off, tx);
+                if (desc ? d >= 0 : d <= 0)
+                    break;
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+        return;
+    }
+    size_t h = n / 2;
+    text_run_sort(a, tmp, h, s, col, desc, off);
+    text_run_sort(a + h, tmp, n - h, s, col, desc, off);
+    memcpy(tmp, a, h * sizeof *a);
+    size_t i = 0, j = h, k = 0;
+    while (i < h && j < n) {
+        int d = text_cmp(col_text(es_rowstore_get(s, a[j].row), col) + off,
+                         col_text(es_rowstore_get(s, tmp[i].row), col) + off);
+        if (desc ? d > 0 : d < 0)
+            a[k++] = a[j++];
+        else
+            a[k++] = tmp[i++];
+    }
+    while (i < h)
+        a[k++] = tmp[i++];
+}
+
+static uint64_t text_key_at(const char *text, size_t off)
+{
+    const unsigned char *p = (const unsigned char *)text + off;
+    uint64_t k = 0;
+    int i = 0;
+    for (; i < 8 && p[i]; i++)
+        k = k << 8 | fold(p[i]);
+    return i == 0 ? 0 : i == 8 ? k : k << (8 * (8 - i));
+}
+
+/* a[0, n) tie on the text's first `off` bytes and go on (no NUL among them): sorts them by the
+ * next 8 bytes (a stable radix pass keeps the tie-breaks' order), then each run that ties
+ * again by the 8 after, and so on; small runs, or texts equal for 512 bytes, by merge sort. */
+static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, int desc, size_t off, int depth,
+                  atomic_int *cancel)
+{
+    if (n <= 24 || depth > 64) {
+        text_run_sort(a, t, n, s, col, desc, off);
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = text_key_at(col_text(es_rowstore_get(s, a[i].row), col), off);
+        a[i].key = desc ? ~k : k;
+    }
+    kv *x = a, *y = t;
+    if (!radix(&x, &y, n, cancel))
+        return 0;
+    if (x != a)
+        memcpy(a, x, n * sizeof *a);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && a[j].key == a[i].key)
+            j++;
+        uint64_t k = desc ? ~a[i].key : a[i].key;
+        if (j - i > 1 && (k & 0xff) != 0 && !refine(a + i, t + i, j - i, s, col, desc, off + 8, depth + 1, cancel))
+            return 0;
+        i = j;
+    }
+    return 1;
+}
+
+/* Text columns where rows share a few strings (Source, Task, Computer: a batch keeps one copy
+ * of each), ranked once: the distinct string pointers, sorted by text, give each row an exact
+ * key in one pass over the rows in arrival order. NULL when the strings are many (Message) or
+ * memory is short: the caller sorts by prefix instead. */
+static uint64_t *text_ranks(const es_rowstore *s, size_t first, size_t n, es_col col)
+{
+    size_t cap = 1024;
+    while (cap < n / 8 * 2 && cap < ((size_t)1 << 30))
+        cap *= 2;
+    size_t limit = cap / 2;   /* more distinct strings than this: give up */
+    const char **slot = calloc(cap, sizeof *slot);
+    uint32_t *slot_id = malloc(cap * sizeof *slot_id);
+    uint32_t *row_id = malloc(n * sizeof *row_id);
+    const char **distinct = malloc(limit * sizeof *distinct);
+    uint64_t *keys = NULL;
+    size_t nd = 0;
+    int ok = slot && slot_id && row_id && distinct;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *p = col_text(es_rowstore_get(s, first + i), col);
+        size_t h = (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ull) & (cap - 1);
+        while (slot[h] && slot[h] != p)
+            h = (h + 1) & (cap - 1);
+        if (!slot[h]) {
+            if (nd == limit) {
+                ok = 0;
+                break;
+            }
+            slot[h] = p;
+            slot_id[h] = (uint32_t)nd;
+            distinct[nd++] = p;
+        }
+        row_id[i] = slot_id[h];
+    }
+    uint32_t *order = ok ? malloc((nd ? nd : 1) * sizeof *order) : NULL;
+    uint64_t *rank = ok ? malloc((nd ? nd : 1) * sizeof *rank) : NULL;
+    keys = ok && order && rank ? malloc(n * sizeof *keys) : NULL;
+    if (keys) {
+        /* a merge-free insertion sort would be quadratic on thousands: sort indices by text */
+        for (size_t i = 0; i < nd; i++)
+            order[i] = (uint32_t)i;
+        for (size_t w = 1; w < nd; w *= 2) {   /* bottom-up merge sort of order[] */
+            uint32_t *tmp = malloc(nd * sizeof *tmp);
+            if (!tmp) {
+                free(keys);
+                keys = NULL;
+                break;
+            }
+            for (size_t lo = 0; lo < nd; lo += 2 * w) {
+                size_t mid = lo + w < nd ? lo + w : nd, hi = lo + 2 * w < nd ? lo + 2 * w : nd;
+                size_t i = lo, j = mid, k = lo;
+                while (i < mid && j < hi)
+                    tmp[k++] = text_cmp(distinct[order[j]], distinct[order[i]]) < 0 ? order[j++] : order[i++];
+                while (i < mid)
+                    tmp[k++] = order[i++];
+                while (j < hi)
+                    tmp[k++] = order[j++];
+            }
+            memcpy(order, tmp, nd * sizeof *tmp);
+            free(tmp);
+        }
+        uint64_t r = 0;
+        for (size_t i = 0; keys && i < nd; i++) {
+            if (i > 0 && text_cmp(distinct[order[i - 1]], distinct[order[i]]) != 0)
+                r++;
+            rank[order[i]] = r;
+        }
+        for (size_t i = 0; keys && i < n; i++)
+            keys[i] = rank[row_id[i]];
+    }
+    free(order);
+    free(rank);
+    free(slot);
+    free(slot_id);
+    free(row_id);
+    free(distinct);
+    return keys;
+}
+
+int es_view_sort(const es_rowstore *s, size_t first, size_t n, es_order o, const es_view_ctx *c, uint32_t *out,
+                 atomic_int *cancel)
+{
+    if (n == 0)
+        return 1;
+    kv *a = malloc(n * sizeof *a), *t = malloc(n * sizeof *t);
+    uint64_t *colkey = malloc(n * sizeof *colkey);
+    uint64_t *ranks = is_text(o.col) && o.col != ES_COL_MESSAGE ? text_ranks(s, first, n, o.col) : NULL;
+    int ok = a && t && colkey;
+    int prefix = is_text(o.col) && !ranks;   /* keys are 8-byte prefixes: ties to refine */
+    /* The keys, in arrival order (the rows and their strings are read in the order they lie in
+     * memory): the column's in colkey, the tie-breaks in a[].key — source rank and RecordID in
+     * one 64-bit key when they fit (they do unless a RecordID passes 2^48). */
+    int fused = 1;
+    for (size_t i = 0; ok && i < n; i++) {
+        const es_row *r = es_rowstore_get(s, first + i);
+        uint64_t src = source_key(r, c);
+        if (src >= 65536 || r->record_id >= ((uint64_t)1 << 48))
+            fused = 0;
+        uint64_t rec = o.desc ? ~r->record_id & (((uint64_t)1 << 48) - 1) : r->record_id;
+        a[i].row = (uint32_t)(first + i);   /* arrival: the last tie-break, given by stability */
+        a[i].key = src << 48 | rec;
+        uint64_t k = ranks ? ranks[i] : col_key(r, o.col, c);
+        colkey[i] = o.desc ? ~k : k;
+        if ((i & (CANCEL_EVERY - 1)) == 0 && cancelled(cancel))
+            ok = 0;
+    }
+    free(ranks);
+    if (ok && !fused) {   /* two passes: RecordID, then the source */
+        for (size_t i = 0; i < n; i++) {
+            uint64_t rec = es_rowstore_get(s, a[i].row)->record_id;
+            a[i].key = o.desc ? ~rec : rec;
+        }
+        ok = radix(&a, &t, n, cancel);
+        for (size_t i = 0; ok && i < n; i++)
+            a[i].key = source_key(es_rowstore_get(s, a[i].row), c);
+    }
+    if (ok)
+        ok = radix(&a, &t, n, cancel);
+    for (size_t i = 0; ok && i < n; i++)
+        a[i].key = colkey[a[i].row - first];
+    if (ok)
+        ok = radix(&a, &t, n, cancel);
+    /* text by prefix: the runs that tie on 8 bytes and go on */
+    for (size_t i = 0; ok && prefix && i < n;) {
+        size_t j = i + 1;
+        while (j < n && a[j].key == a[i].key)
+            j++;
+        uint64_t k = o.desc ? ~a[i].key : a[i].key;
+        if (j - i > 1 && (k & 0xff) != 0)
+            ok = refine(a + i, t + i, j - i, s, o.col, o.desc, 8, 1, cancel);
+        i = j;
+    }
+    if (ok)
+        for (size_t i = 0; i < n; i++)
+            out[i] = a[i].row;
+    free(a);
+    free(t);
+    free(colkey);
+    return ok;
+}
+
+/* ---- filter ---- */
+
+static int passes(const es_row *r, const es_find *f, const uint8_t *shown, size_t nshown, const es_view_ctx *c)
+{
+    if (shown && (r->source >= nshown || !shown[r->source]))
+        return 0;
+    return es_find_row(f, r, c);
+}
+
+size_t es_view_filter(const es_rowstore *s, const uint32_t *in, size_t n, const es_find *f,
+                      const uint8_t *shown, size_t nshown, const es_view_ctx *c, uint32_t *out,
+                      atomic_int *cancel)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((i & 8191) == 0 && cancelled(cancel))
+            return SIZE_MAX;
+        if (passes(es_rowstore_get(s, in[i]), f, shown, nshown, c))
+            out[k++] = in[i];
+    }
+    return k;
+}
+
+/* ---- the view ---- */
+
+void es_view_init(es_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->order = ES_ORDER_DEFAULT;
+}
+
+static void free_vis(es_view *v)
+{
+    if (v->vis != v->all)
+        free(v->vis);
+    v->vis = NULL;
+    v->nvis = v->capvis = 0;
+}
+
+void es_view_free(es_view *v)
+{
+    free_vis(v);
+    free(v->all);
+    es_find_free(v->find);
+    free(v->shown);
+    es_view_init(v);
+}
+
+int es_view_filters(const es_view *v) { return v->find != NULL || v->shown != NULL; }
+
+static int grow(uint32_t **a, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 1;
+    size_t c = *cap ? *cap : 4096;
+    while (c < need)
+        c *= 2;
+    uint32_t *p = realloc(*a, c * sizeof *p);
+    if (!p)
+        return 0;
+    *a = p;
+    *cap = c;
+    return 1;
+}
+
+/* Inserts the sorted rows add[0, k) into arr[0, *n) (capacity checked by the caller), from the
+ * back: a binary search per row and one memmove per gap. Writes the old index each row went
+ * before into ins (k entries, non-decreasing) when ins is not NULL. */
+static void merge_in(uint32_t *arr, size_t *n, const uint32_t *add, size_t k, const es_rowstore *s, es_order o,
+                     const es_view_ctx *c, size_t *ins)
+{
+    size_t end = *n;   /* arr[0, end) are old rows not yet moved */
+    size_t w = *n + k; /* arr[w, n + k) is final */
+    for (size_t j = k; j-- > 0;) {
+        size_t lo = 0, hi = end;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (es_view_compare(s, arr[mid], add[j], o, c) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t move = end - lo;
+        w -= move;
+        memmove(arr + w, arr + lo, move * sizeof *arr);
+        arr[--w] = add[j];
+        end = lo;
+        if (ins)
+            ins[j] = lo;
+    }
+    *n += k;
+}
+
+int es_view_add(es_view *v, const es_rowstore *s, size_t n, const es_view_ctx *c, size_t **ins, size_t *nins)
+{
+    if (ins)
+        *ins = NULL;
+    if (nins)
+        *nins = 0;
+    if (n <= v->applied)
+        return 1;
+    size_t k = n - v->applied;
+    int filt = es_view_filters(v);
+    uint32_t *add = malloc(k * sizeof *add);
+    uint32_t *addvis = filt ? malloc(k * sizeof *addvis) : add;
+    size_t *pos = ins ? malloc(k * sizeof *pos) : NULL;
+    int ok = add && addvis && (!ins || pos) && grow(&v->all, &v->capall, v->nall + k) &&
+             (!filt || grow(&v->vis, &v->capvis, v->nvis + k)) &&
+             es_view_sort(s, v->applied, k, v->order, c, add, NULL);
+    if (!ok) {
+        if (addvis != add)
+            free(addvis);
+        free(add);
+        free(pos);
+        return 0;
+    }
+    size_t kvis = filt ? es_view_filter(s, add, k, v->find, v->shown, v->nshown, c, addvis, NULL) : k;
+    merge_in(v->all, &v->nall, add, k, s, v->order, c, filt ? NULL : pos);
+    if (filt) {
+        merge_in(v->vis, &v->nvis, addvis, kvis, s, v->order, c, pos);
+        free(addvis);
+    } else {
+        v->vis = v->all;
+        v->nvis = v->nall;
+        v->capvis = v->capall;
+    }
+    free(add);
+    v->applied = n;
+    if (ins)
+        *ins = pos;
+    if (nins)
+        *nins = kvis;
+    return 1;
+}
+
+size_t es_view_moved(const size_t *ins, size_t nins, size_t p)
+{
+    /* how many went before an old index <= p */
+    size_t lo = 0, hi = nins;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ins[mid] <= p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return p + lo;
+}
+
+void es_view_install(es_view *v, es_view_result *r)
+{
+    v->order = r->order;
+    free_vis(v);
+    if (r->all) {
+        free(v->all);
+        v->all = r->all;
+        v->nall = r->nall;
+        v->capall = r->capall;
+        v->applied = r->nall;
+    }
+    es_find_free(v->find);
+    free(v->shown);
+    v->find = r->find;
+    v->shown = r->shown;
+    v->nshown = r->nshown;
+    if (r->vis) {
+        v->vis = r->vis;
+        v->nvis = r->nvis;
+        v->capvis = r->capvis;
+    } else {
+        v->vis = v->all;
+        v->nvis = v->nall;
+        v->capvis = v->capall;
+    }
+    memset(r, 0, sizeof *r);
+}
+
+void es_view_result_free(es_view_result *r)
+{
+    free(r->all);
+    free(r->vis);
+    es_find_free(r->find);
+    free(r->shown);
+    memset(r, 0, sizeof *r);
+}
+
+size_t es_view_bytes(const es_view *v)
+{
+    return v->capall * sizeof(uint32_t) + (v->vis != v->all ? v->capvis * sizeof(uint32_t) : 0);
+}

@@ -1,0 +1,376 @@
+/* The view (es_view.h): sort order, quick find, source focus, rows placed as they arrive.
+ * The reference for every order is qsort with es_view_compare, which is itself checked
+ * against the rules written out by hand (tie-breaks, level severity, case-insensitive text). */
+#include "es_view.h"
+#include "es_time.h"
+#include "testlib.h"
+
+#include <stdatomic.h>
+
+/* A deterministic pseudo-random store: rows from `nsrc` sources in batches, texts sharing long
+ * prefixes and differing in case, times with ties across sources. */
+static uint64_t g_rng = 88172645463325252ull;
+static uint64_t rnd(void)
+{
+    g_rng ^= g_rng << 13;
+    g_rng ^= g_rng >> 7;
+    g_rng ^= g_rng << 17;
+    return g_rng;
+}
+
+static const char *const k_msgs[] = {
+    "The Windows Update service entered the running state.",
+    "The Windows Update service entered the stopped state.",
+    "the windows update service entered the Running state.",
+    "The WINDOWS Update service",
+    "Disk 2 has a bad block.",
+    "",
+    "Multi\r\nline\tmessage",
+    "The Windows Update service entered the running state. Extra",
+    "Zebra",
+    "\xc3\xa9t\xc3\xa9 (UTF-8)",
+};
+static const char *const k_provs[] = {"Service Control Manager", "service control manager", "EventLog", "Disk", "A", "Zz"};
+static const char *const k_names[] = {"srv-b", "SRV-a", "srv-c", "file.evtx"};
+static const char *const k_levels[] = {"Information", "Critical", "Error", "Warning", "Information", "Verbose"};
+
+static es_rowstore *make_store(size_t n, size_t batch)
+{
+    es_rowstore *s = es_rowstore_new();
+    size_t done = 0;
+    while (done < n) {
+        uint32_t src = (uint32_t)(rnd() % 4);
+        size_t k = batch < n - done ? batch : n - done;
+        es_batch *b = es_batch_new(src, k);
+        for (size_t i = 0; i < k; i++) {
+            es_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.time_created = 133000000000000000ull + (rnd() % 50) * ES_TICKS_PER_SEC; /* many ties */
+            ev.record_id = rnd() % 1000;
+            ev.event_id = (uint32_t)(rnd() % 20);
+            ev.level = (uint8_t)(rnd() % 6);
+            ev.level_text = k_levels[ev.level];
+            ev.task = (uint16_t)(rnd() % 3);
+            ev.provider = k_provs[rnd() % 6];
+            ev.computer = k_names[rnd() % 4];
+            ev.message = k_msgs[rnd() % 10];
+            es_batch_add(b, &ev, 133000000000000000ull + done + i);
+        }
+        es_rowstore_append(s, b, NULL);
+        done += k;
+    }
+    return s;
+}
+
+static uint32_t g_rank[4];
+static es_view_ctx ctx(void)
+{
+    es_view_rank_sources(k_names, 4, g_rank);
+    es_view_ctx c = {k_names, g_rank, 4, NULL, NULL};
+    return c;
+}
+
+static const es_rowstore *q_store;
+static es_order q_order;
+static es_view_ctx q_ctx;
+static int q_cmp(const void *a, const void *b)
+{
+    return es_view_compare(q_store, *(const uint32_t *)a, *(const uint32_t *)b, q_order, &q_ctx);
+}
+
+static uint32_t *reference(const es_rowstore *s, size_t n, es_order o, const es_view_ctx *c)
+{
+    uint32_t *r = malloc((n ? n : 1) * sizeof *r);
+    for (size_t i = 0; i < n; i++)
+        r[i] = (uint32_t)i;
+    q_store = s;
+    q_order = o;
+    q_ctx = *c;
+    qsort(r, n, sizeof *r, q_cmp);
+    return r;
+}
+
+TEST(columns_and_orders_parse)
+{
+    es_order o;
+    char err[256];
+    CHECK(es_order_parse("TimeCreated", &o, err, sizeof err) && o.col == ES_COL_TIME && o.desc);
+    CHECK(es_order_parse("level", &o, err, sizeof err) && o.col == ES_COL_LEVEL && !o.desc);
+    CHECK(es_order_parse("EVENTID:desc", &o, err, sizeof err) && o.col == ES_COL_EVENTID && o.desc);
+    CHECK(es_order_parse("received:asc", &o, err, sizeof err) && o.col == ES_COL_RECEIVED && !o.desc);
+    CHECK(!es_order_parse("Levle", &o, err, sizeof err));
+    CHECK(strstr(err, "\"Levle\" is not a column") != NULL);
+    CHECK(!es_order_parse("Level:up", &o, err, sizeof err));
+    CHECK(strstr(err, "\"up\" is not a direction") != NULL);
+    for (int c = 0; c < ES_NCOLS; c++)
+        CHECK_INT(es_col_parse(es_col_name((es_col)c)), c);
+}
+
+/* The rules, one by one, on rows made for them. */
+TEST(compare_follows_the_rules)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_batch *b = es_batch_new(1, 8);
+    es_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.provider = "b";
+    ev.computer = "x";
+    ev.message = "m";
+    ev.time_created = 100;
+    ev.record_id = 5;
+    ev.level = 2;
+    es_batch_add(b, &ev, 0);            /* 0: level 2, rec 5 */
+    ev.record_id = 6;
+    es_batch_add(b, &ev, 0);            /* 1: same time, rec 6 */
+    ev.level = 0;
+    ev.provider = "B";
+    es_batch_add(b, &ev, 0);            /* 2: LogAlways, "B" */
+    ev.level = 5;
+    ev.provider = "a";
+    es_batch_add(b, &ev, 0);            /* 3: Verbose, "a" */
+    es_rowstore_append(s, b, NULL);
+    b = es_batch_new(0, 2);
+    ev.record_id = 6;
+    ev.level = 4;
+    es_batch_add(b, &ev, 0);            /* 4: source 0 ("srv-b"), rec 6 */
+    es_rowstore_append(s, b, NULL);
+    es_view_ctx c = ctx();              /* by name: file.evtx, SRV-a, srv-b, srv-c */
+    CHECK_INT(g_rank[3], 0);
+    CHECK_INT(g_rank[1], 1);
+    CHECK_INT(g_rank[0], 2);
+    es_order lv = {ES_COL_LEVEL, 0};
+    CHECK(es_view_compare(s, 0, 2, lv, &c) < 0);   /* Error before Information (level 0) */
+    CHECK(es_view_compare(s, 2, 3, lv, &c) < 0);   /* Information before Verbose */
+    es_order t = {ES_COL_TIME, 0}, td = {ES_COL_TIME, 1};
+    CHECK(es_view_compare(s, 0, 1, t, &c) < 0);    /* tie: RecordID ascending... */
+    CHECK(es_view_compare(s, 0, 1, td, &c) > 0);   /* ...and descending with the column */
+    CHECK(es_view_compare(s, 1, 4, td, &c) < 0);   /* tie on time: SRV-a (source 1) sorts before srv-b (source 0), either direction */
+    CHECK(es_view_compare(s, 1, 4, t, &c) < 0);
+    es_order pr = {ES_COL_SOURCE, 0};
+    CHECK(es_view_compare(s, 3, 0, pr, &c) < 0);   /* "a" < "b" */
+    CHECK(es_view_compare(s, 1, 2, pr, &c) < 0);   /* "b" == "B": tie broken by RecordID 6 vs 6, then arrival */
+    CHECK_INT(es_view_compare(s, 2, 2, pr, &c), 0);
+    es_rowstore_unref(s);
+}
+
+TEST(sort_matches_qsort_on_every_column)
+{
+    es_rowstore *s = make_store(20000, 700);
+    es_view_ctx c = ctx();
+    size_t n = es_rowstore_count(s);
+    uint32_t *out = malloc(n * sizeof *out);
+    for (int col = 0; col < ES_NCOLS; col++)
+        for (int desc = 0; desc < 2; desc++) {
+            es_order o = {(es_col)col, desc};
+            uint32_t *ref = reference(s, n, o, &c);
+            CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
+            size_t bad = 0;
+            for (size_t i = 0; i < n; i++)
+                bad += out[i] != ref[i];
+            CHECK_AT(bad == 0, "%s %s: %zu rows out of place", es_col_name((es_col)col), desc ? "desc" : "asc", bad);
+            free(ref);
+        }
+    free(out);
+    es_rowstore_unref(s);
+}
+
+TEST(cancelled_sort_stops)
+{
+    es_rowstore *s = make_store(5000, 1000);
+    es_view_ctx c = ctx();
+    uint32_t *out = malloc(5000 * sizeof *out);
+    atomic_int cancel = 1;
+    CHECK(!es_view_sort(s, 0, 5000, ES_ORDER_DEFAULT, &c, out, &cancel));
+    CHECK_INT(es_view_filter(s, out, 0, NULL, NULL, 0, &c, out, &cancel), 0);
+    free(out);
+    es_rowstore_unref(s);
+}
+
+TEST(find_is_case_insensitive_over_displayed_columns)
+{
+    es_rowstore *s = make_store(3000, 100);
+    es_view_ctx c = ctx();
+    int oom;
+    CHECK(es_find_new("", &oom) == NULL && !oom);
+    es_find *f = es_find_new("wInDoWs UPDATE", &oom);
+    es_find *multi = es_find_new("multi  line message", &oom);   /* CR, LF and TAB show as spaces */
+    es_find *srv = es_find_new("srv-A", &oom);
+    es_find *utf = es_find_new("\xc3\xa9t\xc3\xa9", &oom);
+    es_find *none = es_find_new("no such text", &oom);
+    size_t nf = 0, nm = 0, ns = 0, nu = 0, nn = 0;
+    for (size_t i = 0; i < es_rowstore_count(s); i++) {
+        const es_row *r = es_rowstore_get(s, i);
+        int expect_f = strstr(r->message, "indows Update") || strstr(r->message, "indows update") ||
+                       strstr(r->message, "INDOWS Update");
+        CHECK_AT(es_find_row(f, r, &c) == expect_f, "row %zu: %s", i, r->message);
+        nf += expect_f;
+        nm += es_find_row(multi, r, &c);
+        int expect_s = r->source == 1 || strcmp(r->computer, "SRV-a") == 0;
+        CHECK_AT(es_find_row(srv, r, &c) == expect_s, "row %zu", i);
+        ns += expect_s;
+        nu += es_find_row(utf, r, &c);
+        nn += es_find_row(none, r, &c);
+    }
+    CHECK(nf > 0 && nm > 0 && ns > 0 && nu > 0);
+    CHECK_INT(nn, 0);
+    /* narrowing: "windows update" covers "windows update service" */
+    es_find *wider = es_find_new("windows", &oom);
+    CHECK(es_find_covers(wider, f));
+    CHECK(!es_find_covers(f, wider));
+    CHECK(es_find_covers(NULL, f));
+    es_find_free(wider);
+    es_find_free(f);
+    es_find_free(multi);
+    es_find_free(srv);
+    es_find_free(utf);
+    es_find_free(none);
+    es_rowstore_unref(s);
+}
+
+TEST(find_matches_ids_and_time_as_displayed)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_batch *b = es_batch_new(0, 2);
+    es_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.event_id = 4624;
+    ev.record_id = 987654;
+    es_time_parse_iso8601("2026-11-28T09:15:42Z", &ev.time_created);
+    ev.message = "logon";
+    es_batch_add(b, &ev, 0);
+    es_rowstore_append(s, b, NULL);
+    es_view_ctx c = ctx();
+    const es_row *r = es_rowstore_get(s, 0);
+    const char *yes[] = {"4624", "7654", "09:15:42", "2026-11-28", "LOGON"};
+    const char *no[] = {"4625", "09:15:43", "logoff"};
+    for (size_t i = 0; i < 5; i++) {
+        es_find *f = es_find_new(yes[i], NULL);
+        CHECK_AT(es_find_row(f, r, &c), "\"%s\" not found", yes[i]);
+        es_find_free(f);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        es_find *f = es_find_new(no[i], NULL);
+        CHECK_AT(!es_find_row(f, r, &c), "\"%s\" found", no[i]);
+        es_find_free(f);
+    }
+    es_rowstore_unref(s);
+}
+
+/* Rows arriving in batches land where a full sort would put them, filtered or not; and the
+ * positions reported let the list keep every old row's selection. */
+static void add_in_steps(int filtered)
+{
+    es_rowstore *s = make_store(12000, 300);
+    es_view_ctx c = ctx();
+    size_t n = es_rowstore_count(s);
+    es_view v;
+    es_view_init(&v);
+    es_order o = {ES_COL_MESSAGE, 1};
+    es_view_result r;
+    memset(&r, 0, sizeof r);
+    r.order = o;
+    if (filtered) {
+        /* set the filter through an install of an empty result, as a job would */
+        r.find = es_find_new("service", NULL);
+        r.shown = calloc(4, 1);
+        r.shown[0] = r.shown[2] = r.shown[3] = 1;
+        r.nshown = 4;
+        r.vis = malloc(16);
+        r.capvis = 4;
+    }
+    es_view_install(&v, &r);
+    size_t done = 0;
+    int step = 0;
+    while (done < n) {
+        size_t k = (size_t)(rnd() % 900);
+        if (done + k > n)
+            k = n - done;
+        /* remember where a few old visible rows were */
+        uint32_t probe[8];
+        size_t probe_at[8], np = 0;
+        for (size_t i = 0; i < 8 && v.nvis; i++) {
+            probe_at[np] = (size_t)(rnd() % v.nvis);
+            probe[np] = v.vis[probe_at[np]];
+            np++;
+        }
+        size_t *ins = NULL, nins = 0;
+        CHECK(es_view_add(&v, s, done + k, &c, &ins, &nins));
+        for (size_t i = 0; i < np; i++) {
+            size_t to = es_view_moved(ins, nins, probe_at[i]);
+            CHECK_AT(to < v.nvis && v.vis[to] == probe[i], "step %d: row %u was at %zu, not found at %zu", step,
+                     probe[i], probe_at[i], to);
+        }
+        free(ins);
+        done += k;
+        step++;
+    }
+    /* the reference: a full sort of everything, then the filter */
+    uint32_t *ref = reference(s, n, o, &c);
+    CHECK_INT(v.nall, n);
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += v.all[i] != ref[i];
+    CHECK_INT(bad, 0);
+    uint32_t *rv = malloc(n * sizeof *rv);
+    size_t nv = es_view_filter(s, ref, n, v.find, v.shown, v.nshown, &c, rv, NULL);
+    CHECK_INT(v.nvis, nv);
+    bad = 0;
+    for (size_t i = 0; i < nv && i < v.nvis; i++)
+        bad += v.vis[i] != rv[i];
+    CHECK_INT(bad, 0);
+    if (filtered)
+        CHECK(nv > 0 && nv < n);
+    else
+        CHECK(v.vis == v.all);
+    free(rv);
+    free(ref);
+    es_view_free(&v);
+    es_rowstore_unref(s);
+}
+
+TEST(rows_arriving_land_in_place) { add_in_steps(0); }
+TEST(rows_arriving_land_in_place_filtered) { add_in_steps(1); }
+
+/* A job's result covers rows [0, n) of the moment it started; rows that came meanwhile are
+ * added after the install. */
+TEST(install_then_catch_up)
+{
+    es_rowstore *s = make_store(6000, 500);
+    es_view_ctx c = ctx();
+    es_view v;
+    es_view_init(&v);
+    CHECK(es_view_add(&v, s, 2000, &c, NULL, NULL));
+    es_order o = {ES_COL_EVENTID, 0};
+    es_view_result r;
+    memset(&r, 0, sizeof r);
+    r.order = o;
+    r.nall = r.capall = 4000;
+    r.all = malloc(4000 * sizeof *r.all);
+    CHECK(es_view_sort(s, 0, 4000, o, &c, r.all, NULL));
+    es_view_install(&v, &r);
+    CHECK_INT(v.applied, 4000);
+    CHECK(es_view_add(&v, s, 6000, &c, NULL, NULL));
+    uint32_t *ref = reference(s, 6000, o, &c);
+    size_t bad = 0;
+    for (size_t i = 0; i < 6000; i++)
+        bad += v.vis[i] != ref[i];
+    CHECK_INT(bad, 0);
+    CHECK(es_view_bytes(&v) >= 6000 * 4);
+    free(ref);
+    es_view_free(&v);
+    es_rowstore_unref(s);
+}
+
+int main(void)
+{
+    RUN(columns_and_orders_parse);
+    RUN(compare_follows_the_rules);
+    RUN(sort_matches_qsort_on_every_column);
+    RUN(cancelled_sort_stops);
+    RUN(find_is_case_insensitive_over_displayed_columns);
+    RUN(find_matches_ids_and_time_as_displayed);
+    RUN(rows_arriving_land_in_place);
+    RUN(rows_arriving_land_in_place_filtered);
+    RUN(install_then_catch_up);
+    TESTS_DONE();
+}
