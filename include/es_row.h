@@ -25,6 +25,8 @@ typedef struct es_row {
     uint64_t    record_id;
     uint32_t    event_id;      /* without qualifiers */
     uint32_t    source;        /* index of the source (server or file) in the sweep */
+    uint32_t    msg_len;       /* strlen(message) (in the padding: the row stays 80 bytes); 0 may
+                                  also mean "not counted" for a row made by hand */
     uint16_t    task;
     uint8_t     level;
     const char *provider;

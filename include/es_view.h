@@ -70,11 +70,18 @@ typedef struct es_find es_find;
 /* NULL when the text is empty (nothing to find: every row passes) or out of memory (*oom). */
 es_find *es_find_new(const char *text, int *oom);
 void     es_find_free(es_find *f);
-const char *es_find_text(const es_find *f);
+const char *es_find_text(const es_find *f);   /* as given ("" for NULL) */
 /* 1 when every row that matches `narrower` also matches `f` (f's text is part of narrower's):
  * then narrowing needs to look only at the rows f let through. */
 int      es_find_covers(const es_find *f, const es_find *narrower);
 int      es_find_row(const es_find *f, const es_row *r, const es_view_ctx *c);
+
+/* The same, remembering per pass what rows share (a provider's text, a server's name, a second's
+ * time text): one memo per pass over the rows of one store and context, one thread. */
+typedef struct es_find_memo es_find_memo;
+es_find_memo *es_find_memo_new(size_t nsources);   /* NULL when out of memory */
+void          es_find_memo_free(es_find_memo *m);
+int           es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es_find_memo *m);
 
 /* ---- jobs: pure functions over rows [0, n) of the store ---- */
 

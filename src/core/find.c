@@ -4,12 +4,12 @@
 #include "es_view.h"
 #include "es_time.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct es_find {
     char   *text;       /* folded */
+    char   *orig;       /* as given */
     size_t  len;
     int     timelike;   /* only digits, '-', ':', ' ', '.', 'T', 'Z': may be part of a time */
     int     digits;     /* only digits: may be part of an ID */
@@ -44,9 +44,15 @@ es_find *es_find_new(const char *text, int *oom)
         return NULL;
     es_find *f = calloc(1, sizeof *f);
     size_t n = strlen(text);
-    if (f)
+    if (f) {
         f->text = malloc(n + 1);
-    if (!f || !f->text) {
+        f->orig = malloc(n + 1);
+    }
+    if (!f || !f->text || !f->orig) {
+        if (f) {
+            free(f->text);
+            free(f->orig);
+        }
         free(f);
         if (oom)
             *oom = 1;
@@ -63,6 +69,7 @@ es_find *es_find_new(const char *text, int *oom)
         }
     }
     f->text[n] = 0;
+    memcpy(f->orig, text, n + 1);
     f->len = n;
     return f;
 }
@@ -71,11 +78,12 @@ void es_find_free(es_find *f)
 {
     if (f) {
         free(f->text);
+        free(f->orig);
         free(f);
     }
 }
 
-const char *es_find_text(const es_find *f) { return f ? f->text : ""; }
+const char *es_find_text(const es_find *f) { return f ? f->orig : ""; }
 
 int es_find_covers(const es_find *f, const es_find *narrower)
 {
@@ -104,32 +112,153 @@ static int contains(const char *s, const es_find *f)
     return 0;
 }
 
-static int contains_number(uint64_t v, const es_find *f)
+/* The message, whose length the row knows: 8 bytes at a time, looking for the needle's first
+ * byte (a letter in either case: OR 0x20 folds ASCII letters, and lets some other bytes through,
+ * which the compare then rejects), then a compare. Needles starting with a space (which also
+ * stands for CR, LF and TAB) take the plain scan. */
+static int contains_len(const char *s, size_t len, const es_find *f)
 {
-    char t[24];
-    snprintf(t, sizeof t, "%llu", (unsigned long long)v);
-    return strstr(t, f->text) != NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *n = (const unsigned char *)f->text;
+    unsigned char first = n[0];
+    if (first == ' ' || len < 16)
+        return contains(s, f);
+    if (len < f->len)
+        return 0;
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    int letter = first >= 'a' && first <= 'z';
+    uint64_t pat = ones * first, fold = letter ? ones * 0x20 : 0;
+    size_t last = len - f->len;   /* the last place the needle can start */
+    size_t i = 0;
+    for (; i + 8 <= last + 1; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        uint64_t x = (w | fold) ^ pat;
+        if (!((x - ones) & ~x & highs))
+            continue;
+        for (size_t k = i; k < i + 8; k++) {
+            if (g_fold[p[k]] != first)
+                continue;
+            size_t j = 1;
+            while (j < f->len && g_fold[p[k + j]] == n[j])
+                j++;
+            if (j == f->len)
+                return 1;
+        }
+    }
+    for (; i <= last; i++) {
+        if (g_fold[p[i]] != first)
+            continue;
+        size_t j = 1;
+        while (j < f->len && g_fold[p[i + j]] == n[j])
+            j++;
+        if (j == f->len)
+            return 1;
+    }
+    return 0;
 }
 
-int es_find_row(const es_find *f, const es_row *r, const es_view_ctx *c)
+static int contains_number(uint64_t v, const es_find *f)
+{
+    char t[24], *e = t + sizeof t - 1;
+    *e = 0;
+    do {
+        *--e = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return f->len <= (size_t)(t + sizeof t - 1 - e) && strstr(e, f->text) != NULL;
+}
+
+static int message_contains(const es_row *r, const es_find *f)
+{
+    size_t len = r->msg_len ? r->msg_len : (r->message[0] ? strlen(r->message) : 0);
+    return contains_len(r->message, len, f);
+}
+
+/* Per filter pass: the short texts rows share (provider, computer, level, task: a batch keeps one
+ * copy of each) are looked at once per copy; the server names once per source; the time once per
+ * second. */
+#define MEMO_SLOTS 1024
+struct es_find_memo {
+    const char *key[MEMO_SLOTS];
+    uint8_t     val[MEMO_SLOTS];
+    int8_t     *src;            /* per source: -1 not yet, 0, 1 */
+    size_t      nsrc;
+    uint64_t    second;         /* the last time looked at, in whole seconds + 1 (0: none) */
+    int         second_match;
+};
+
+es_find_memo *es_find_memo_new(size_t nsources)
+{
+    es_find_memo *m = calloc(1, sizeof *m);
+    if (m && nsources) {
+        m->src = malloc(nsources);
+        if (!m->src) {
+            free(m);
+            return NULL;
+        }
+        memset(m->src, -1, nsources);
+        m->nsrc = nsources;
+    }
+    return m;
+}
+
+void es_find_memo_free(es_find_memo *m)
+{
+    if (m) {
+        free(m->src);
+        free(m);
+    }
+}
+
+static int shared_contains(const char *s, const es_find *f, es_find_memo *m)
+{
+    if (!m)
+        return contains(s, f);
+    size_t h = (size_t)(((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ull >> 54) & (MEMO_SLOTS - 1);
+    if (m->key[h] != s) {
+        m->key[h] = s;
+        m->val[h] = (uint8_t)contains(s, f);
+    }
+    return m->val[h];
+}
+
+int es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es_find_memo *m)
 {
     if (!f)
         return 1;
     if (f->digits && (contains_number(r->event_id, f) || contains_number(r->record_id, f)))
         return 1;
-    if (r->source < c->nsources && c->source_names && contains(c->source_names[r->source], f))
-        return 1;
-    if (contains(r->level_text, f) || contains(r->provider, f) || contains(r->task_text, f) ||
-        contains(r->computer, f) || contains(r->message, f))
+    if (r->source < c->nsources && c->source_names) {
+        if (m && r->source < m->nsrc) {
+            if (m->src[r->source] < 0)
+                m->src[r->source] = (int8_t)contains(c->source_names[r->source], f);
+            if (m->src[r->source])
+                return 1;
+        } else if (contains(c->source_names[r->source], f)) {
+            return 1;
+        }
+    }
+    if (shared_contains(r->level_text, f, m) || shared_contains(r->provider, f, m) ||
+        shared_contains(r->task_text, f, m) || shared_contains(r->computer, f, m) || message_contains(r, f))
         return 1;
     if (f->timelike) {
+        uint64_t sec = r->time_created / ES_TICKS_PER_SEC + 1;
+        if (m && m->second == sec)
+            return m->second_match;
         char t[64];
         if (c->time_text)
             c->time_text(c->time_ctx, r->time_created, t, sizeof t);
         else
             es_time_iso8601(r->time_created, t);
-        if (contains(t, f))
-            return 1;
+        int hit = contains(t, f);
+        if (m) {
+            m->second = sec;
+            m->second_match = hit;
+        }
+        return hit;
     }
     return 0;
 }
+
+int es_find_row(const es_find *f, const es_row *r, const es_view_ctx *c) { return es_find_row_memo(f, r, c, NULL); }

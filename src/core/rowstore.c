@@ -77,7 +77,9 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
                                                              : es_task_fallback(ev->task, task_buf, sizeof task_buf),
                        &oom);
     if (ev->message) {
-        r.message = es_arena_strdup(&b->strings, ev->message);
+        size_t n = strlen(ev->message);
+        r.message = es_arena_strndup(&b->strings, ev->message, n);
+        r.msg_len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
     } else {
         es_buf_clear(&b->scratch);
         es_event_data_message(ev, &b->scratch);
@@ -86,6 +88,7 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
             oom = 1;
         }
         r.message = es_arena_strndup(&b->strings, b->scratch.data ? b->scratch.data : "", b->scratch.len);
+        r.msg_len = b->scratch.len > UINT32_MAX ? UINT32_MAX : (uint32_t)b->scratch.len;
     }
     if (!r.message)
         oom = 1;
@@ -112,10 +115,12 @@ void es_row_from_event(es_row *r, const es_event *ev, uint32_t source, uint64_t 
                                                    : es_task_fallback(ev->task, task_buf, task_buf_len);
     if (ev->message) {
         r->message = ev->message;
+        r->msg_len = (uint32_t)strlen(ev->message);
     } else {
         es_buf_clear(text_scratch);
         es_event_data_message(ev, text_scratch);
         r->message = text_scratch->data && !text_scratch->failed ? text_scratch->data : "";
+        r->msg_len = (uint32_t)strlen(r->message);
     }
 }
 

@@ -287,33 +287,70 @@ static uint64_t text_key_at(const char *text, size_t off)
 
 /* a[0, n) tie on the text's first `off` bytes and go on (no NUL among them): sorts them by the
  * next 8 bytes (a stable radix pass keeps the tie-breaks' order), then each run that ties
- * again by the 8 after, and so on; small runs, or texts equal for 512 bytes, by merge sort. */
+ * again by the 8 after, and so on; small runs (and 256 levels of splits) by merge sort. */
 static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, int desc, size_t off, int depth,
                   atomic_int *cancel)
 {
-    if (n <= 24 || depth > 64) {
-        text_run_sort(a, t, n, s, col, desc, off);
+    for (;;) {
+        if (n <= 24 || depth > 256) {
+            text_run_sort(a, t, n, s, col, desc, off);
+            return 1;
+        }
+        uint64_t first = 0, all_same = 1;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k = text_key_at(col_text(es_rowstore_get(s, a[i].row), col), off);
+            a[i].key = desc ? ~k : k;
+            if (i == 0)
+                first = a[i].key;
+            else if (a[i].key != first)
+                all_same = 0;
+        }
+        if (all_same) {
+            /* texts equal for 8 more bytes (long shared prefixes, or the same message many
+             * times): jump to where the first of them differs from the others — one pass along
+             * each text rather than one visit per 8 bytes — without a radix pass or a deeper call */
+            uint64_t k = desc ? ~first : first;
+            if ((k & 0xff) == 0)
+                return 1;   /* equal to the end: the tie-breaks' order stands */
+            const unsigned char *t0 = (const unsigned char *)col_text(es_rowstore_get(s, a[0].row), col) + off;
+            size_t lcp = SIZE_MAX;
+            for (size_t i = 1; i < n && lcp > 8; i++) {
+                const unsigned char *ti = (const unsigned char *)col_text(es_rowstore_get(s, a[i].row), col) + off;
+                size_t l = 0;
+                while (l < lcp && t0[l] && fold(t0[l]) == fold(ti[l]))
+                    l++;
+                lcp = l;
+            }
+            if (lcp != SIZE_MAX && !t0[lcp] && lcp > 8) {
+                /* every text equals the first up to its end? only if none goes on */
+                int longer = 0;
+                for (size_t i = 1; i < n && !longer; i++)
+                    longer = col_text(es_rowstore_get(s, a[i].row), col)[off + lcp] != 0;
+                if (!longer)
+                    return 1;
+            }
+            off += lcp > 8 && lcp != SIZE_MAX ? lcp - lcp % 8 : 8;
+            if (cancelled(cancel))
+                return 0;
+            continue;
+        }
+        kv *x = a, *y = t;
+        if (!radix(&x, &y, n, cancel))
+            return 0;
+        if (x != a)
+            memcpy(a, x, n * sizeof *a);
+        for (size_t i = 0; i < n;) {
+            size_t j = i + 1;
+            while (j < n && a[j].key == a[i].key)
+                j++;
+            uint64_t k = desc ? ~a[i].key : a[i].key;
+            if (j - i > 1 && (k & 0xff) != 0 &&
+                !refine(a + i, t + i, j - i, s, col, desc, off + 8, depth + 1, cancel))
+                return 0;
+            i = j;
+        }
         return 1;
     }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = text_key_at(col_text(es_rowstore_get(s, a[i].row), col), off);
-        a[i].key = desc ? ~k : k;
-    }
-    kv *x = a, *y = t;
-    if (!radix(&x, &y, n, cancel))
-        return 0;
-    if (x != a)
-        memcpy(a, x, n * sizeof *a);
-    for (size_t i = 0; i < n;) {
-        size_t j = i + 1;
-        while (j < n && a[j].key == a[i].key)
-            j++;
-        uint64_t k = desc ? ~a[i].key : a[i].key;
-        if (j - i > 1 && (k & 0xff) != 0 && !refine(a + i, t + i, j - i, s, col, desc, off + 8, depth + 1, cancel))
-            return 0;
-        i = j;
-    }
-    return 1;
 }
 
 /* Text columns where rows share a few strings (Source, Task, Computer: a batch keeps one copy
@@ -458,11 +495,12 @@ int es_view_sort(const es_rowstore *s, size_t first, size_t n, es_order o, const
 
 /* ---- filter ---- */
 
-static int passes(const es_row *r, const es_find *f, const uint8_t *shown, size_t nshown, const es_view_ctx *c)
+static int passes(const es_row *r, const es_find *f, const uint8_t *shown, size_t nshown, const es_view_ctx *c,
+                  es_find_memo *m)
 {
     if (shown && (r->source >= nshown || !shown[r->source]))
         return 0;
-    return es_find_row(f, r, c);
+    return es_find_row_memo(f, r, c, m);
 }
 
 size_t es_view_filter(const es_rowstore *s, const uint32_t *in, size_t n, const es_find *f,
@@ -470,12 +508,16 @@ size_t es_view_filter(const es_rowstore *s, const uint32_t *in, size_t n, const 
                       atomic_int *cancel)
 {
     size_t k = 0;
+    es_find_memo *m = f ? es_find_memo_new(c->nsources) : NULL;   /* none: each row looks itself */
     for (size_t i = 0; i < n; i++) {
-        if ((i & 8191) == 0 && cancelled(cancel))
+        if ((i & 8191) == 0 && cancelled(cancel)) {
+            es_find_memo_free(m);
             return SIZE_MAX;
-        if (passes(es_rowstore_get(s, in[i]), f, shown, nshown, c))
+        }
+        if (passes(es_rowstore_get(s, in[i]), f, shown, nshown, c, m))
             out[k++] = in[i];
     }
+    es_find_memo_free(m);
     return k;
 }
 

@@ -294,8 +294,11 @@ void rowview_job_done(LPARAM lp)
         list_update(NULL, 0, TRUE, focus_row);
         update_status();
     }
+    BOOL failed = !j->ok && !atomic_load(&j->cancel);
     job_free(j);
-    if (!g.closing)
+    if (failed)   /* out of memory: no retry until the user asks again */
+        message_box(L"The list could not be sorted or filtered: out of memory.", MB_ICONERROR);
+    else if (!g.closing)
         kick();
     if (g.cli_wait_view && !V.job)
         finish_cli();
