@@ -43,4 +43,11 @@
 
 #define IDA_MAIN            200
 
+/* the details pane (src/win/details.c): 1250-1299 */
+#define IDC_DETAILS_TAB     1250
+#define IDC_DETAILS_GENERAL 1251
+#define IDC_DETAILS_XML     1252
+#define IDT_DETAILS         1253    /* its timer */
+#define IDC_DETAILS_SPLIT   1254    /* the splitter above it */
+
 #endif

@@ -97,7 +97,9 @@ void layout(void)
     int cx = lvx + fr.right + fw + gap;
     place(IDC_VIEW_COUNT, cx, list_top + (edit_h - lab_h) / 2 + 1, W - margin - cx, lab_h);
     int res_top = list_top + edit_h + gap;
-    place(IDC_RESULTS, lvx, res_top, W - margin - lvx, bottom - res_top);
+    int rh = details_results_height(bottom - res_top); /* the details pane takes the rest */
+    place(IDC_RESULTS, lvx, res_top, W - margin - lvx, rh);
+    details_place(lvx, res_top + rh + gap, W - margin - lvx, bottom - res_top - rh - gap, gap);
 
     /* status bar parts */
     RECT p1 = dlu(0, 0, 225, 0), p2 = dlu(0, 0, 80, 0);

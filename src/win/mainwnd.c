@@ -159,6 +159,7 @@ static void init_window(HWND dlg)
 
     rowview_init(g.init->sort_set ? g.init->sort : ES_ORDER_DEFAULT);
     results_init();
+    details_init();
     if (g.init->find) {
         WCHAR *w = wu_wide(g.init->find);
         if (w) {
@@ -219,6 +220,7 @@ static void begin_close(void)
     jobs_cancel(JOB_SWEEP);
     if (!g.init->exit_when_done)
         jobs_cancel(JOB_EXPORT);
+    jobs_cancel(JOB_FETCH);
     destroy_if_idle(); /* else when the last job reports (SWM_SWEEP_DONE, SWM_EXPORT_DONE...) */
     if (IsWindow(g.dlg)) /* a listing, import or export stuck on a dead share cannot be cancelled */
         SetTimer(g.dlg, TIMER_CLOSE, CLOSE_JOBS_GRACE_MS, NULL);
@@ -323,6 +325,19 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             get_dispinfo((NMLVDISPINFOW *)lp);
             return TRUE;
         }
+        if (nh->idFrom == IDC_RESULTS && (nh->code == LVN_ITEMCHANGED || nh->code == LVN_ODSTATECHANGED)) {
+            int i = ListView_GetSelectedCount(g.lv) == 1 ? ListView_GetNextItem(g.lv, -1, LVNI_SELECTED) : -1;
+            details_show_row(i < 0 ? SIZE_MAX : rowview_row((size_t)i)); /* the item's row-store index */
+            return TRUE;
+        }
+        if (nh->idFrom == IDC_RESULTS && nh->code == NM_DBLCLK) {
+            details_focus();
+            return TRUE;
+        }
+        if (nh->idFrom == IDC_DETAILS_TAB) {
+            details_notify(nh);
+            return TRUE;
+        }
         if (nh->idFrom == IDC_RESULTS && nh->code == LVN_COLUMNCLICK) {
             results_column_click(((NMLISTVIEW *)lp)->iSubItem);
             return TRUE;
@@ -401,6 +416,9 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case SWM_IMPORT_DONE:
         import_done((import_job *)lp);
         return TRUE;
+    case SWM_FETCH_DONE:
+        details_done((fetch_job *)lp);
+        return TRUE;
     case SWM_VIEW_DONE:
         rowview_job_done(lp);
         return TRUE;
@@ -470,6 +488,8 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     while ((r = GetMessageW(&m, NULL, 0, 0)) != 0) {
         if (r == -1)
             break;
+        if (g.dlg && IsWindow(g.dlg) && details_key(&m))
+            continue;
         if (acc && g.dlg && IsWindow(g.dlg) && TranslateAcceleratorW(g.dlg, acc, &m))
             continue;
         if (g.dlg && IsWindow(g.dlg) && IsDialogMessageW(g.dlg, &m))

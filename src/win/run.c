@@ -180,7 +180,9 @@ void start_sweep(void)
         refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
         return;
     }
+    details_show_row(SIZE_MAX); /* its row and target are about to go */
     free_targets();
+    wcscpy(g.tgt_log, l);
     g.budget_hit = FALSE;
     rowview_reset();
     /* A sweep shows every source's rows: the list's selection (which chose the rows shown, or

@@ -13,6 +13,7 @@
 #include "app.h"
 #include "export.h"
 #include "folders.h"
+#include "details.h"
 #include "jobs.h"
 #include "sweep.h"
 #include "es_buf.h"
@@ -71,6 +72,7 @@ typedef struct app {
     sweep       *sw;
     sweep_settings pending;     /* the settings of a sweep waiting for its folders to be listed */
     WCHAR        pending_log[256];
+    WCHAR        tgt_log[256];  /* the channel the targets were read from: the details pane's fetch */
     BOOL         running, stopping, closing;
     ULONGLONG    sweep_t0, sweep_t1;
     uint64_t     sweep_now;     /* FILETIME ticks when Start was pressed: the window's reference */
