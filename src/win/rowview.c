@@ -12,6 +12,7 @@
  *
  * UI thread only, except job_main (the job's thread) and time_text (any thread). */
 #include "ui.h"
+#include "uitiming.h"
 #include "winutil.h"
 #include "es_time.h"
 
@@ -43,6 +44,7 @@ static struct {
     size_t     nshown;
     view_job  *job;           /* the one in flight */
     unsigned   gen;           /* bumped with each new store */
+    BOOL       no_view;       /* the benchmark's peer (uitiming.h): arrival order, no view */
     char     **names;         /* the sources' names (borrowed from g.tgt) and their ranks */
     uint32_t  *rank;
     size_t     nsources;
@@ -129,7 +131,9 @@ static void list_update(const size_t *ins, size_t nins, BOOL reordered, size_t f
             ListView_SetItemState(lv, (int)es_view_moved(ins, nins, sel[i]), LVIS_SELECTED, LVIS_SELECTED);
         if (focus >= 0)
             ListView_SetItemState(lv, (int)es_view_moved(ins, nins, (size_t)focus), LVIS_FOCUSED, LVIS_FOCUSED);
-        int new_top = (int)es_view_moved(ins, nins, (size_t)top);
+        /* The rows the user looks at stay where they are; a list scrolled to its very top stays
+         * at the top (newest first, that is where new rows come). */
+        int new_top = top > 0 ? (int)es_view_moved(ins, nins, (size_t)top) : 0;
         if (old_count > 0 && new_top != top) {
             RECT rc;
             if (ListView_GetItemRect(lv, 0, &rc, LVIR_BOUNDS))
@@ -202,6 +206,8 @@ static const char *installed_find(void) { return V.v.find ? es_find_text(V.v.fin
  * its end starts the next). */
 static void kick(void)
 {
+    if (V.no_view)
+        return;
     if (V.job) {
         atomic_store(&V.job->cancel, 1);
         return;
@@ -360,6 +366,14 @@ void rowview_set_sources(void)
  * order anyway). */
 void rowview_sync(void)
 {
+    if (V.no_view && g.rows) {   /* the list as it was before the view: rows as they came */
+        size_t n = es_rowstore_count(g.rows);
+        if (n != g.shown_rows) {
+            g.shown_rows = n;
+            ListView_SetItemCountEx(g.lv, (int)n, LVSICF_NOINVALIDATEALL | LVSICF_NOSCROLL);
+        }
+        return;
+    }
     if (!g.rows || V.job)
         return;
     size_t *ins = NULL, nins = 0;
@@ -402,12 +416,24 @@ size_t rowview_total(void) { return g.rows ? es_rowstore_count(g.rows) : 0; }
 BOOL   rowview_filtered(void) { return es_view_filters(&V.v); }
 
 /* The row-store index of list item i; SIZE_MAX when there is none. */
-size_t rowview_row(size_t i) { return i < V.v.nvis ? V.v.vis[i] : SIZE_MAX; }
+size_t rowview_row(size_t i)
+{
+    if (V.no_view)
+        return g.rows && i < es_rowstore_count(g.rows) ? i : SIZE_MAX;
+    return i < V.v.nvis ? V.v.vis[i] : SIZE_MAX;
+}
 
 /* What an export writes: the visible rows in the visible order (a copy, malloc'ed). Rows that
  * arrived and are not placed yet are placed first, so the export holds everything shown. */
 uint32_t *rowview_copy(size_t *n)
 {
+    if (V.no_view) {
+        *n = g.rows ? es_rowstore_count(g.rows) : 0;
+        uint32_t *c = malloc((*n ? *n : 1) * sizeof *c);
+        for (size_t i = 0; c && i < *n; i++)
+            c[i] = (uint32_t)i;
+        return c;
+    }
     rowview_sync();
     *n = V.v.nvis;
     uint32_t *c = malloc((V.v.nvis ? V.v.nvis : 1) * sizeof *c);
@@ -438,4 +464,5 @@ void rowview_init(es_order o)
     es_view_init(&V.v);
     V.v.order = o;
     V.want_order = o;
+    V.no_view = uitiming_no_view();
 }
