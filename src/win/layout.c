@@ -83,9 +83,10 @@ void layout(void)
         cw = cmax.right;
     place(IDC_LOG, x, top, cw, cb.bottom);
 
-    /* results */
+    /* the filter row, then the results below it */
     int lvx = margin + left_w + 2 * gap;
-    place(IDC_RESULTS, lvx, list_top, W - margin - lvx, bottom - list_top);
+    int fh = filterbar_layout(lvx, list_top, W - margin - lvx);
+    place(IDC_RESULTS, lvx, list_top + fh, W - margin - lvx, bottom - list_top - fh);
 
     /* status bar parts */
     RECT p1 = dlu(0, 0, 225, 0), p2 = dlu(0, 0, 80, 0);

@@ -1,11 +1,14 @@
 /* settings: what EventSweep remembers per user, under %APPDATA%\EventSweep:
  *   servers.txt   the server list, one per line (the same format as --servers)
- *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads and the window's placement (key=value, UTF-8)
+ *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads, the filter row (levels,
+ *                 ids, providers: the texts es_filter parses) and the window's placement (key=value, UTF-8)
  * Passwords are never stored (there are none to store: the user's own logon is used). */
 #ifndef SETTINGS_H
 #define SETTINGS_H
 
 #include <windows.h>
+
+#define SETTINGS_FILTER_TEXT 4096   /* characters of the Event IDs and Providers edits */
 
 typedef struct settings {
     WCHAR    log[256];
@@ -14,6 +17,9 @@ typedef struct settings {
     int      max_seconds;    /* a source's whole time; 0 = no cap */
     int      max_memory_mb;  /* the rows' memory budget; 0 = half of the physical memory */
     int      threads;
+    WCHAR    levels[160];    /* the filter row, as es_filter_parse_* read it ("" = no filter) */
+    WCHAR    ids[SETTINGS_FILTER_TEXT];
+    WCHAR    providers[SETTINGS_FILTER_TEXT];
     RECT     window;         /* normal (restored) position; all 0 when unknown */
     BOOL     maximized;
     char   **servers;        /* UTF-8 entries as saved */
