@@ -511,6 +511,15 @@ void fleetgen_event(const char *server, uint32_t seed, const fg_spread *sp, uint
         unsigned w = sub % 5;
         e->event_id = ids[w];
         e->level = lv[w];
+        /* so that every level filter and the audit keywords select something: one in eight
+         * Information events is Verbose, and a quarter carry Audit Success, a quarter Audit
+         * Failure (on top of Classic), from bits of h4 nothing else uses */
+        if (e->level == 4 && ((h4 >> 44) & 7) == 0)
+            e->level = 5;
+        if (((h4 >> 47) & 3) == 1)
+            e->keywords |= 0x20000000000000ull;
+        else if (((h4 >> 47) & 3) == 2)
+            e->keywords |= 0x10000000000000ull;
         e->task = (h4 >> 40) & 1 ? 2 : 0;
         e->ndata = 1 + (int)((h4 >> 41) % 3);
         for (int i = 0; i < e->ndata; i++) {

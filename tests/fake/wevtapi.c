@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fleetgen.h"
+#include "xpath.h"
 
 #define EVT_EXPORT   /* exported through wevtapi.def */
 
@@ -27,6 +28,17 @@ static void fail(DWORD code, const WCHAR *ext)
     if (g_tls != TLS_OUT_OF_INDEXES)
         TlsSetValue(g_tls, (void *)ext);
     SetLastError(code);   /* last: TlsSetValue may touch the last error */
+}
+
+/* A failure whose sentence is made at run time (the query refusals say what was refused):
+ * kept in a per-thread buffer, which lives until the thread's next such failure, as long as
+ * EvtGetExtendedStatus needs it. */
+static _Thread_local WCHAR t_msg[600];
+static void fail_utf8(DWORD code, const char *msg)
+{
+    if (!MultiByteToWideChar(CP_UTF8, 0, msg, -1, t_msg, (int)(sizeof t_msg / sizeof *t_msg)))
+        wcscpy(t_msg, L"The specified query is invalid.");
+    fail(code, t_msg);
 }
 
 /* ------------------------------------------------------------------ the fleet */
@@ -119,7 +131,12 @@ struct obj {
     char          channel[64];
     /* event */
     uint64_t      k;
-    uint64_t      nth;          /* its position in its result set: 1 = the first returned */
+    uint64_t      nth;
+    /* query: the compiled filter (NULL: every record), the moment of EvtQuery (timediff counts
+     * from it), and whether the server ignores the time terms (nofilter) */
+    xp_query     *xq;
+    uint64_t      qnow;
+    int           ignore_time;          /* its position in its result set: 1 = the first returned */
     /* context */
     DWORD         ctx_flags;
     /* meta */
@@ -167,6 +184,7 @@ static void obj_release(obj *o)
         CloseHandle(o->cancel);
     if (o->type == T_QUERY)
         DeleteCriticalSection(&o->cs);
+    xp_free(o->xq);
     if (o->session)
         obj_release(o->session);
     if (o->parent)
@@ -418,115 +436,33 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtOpenSession(EVT_LOGIN_CLASS LoginClass, PVOID Lo
 
 /* ------------------------------------------------------------------ queries */
 
-enum { Q_ALL, Q_WINDOW, Q_SINCE, Q_BAD };
+/* ESFAKE_QUERYLOG: one line per EvtQuery, so tests can prove which filter reached which server:
+ * SERVER<TAB>PATH<TAB>FLAGS<TAB>RESULT<TAB>QUERY (CR, LF and TAB of the query as spaces). */
+static SRWLOCK g_qlog_lock = SRWLOCK_INIT;
 
-static int parse_iso(const char *s, uint64_t *ticks)
+static void query_log(const char *server, const char *path, DWORD flags, DWORD result, const char *query)
 {
-    unsigned y, mo, d, h, mi, sec;
-    int used = 0;
-    if (sscanf(s, "%4u-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6)
-        return 0;
-    s += used;
-    uint64_t frac = 0;
-    int digits = 0;
-    if (*s == '.')
-        for (s++; *s >= '0' && *s <= '9'; s++, digits++)
-            if (digits < 7)
-                frac = frac * 10 + (uint64_t)(*s - '0');
-    for (int i = digits < 7 ? digits : 7; i < 7; i++)
-        frac *= 10;
-    if (*s != 'Z' || s[1])
-        return 0;
-    SYSTEMTIME st = {(WORD)y, (WORD)mo, 0, (WORD)d, (WORD)h, (WORD)mi, (WORD)sec, 0};
-    FILETIME ft;
-    if (!SystemTimeToFileTime(&st, &ft))
-        return 0;
-    *ticks = (((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime) + frac;
-    return 1;
-}
-
-/* XPath subset: "*", "*[System[TimeCreated[timediff(@SystemTime) <= MS]]]",
- * "*[System[TimeCreated[@SystemTime >= 'ISO']]]"; also inside a <QueryList>. */
-static int parse_query(const char *q, uint64_t *arg, char *path, size_t pathcap)
-{
-    char x[1024];
-    size_t n = 0;
-    if (!q)
-        return Q_ALL;
-    const char *sel = strstr(q, "<Select");
-    if (strstr(q, "<QueryList")) {
-        if (!sel || strstr(q, "<Suppress") || strstr(sel + 1, "<Select"))
-            return Q_BAD;
-        const char *p = strstr(sel, "Path=");
-        const char *gt = strchr(sel, '>');
-        if (!gt)
-            return Q_BAD;
-        if (p && p < gt && (p[5] == '"' || p[5] == '\'')) {
-            const char *e = strchr(p + 6, p[5]);
-            if (e && (size_t)(e - p - 6) < pathcap) {
-                memcpy(path, p + 6, (size_t)(e - p - 6));
-                path[e - p - 6] = 0;
-            }
-        }
-        const char *end = strstr(gt, "</Select>");
-        if (!end)
-            return Q_BAD;
-        for (const char *s = gt + 1; s < end && n + 1 < sizeof x; s++) {
-            if (*s == '&') {
-                static const struct { const char *e; char c; } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
-                size_t i;
-                for (i = 0; i < 5; i++)
-                    if (!strncmp(s, ents[i].e, strlen(ents[i].e)))
-                        break;
-                if (i == 5)
-                    return Q_BAD;
-                x[n++] = ents[i].c;
-                s += strlen(ents[i].e) - 1;
-            } else if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n') {
-                x[n++] = *s;
-            }
-        }
-    } else {
-        for (const char *s = q; *s && n + 1 < sizeof x; s++)
-            if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
-                x[n++] = *s;
+    WCHAR file[MAX_PATH + 4];
+    if (!env_path(L"ESFAKE_QUERYLOG", file, MAX_PATH + 4))
+        return;
+    size_t ql = query ? strlen(query) : 0;
+    char *line = malloc(strlen(server) + strlen(path) + ql + 64);
+    if (!line)
+        return;
+    int n = sprintf(line, "%s\t%s\t0x%lX\t%lu\t", server, path, (unsigned long)flags, (unsigned long)result);
+    for (size_t i = 0; i < ql; i++)
+        line[n++] = query[i] == '\r' || query[i] == '\n' || query[i] == '\t' ? ' ' : query[i];
+    line[n++] = '\n';
+    AcquireSRWLockExclusive(&g_qlog_lock);
+    HANDLE f = CreateFileW(file, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_ALWAYS,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f != INVALID_HANDLE_VALUE) {
+        DWORD wrote;
+        WriteFile(f, line, (DWORD)n, &wrote, NULL);   /* one write per line: lines never interleave */
+        CloseHandle(f);
     }
-    x[n] = 0;
-    if (n == 0 || !strcmp(x, "*"))
-        return Q_ALL;
-    static const char pre1[] = "*[System[TimeCreated[timediff(@SystemTime)<=";
-    static const char pre2[] = "*[System[TimeCreated[@SystemTime>=";
-    if (!strncmp(x, pre1, sizeof pre1 - 1)) {
-        const char *s = x + sizeof pre1 - 1;
-        uint64_t v = 0;
-        if (*s < '0' || *s > '9')
-            return Q_BAD;
-        for (; *s >= '0' && *s <= '9'; s++) {
-            if (v > 1000000000000000ull)
-                return Q_BAD;
-            v = v * 10 + (uint64_t)(*s - '0');
-        }
-        if (strcmp(s, "]]]"))
-            return Q_BAD;
-        *arg = v;
-        return Q_WINDOW;
-    }
-    if (!strncmp(x, pre2, sizeof pre2 - 1)) {
-        const char *s = x + sizeof pre2 - 1;
-        char quote = *s;
-        if (quote != '\'' && quote != '"')
-            return Q_BAD;
-        const char *e = strchr(s + 1, quote);
-        char iso[64];
-        if (!e || (size_t)(e - s - 1) >= sizeof iso || strcmp(e + 1, "]]]"))
-            return Q_BAD;
-        memcpy(iso, s + 1, (size_t)(e - s - 1));
-        iso[e - s - 1] = 0;
-        if (!parse_iso(iso, arg))
-            return Q_BAD;
-        return Q_SINCE;
-    }
-    return Q_BAD;
+    ReleaseSRWLockExclusive(&g_qlog_lock);
+    free(line);
 }
 
 static void track_inflight(LONG delta)
@@ -545,7 +481,9 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     if (Session && !(sess = get(Session, T_SESSION)))
         return NULL;
     EVT_HANDLE result = NULL;
-    char path[256] = "", *q8 = NULL;
+    char path[256] = "", *q8 = NULL, logserver[FLEET_NAME_MAX];
+    xp_query *xq = NULL;
+    snprintf(logserver, sizeof logserver, "%s", sess ? sess->name : "localhost");
     if (Path && !to_utf8(Path, path, sizeof path)) {
         fail(ERROR_INVALID_PARAMETER, L"The path is too long.");
         goto out;
@@ -567,16 +505,15 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
             goto out;
         }
     }
-    uint64_t arg = 0;
-    int kind = parse_query(q8, &arg, path, sizeof path);
-    if (kind == Q_BAD) {
-        fail(ERROR_EVT_INVALID_QUERY, L"The specified query is invalid (the simulated fleet understands \"*\" and TimeCreated filters).");
+    char why[400];
+    int verdict = xp_compile(q8, path, &xq, why, sizeof why);
+    if (verdict != XP_OK) {
+        fail_utf8(verdict == XP_INVALID ? ERROR_EVT_INVALID_QUERY : verdict == XP_UNSUPPORTED ? ERROR_NOT_SUPPORTED
+                  : verdict == XP_NOPATH ? ERROR_INVALID_PARAMETER : ERROR_OUTOFMEMORY, why);
         goto out;
     }
-    if (!path[0]) {
-        fail(ERROR_INVALID_PARAMETER, L"No channel path.");
-        goto out;
-    }
+    /* a structured query names its channel itself; EvtQuery's Path is then ignored (documented) */
+    const char *channel = xp_channel(xq);
     if (g_fleet_error) {
         fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
         goto out;
@@ -600,7 +537,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
         fail(ERROR_ACCESS_DENIED, L"Access is denied.");
         goto out;
     }
-    if (!fleet_has_channel(srv, path) || strlen(path) >= sizeof ((obj *)0)->channel) {
+    if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {
         fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
         goto out;
     }
@@ -611,7 +548,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     }
     r->srv = srv;
     strcpy(r->name, srv->name);
-    strcpy(r->channel, path);
+    strcpy(r->channel, channel);
     uint64_t qnow = now_ticks();
     r->now = srv->clock_load ? g_load_ticks : qnow;   /* the anchor the event times hang from */
     r->session = sess;
@@ -619,21 +556,30 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     r->first = 1;
     r->last = srv->events;
     fg_spread sp = fleet_spread(srv);
-    if (!srv->nofilter && kind == Q_WINDOW) {
-        /* timediff(@SystemTime) is counted from the query's own time: an event qualifies when
-         * qnow - (anchor - age) <= MS, i.e. age <= MS - (qnow - anchor) */
-        uint64_t wticks = arg * 10000ull, late = qnow > r->now ? qnow - r->now : 0;
-        r->first = late > wticks ? srv->events + 1 : fleetgen_first_in_window(&sp, (wticks - late) / 10000);
-    } else if (!srv->nofilter && kind == Q_SINCE) {
-        /* an absolute time: anchor - age >= since, i.e. age <= anchor - since */
-        r->first = arg > r->now ? srv->events + 1 : fleetgen_first_in_window(&sp, (r->now - arg) / 10000);
+    r->qnow = qnow;
+    r->ignore_time = srv->nofilter;   /* nofilter: the server ignores the time terms only */
+    if (!xp_is_all(xq)) {
+        r->xq = xq;
+        xq = NULL;
     }
+    /* Records older than the query's time bound cannot match: start at the first younger one.
+     * An event qualifies when anchor - age >= bound, i.e. age <= anchor - bound (timediff
+     * counts from the query's own time, which xp_min_time was given). */
+    uint64_t bound = r->xq && !r->ignore_time ? xp_min_time(r->xq, qnow) : 0;
+    if (bound)
+        r->first = bound > r->now ? srv->events + 1 : fleetgen_first_in_window(&sp, (r->now - bound) / 10000);
     r->nleft = r->first <= r->last ? r->last - r->first + 1 : 0;
     r->reverse = (Flags & EvtQueryReverseDirection) != 0;
     r->pos = r->reverse ? r->last : r->first;
     r->seq = (uint32_t)fleetgen_name_hash(srv->name);
     result = publish(r);
 out:
+    {
+        DWORD err = result ? 0 : GetLastError();
+        query_log(logserver, Path ? path : "", Flags, err, q8);
+        SetLastError(err);
+    }
+    xp_free(xq);
     free(q8);
     obj_release(sess);
     return result;
@@ -693,10 +639,39 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
     uint64_t n = EventArraySize;
     uint64_t cap = 1 + mix64(q->seq++) % 37;   /* a server answers in partial batches */
     if (n > cap) n = cap;
-    if (n > q->nleft) n = q->nleft;
     if (srv->break_after && n > srv->break_after - q->returned) n = srv->break_after - q->returned;
     if (srv->hang && q->returned < srv->hang_after && n > srv->hang_after - q->returned) n = srv->hang_after - q->returned;
     if (srv->stuck && n > srv->stuck_after - q->returned) n = srv->stuck_after - q->returned;
+    /* The records of this batch: the next n of the range, or with a filter the next n that
+     * match (nleft counts the records not yet looked at). */
+    uint64_t ks[64], pos = q->pos, nleft = q->nleft;
+    if (!q->xq) {
+        if (n > nleft) n = nleft;
+        for (uint64_t i = 0; i < n; i++)
+            ks[i] = q->reverse ? pos - i : pos + i;
+        pos = q->reverse ? pos - n : pos + n;
+        nleft -= n;
+    } else {
+        fg_spread sp = fleet_spread(srv);
+        uint64_t found = 0;
+        while (found < n && nleft) {
+            fg_event e;
+            uint64_t k = pos;
+            pos = q->reverse ? pos - 1 : pos + 1;
+            nleft--;
+            fleetgen_event(srv->name, srv->seed, &sp, k, &e);
+            xp_event xe = {&e, q->now - e.age_ms * 10000ull, q->channel};
+            if (xp_match(q->xq, &xe, q->qnow, q->ignore_time))
+                ks[found++] = k;
+        }
+        if (!found) {
+            q->pos = pos;
+            q->nleft = 0;
+            fail(ERROR_NO_MORE_ITEMS, L"No more data is available.");
+            goto out;
+        }
+        n = found;
+    }
     obj *objs[64];
     uint64_t made = 0;
     for (; made < n; made++) {
@@ -707,7 +682,7 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         strcpy(e->name, q->name);
         strcpy(e->channel, q->channel);
         e->now = q->now;
-        e->k = q->reverse ? q->pos - made : q->pos + made;
+        e->k = ks[made];
         e->nth = q->returned + made + 1;
         objs[made] = e;
     }
@@ -717,8 +692,8 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         fail(ERROR_OUTOFMEMORY, L"Out of memory.");
         goto out;
     }
-    q->pos = q->reverse ? q->pos - n : q->pos + n;
-    q->nleft -= n;
+    q->pos = pos;
+    q->nleft = nleft;
     q->returned += n;
     *Returned = (DWORD)n;
     ok = TRUE;
