@@ -13,6 +13,20 @@
  *       Writes the files a correct sweep would write (through the core's own CSV export), to
  *       test this checker without the app.
  *
+ * Filters (both modes; a record must pass every option given, on top of the time window):
+ *   --levels LIST     critical,error,warning,information,verbose,audit-success,audit-failure: a
+ *                     record passes when any item matches it — its Level is 1 critical, 2 error,
+ *                     3 warning, 4 or 0 (LogAlways) information, 5 verbose; audit-success and
+ *                     audit-failure match the Keywords bits 0x20000000000000 / 0x10000000000000
+ *                     (whatever the level)
+ *   --ids LIST        4624,1000-1010,-4634: an id or a range includes, a leading '-' excludes (an
+ *                     id or a range); only excludes = every id except those
+ *   --providers LIST  provider names, comma-separated, matched case-insensitively
+ * Parsed here with code of its own: this is the independent oracle for the product's filters.
+ * The window is then the records that pass, not a contiguous run; "the first N" and
+ * "contiguous" below are counted in it. A nofilter server ignores only the time terms of a
+ * filter, so what it sends (for break=/stuck=) is every record that passes the other options.
+ *
  * What a server in LIST should end as (from its fleet line):
  *   not in FLEET, down            error 1722, no rows
  *   deny                          error 5, no rows
@@ -51,6 +65,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* ------------------------------------------------------------------ expectations */
@@ -58,8 +73,11 @@
 typedef struct server {
     char name[FLEET_NAME_MAX];
     const fleet_server *fs;     /* NULL: not in the fleet */
-    uint64_t first, last;       /* the window: records first..last */
-    uint64_t inwin;
+    uint64_t first, last;       /* the time window: records first..last */
+    uint64_t *win;              /* with a filter: the window records that pass it, ascending */
+    size_t   nwin;
+    uint64_t nall;              /* records that pass the filter regardless of time (what a nofilter server sends) */
+    uint64_t inwin;             /* records in the window (that pass the filter) */
     uint32_t code;              /* expected ErrorCode */
     uint64_t rows_min, rows_max;/* expected row count */
     int      partial;           /* break/hang: a prefix (forward) or suffix (reverse) of the window */
@@ -71,6 +89,160 @@ typedef struct server {
     size_t   nseen, capseen;
     int      status_rows;
 } server;
+
+/* ------------------------------------------------------------------ filters */
+
+#define MAX_FILTER_ITEMS 64
+typedef struct filter {
+    int      active;
+    int      levels;                /* bit L: Level L passes (bit 0: Level 0); 0 = no --levels */
+    uint64_t level_keywords;        /* audit bits of --levels */
+    int      have_levels;
+    int      nin, nex;
+    uint32_t in_lo[MAX_FILTER_ITEMS], in_hi[MAX_FILTER_ITEMS], ex_lo[MAX_FILTER_ITEMS], ex_hi[MAX_FILTER_ITEMS];
+    int      have_ids;
+    int      nprov;
+    char     prov[MAX_FILTER_ITEMS][128];
+} filter;
+
+static filter g_filter;
+
+/* The next comma-separated item of *p, trimmed, into out; 0 at the end. */
+static int next_item(const char **p, char *out, size_t cap)
+{
+    const char *s = *p;
+    if (!*s)
+        return 0;
+    const char *e = strchr(s, ',');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    *p = e ? e + 1 : s + n;
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        n--;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, s, n);
+    out[n] = 0;
+    return 1;
+}
+
+static int parse_levels(const char *list)
+{
+    char it[64];
+    g_filter.have_levels = g_filter.active = 1;
+    while (next_item(&list, it, sizeof it)) {
+        if (!strcasecmp(it, "critical")) g_filter.levels |= 1 << 1;
+        else if (!strcasecmp(it, "error")) g_filter.levels |= 1 << 2;
+        else if (!strcasecmp(it, "warning")) g_filter.levels |= 1 << 3;
+        else if (!strcasecmp(it, "information")) g_filter.levels |= 1 << 4 | 1 << 0;
+        else if (!strcasecmp(it, "verbose")) g_filter.levels |= 1 << 5;
+        else if (!strcasecmp(it, "audit-success")) g_filter.level_keywords |= 0x20000000000000ull;
+        else if (!strcasecmp(it, "audit-failure")) g_filter.level_keywords |= 0x10000000000000ull;
+        else if (it[0]) return 0;
+    }
+    return 1;
+}
+
+static int parse_u32(const char *s, const char **end, uint32_t *out)
+{
+    char *e;
+    if (*s < '0' || *s > '9')
+        return 0;
+    unsigned long long v = strtoull(s, &e, 10);
+    if (v > 0xFFFFFFFFull)
+        return 0;
+    *out = (uint32_t)v;
+    *end = e;
+    return 1;
+}
+
+static int parse_ids(const char *list)
+{
+    char it[64];
+    g_filter.have_ids = g_filter.active = 1;
+    while (next_item(&list, it, sizeof it)) {
+        if (!it[0])
+            continue;
+        int ex = it[0] == '-';
+        const char *p = it + ex, *e;
+        uint32_t lo, hi;
+        if (!parse_u32(p, &e, &lo))
+            return 0;
+        hi = lo;
+        if (*e == '-' && (!parse_u32(e + 1, &e, &hi) || hi < lo))
+            return 0;
+        if (*e)
+            return 0;
+        int *n = ex ? &g_filter.nex : &g_filter.nin;
+        if (*n >= MAX_FILTER_ITEMS)
+            return 0;
+        (ex ? g_filter.ex_lo : g_filter.in_lo)[*n] = lo;
+        (ex ? g_filter.ex_hi : g_filter.in_hi)[*n] = hi;
+        (*n)++;
+    }
+    return 1;
+}
+
+static int parse_providers(const char *list)
+{
+    char it[128];
+    g_filter.active = 1;
+    while (next_item(&list, it, sizeof it)) {
+        if (!it[0])
+            continue;
+        if (g_filter.nprov >= MAX_FILTER_ITEMS)
+            return 0;
+        strcpy(g_filter.prov[g_filter.nprov++], it);
+    }
+    return g_filter.nprov > 0;
+}
+
+static int filter_match(const fg_event *e)
+{
+    const filter *f = &g_filter;
+    if (!f->active)
+        return 1;
+    if (f->have_levels && !((e->level <= 5 && (f->levels >> e->level) & 1) || (e->keywords & f->level_keywords)))
+        return 0;
+    if (f->have_ids) {
+        int in = f->nin == 0;
+        for (int i = 0; i < f->nin && !in; i++)
+            in = e->event_id >= f->in_lo[i] && e->event_id <= f->in_hi[i];
+        for (int i = 0; i < f->nex && in; i++)
+            in = !(e->event_id >= f->ex_lo[i] && e->event_id <= f->ex_hi[i]);
+        if (!in)
+            return 0;
+    }
+    if (f->nprov) {
+        int in = 0;
+        for (int i = 0; i < f->nprov && !in; i++)
+            in = !strcasecmp(f->prov[i], e->provider_name);
+        if (!in)
+            return 0;
+    }
+    return 1;
+}
+
+/* The window as a list: without a filter the records first..last, with one those of them that
+ * pass (s->win, ascending). */
+static uint64_t win_at(const server *s, uint64_t i) { return s->win ? s->win[i] : s->first + i; }
+
+/* The position of record k in the window, or -1. */
+static int64_t win_index(const server *s, uint64_t k)
+{
+    if (!s->win)
+        return k >= s->first && k <= s->last ? (int64_t)(k - s->first) : -1;
+    size_t lo = 0, hi = s->nwin;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (s->win[mid] < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->nwin && s->win[lo] == k ? (int64_t)lo : -1;
+}
 
 static void expect(server *s, unsigned hours, int timeout, unsigned max_seconds, uint64_t max_rows)
 {
@@ -89,6 +261,22 @@ static void expect(server *s, unsigned hours, int timeout, unsigned max_seconds,
     fg_spread sp = fleet_spread(f);
     s->first = hours ? fleetgen_first_in_window(&sp, (uint64_t)hours * 3600000ull) : 1;
     s->inwin = s->first <= s->last ? s->last - s->first + 1 : 0;
+    s->nall = f->events;
+    if (g_filter.active) {
+        s->nall = 0;
+        s->nwin = 0;
+        s->win = malloc((s->inwin ? s->inwin : 1) * sizeof *s->win);
+        for (uint64_t k = 1; k <= f->events; k++) {
+            fg_event e;
+            fleetgen_event(f->name, f->seed, &sp, k, &e);
+            if (!filter_match(&e))
+                continue;
+            s->nall++;
+            if (k >= s->first)
+                s->win[s->nwin++] = k;
+        }
+        s->inwin = s->nwin;
+    }
     if (f->hangquery) { s->code = 1460; return; }
     if (f->hang) {
         /* the server hangs after hang_after events of what it sends (all of them when nofilter) */
@@ -98,7 +286,7 @@ static void expect(server *s, unsigned hours, int timeout, unsigned max_seconds,
         s->rows_max = f->hang_after < s->inwin ? f->hang_after : s->inwin;
         return;
     }
-    if (f->stuck && (f->nofilter ? f->stuck_after <= f->events : f->stuck_after <= s->inwin)) {
+    if (f->stuck && (f->nofilter ? f->stuck_after <= s->nall : f->stuck_after <= s->inwin)) {
         /* stuck after stuck_after events of what the server sends: the supervisor abandons the
          * thread and keeps every row it had returned */
         s->code = 1460;
@@ -131,7 +319,7 @@ static void expect(server *s, unsigned hours, int timeout, unsigned max_seconds,
         s->rows_min = s->rows_max = f->break_after;
         return;
     }
-    if (f->break_after && f->nofilter && f->break_after <= f->events) {
+    if (f->break_after && f->nofilter && f->break_after <= s->nall) {
         s->code = 1726;   /* the first break_after of ALL events; the in-window ones among them */
         s->partial = 1;
         s->rows_min = 0;
@@ -217,24 +405,26 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, uint64
     uint64_t now = ES_UNIX_EPOCH_TICKS + (uint64_t)time(NULL) * ES_TICKS_PER_SEC, total = 0;
     for (int i = 0; i < ns; i++) {
         server *s = &sv[i];
-        uint64_t from = s->first, to = s->last;
+        /* positions in the window list: from..to */
+        int64_t from = 0, to = (int64_t)s->inwin - 1;
         if (s->partial) {
             if (s->code == 1726 && !s->fs->nofilter)
-                to = s->first + s->fs->break_after - 1;
+                to = (int64_t)s->fs->break_after - 1;
             else if (s->code == 1460 && s->rows_min == 1)   /* cut by --max-seconds: some rows */
-                to = s->first + s->rows_max / 2;
+                to = (int64_t)s->rows_max / 2;
             else
-                to = s->first + s->rows_max - 1;
+                to = (int64_t)s->rows_max - 1;
         }
         char budget_text[96] = "";
-        if (s->budget && s->inwin && total + (to - from + 1) > max_rows) {   /* the row budget stops it */
-            to = from + (max_rows - total) - 1;
+        if (s->budget && s->inwin && total + (uint64_t)(to - from + 1) > max_rows) {   /* the row budget stops it */
+            to = from + (int64_t)(max_rows - total) - 1;
             s->code = 8;
             snprintf(budget_text, sizeof budget_text, "Reading stopped: the row limit (%" PRIu64 " rows) was reached.", max_rows);
         }
         uint64_t count = 0;
         if (s->inwin && !(s->fs && s->fs->hangquery))
-            for (uint64_t k = from; k <= to && k >= 1; k++) {
+            for (int64_t i = from; i <= to; i++) {
+                uint64_t k = win_at(s, (uint64_t)i);
                 fg_event e;
                 fg_spread sp = fleet_spread(s->fs);
                 fleetgen_event(s->fs->name, s->fs->seed, &sp, k, &e);
@@ -291,11 +481,18 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--timeout")) timeout = atoi(v);
         else if (!strcmp(a, "--max-seconds")) max_seconds = (unsigned)atoi(v);
         else if (!strcmp(a, "--max-rows")) max_rows = strtoull(v, NULL, 10);
+        else if (!strcmp(a, "--levels")) {
+            if (!parse_levels(v)) { fprintf(stderr, "check_sweep: bad --levels %s\n", v); return 2; }
+        } else if (!strcmp(a, "--ids")) {
+            if (!parse_ids(v)) { fprintf(stderr, "check_sweep: bad --ids %s\n", v); return 2; }
+        } else if (!strcmp(a, "--providers")) {
+            if (!parse_providers(v)) { fprintf(stderr, "check_sweep: bad --providers %s\n", v); return 2; }
+        }
         else { fprintf(stderr, "check_sweep: unknown option %s\n", a); return 2; }
         i++;
     }
     if (!fleet_path || !list_path || !export_path || !status_path) {
-        fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S [--max-seconds S] [--max-rows N] --export ROWS.csv --status STATUS.csv [--name TAG]\n");
+        fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S [--max-seconds S] [--max-rows N] [--levels L] [--ids L] [--providers L] --export ROWS.csv --status STATUS.csv [--name TAG]\n");
         return 2;
     }
     size_t flen;
@@ -354,9 +551,10 @@ int main(int argc, char **argv)
             s->seen = realloc(s->seen, s->capseen * sizeof *s->seen);
         }
         s->seen[s->nseen++] = k;
-        if (k < s->first) {
+        if (win_index(s, k) < 0) {
             if (outside++ < 5)
-                detail("line %zu: %s record %" PRIu64 " is outside the window (first in window: %" PRIu64 ")", row->line, s->name, k, s->first);
+                detail("line %zu: %s record %" PRIu64 " is outside the window%s (first in window: %" PRIu64 ")", row->line, s->name, k,
+                       g_filter.active ? " or does not pass the filter" : "", s->first);
         }
         fg_event e;
         fg_spread sp = fleet_spread(s->fs);
@@ -413,7 +611,8 @@ int main(int argc, char **argv)
     verdict("export-columns", bad_cols, "%zu wrong Level/Source/EventID/Task/Computer/RecordID values", bad_cols);
     verdict("export-messages", bad_msgs, "%zu wrong messages of %zu rows", bad_msgs, nrows);
     verdict("export-times", bad_times, "%zu rows with wrong times", bad_times);
-    verdict("export-window", outside, "%zu rows older than the %u-hour window", outside, hours);
+    verdict("export-window", outside, "%zu rows older than the %u-hour window%s", outside, hours,
+            g_filter.active ? " or not passing the filter" : "");
     if (nload) { /* one process, one load: every clock=load row hangs from the same moment */
         verdict("export-one-anchor", anchor_max - anchor_min > ES_TICKS_PER_MS,
                 "TimeCreated + age of clock=load rows spans %.3f s (%s .. %s), expected one moment to the millisecond",
@@ -440,18 +639,26 @@ int main(int argc, char **argv)
                     detail("%s record %" PRIu64 " appears more than once", s->name, s->seen[j]);
             }
         size_t inw = 0;
-        for (size_t j = 0; j < s->nseen; j++)
-            inw += s->seen[j] >= s->first && s->seen[j] <= s->last;
+        int64_t lo = -1, hi = -1;   /* the positions in the window of the first and last in-window row */
+        for (size_t j = 0; j < s->nseen; j++) {
+            int64_t at = win_index(s, s->seen[j]);
+            if (at < 0)
+                continue;
+            inw++;
+            if (lo < 0)
+                lo = at;
+            hi = at;
+        }
         int ok = inw >= s->rows_min && inw <= s->rows_max;
         if (ok && (s->partial || s->budget) && inw) {   /* contiguous, from the oldest (forward) or the newest (reverse) */
-            uint64_t lo = s->seen[s->nseen - inw], hi = s->seen[s->nseen - 1];
-            ok = hi - lo + 1 == inw && (lo == s->first || (!s->prefix && hi == s->last));
+            ok = (uint64_t)(hi - lo + 1) == inw && (lo == 0 || (!s->prefix && (uint64_t)hi == s->inwin - 1));
         }
         if (!ok) {
             wrong_count++;
-            detail("%s: %zu window rows (%" PRIu64 "..%" PRIu64 "), expected %" PRIu64 "..%" PRIu64 "%s (window records %" PRIu64 "..%" PRIu64 ")",
-                   s->name, inw, inw ? s->seen[s->nseen - inw] : 0, inw ? s->seen[s->nseen - 1] : 0, s->rows_min, s->rows_max,
-                   s->prefix ? ", the window's first ones" : s->partial ? ", a contiguous run from either end" : "", s->first, s->last);
+            detail("%s: %zu window rows (%" PRIu64 "..%" PRIu64 "), expected %" PRIu64 "..%" PRIu64 "%s (window records %" PRIu64 "..%" PRIu64 "%s)",
+                   s->name, inw, inw ? win_at(s, (uint64_t)lo) : 0, inw ? win_at(s, (uint64_t)hi) : 0, s->rows_min, s->rows_max,
+                   s->prefix ? ", the window's first ones" : s->partial ? ", a contiguous run from either end" : "", s->first, s->last,
+                   g_filter.active ? ", those that pass the filter" : "");
         }
     }
     verdict("export-no-duplicates", dups, "%zu duplicate rows", dups);

@@ -872,6 +872,241 @@ static void check_stuckformat(EVT_HANDLE sysctx)
           f[0].done, f[1].done, f[2].done);
 }
 
+/* ---- server-side filters (tests/fake/xpath.c behind EvtQuery): each query must return exactly
+ * the records a plain C predicate over fleetgen selects, in order. Server "flt" of the fleet:
+ * events=3000 span=48 seed=9. */
+static const char *const FLT = "flt";
+static const uint64_t FLT_EVENTS = 3000;
+static const uint32_t FLT_SPAN = 48, FLT_SEED = 9;
+
+typedef int (*fpred)(const fg_event *e);
+static int f_level2(const fg_event *e) { return e->level == 2; }
+static int f_level123(const fg_event *e) { return e->level >= 1 && e->level <= 3; }
+static int f_level_le3(const fg_event *e) { return e->level <= 3; }
+static int f_ids(const fg_event *e) { return e->event_id == 7036 || (e->event_id >= 1000 && e->event_id <= 1003); }
+static int f_prov(const fg_event *e) { return e->provider == FG_PROV_SCM || e->provider == FG_PROV_EVENTLOG; }
+static int f_audit(const fg_event *e) { return (e->keywords & 0x20000000000000ull) != 0; }
+static int f_rec(const fg_event *e) { return e->record_id == 1234; }
+static int f_pid(const fg_event *e) { return e->process_id == 772; }
+static int f_sid(const fg_event *e) { return e->has_user_sid; }
+static int f_data(const fg_event *e)
+{
+    for (int i = 0; i < e->ndata; i++)
+        if (!strcmp(e->data_name[i], "param1") && !strcmp(e->data[i], "Windows Update"))
+            return 1;
+    return 0;
+}
+static int f_running(const fg_event *e)
+{
+    for (int i = 0; i < e->ndata; i++)
+        if (!strcmp(e->data[i], "running"))
+            return 1;
+    return 0;
+}
+static int f_qlist(const fg_event *e)
+{
+    int sel = e->event_id == 7036 || e->event_id == 7040 || e->level == 2;
+    return sel && e->event_id != 7040 && e->event_id != 6101;
+}
+
+/* Reads every record id a query returns; -1 when EvtQuery fails (*err), else the count. */
+static long read_ids(const WCHAR *server, const WCHAR *path, const WCHAR *query, EVT_HANDLE sysctx, uint64_t *ids,
+                     long cap, DWORD *err)
+{
+    EVT_HANDLE s = session(server);
+    EVT_HANDLE q = pEvtQuery(s, path, query, EvtQueryChannelPath | EvtQueryForwardDirection);
+    long n = 0;
+    *err = 0;
+    if (!q) {
+        *err = GetLastError();
+        pEvtClose(s);
+        return -1;
+    }
+    EVT_HANDLE h[64];
+    DWORD got;
+    while (pEvtNext(q, 64, h, INFINITE, 0, &got)) {
+        for (DWORD i = 0; i < got; i++) {
+            DWORD cnt;
+            EVT_VARIANT *v = render(sysctx, h[i], &cnt, NULL, NULL);
+            if (v && n < cap)
+                ids[n] = v[EvtSystemEventRecordId].UInt64Val;
+            n++;
+            free(v);
+            pEvtClose(h[i]);
+        }
+    }
+    if (GetLastError() != ERROR_NO_MORE_ITEMS)
+        *err = GetLastError();
+    pEvtClose(q);
+    pEvtClose(s);
+    return n;
+}
+
+/* window_ms > 0: only records at most that old (an age never within 5 minutes of a whole hour,
+ * so an 8-hour window is unambiguous whatever the few ms between here and the EvtQuery). */
+static void filt(const char *name, const WCHAR *path, const WCHAR *query, EVT_HANDLE sysctx, fpred want,
+                 uint64_t window_ms)
+{
+    static uint64_t got[4000], exp[4000];
+    fg_spread sp = fleetgen_spread(FLT_EVENTS, FLT_SPAN);
+    long ne = 0;
+    for (uint64_t k = 1; k <= FLT_EVENTS; k++) {
+        fg_event e;
+        fleetgen_event(FLT, FLT_SEED, &sp, k, &e);
+        if ((!want || want(&e)) && (!window_ms || e.age_ms <= window_ms))
+            exp[ne++] = k;
+    }
+    DWORD err;
+    long n = read_ids(L"flt", path, query, sysctx, got, 4000, &err);
+    if (n < 0) {
+        failf(name, "EvtQuery failed %lu", err);
+        return;
+    }
+    long i = 0;
+    while (i < n && i < ne && got[i] == exp[i])
+        i++;
+    if (err || n != ne || i != n || ne == 0 || ne == (long)FLT_EVENTS)
+        failf(name, "got %ld records (end error %lu), expected %ld; first difference at #%ld (%llu vs %llu)", n, err, ne, i,
+              (unsigned long long)(i < n ? got[i] : 0), (unsigned long long)(i < ne ? exp[i] : 0));
+    else
+        PASS(name);
+}
+
+static void check_filters(EVT_HANDLE sysctx)
+{
+    filt("filter-level-path-form", L"System", L"*[System/Level=2]", sysctx, f_level2, 0);
+    filt("filter-levels", L"System", L"*[System[(Level=1 or Level=2 or Level=3)]]", sysctx, f_level123, 0);
+    filt("filter-level-and-timediff", L"System",
+         L"*[System[(Level <= 3) and TimeCreated[timediff(@SystemTime) <= 28800000]]]", sysctx, f_level_le3, WINDOW_MS);
+    filt("filter-event-ids", L"Application", L"*[System[(EventID=7036 or (EventID>=1000 and EventID<=1003))]]", sysctx,
+         f_ids, 0);
+    filt("filter-providers", L"System", L"*[System[Provider[@Name='Service Control Manager' or @Name='EventLog']]]",
+         sysctx, f_prov, 0);
+    filt("filter-audit-success", L"Security", L"*[System[band(Keywords,9007199254740992)]]", sysctx, f_audit, 0);
+    filt("filter-record-id", L"System", L"*[System[EventRecordID=1234]]", sysctx, f_rec, 0);
+    filt("filter-process-id", L"System", L"*[System[Execution[@ProcessID=772]]]", sysctx, f_pid, 0);
+    filt("filter-user-sid", L"System", L"*[System[Security[@UserID='S-1-5-18']]]", sysctx, f_sid, 0);
+    filt("filter-data-named", L"System", L"*[EventData[Data[@Name='param1']='Windows Update']]", sysctx, f_data, 0);
+    filt("filter-data-bare", L"System", L"*[EventData[Data='running']]", sysctx, f_running, 0);
+    filt("filter-querylist-select-select-suppress", L"System",
+         L"<QueryList>\r\n<Query Id=\"0\" Path=\"System\">\r\n"
+         L"<Select Path=\"System\">*[System[TimeCreated[timediff(@SystemTime) &lt;= 28800000] and (EventID=7036 or EventID=7040)]]</Select>\r\n"
+         L"<Select Path=\"System\">*[System[TimeCreated[@SystemTime&gt;='1601-01-02T00:00:00.000Z'] and Level=2 and TimeCreated[timediff(@SystemTime) &lt;= 28800000]]]</Select>\r\n"
+         L"<Suppress Path=\"System\">*[System[(EventID=7040 or EventID=6101)]]</Suppress>\r\n</Query></QueryList>",
+         sysctx, f_qlist, WINDOW_MS);
+
+    /* 20 comparisons (the time term and band count) are accepted, 21 refused with 15001 */
+    WCHAR q[2048];
+    wcscpy(q, L"*[System[TimeCreated[timediff(@SystemTime) <= 28800000] and band(Keywords,16) and (EventID=1");
+    for (int i = 2; i <= 18; i++)
+        swprintf(q + wcslen(q), 2048 - wcslen(q), L" or EventID=%d", i);
+    wcscat(q, L")]]");
+    DWORD err = query_error(L"flt", L"System", q, NULL);
+    CHECK("filter-20-comparisons-accepted", err == 0, "err %lu", err);
+    wcscpy(q + wcslen(q) - 3, L" or EventID=19)]]");
+    err = query_error(L"flt", L"System", q, NULL);
+    WCHAR ext[600];
+    DWORD used = 0;
+    pEvtGetExtendedStatus(600, ext, &used);
+    CHECK("filter-21-comparisons-refused", err == ERROR_EVT_INVALID_QUERY && wcsstr(ext, L"21 comparisons"),
+          "err %lu (%ls)", err, ext);
+
+    static const WCHAR *const bad[] = {
+        L"*[System//Level=2]", L"*[System[contains(Provider/@Name,'Service')]]", L"*[System[not(Level=2)]]",
+        L"*[System[Level+1=3]]", L"*[System/Level=2 | System/Level=3]", L"*[System/Level/../Task=2]",
+        L"*[System[TimeCreated[@SystemTime>='yesterday']]]",
+    };
+    int bad_ok = 1;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err = query_error(L"flt", L"System", bad[i], NULL);
+        if (err != ERROR_EVT_INVALID_QUERY) {
+            failf("filter-unsupported-refused", "%ls: err %lu", bad[i], err);
+            bad_ok = 0;
+        }
+    }
+    if (bad_ok)
+        PASS("filter-unsupported-refused");
+
+    /* the details pane: one record by its id */
+    uint64_t one[4];
+    long n = read_ids(L"flt", L"System", L"*[System[EventRecordID=2999]]", sysctx, one, 4, &err);
+    CHECK("filter-record-id-exactly-one", n == 1 && one[0] == 2999 && !err, "got %ld records (first %llu), err %lu", n,
+          (unsigned long long)(n > 0 ? one[0] : 0), err);
+
+    /* nofilter: the server ignores the time terms only (nof: events=400 span=48, default seed) */
+    static uint64_t got[400];
+    n = read_ids(L"nof", L"System", L"*[System[Level=2 and TimeCreated[timediff(@SystemTime) <= 28800000]]]", sysctx, got,
+                 400, &err);
+    fg_spread sp = fleetgen_spread(400, 48);
+    long ne = 0, same = n >= 0;
+    for (uint64_t k = 1; k <= 400; k++) {
+        fg_event e;
+        fleetgen_event("nof", 1, &sp, k, &e);
+        if (e.level == 2) {
+            if (ne >= n || got[ne] != k)
+                same = 0;
+            ne++;
+        }
+    }
+    CHECK("filter-nofilter-ignores-time-only", same && n == ne && ne > 0, "got %ld records, expected %ld level-2 records", n, ne);
+
+    /* a plain XPath needs a channel; a QueryList names its own and EvtQuery's Path is ignored */
+    err = query_error(L"flt", NULL, L"*[System[Level=2]]", NULL);
+    CHECK("filter-plain-needs-path", err == ERROR_INVALID_PARAMETER, "err %lu", err);
+    err = query_error(L"flt", L"Bogus", L"<QueryList><Query Id='0' Path='System'><Select>*</Select></Query></QueryList>",
+                      NULL);
+    CHECK("filter-querylist-path-ignored", err == 0, "err %lu", err);
+    err = query_error(L"flt", NULL,
+                      L"<QueryList><Query Id='0'><Select Path='System'>*</Select><Select Path='Application'>*</Select>"
+                      L"</Query></QueryList>", NULL);
+    CHECK("filter-querylist-two-channels-not-supported", err == ERROR_NOT_SUPPORTED, "err %lu", err);
+
+    /* 1,000,000 records behind the brief's structured filter: how long the whole result takes
+     * (EvtNext + EvtClose of each event; no rendering) */
+    EVT_HANDLE s = session(L"big");
+    /* and the same filter without its time term: every one of the 1,000,000 records is looked at */
+    EVT_HANDLE fq = pEvtQuery(s, L"Security",
+                              L"*[System[(Level=1 or Level=2 or Level=3) and (EventID=7034 or (EventID>=1000 and "
+                              L"EventID<=1010)) and Provider[@Name='Service Control Manager' or @Name='EventLog' or "
+                              L"@Name='Legacy App'] and band(Keywords,9007199254740992)]]",
+                              EvtQueryChannelPath | EvtQueryForwardDirection);
+    if (fq) {
+        uint64_t t1 = now_ticks(), c = 0;
+        EVT_HANDLE h[64];
+        DWORD gotn;
+        while (pEvtNext(fq, 64, h, INFINITE, 0, &gotn))
+            for (DWORD i = 0; i < gotn; i++, c++)
+                pEvtClose(h[i]);
+        pEvtClose(fq);
+        printf("     1,000,000-record server, the same filter without a time term (a full scan): %llu records in %.0f ms\n",
+               (unsigned long long)c, (double)(now_ticks() - t1) / 10000.0);
+    }
+    uint64_t start = now_ticks();
+    WCHAR since[40];
+    iso_ms(now_ticks() - 20ull * 3600 * 1000 * 10000, since, 40);
+    swprintf(q, 2048,
+             L"*[System[TimeCreated[@SystemTime>='%ls'] and (Level=1 or Level=2 or Level=3) and (EventID=7034 or "
+             L"(EventID>=1000 and EventID<=1010)) and Provider[@Name='Service Control Manager' or @Name='EventLog' or "
+             L"@Name='Legacy App'] and band(Keywords,9007199254740992)]]", since);
+    EVT_HANDLE bq = pEvtQuery(s, L"Security", q, EvtQueryChannelPath | EvtQueryForwardDirection);
+    uint64_t count = 0;
+    if (bq) {
+        EVT_HANDLE h[64];
+        DWORD gotn;
+        while (pEvtNext(bq, 64, h, INFINITE, 0, &gotn))
+            for (DWORD i = 0; i < gotn; i++, count++)
+                pEvtClose(h[i]);
+        pEvtClose(bq);
+        double ms = (double)(now_ticks() - start) / 10000.0;
+        printf("     1,000,000-record server, the structured filter of the last 20 hours: %llu records in %.0f ms\n",
+               (unsigned long long)count, ms);
+        CHECK("filter-million-records", count > 0 && ms < 20000, "%llu records in %.0f ms", (unsigned long long)count, ms);
+    } else {
+        failf("filter-million-records", "EvtQuery failed %lu", GetLastError());
+    }
+    pEvtClose(s);
+}
+
 int wmain(int argc, WCHAR **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -1204,6 +1439,9 @@ int wmain(int argc, WCHAR **argv)
         TerminateThread(th, 1);
     CloseHandle(th);
     pEvtClose(s);
+
+    /* ---- server-side filters */
+    check_filters(sysctx);
 
     /* ---- saved-log messages: this computer's publisher metadata */
     check_local_metadata();

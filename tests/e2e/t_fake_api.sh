@@ -38,6 +38,8 @@ edgs    edge=2 step=2000 events=11 clock=load latency=5
 edgq    edge=8 events=20 latency=5
 stk     stuck=25 events=100 span=10 latency=5
 stkf    stuckformat=3 events=40 span=10 latency=5
+flt     events=3000 span=48 seed=9 latency=5
+big     events=1000000 span=48 latency=5
 EOF
 i=0
 while [ $i -lt 20 ]; do
@@ -46,14 +48,34 @@ while [ $i -lt 20 ]; do
 done
 
 leaks=$T/fakeapi-leaks.txt
-rm -f $leaks
-ESFAKE_FLEET=$(wine_path "$fleet") ESFAKE_LEAKS=$(wine_path "$leaks") \
-    timeout -k 5 120 "$WINE" $T/fakeapi_test.exe >$T/fakeapi_test.out 2>$T/fakeapi_test.err
+qlog=$T/fakeapi-querylog.txt
+rm -f $leaks $qlog
+ESFAKE_FLEET=$(wine_path "$fleet") ESFAKE_LEAKS=$(wine_path "$leaks") ESFAKE_QUERYLOG=$(pwd)/$qlog \
+    timeout -k 5 180 "$WINE" $T/fakeapi_test.exe >$T/fakeapi_test.out 2>$T/fakeapi_test.err
 rc=$?
 cat $T/fakeapi_test.out | tr -d '\r'
 if [ $rc -ne 0 ] && ! grep -q '^FAIL' $T/fakeapi_test.out; then
     echo "FAIL fakeapi-run: fakeapi_test.exe exited $rc without a FAIL line (stderr: $(head -c 400 $T/fakeapi_test.err))"
 fi
+
+# ESFAKE_QUERYLOG: one line per EvtQuery, SERVER TAB PATH TAB FLAGS TAB RESULT TAB QUERY (a Unix
+# path, as the fake reads it as Z:\...)
+tab=$(printf '\t')
+qlog_has() {  # qlog_has NAME FIXED-LINE: the log holds exactly that line
+    if grep -qxF "$2" $qlog 2>/dev/null; then echo "PASS $1"; else echo "FAIL $1: no line \"$2\" in $qlog"; fi
+}
+qlog_has querylog-record-id "flt${tab}System${tab}0x101${tab}0${tab}*[System[EventRecordID=2999]]"
+qlog_has querylog-refused "flt${tab}System${tab}0x101${tab}15001${tab}*[System[not(Level=2)]]"
+qlog_has querylog-null-path "flt${tab}${tab}0x101${tab}87${tab}*[System[Level=2]]"
+# the QueryList's CR LF became spaces: one line from <QueryList> to </QueryList>
+if grep -q "^flt${tab}System${tab}0x101${tab}0${tab}<QueryList>  <Query Id=\"0\" Path=\"System\">  <Select .*</QueryList>\$" $qlog 2>/dev/null; then
+    echo "PASS querylog-one-line"
+else
+    echo "FAIL querylog-one-line: no one-line QueryList of flt in $qlog"
+fi
+n=$(grep -c . $qlog 2>/dev/null)
+fields_ok=$(awk -F'\t' 'NF < 5 { bad++ } END { print bad + 0 }' $qlog 2>/dev/null)
+if [ "${n:-0}" -gt 50 ] && [ "$fields_ok" = 0 ]; then echo "PASS querylog-every-query"; else echo "FAIL querylog-every-query: $n lines, $fields_ok malformed"; fi
 
 # stuck and stuckformat: calls that never return, on threads the program leaves behind and ends
 # with ExitProcess; a process of their own, so the handle report above stays exact.

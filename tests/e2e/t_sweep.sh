@@ -48,6 +48,25 @@ if [ $selftest_ok = 1 ]; then echo "PASS sweep-checker-selftest"; else
     sed 's/^/     /' $T/self.txt | grep -v '^     PASS' | head -20
 fi
 
+# the filter options (--levels/--ids/--providers, the oracle for the product's filters): a correct
+# filtered export passes, the same files checked without the filter or with another one fail
+FILTER="--levels error,warning,audit-success --ids 7000-7040,1000-1010,-7036 --providers"
+FPROV="service control manager, Legacy App"
+fself_ok=1
+$CHECK --make-expected --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT $FILTER "$FPROV" \
+    --export $T/fself-rows.csv --status $T/fself-status.csv || fself_ok=0
+$CHECK --name fself --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT $FILTER "$FPROV" \
+    --export $T/fself-rows.csv --status $T/fself-status.csv >$T/fself.txt 2>&1 || fself_ok=0
+$CHECK --name fselfnone --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT \
+    --export $T/fself-rows.csv --status $T/fself-status.csv >$T/fselfnone.txt 2>&1 && fself_ok=0
+$CHECK --name fselfother --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT $FILTER "EventLog" \
+    --export $T/fself-rows.csv --status $T/fself-status.csv >$T/fselfother.txt 2>&1 && fself_ok=0
+rows=$(grep -c . $T/fself-rows.csv)
+if [ $fself_ok = 1 ] && [ "$rows" -gt 20 ]; then echo "PASS sweep-checker-filter-selftest"; else
+    echo "FAIL sweep-checker-filter-selftest: the filtered checker rejects a correct export or accepts a wrong one ($rows rows; $T/fself*.txt)"
+    sed 's/^/     /' $T/fself.txt | grep -v '^     PASS' | head -20
+fi
+
 # ---- the app
 need_exe sweep-e2e
 need_fake sweep-fake-build

@@ -324,8 +324,21 @@ static void checks(void)
     refused("xp-refuse-ql-suppress-other-path", NULL,
             "<QueryList><Query Id='0'><Select Path='System'>*</Select><Suppress Path='Application'>*[System[Level=2]]"
             "</Suppress></Query></QueryList>", XP_INVALID, "Suppress");
-    refused("xp-refuse-ql-no-path", NULL, "<QueryList><Query Id='0'><Select>*</Select></Query></QueryList>", XP_INVALID,
+    refused("xp-refuse-ql-no-path", NULL, "<QueryList><Query Id='0'><Select>*</Select></Query></QueryList>", XP_NOPATH,
             "Path");
+    {
+        /* no Path in the query: EvtQuery's Path argument is the channel */
+        xp_query *x;
+        char err[400];
+        int rc = xp_compile("<QueryList><Query Id='0'><Select>*[System[Level=2]]</Select></Query></QueryList>", "Setup", &x,
+                            err, sizeof err);
+        if (rc == XP_OK && !strcmp(xp_channel(x), "Setup"))
+            printf("PASS xp-querylist-without-path-uses-argument\n");
+        else
+            failf("xp-querylist-without-path-uses-argument", "rc %d %s", rc, rc == XP_OK ? xp_channel(x) : err);
+        if (rc == XP_OK)
+            xp_free(x);
+    }
     refused("xp-refuse-ql-two-queries-without-id", NULL,
             "<QueryList><Query Path='System'><Select>*</Select></Query><Query Path='System'><Select>*</Select></Query>"
             "</QueryList>", XP_INVALID, "Id");

@@ -828,7 +828,7 @@ static int xml_attrs(xml *x, char *path, size_t pathcap, int *has_path, int *has
     }
 }
 
-static int parse_querylist(xp_query *q, const char *s, size_t len, char *err, size_t errlen)
+static int parse_querylist(xp_query *q, const char *s, size_t len, const char *argpath, char *err, size_t errlen)
 {
     xml x = {s, len, 0};
     char qpath[256], path[256];
@@ -881,13 +881,16 @@ static int parse_querylist(xp_query *q, const char *s, size_t len, char *err, si
                 snprintf(err, errlen, "The specified query is invalid: a malformed <%s>.", suppress ? "Suppress" : "Select");
                 goto out;
             }
-            if (!hp && !has_qpath) {
-                snprintf(err, errlen, "The specified query is invalid: a <%s> without a Path in a <Query> without one.",
+            /* EvtQuery's documentation: its Path is ignored when the structured query specifies
+             * the path; so an element without one (in a Query without one) reads that Path */
+            if (!hp && !has_qpath && (!argpath || !argpath[0] || strlen(argpath) >= sizeof path)) {
+                snprintf(err, errlen, "A <%s> without a Path, in a <Query> without one, and no Path argument.",
                          suppress ? "Suppress" : "Select");
+                rc = XP_NOPATH;
                 goto out;
             }
             if (!hp)
-                strcpy(path, qpath);
+                strcpy(path, has_qpath ? qpath : argpath);
             size_t ts = x.pos, tl = 0;
             if (r == 1) {
                 while (x.pos < x.len && x.s[x.pos] != '<')
@@ -981,7 +984,7 @@ int xp_compile(const char *text, const char *path, xp_query **out, char *err, si
         i++;
     int rc;
     if (i < len && text[i] == '<') {
-        rc = parse_querylist(q, text + i, len - i, err, errlen);
+        rc = parse_querylist(q, text + i, len - i, path, err, errlen);
     } else {
         if (!path || !path[0]) {
             snprintf(err, errlen, "A plain XPath query needs a channel (the Path argument).");

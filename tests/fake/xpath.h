@@ -41,7 +41,8 @@ int  xp_compile(const char *text, const char *path, xp_query **out, char *err, s
 void xp_free(xp_query *q);
 
 /* The channel the query reads: the Path argument for a plain XPath, the Selects' Path for a
- * QueryList (the Path argument is then ignored, as documented for EvtQuery). */
+ * QueryList (EvtQuery's documentation: its Path is ignored when the structured query specifies
+ * the path; a Select without one, in a Query without one, reads the Path argument). */
 const char *xp_channel(const xp_query *q);
 /* 1 when the query selects every event (no filter at all: NULL, "", "*"). */
 int  xp_is_all(const xp_query *q);
