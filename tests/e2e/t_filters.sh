@@ -112,7 +112,7 @@ expect_exit excl-exit-code-0 0
 subset excl all --ids=-7036,-1-12
 queries excl excl-suppress '<Suppress Path="System">\*\[System\[(EventID=7036 or (EventID&gt;=1 and EventID&lt;=12))\]\]</Suppress>' \
     "a Suppress of the excluded IDs was expected"
-fleet_check excl --ids=-7036,-1-12
+fleet_check excl --ids -7036,-1-12
 
 # ---- providers, in another case than the fleet's
 run prov System $HOURS --providers "eventlog, SERVICE CONTROL MANAGER"
