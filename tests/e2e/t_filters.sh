@@ -168,4 +168,31 @@ if tr -d '\r' <$T/badids.out | grep -qF -- '--ids: "12a" is not an event ID (0-6
 else
     echo "FAIL badids-message: the message does not name the bad item: $(tr -d '\r' <$T/badids.out | head -3)"
 fi
+
+# ---- the window: a malformed Event IDs text typed in the row, then Start (F5): a message box,
+# no sweep (the screenshot shows the row, its line naming the bad item, and the box)
+if command -v xdotool >/dev/null; then
+    "$WINE" $EXE --log System --hours $HOURS --levels error,warning sim-a >$T/gui.out 2>&1 &
+    app=$!
+    if main=$(find_window EventSweep 30); then
+        sleep 1
+        xdotool windowfocus --sync "$main" 2>/dev/null
+        xdotool key --clearmodifiers alt+d
+        sleep 0.3
+        xdotool type --delay 20 "4624, 12a"
+        sleep 0.3
+        xdotool key F5
+        sleep 2
+        n=$(xdotool search --onlyvisible --name '^EventSweep$' 2>/dev/null | wc -l)
+        import -window root build/test/filters-refused.png 2>/dev/null
+        if [ "$n" = 2 ]; then echo "PASS gui-bad-ids-refused (build/test/filters-refused.png)"; else
+            echo "FAIL gui-bad-ids-refused: no message box after Start with Event IDs \"4624, 12a\" ($n windows)"; fi
+    else
+        echo "FAIL gui-bad-ids-refused: no EventSweep window"
+    fi
+    wine_kill
+    wait $app 2>/dev/null
+else
+    echo "SKIP gui-bad-ids-refused: xdotool is not installed"
+fi
 exit 0
