@@ -404,6 +404,52 @@ static void checks(void)
               lv[4], lv[5], as, af);
 }
 
+/* Every prefix of some valid queries, and each with one byte replaced by a syntax character:
+ * compiling never crashes (ASan/UBSan watch) and what compiles evaluates. */
+static void robustness(void)
+{
+    static const char *const base[] = {
+        "*[System[TimeCreated[@SystemTime>='2026-11-27T16:00:00.000Z'] and (Level=1 or Level=2) and "
+        "(EventID=7034 or (EventID>=1000 and EventID<=1010)) and Provider[@Name='EventLog'] and band(Keywords,16)]]",
+        "*[EventData[Data[@Name='param1']='Windows Update']] ",
+        "<QueryList><Query Id=\"0\" Path=\"System\"><Select>*[System[TimeCreated[timediff(@SystemTime) &lt;= 5]]]"
+        "</Select><Suppress Path='System'>*[System/Level=2]</Suppress></Query></QueryList>",
+    };
+    static const char subst[] = "[]()/@*'\"=<>!|&;,. 0aZ:$-+";
+    char buf[512];
+    long compiled = 0, tried = 0;
+    for (size_t b = 0; b < sizeof base / sizeof *base; b++) {
+        size_t len = strlen(base[b]);
+        for (size_t cut = 0; cut <= len; cut++)
+            for (size_t r = 0; r <= sizeof subst - 1; r++) {
+                memcpy(buf, base[b], len + 1);
+                if (r < sizeof subst - 1) {
+                    if (cut == len)
+                        continue;
+                    buf[cut] = subst[r];   /* one byte replaced */
+                } else {
+                    buf[cut] = 0;          /* a prefix */
+                }
+                xp_query *x;
+                char err[400];
+                tried++;
+                if (xp_compile(buf, "System", &x, err, sizeof err) == XP_OK) {
+                    compiled++;
+                    for (int k = 1; k <= 50; k++) {
+                        xp_event xe = {&g_ev[k], g_time[k], "System"};
+                        (void)xp_match(x, &xe, g_now, k & 1);
+                    }
+                    (void)xp_min_time(x, g_now);
+                    xp_free(x);
+                } else if (!err[0]) {
+                    failf("xp-robustness", "refused without a message: %s", buf);
+                    return;
+                }
+            }
+    }
+    printf("PASS xp-robustness (%ld variants, %ld compiled)\n", tried, compiled);
+}
+
 static void bench(uint64_t n)
 {
     fleet_server s;
@@ -463,5 +509,6 @@ int main(int argc, char **argv)
             g_kg_first = (uint64_t)k;
     }
     checks();
+    robustness();
     return g_fail != 0;
 }

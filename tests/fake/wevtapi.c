@@ -131,12 +131,12 @@ struct obj {
     char          channel[64];
     /* event */
     uint64_t      k;
-    uint64_t      nth;
+    uint64_t      nth;          /* its position in its result set: 1 = the first returned */
     /* query: the compiled filter (NULL: every record), the moment of EvtQuery (timediff counts
      * from it), and whether the server ignores the time terms (nofilter) */
     xp_query     *xq;
     uint64_t      qnow;
-    int           ignore_time;          /* its position in its result set: 1 = the first returned */
+    int           ignore_time;
     /* context */
     DWORD         ctx_flags;
     /* meta */
