@@ -1,7 +1,8 @@
 /* es_cmdline: the command line, shared by the GUI and scheduled runs.
  *
  *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
- *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N] [--run] [--export FILE] [--status FILE] [--exit]
+ *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N]
+ *                  [--levels LIST] [--ids LIST] [--providers LIST] [--run] [--export FILE] [--status FILE] [--exit]
  *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
@@ -28,6 +29,9 @@ typedef struct es_options {
     int          max_memory_mb; /* --max-memory MB; -1 when not given */
     int          max_rows;      /* --max-rows N; -1 when not given */
     int          threads;       /* --threads N, 1..4096; -1 when not given */
+    const char  *levels;        /* --levels LIST (es_filter_parse_levels), or NULL */
+    const char  *ids;           /* --ids LIST (es_filter_parse_ids), or NULL */
+    const char  *providers;     /* --providers LIST (es_filter_parse_providers), or NULL */
     int          run;           /* --run */
     int          exit_when_done;/* --exit */
     int          help;          /* --help, -h, /? */

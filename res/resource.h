@@ -40,6 +40,21 @@
 #define IDC_FIND_LABEL      1300
 #define IDC_FIND            1301
 #define IDC_VIEW_COUNT      1302
+/* The filter row (src/win/filterbar.c): 1200-1249. The level boxes are consecutive, in the order
+ * of es_filter's names (Critical .. Verbose, Audit Success, Audit Failure). */
+#define IDC_FLT_CRITICAL    1200
+#define IDC_FLT_ERROR       1201
+#define IDC_FLT_WARNING     1202
+#define IDC_FLT_INFORMATION 1203
+#define IDC_FLT_VERBOSE     1204
+#define IDC_FLT_AUDIT_OK    1205
+#define IDC_FLT_AUDIT_FAIL  1206
+#define IDC_FLT_IDS_LABEL   1207
+#define IDC_FLT_IDS         1208
+#define IDC_FLT_PROV_LABEL  1209
+#define IDC_FLT_PROV        1210
+#define IDC_FLT_SUMMARY     1211
+#define IDC_FLT_LEVELS_LABEL 1212
 
 #define IDA_MAIN            200
 

@@ -9,11 +9,14 @@
  *  - "/run", "-hours" and the like are errors that suggest the "--" spelling; any other
  *    argument starting with '-' is an unknown option (use "--" before a source starting
  *    with '-'); other arguments starting with '/' are sources (a path).
+ *  - --levels, --ids and --providers are parsed here too (es_filter.h): a malformed list is a
+ *    usage error naming the bad item; the options keep the text, the window parses it again.
  *  - On failure o->sources is freed (es_cmdline_free stays safe to call).
  *
  * Portable core: no windows.h. */
 #include "es_cmdline.h"
 #include "es_view.h"
+#include "es_filter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_LEVELS, O_IDS, O_PROVIDERS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -41,6 +44,9 @@ static const struct opt {
     [O_MAX_MEMORY] = {"max-memory", K_INT, "a number of megabytes", 1, ES_MAX_MEMORY_MB},
     [O_MAX_ROWS] = {"max-rows", K_INT, "a number of rows", 1, ES_MAX_ROWS},
     [O_THREADS] = {"threads", K_INT, "a number of sources to read at once", 1, ES_MAX_THREADS},
+    [O_LEVELS] = {"levels", K_STR, "levels such as error,warning", 0, 0},
+    [O_IDS] = {"ids", K_STR, "event IDs such as 4624,1000-1010,-4634", 0, 0},
+    [O_PROVIDERS] = {"providers", K_STR, "provider names separated by commas", 0, 0},
     [O_RUN] = {"run", K_FLAG, NULL, 0, 0},
     [O_EXPORT] = {"export", K_STR, "the name of the file to write", 0, 0},
     [O_STATUS] = {"status", K_STR, "the name of the file to write", 0, 0},
@@ -192,6 +198,34 @@ static int failed(es_options *o, int r)
     return r;
 }
 
+/* The filter options are checked here, so a malformed one is a usage error like any other;
+ * the window parses them again into its controls' filter. */
+static int check_filter(const es_options *o, char *err, size_t err_len)
+{
+    es_filter *f = malloc(sizeof *f); /* 17 KB: not on the stack */
+    char msg[300];
+    if (!f) {
+        if (err && err_len)
+            snprintf(err, err_len, "out of memory");
+        return 0;
+    }
+    es_filter_init(f);
+    msg[0] = '\0';
+    const char *bad = NULL;
+    if (o->levels && !es_filter_parse_levels(f, o->levels, msg, sizeof msg))
+        bad = "levels";
+    else if (o->ids && !es_filter_parse_ids(f, o->ids, msg, sizeof msg))
+        bad = "ids";
+    else if (o->providers && !es_filter_parse_providers(f, o->providers, msg, sizeof msg))
+        bad = "providers";
+    else if (!es_filter_check(f, msg, sizeof msg))
+        bad = "ids";
+    if (bad && err && err_len)
+        snprintf(err, err_len, "--%s: %s", bad, msg);
+    free(f);
+    return bad == NULL;
+}
+
 int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err_len)
 {
     reset(o);
@@ -291,6 +325,9 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_MAX_MEMORY: o->max_memory_mb = num; break;
         case O_MAX_ROWS: o->max_rows = num; break;
         case O_THREADS: o->threads = num; break;
+        case O_LEVELS: o->levels = val; break;
+        case O_IDS: o->ids = val; break;
+        case O_PROVIDERS: o->providers = val; break;
         case O_RUN: o->run = 1; break;
         case O_EXPORT: o->export_file = val; break;
         case O_STATUS: o->status_file = val; break;
@@ -307,7 +344,7 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         default: break;
         }
     }
-    return 1;
+    return check_filter(o, err, err_len) ? 1 : failed(o, 0);
 }
 
 void es_cmdline_free(es_options *o)
@@ -337,6 +374,11 @@ const char *es_cmdline_usage(void)
            "  --max-memory MB    stop reading when the rows take MB megabytes (default: half of the memory)\n"
            "  --max-rows N       stop reading when N rows are kept (1-" STR(ES_MAX_ROWS) ", default " STR(ES_MAX_ROWS) ")\n"
            "  --threads N        read at most N sources at once (1-" STR(ES_MAX_THREADS) ", default " STR(ES_DEFAULT_THREADS) ")\n"
+           "  --levels LIST      only events of these levels: critical, error, warning, information (also\n"
+           "                     level 0), verbose; on the Security log also audit-success, audit-failure\n"
+           "  --ids LIST         only these event IDs and ranges, e.g. 4624,1000-1010; a leading minus\n"
+           "                     leaves one out: -4634 (only exclusions: every event but those)\n"
+           "  --providers LIST   only events of these providers (names separated by commas, any case)\n"
            "  --run              start reading at once, without waiting for the Run button\n"
            "  --export FILE      when done, write the events to FILE (CSV)\n"
            "  --status FILE      when done, write each source's result to FILE (CSV)\n"

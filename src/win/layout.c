@@ -83,20 +83,22 @@ void layout(void)
         cw = cmax.right;
     place(IDC_LOG, x, top, cw, cb.bottom);
 
-    /* the Find row, then the results */
+    /* the filter row, the Find row, then the results and the details pane */
     int lvx = margin + left_w + 2 * gap;
+    int fh = filterbar_layout(lvx, list_top, W - margin - lvx);
+    int find_top = list_top + fh;
     RECT fr = dlu(0, 0, 22, 13), fe = dlu(0, 0, 200, 0), fc = dlu(0, 0, 200, 0);
     int edit_h = fr.bottom;
-    place(IDC_FIND_LABEL, lvx, list_top + (edit_h - lab_h) / 2 + 1, fr.right, lab_h);
+    place(IDC_FIND_LABEL, lvx, find_top + (edit_h - lab_h) / 2 + 1, fr.right, lab_h);
     int fw = W - margin - lvx - fr.right - gap - fc.right - gap;
     if (fw > fe.right)
         fw = fe.right;
     if (fw < fr.right * 3)
         fw = fr.right * 3;
-    place(IDC_FIND, lvx + fr.right, list_top, fw, edit_h);
+    place(IDC_FIND, lvx + fr.right, find_top, fw, edit_h);
     int cx = lvx + fr.right + fw + gap;
-    place(IDC_VIEW_COUNT, cx, list_top + (edit_h - lab_h) / 2 + 1, W - margin - cx, lab_h);
-    int res_top = list_top + edit_h + gap;
+    place(IDC_VIEW_COUNT, cx, find_top + (edit_h - lab_h) / 2 + 1, W - margin - cx, lab_h);
+    int res_top = find_top + edit_h + gap;
     int rh = details_results_height(bottom - res_top); /* the details pane takes the rest */
     place(IDC_RESULTS, lvx, res_top, W - margin - lvx, rh);
     details_place(lvx, res_top + rh + gap, W - margin - lvx, bottom - res_top - rh - gap, gap);

@@ -108,6 +108,23 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     }
     if (o.hours >= 0)
         st.hours = o.hours;
+    /* The filter options fill the filter row, as --log and --hours fill theirs (they were
+     * checked by es_cmdline_parse; Start reads the row). */
+    const char *ftext[3] = {o.levels, o.ids, o.providers};
+    WCHAR *fdst[3] = {st.levels, st.ids, st.providers};
+    size_t fcap[3] = {160, SETTINGS_FILTER_TEXT, SETTINGS_FILTER_TEXT};
+    static const char *const fname[3] = {"levels", "ids", "providers"};
+    for (int i = 0; i < 3; i++) {
+        if (!ftext[i])
+            continue;
+        if (strlen(ftext[i]) >= fcap[i]) { /* cut short it would be another filter */
+            char msg[200];
+            snprintf(msg, sizeof msg, "--%s: the list is longer than the filter row holds (%zu characters).",
+                     fname[i], fcap[i] - 1);
+            return fail_utf8(msg, box);
+        }
+        wu_to_wide_buf(ftext[i], fdst[i], (int)fcap[i]);
+    }
 
     list_ctx lc;
     memset(&lc, 0, sizeof lc);

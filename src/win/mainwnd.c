@@ -111,6 +111,7 @@ void enable_controls(void)
     EnableWindow(g.log, !g.running);
     EnableWindow(g.hours, !g.running);
     EnableWindow(g.spin, !g.running);
+    filterbar_enable(!g.running);
 }
 
 /* The rows' memory budget: --max-memory or the Limits dialog, else half of the physical memory. */
@@ -157,6 +158,7 @@ static void init_window(HWND dlg)
     make_bold_font();
 
     querybar_init();
+    filterbar_init();
 
     rowview_init(g.init->sort_set ? g.init->sort : ES_ORDER_DEFAULT);
     results_init();
@@ -355,6 +357,8 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         break;
     }
     case WM_COMMAND:
+        if (filterbar_command(LOWORD(wp), HIWORD(wp)))
+            return TRUE;
         switch (LOWORD(wp)) {
         case IDC_START: start_sweep(); return TRUE;
         case IDC_STOP: stop_sweep(); return TRUE;

@@ -161,6 +161,12 @@ void start_sweep(void)
         refuse_start(L"Log: enter the name of a log, such as System, or a channel path.", MB_ICONWARNING);
         return;
     }
+    WCHAR fmsg[400];
+    const es_filter *filter = filterbar_read(fmsg, 400);
+    if (!filter) {
+        refuse_start(fmsg, MB_ICONWARNING);
+        return;
+    }
     if (g.nsrc == 0) {
         message_box(L"Add at least one server first (Add... or Import...).", MB_ICONINFORMATION);
         if (g.cli_pending)
@@ -175,6 +181,7 @@ void start_sweep(void)
     g.pending.timeout_s = (unsigned)g.init->timeout;
     g.pending.max_seconds = (unsigned)g.init->max_seconds;
     g.pending.max_threads = (unsigned)g.init->threads;
+    g.pending.filter = filter;
 
     if (!new_rowstore()) {
         refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);

@@ -84,6 +84,12 @@ static int set_key(void *ctx, const char *entry, size_t line)
         s->max_memory_mb = n;
     else if (strcmp(key, "threads") == 0 && int_in(v, 1, ES_MAX_THREADS, &n))
         s->threads = n;
+    else if (strcmp(key, "levels") == 0)
+        wu_to_wide_buf(v, s->levels, 160);
+    else if (strcmp(key, "ids") == 0)
+        wu_to_wide_buf(v, s->ids, SETTINGS_FILTER_TEXT);
+    else if (strcmp(key, "providers") == 0)
+        wu_to_wide_buf(v, s->providers, SETTINGS_FILTER_TEXT);
     else if (strcmp(key, "maximized") == 0 && int_in(v, 0, 1, &n))
         s->maximized = n;
     else if (strcmp(key, "columns") == 0) {
@@ -155,6 +161,14 @@ DWORD settings_save(const settings *s, char *const *servers, size_t nservers)
     for (int i = 0; i < s->ncols; i++)
         es_buf_printf(&b, "%s%d:%d%s", i ? "" : "columns=", s->col_width[i], s->col_order[i],
                       i + 1 < s->ncols ? "," : "\r\n");
+    /* The filter texts as typed: a line each (the edits are single-line, so no line ends). */
+    const WCHAR *ft[3] = {s->levels, s->ids, s->providers};
+    const char *fk[3] = {"levels", "ids", "providers"};
+    for (int i = 0; i < 3; i++) {
+        char *u = wu_utf8(ft[i]);
+        es_buf_printf(&b, "%s=%s\r\n", fk[i], u ? u : "");
+        free(u);
+    }
     if (s->window.right > s->window.left)
         es_buf_printf(&b, "window=%ld,%ld,%ld,%ld\r\n", (long)s->window.left, (long)s->window.top,
                       (long)s->window.right, (long)s->window.bottom);

@@ -1,7 +1,8 @@
 /* settings: what EventSweep remembers per user, under %APPDATA%\EventSweep:
  *   servers.txt   the server list, one per line (the same format as --servers)
- *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads, the window's placement and the
- *                 results' column widths and order (key=value, UTF-8)
+ *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads, the filter row (levels,
+ *                 ids, providers: the texts es_filter parses), the window's placement and the results'
+ *                 column widths and order (key=value, UTF-8)
  * Passwords are never stored (there are none to store: the user's own logon is used). */
 #ifndef SETTINGS_H
 #define SETTINGS_H
@@ -9,6 +10,7 @@
 #include <windows.h>
 
 #define SETTINGS_MAX_COLS 16
+#define SETTINGS_FILTER_TEXT 4096   /* characters of the Event IDs and Providers edits */
 
 typedef struct settings {
     WCHAR    log[256];
@@ -17,6 +19,9 @@ typedef struct settings {
     int      max_seconds;    /* a source's whole time; 0 = no cap */
     int      max_memory_mb;  /* the rows' memory budget; 0 = half of the physical memory */
     int      threads;
+    WCHAR    levels[160];    /* the filter row, as es_filter_parse_* read it ("" = no filter) */
+    WCHAR    ids[SETTINGS_FILTER_TEXT];
+    WCHAR    providers[SETTINGS_FILTER_TEXT];
     RECT     window;         /* normal (restored) position; all 0 when unknown */
     BOOL     maximized;
     int      ncols;          /* the results' columns as the user left them; 0 = the defaults */

@@ -5,9 +5,10 @@
  * worker_emit(), which copies it into the current batch; the sweep sends full batches to the
  * window. cancel() is asked for by the sweep's supervisor (Stop, time limit, window closing) and
  * runs on a thread-pool thread, again every 100 ms until read() returns, while read() may be
- * blocked in the network: it should not block and must make read() return soon. Filters
- * (levels, IDs, providers), credentials and live follow will arrive as fields of
- * source_query, so engines can push them to the server. */
+ * blocked in the network: it should not block and must make read() return soon. Filters arrive
+ * as two generic fields of source_query (the complete query for servers, a test for saved
+ * logs), so a new kind of filter needs no change in the engines; credentials and live follow
+ * will arrive as fields too. */
 #ifndef SOURCE_H
 #define SOURCE_H
 
@@ -27,6 +28,14 @@ typedef struct source_query {
     uint64_t     since;       /* FILETIME ticks, whole milliseconds: the window's start, the same
                                  for every source of a sweep (sweep start - hours); 0 = no limit.
                                  There is no upper bound (a server clock running ahead is kept). */
+    /* Servers: the complete query text for EvtQuery (an XPath or a <QueryList>), which already
+     * holds the time window; NULL = every event. Built once per sweep (es_filter_query). */
+    const WCHAR *query_text;
+    /* Saved logs: whether an event is kept, asked before its row is built; NULL = every event.
+     * Called on the worker thread; accept_ctx is shared read-only by every worker. The engine
+     * still applies `since` itself. */
+    int        (*accept)(const void *ctx, const es_event *ev);
+    const void  *accept_ctx;
 } source_query;
 
 typedef struct source_engine {

@@ -208,6 +208,8 @@ static int on_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
     file_reader *r = ctx;
     if (ev->time_created < r->q->since)
         return 0;
+    if (r->q->accept && !r->q->accept(r->q->accept_ctx, ev))
+        return 0; /* filtered out before any message is formatted */
     es_event e = *ev;
     if (!e.message) /* a forwarded event's own RenderingInfo comes first, as in Event Viewer */
         e.message = local_message(r, ev);

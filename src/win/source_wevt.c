@@ -1,8 +1,8 @@
 /* The server engine: the Windows Event Log API (wevtapi.dll).
  *
  * Per source: EvtOpenSession (EvtRpcLogin; "." and localhost use the local session),
- * EvtQuery on the channel with the time window as an XPath filter (the server does the
- * filtering), EvtNext in batches, EvtRender of the system values, and EvtFormatMessage through
+ * EvtQuery on the channel with the sweep's query (the time window and the filters, as an XPath
+ * or a structured QueryList: the server does the filtering), EvtNext in batches, EvtRender of the system values, and EvtFormatMessage through
  * publisher metadata opened on the same session (cached per provider, with its level and task
  * names) for Message, Level and Task. The window is checked on the client too: a server whose
  * filter misbehaves must not put rows outside the window on screen. */
@@ -356,22 +356,12 @@ static DWORD wevt_read(worker *w, const source_query *q)
         err = ERROR_CANCELLED;
         goto done;
     }
-    /* The window's start as an absolute time, the same for every source of the sweep: a
-     * server that is queried late, or whose clock differs, still selects the same events
-     * (timediff() would count from its own clock at the moment of the query). */
-    WCHAR xpath[96];
-    if (q->since == 0) {
-        wcscpy(xpath, L"*");
-    } else {
-        char iso[ES_ISO8601_LEN];
-        WCHAR wiso[ES_ISO8601_LEN];
-        es_time_iso8601(q->since, iso);
-        for (size_t i = 0; i < ES_ISO8601_LEN; i++)
-            wiso[i] = (WCHAR)(unsigned char)iso[i]; /* ASCII */
-        swprintf(xpath, 96, L"*[System[TimeCreated[@SystemTime>='%ls']]]", wiso);
-    }
+    /* The sweep built the query once for every server: the filter and the window's start as an
+     * absolute time, so a server that is queried late, or whose clock differs, still selects the
+     * same events (timediff() would count from its own clock at the moment of the query). */
+    const WCHAR *text = q->query_text ? q->query_text : L"*";
     worker_call_begin(w, TRUE);
-    query = api->Query(r.session, q->channel, xpath, EvtQueryChannelPath | EvtQueryForwardDirection);
+    query = api->Query(r.session, q->channel, text, EvtQueryChannelPath | EvtQueryForwardDirection);
     err = query ? 0 : GetLastError();
     worker_call_end(w);
     if (!query)

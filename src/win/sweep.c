@@ -49,6 +49,8 @@ struct sweep {
     HWND          hwnd;
     WCHAR        *channel;
     uint64_t      since;
+    es_filter    *filter;        /* the sweep's own copy, read-only once workers run */
+    WCHAR        *query;         /* what every server is sent: built once, from filter and since */
     unsigned      timeout_s, max_seconds;
     size_t        n;
     worker       *workers;
@@ -94,6 +96,8 @@ static void sweep_free(sweep *sw)
     free(sw->names);
     free(sw->workers);
     free(sw->channel);
+    free(sw->filter);
+    free(sw->query);
     free(sw);
 }
 
@@ -388,6 +392,20 @@ static const source_engine *engine_for(es_name_kind kind)
     return kind == ES_NAME_PATH ? &source_engine_evtx : &source_engine_wevt;
 }
 
+static int accept_filter(const void *ctx, const es_event *ev) { return es_filter_match(ctx, ev); }
+
+/* The query every server of the sweep is sent, as EvtQuery takes it; NULL when out of memory. */
+static WCHAR *build_query(const es_filter *f, const WCHAR *channel, uint64_t since)
+{
+    char *ch = wu_utf8(channel);
+    es_buf b;
+    es_buf_init(&b);
+    WCHAR *q = ch && es_filter_query(f, ch, since, &b) && b.data ? wu_wide(b.data) : NULL;
+    es_buf_free(&b);
+    free(ch);
+    return q;
+}
+
 sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, size_t n, uint64_t now, DWORD *err)
 {
     *err = 0;
@@ -405,13 +423,21 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
     sw->max_seconds = s->max_seconds;
     sw->n = n;
     sw->channel = _wcsdup(s->channel);
+    sw->filter = malloc(sizeof *sw->filter);
+    if (sw->filter) {
+        if (s->filter)
+            *sw->filter = *s->filter;
+        else
+            es_filter_init(sw->filter);
+    }
+    sw->query = sw->channel && sw->filter ? build_query(sw->filter, sw->channel, sw->since) : NULL;
     sw->workers = calloc(n ? n : 1, sizeof *sw->workers);
     sw->names = calloc(n ? n : 1, sizeof *sw->names);
     LONG slots = (LONG)(s->max_threads ? s->max_threads : 1);
     sw->slots = CreateSemaphoreW(NULL, slots, slots, NULL);
     sw->stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     sw->all_reported = CreateEventW(NULL, TRUE, n == 0, NULL);
-    if (!sw->channel || !sw->workers || !sw->names || !sw->slots || !sw->stop_event || !sw->all_reported) {
+    if (!sw->channel || !sw->query || !sw->workers || !sw->names || !sw->slots || !sw->stop_event || !sw->all_reported) {
         *err = GetLastError() ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
         sweep_free(sw);
         return NULL;
@@ -434,6 +460,9 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         w->q.kind = t[i].kind;
         w->q.channel = sw->channel;
         w->q.since = sw->since;
+        w->q.query_text = sw->query;
+        w->q.accept = es_filter_is_empty(sw->filter) ? NULL : accept_filter;
+        w->q.accept_ctx = sw->filter;
         InitializeCriticalSection(&w->lock);
         InitializeCriticalSection(&w->batch_lock);
     }
@@ -477,6 +506,7 @@ void sweep_stop(sweep *sw, DWORD reason)
 
 uint32_t sweep_generation(const sweep *sw) { return sw->gen; }
 uint64_t sweep_window_start(const sweep *sw) { return sw->since; }
+const WCHAR *sweep_query_text(const sweep *sw) { return sw->query; }
 
 void sweep_drain(HWND hwnd)
 {

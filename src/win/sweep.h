@@ -30,6 +30,7 @@
 #include <windows.h>
 #include <stdint.h>
 
+#include "es_filter.h"
 #include "es_row.h"
 #include "es_names.h"
 #include "es_source.h"
@@ -64,6 +65,8 @@ typedef struct sweep_settings {
     unsigned     timeout_s;    /* the longest wait for any one answer */
     unsigned     max_seconds;  /* a source's whole time; 0 = no cap */
     unsigned     max_threads;  /* sources read at once */
+    const es_filter *filter;   /* levels, IDs, providers; NULL = every event. Copied: the sweep's
+                                  copy is shared read-only by its workers */
 } sweep_settings;
 
 typedef struct sweep_target {
@@ -85,6 +88,8 @@ sweep   *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, 
 void     sweep_stop(sweep *sw, DWORD reason);
 uint32_t sweep_generation(const sweep *sw);
 uint64_t sweep_window_start(const sweep *sw);   /* FILETIME ticks; 0 = no limit */
+/* The query the servers of this sweep are sent (UTF-16; never NULL). */
+const WCHAR *sweep_query_text(const sweep *sw);
 /* Drops the window's reference (after SWM_SWEEP_DONE). */
 void     sweep_release(sweep *sw);
 

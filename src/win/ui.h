@@ -1,6 +1,6 @@
 /* ui: the main window's shared state and what its parts call on each other. The window is
  * split by part (mainwnd.c the dialog procedure, srclist.c the source list, results.c the
- * results list, querybar.c the log and time window, layout.c the layout, run.c the sweep,
+ * results list, querybar.c the log and time window, filterbar.c the filter row, layout.c the layout, run.c the sweep,
  * filecmds.c Export and Import, adddlg.c the Add dialog); all of it runs on the UI thread
  * only. There is one window, so its state is one global, g. */
 #ifndef UI_H
@@ -152,6 +152,15 @@ size_t    rowview_time_text(uint64_t ticks, char *out, size_t cap);
 void querybar_init(void);
 void querybar_spin(int delta);
 int  read_hours(void);
+
+/* filterbar.c: the filter row (levels, audit, Event IDs, Providers) */
+void filterbar_init(void);
+/* The row as a filter, or NULL with the reason in msg ("Event IDs: \"12a\" is not ...") and
+ * the focus on the control at fault. The filter stays valid until the next call. */
+const es_filter *filterbar_read(WCHAR *msg, size_t cap);
+void filterbar_enable(BOOL on);
+BOOL filterbar_command(int id, int code);   /* TRUE when it was the row's */
+int  filterbar_layout(int x, int y, int w); /* places the row; returns the height it used */
 
 /* layout.c: positions, the bold font, DPI changes */
 RECT dlu(int x, int y, int w, int h);

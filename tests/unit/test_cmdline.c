@@ -229,6 +229,49 @@ TEST(cmdline_number_edges)
     }
 }
 
+/* Issue #7: --levels, --ids, --providers keep their text; a malformed list is a usage error
+ * that names the option and the bad item. */
+TEST(cmdline_filters)
+{
+    char *argv[] = {"es", "--levels", "Error,warning", "--ids=4624,1000-1010,-4634", "--providers", "EventLog,O'B", "srv"};
+    es_options o;
+    char err[300];
+    CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
+    CHECK_STR(o.levels, "Error,warning");
+    CHECK_STR(o.ids, "4624,1000-1010,-4634");
+    CHECK_STR(o.providers, "EventLog,O'B");
+    CHECK_INT(o.nsources, 1);
+    es_cmdline_free(&o);
+    char *none[] = {"es"};
+    CHECK_INT(es_cmdline_parse(ARGC(none), none, &o, err, sizeof err), 1);
+    CHECK(o.levels == NULL && o.ids == NULL && o.providers == NULL);
+    es_cmdline_free(&o);
+    struct { char *opt, *val; const char *msg; } cases[] = {
+        {"--ids", "4624,12a", "--ids: \"12a\" is not an event ID (0-65535) or a range such as 1000-1010."},
+        {"--ids", "5-3", "--ids: \"5-3\" is not a range: its first ID is larger than its last."},
+        {"--ids", "70000", "--ids: \"70000\" is not an event ID (0-65535) or a range such as 1000-1010."},
+        {"--levels", "error,fatal", "--levels: \"fatal\" is not a level (critical, error, warning, information, "
+                                    "verbose, audit-success, audit-failure)."},
+        {"--providers", "It's \"x\"", "--providers: provider \"It's \"x\"\" holds both kinds of quote (' and \"): "
+                                      "it cannot be asked for."},
+        {"--ids", "", "--ids needs a value (event IDs such as 4624,1000-1010,-4634)."},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *a[] = {"es", cases[i].opt, cases[i].val, "srv"};
+        CHECK_INT(es_cmdline_parse(4, a, &o, err, sizeof err), 0);
+        CHECK_STR(err, cases[i].msg);
+        CHECK(o.sources == NULL);
+        es_cmdline_free(&o);
+    }
+    /* A leading minus is an exclusion, not an option, after '='; as the next argument it reads as
+     * a value too (only "--" starts an option). */
+    char *ex[] = {"es", "--ids", "-4634", "--ids=-1-2"};
+    CHECK_INT(es_cmdline_parse(ARGC(ex), ex, &o, err, sizeof err), 1);
+    CHECK_STR(o.ids, "-1-2");
+    es_cmdline_free(&o);
+    CHECK(strstr(es_cmdline_usage(), "--ids LIST") != NULL);
+}
+
 int main(void)
 {
     RUN(cmdline_defaults);
@@ -238,5 +281,6 @@ int main(void)
     RUN(cmdline_help);
     RUN(cmdline_errors);
     RUN(cmdline_number_edges);
+    RUN(cmdline_filters);
     TESTS_DONE();
 }
