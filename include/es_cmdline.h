@@ -2,7 +2,7 @@
  *
  *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
  *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N]
- *                  [--levels LIST] [--ids LIST] [--providers LIST] [--run] [--export FILE] [--status FILE] [--exit]
+ *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--exit]
  *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
@@ -37,6 +37,7 @@ typedef struct es_options {
     int          help;          /* --help, -h, /? */
     const char  *export_file;   /* --export FILE */
     const char  *status_file;   /* --status FILE */
+    const char  *query_file;    /* --query FILE: an Event Viewer view, or NULL */
     const char  *find;          /* --find TEXT: the quick find, or NULL */
     const char  *sort;          /* --sort COLUMN[:asc|:desc] (checked by es_order_parse), or NULL */
     char       **sources;       /* positional SOURCE arguments (pointers into argv) */

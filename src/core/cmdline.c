@@ -27,7 +27,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_LEVELS, O_IDS, O_PROVIDERS, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -47,6 +47,7 @@ static const struct opt {
     [O_LEVELS] = {"levels", K_STR, "levels such as error,warning", 0, 0},
     [O_IDS] = {"ids", K_STR, "event IDs such as 4624,1000-1010,-4634", 0, 0},
     [O_PROVIDERS] = {"providers", K_STR, "provider names separated by commas", 0, 0},
+    [O_QUERY] = {"query", K_STR, "an Event Viewer view or QueryList file", 0, 0},
     [O_RUN] = {"run", K_FLAG, NULL, 0, 0},
     [O_EXPORT] = {"export", K_STR, "the name of the file to write", 0, 0},
     [O_STATUS] = {"status", K_STR, "the name of the file to write", 0, 0},
@@ -328,6 +329,7 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_LEVELS: o->levels = val; break;
         case O_IDS: o->ids = val; break;
         case O_PROVIDERS: o->providers = val; break;
+        case O_QUERY: o->query_file = val; break;
         case O_RUN: o->run = 1; break;
         case O_EXPORT: o->export_file = val; break;
         case O_STATUS: o->status_file = val; break;
@@ -343,6 +345,11 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_HELP: o->help = 1; break;
         default: break;
         }
+    }
+    if (o->query_file && (o->levels || o->ids || o->providers)) {
+        if (err && err_len)
+            snprintf(err, err_len, "--query: a view brings its own filter; give it without --levels, --ids and --providers.");
+        return failed(o, 0);
     }
     return check_filter(o, err, err_len) ? 1 : failed(o, 0);
 }
@@ -379,6 +386,8 @@ const char *es_cmdline_usage(void)
            "  --ids LIST         only these event IDs and ranges, e.g. 4624,1000-1010; a leading minus\n"
            "                     leaves one out: -4634 (only exclusions: every event but those)\n"
            "  --providers LIST   only events of these providers (names separated by commas, any case)\n"
+           "  --query FILE       an Event Viewer custom view or filter (its XML, or a <QueryList>), run on every\n"
+           "                     source with the time window added; instead of --levels/--ids/--providers\n"
            "  --run              start reading at once, without waiting for the Run button\n"
            "  --export FILE      when done, write the events to FILE (CSV)\n"
            "  --status FILE      when done, write each source's result to FILE (CSV)\n"

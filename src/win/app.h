@@ -25,6 +25,9 @@ typedef struct app_init {
     WCHAR     *export_path;    /* --export FILE */
     WCHAR     *status_path;    /* --status FILE */
     const char *find;          /* --find TEXT (UTF-8), or NULL */
+    const char *view_text;     /* --query: the view file's bytes (any encoding es_xquery reads), or NULL */
+    size_t     view_len;
+    const char *view_file;     /* its name, as given */
     es_order   sort;           /* --sort, when sort_set */
     BOOL       sort_set;
 } app_init;

@@ -93,6 +93,14 @@ static void show_summary(void)
 {
     static es_filter f; /* 17 KB: not on the stack; UI thread only */
     WCHAR msg[400];
+    if (g.init->view_text) {   /* --query: the view is the filter; the row waits */
+        WCHAR *file = wu_wide(g.init->view_file ? g.init->view_file : "");
+        swprintf(msg, 400, L"Custom view %ls: its query runs on every source (the row above does not apply).",
+                 file ? file : L"");
+        free(file);
+        SetDlgItemTextW(g.dlg, IDC_FLT_SUMMARY, msg);
+        return;
+    }
     int bad = read_row(&f, msg, 400);
     if (!bad) {
         es_buf b;
@@ -151,6 +159,7 @@ const es_filter *filterbar_read(WCHAR *msg, size_t cap)
 
 void filterbar_enable(BOOL on)
 {
+    on = on && !g.init->view_text;
     for (int i = 0; i < NBOXES; i++)
         EnableWindow(item(k_boxes[i].id), on);
     EnableWindow(item(IDC_FLT_IDS), on);

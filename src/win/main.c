@@ -8,6 +8,7 @@
 #include "es_cmdline.h"
 #include "es_listfile.h"
 #include "es_names.h"
+#include "es_xquery.h"
 
 #include <commctrl.h>
 #include <objbase.h>
@@ -126,6 +127,32 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
         wu_to_wide_buf(ftext[i], fdst[i], (int)fcap[i]);
     }
 
+    /* --query: an Event Viewer view, read and checked now (a bad one is a usage error); Start
+     * checks it against the log and the sources, and each sweep parses its own copy. */
+    char *view_text = NULL;
+    size_t view_len = 0;
+    if (o.query_file) {
+        WCHAR *path = wu_wide(o.query_file);
+        DWORD e = path ? wu_read_file(path, 16u << 20, &view_text, &view_len) : ERROR_NOT_ENOUGH_MEMORY;
+        free(path);
+        char msg[1024], perr[512];
+        if (e) {
+            WCHAR et[256];
+            wu_error_text(e, et, 256);
+            char *u = wu_utf8(et);
+            snprintf(msg, sizeof msg, "--query: cannot read \"%s\": %s (%lu)", o.query_file, u ? u : "", (unsigned long)e);
+            free(u);
+            return fail_utf8(msg, box);
+        }
+        es_xquery *q = es_xquery_parse(view_text, view_len, perr, sizeof perr);
+        if (!q) {
+            snprintf(msg, sizeof msg, "--query: \"%s\": %s", o.query_file, perr);
+            free(view_text);
+            return fail_utf8(msg, box);
+        }
+        es_xquery_free(q);
+    }
+
     list_ctx lc;
     memset(&lc, 0, sizeof lc);
     es_buf_init(&lc.problems);
@@ -190,6 +217,9 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;
     init.status_path = o.status_file ? wu_wide(o.status_file) : NULL;
     init.find = o.find;
+    init.view_text = view_text;
+    init.view_len = view_len;
+    init.view_file = o.query_file;
     if (o.sort) {
         char e[8];
         init.sort_set = es_order_parse(o.sort, &init.sort, e, sizeof e);   /* checked by the parser */
@@ -198,6 +228,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     if (o.exit_when_done)
         console_finished(code); /* a console being closed waits for this */
 
+    free(view_text);
     free(init.export_path);
     free(init.status_path);
     for (size_t i = 0; i < lc.n; i++)

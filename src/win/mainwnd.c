@@ -290,7 +290,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case WM_GETMINMAXINFO: {
         MINMAXINFO *mm = (MINMAXINFO *)lp;
-        RECT r = {0, 0, 640, 200}; /* the top row needs it all: log, hours, Limits, Start, Stop, Export */
+        RECT r = {0, 0, 640, 300}; /* the top row needs it all: log, hours, Limits, Start, Stop, Export; the filter and Find rows, the list and the details their height */
         if (g.dlg)
             MapDialogRect(g.dlg, &r);
         mm->ptMinTrackSize.x = r.right;

@@ -2,9 +2,11 @@
  * listing folders first, starting and stopping the threads, and the end of a command-line run.
  * Runs on the UI thread only; sweep.c and folders.c do the work on their threads. */
 #include "ui.h"
+#include "es_xquery.h"
 #include "winutil.h"
 #include "es_names.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -130,6 +132,36 @@ static void launch(void)
     refresh();
 }
 
+/* --query: the view must read the log being swept, fit Windows' 20 comparisons with the time
+ * window added, and, when saved logs are in the list, be one our matcher can evaluate. */
+static BOOL check_view(const WCHAR *log, int hours)
+{
+    char err[512] = "", why[400] = "";
+    es_xquery *q = es_xquery_parse(g.init->view_text, g.init->view_len, err, sizeof err);
+    char *l8 = wu_utf8(log);
+    BOOL files = FALSE;
+    for (size_t i = 0; i < g.nsrc; i++)
+        files = files || g.src[i].kind == ES_NAME_PATH;
+    BOOL ok = q && l8 && es_xquery_check_channel(q, l8, err, sizeof err) &&
+              es_xquery_check_window(q, hours > 0, err, sizeof err);
+    if (ok && files && !es_xquery_local_ok(q, why, sizeof why)) {
+        snprintf(err, sizeof err, "This view cannot be evaluated on saved logs (%s). Remove the saved logs from the "
+                 "list, or use a view without it.", why);
+        ok = FALSE;
+    }
+    es_xquery_free(q);
+    free(l8);
+    if (!ok) {
+        char msg[800];
+        snprintf(msg, sizeof msg, "The view %s cannot be run: %s", g.init->view_file ? g.init->view_file : "",
+                 err[0] ? err : "out of memory");
+        WCHAR *w = wu_wide(msg);
+        refuse_start(w ? w : L"The view cannot be run.", MB_ICONWARNING);
+        free(w);
+    }
+    return ok;
+}
+
 void start_sweep(void)
 {
     if (g.running)
@@ -167,6 +199,8 @@ void start_sweep(void)
         refuse_start(fmsg, MB_ICONWARNING);
         return;
     }
+    if (g.init->view_text && !check_view(l, hours))
+        return;
     if (g.nsrc == 0) {
         message_box(L"Add at least one server first (Add... or Import...).", MB_ICONINFORMATION);
         if (g.cli_pending)
@@ -182,6 +216,8 @@ void start_sweep(void)
     g.pending.max_seconds = (unsigned)g.init->max_seconds;
     g.pending.max_threads = (unsigned)g.init->threads;
     g.pending.filter = filter;
+    g.pending.view_text = g.init->view_text;   /* a view replaces the filter row's filter */
+    g.pending.view_len = g.init->view_len;
 
     if (!new_rowstore()) {
         refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);

@@ -1,5 +1,6 @@
 /* The sweep: worker threads, the supervisor, batching, cancelling and abandoning (see sweep.h). */
 #include "sweep.h"
+#include "es_xquery.h"
 #include "post.h"
 #include "source.h"
 #include "winutil.h"
@@ -51,6 +52,7 @@ struct sweep {
     uint64_t      since;
     es_filter    *filter;        /* the sweep's own copy, read-only once workers run */
     WCHAR        *query;         /* what every server is sent: built once, from filter and since */
+    es_xquery    *view;          /* --query: the sweep's own parsed copy (read-only once workers run) */
     unsigned      timeout_s, max_seconds;
     size_t        n;
     worker       *workers;
@@ -97,6 +99,7 @@ static void sweep_free(sweep *sw)
     free(sw->workers);
     free(sw->channel);
     free(sw->filter);
+    es_xquery_free(sw->view);
     free(sw->query);
     free(sw);
 }
@@ -393,6 +396,19 @@ static const source_engine *engine_for(es_name_kind kind)
 }
 
 static int accept_filter(const void *ctx, const es_event *ev) { return es_filter_match(ctx, ev); }
+static int accept_view(const void *ctx, const es_event *ev) { return es_xquery_match(ctx, ev); }
+
+/* A view's QueryList with the sweep's window in every Select; NULL when it cannot be made. */
+static WCHAR *build_view_query(const es_xquery *v, const WCHAR *channel, uint64_t since)
+{
+    char *ch = wu_utf8(channel), err[256];
+    es_buf b;
+    es_buf_init(&b);
+    WCHAR *q = ch && es_xquery_text(v, ch, since, &b, err, sizeof err) && b.data && !b.failed ? wu_wide(b.data) : NULL;
+    es_buf_free(&b);
+    free(ch);
+    return q;
+}
 
 /* The query every server of the sweep is sent, as EvtQuery takes it; NULL when out of memory. */
 static WCHAR *build_query(const es_filter *f, const WCHAR *channel, uint64_t since)
@@ -430,7 +446,15 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         else
             es_filter_init(sw->filter);
     }
-    sw->query = sw->channel && sw->filter ? build_query(sw->filter, sw->channel, sw->since) : NULL;
+    if (s->view_text) {
+        char perr[256];
+        sw->view = es_xquery_parse(s->view_text, s->view_len, perr, sizeof perr);
+        if (sw->view)
+            es_xquery_set_now(sw->view, now);   /* before any worker reads it */
+        sw->query = sw->view && sw->channel ? build_view_query(sw->view, sw->channel, sw->since) : NULL;
+    } else {
+        sw->query = sw->channel && sw->filter ? build_query(sw->filter, sw->channel, sw->since) : NULL;
+    }
     sw->workers = calloc(n ? n : 1, sizeof *sw->workers);
     sw->names = calloc(n ? n : 1, sizeof *sw->names);
     LONG slots = (LONG)(s->max_threads ? s->max_threads : 1);
@@ -461,8 +485,13 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         w->q.channel = sw->channel;
         w->q.since = sw->since;
         w->q.query_text = sw->query;
-        w->q.accept = es_filter_is_empty(sw->filter) ? NULL : accept_filter;
-        w->q.accept_ctx = sw->filter;
+        if (sw->view) {
+            w->q.accept = accept_view;
+            w->q.accept_ctx = sw->view;
+        } else {
+            w->q.accept = es_filter_is_empty(sw->filter) ? NULL : accept_filter;
+            w->q.accept_ctx = sw->filter;
+        }
         InitializeCriticalSection(&w->lock);
         InitializeCriticalSection(&w->batch_lock);
     }

@@ -65,6 +65,9 @@ typedef struct sweep_settings {
     unsigned     timeout_s;    /* the longest wait for any one answer */
     unsigned     max_seconds;  /* a source's whole time; 0 = no cap */
     unsigned     max_threads;  /* sources read at once */
+    const char  *view_text;    /* --query: an Event Viewer view (its file's bytes), or NULL; when
+                                  given it replaces `filter`. The sweep parses its own copy. */
+    size_t       view_len;
     const es_filter *filter;   /* levels, IDs, providers; NULL = every event. Copied: the sweep's
                                   copy is shared read-only by its workers */
 } sweep_settings;

@@ -169,6 +169,37 @@ else
     echo "FAIL badids-message: the message does not name the bad item: $(tr -d '\r' <$T/badids.out | head -3)"
 fi
 
+# ---- custom views (--query FILE): an Event Viewer export, run on every server with the time
+# window added to its Select, and on saved logs by our own matcher; the same rows as the
+# equivalent filter options
+cat >$T/view.xml <<'XEOF'
+<ViewerConfig><QueryConfig><QueryParams><UserQuery /></QueryParams><QueryNode><Name>Errors and warnings from the SCM</Name>
+<QueryList>
+  <Query Id="0" Path="System">
+    <Select Path="System">*[System[Provider[@Name='Service Control Manager'] and (Level=2 or Level=3)]]</Select>
+  </Query>
+</QueryList></QueryNode></QueryConfig></ViewerConfig>
+XEOF
+run view System $HOURS --query "$(wine_path $T/view.xml)"
+expect_exit view-exit-code-0 0
+subset view all --levels error,warning --providers "Service Control Manager"
+queries view view-went-to-servers "Select Path=\"System\">\*\[System\[Provider\[@Name='Service Control Manager'\] and (Level=2 or Level=3) and TimeCreated\[@SystemTime&gt;=" \
+    "each server gets the view's Select with the window inside"
+runf fview --query "$(wine_path $T/view.xml)"
+subset fview fall --levels error,warning --providers "Service Control Manager"
+# a view over two logs is refused at Start with a message that says why; exit 1
+printf '%s' '<QueryList><Query Id="0"><Select Path="System">*</Select><Select Path="Application">*</Select></Query></QueryList>' >$T/twologs.xml
+run twologs System $HOURS --query "$(wine_path $T/twologs.xml)"
+expect_exit twologs-exit-code-1 1 "a view over two logs"
+if tr -d '\r' <$T/twologs.out | grep -q 'reads System and Application'; then echo "PASS twologs-message"
+else echo "FAIL twologs-message: $(tr -d '\r' <$T/twologs.out | head -3)"; fi
+# a malformed view is a usage error naming the file
+printf '%s' '*[System//Level=2]' >$T/bad.xml
+run_app badview 60 --query "$(wine_path $T/bad.xml)" --run --exit sim-a
+expect_exit badview-exit-code-1 1 "a malformed view"
+if tr -d '\r' <$T/badview.out | grep -q -- "--query: .*bad.xml.*//"; then echo "PASS badview-message"
+else echo "FAIL badview-message: $(tr -d '\r' <$T/badview.out | head -3)"; fi
+
 # ---- the window: a malformed Event IDs text typed in the row, then Start (F5): a message box,
 # no sweep (the screenshot shows the row, its line naming the bad item, and the box)
 if command -v xdotool >/dev/null; then
