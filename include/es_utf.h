@@ -22,4 +22,7 @@ size_t es_utf8_utf16_len(const char *s, size_t len);
 /* Writes at most cap-1 units and a NUL terminator; returns the units written (no NUL). */
 size_t es_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap);
 
+/* 1 when a and b are equal but for the case of ASCII letters (other bytes compare exactly). */
+int es_ascii_ieq(const char *a, const char *b);
+
 #endif

@@ -112,6 +112,16 @@ static int contains(const char *s, const es_find *f)
     return 0;
 }
 
+/* The folded needle starts at p (whose bytes up to the needle's length are readable). */
+static inline int match_at(const unsigned char *p, const es_find *f)
+{
+    const unsigned char *n = (const unsigned char *)f->text;
+    size_t j = 0;
+    while (j < f->len && g_fold[p[j]] == n[j])
+        j++;
+    return j == f->len;
+}
+
 /* The message, whose length the row knows: 8 bytes at a time, looking for the needle's first
  * byte (a letter in either case: OR 0x20 folds ASCII letters, and lets some other bytes through,
  * which the compare then rejects), then a compare. Needles starting with a space (which also
@@ -136,25 +146,13 @@ static int contains_len(const char *s, size_t len, const es_find *f)
         uint64_t x = (w | fold) ^ pat;
         if (!((x - ones) & ~x & highs))
             continue;
-        for (size_t k = i; k < i + 8; k++) {
-            if (g_fold[p[k]] != first)
-                continue;
-            size_t j = 1;
-            while (j < f->len && g_fold[p[k + j]] == n[j])
-                j++;
-            if (j == f->len)
+        for (size_t k = i; k < i + 8; k++)
+            if (match_at(p + k, f))
                 return 1;
-        }
     }
-    for (; i <= last; i++) {
-        if (g_fold[p[i]] != first)
-            continue;
-        size_t j = 1;
-        while (j < f->len && g_fold[p[i + j]] == n[j])
-            j++;
-        if (j == f->len)
+    for (; i <= last; i++)
+        if (match_at(p + i, f))
             return 1;
-    }
     return 0;
 }
 

@@ -135,3 +135,18 @@ size_t es_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap)
     out[w] = 0;
     return w;
 }
+
+int es_ascii_ieq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y)
+            return 0;
+        if (!x)
+            return 1;
+    }
+}

@@ -8,6 +8,7 @@
  * run, comparing the rest of the text. Nothing is allocated per row beyond two 16-byte arrays. */
 #include "es_view.h"
 #include "es_time.h"
+#include "es_utf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,30 +19,16 @@ static const char *const k_col_names[ES_NCOLS] = {"Server", "TimeCreated", "Leve
 
 const char *es_col_name(es_col c) { return (unsigned)c < ES_NCOLS ? k_col_names[c] : "?"; }
 
-static int ieq(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        int x = (unsigned char)*a, y = (unsigned char)*b;
-        if (x >= 'A' && x <= 'Z')
-            x += 32;
-        if (y >= 'A' && y <= 'Z')
-            y += 32;
-        if (x != y)
-            return 0;
-    }
-    return *a == *b;
-}
-
 int es_col_parse(const char *name)
 {
     for (int i = 0; i < ES_NCOLS; i++)
-        if (ieq(name, k_col_names[i]))
+        if (es_ascii_ieq(name, k_col_names[i]))
             return i;
-    if (ieq(name, "Time"))
+    if (es_ascii_ieq(name, "Time"))
         return ES_COL_TIME;
-    if (ieq(name, "Record"))
+    if (es_ascii_ieq(name, "Record"))
         return ES_COL_RECORDID;
-    if (ieq(name, "Event ID") || ieq(name, "ID"))
+    if (es_ascii_ieq(name, "Event ID") || es_ascii_ieq(name, "ID"))
         return ES_COL_EVENTID;
     return -1;
 }
@@ -65,9 +52,9 @@ int es_order_parse(const char *text, es_order *o, char *err, size_t errlen)
     o->col = (es_col)c;
     o->desc = c == ES_COL_TIME || c == ES_COL_RECEIVED;
     if (colon) {
-        if (ieq(colon + 1, "asc"))
+        if (es_ascii_ieq(colon + 1, "asc"))
             o->desc = 0;
-        else if (ieq(colon + 1, "desc"))
+        else if (es_ascii_ieq(colon + 1, "desc"))
             o->desc = 1;
         else {
             snprintf(err, errlen, "--sort: \"%.32s\" is not a direction (asc or desc).", colon + 1);

@@ -3,6 +3,7 @@
  * (xq_resolve); matching then walks virtual nodes — (kind, data index) pairs — with no
  * allocation and no state but the stack, so worker threads share one query. */
 #include "xquery_int.h"
+#include "es_utf.h"
 #include "es_time.h"
 
 #include <stdio.h>
@@ -456,21 +457,6 @@ static int as_time(const xval *v, uint64_t *t)
     return 0;
 }
 
-static int ascii_ieq(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = (unsigned char)*a, y = (unsigned char)*b;
-        if (x >= 'A' && x <= 'Z')
-            x += 32;
-        if (y >= 'A' && y <= 'Z')
-            y += 32;
-        if (x != y)
-            return 0;
-        if (!x)
-            return 1;
-    }
-}
-
 static int compare(const xval *a, int op, const xval *b)
 {
     int r;
@@ -484,7 +470,7 @@ static int compare(const xval *a, int op, const xval *b)
          * Windows names (providers, computers, channels) are case-insensitive everywhere else, and
          * a filter must select the same events from a saved log as from its server. Not
          * documented for EvtQuery; to be confirmed on a real server. */
-        return (ascii_ieq(a->s, b->s)) == (op == OP_EQ);
+        return es_ascii_ieq(a->s, b->s) == (op == OP_EQ);
     } else {
         xq_num x = as_num(a), y = as_num(b);
         r = num_cmp(&x, &y);
