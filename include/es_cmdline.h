@@ -2,6 +2,7 @@
  *
  *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
  *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N]
+ *                  [--retry N]
  *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--exit]
  *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [SOURCE...]
  *
@@ -19,6 +20,7 @@
 #define ES_DEFAULT_THREADS  1024    /* sources read at once; waiting threads cost little */
 #define ES_MAX_TIMEOUT      86400
 #define ES_MAX_THREADS      4096
+#define ES_MAX_RETRY        10
 
 typedef struct es_options {
     const char  *servers_file;  /* --servers FILE, or NULL */
@@ -29,6 +31,7 @@ typedef struct es_options {
     int          max_memory_mb; /* --max-memory MB; -1 when not given */
     int          max_rows;      /* --max-rows N; -1 when not given */
     int          threads;       /* --threads N, 1..4096; -1 when not given */
+    int          retry;         /* --retry N, 0..10: failed sources read again up to N times; 0 when not given */
     const char  *levels;        /* --levels LIST (es_filter_parse_levels), or NULL */
     const char  *ids;           /* --ids LIST (es_filter_parse_ids), or NULL */
     const char  *providers;     /* --providers LIST (es_filter_parse_providers), or NULL */

@@ -109,6 +109,9 @@ typedef struct es_view {
     uint32_t *vis;         /* the rows that pass; == all when the view filters nothing */
     size_t    nvis, capvis;
     size_t    applied;     /* rows [0, applied) of the store are placed */
+    uint32_t *floor;       /* owned; per source, its rows below this store index are retired
+                              (a source swept again: its earlier rows are gone); NULL: none */
+    size_t    nfloor;
 } es_view;
 
 void   es_view_init(es_view *v);
@@ -122,6 +125,15 @@ int    es_view_filters(const es_view *v); /* 1 when vis may differ from all */
  * Returns 1; 0 when out of memory (nothing changed). */
 int    es_view_add(es_view *v, const es_rowstore *s, size_t n, const es_view_ctx *c,
                    size_t **ins, size_t *nins);
+
+/* Retiring the rows of sources read again ("Retry failed"): rows of source i with a store
+ * index below floor[i] leave the view for good (a floor never goes down; floor[i] == 0 retires
+ * nothing). es_view_retire records the floors (0 when out of memory, nothing changed) and
+ * es_view_add skips such rows from then on; es_view_prune takes them out of `all` and `vis` —
+ * call it when no job reads the arrays, and again after installing a job's result. */
+int    es_view_retire(es_view *v, const uint32_t *floor, size_t n);
+void   es_view_prune(es_view *v, const es_rowstore *s);
+int    es_view_retired(const es_view *v, const es_row *r, uint32_t index);
 
 /* Where an old vis index p is after an es_view_add that reported ins[0, nins). */
 size_t es_view_moved(const size_t *ins, size_t nins, size_t p);

@@ -31,6 +31,7 @@
 #define IDC_ADD_TEXT        1020
 #define IDC_ADD_HINT        1021
 #define IDC_LIMITS          1017
+#define IDC_RETRY           1018
 #define IDC_LIM_TIMEOUT     1030
 #define IDC_LIM_MAXSEC      1031
 #define IDC_LIM_MEMORY      1032

@@ -66,9 +66,15 @@ wine_env_setup() {
     WINEDLLOVERRIDES="mscoree,mshtml=;wevtapi=n"; export WINEDLLOVERRIDES
     # no desktop integration (menus, file associations) from a throwaway prefix
     WINE_NO_MENUS=1; export WINE_NO_MENUS
+    # wineboot has been seen to fail once ("could not load kernel32.dll") and succeed when run
+    # again on a fresh prefix: one more try before giving up
     if ! "$WINE" wineboot -i >"$base/$name.$$.wineboot.log" 2>&1; then
-        echo "wine-env: wineboot failed (see $base/$name.$$.wineboot.log)" >&2
-        return 1
+        "$WINESERVER" -k 2>/dev/null
+        rm -rf "$WINEPREFIX"
+        if ! "$WINE" wineboot -i >>"$base/$name.$$.wineboot.log" 2>&1; then
+            echo "wine-env: wineboot failed twice (see $base/$name.$$.wineboot.log)" >&2
+            return 1
+        fi
     fi
     "$WINESERVER" -w
     rm -f "$base/$name.$$.wineboot.log"

@@ -27,7 +27,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -44,6 +44,7 @@ static const struct opt {
     [O_MAX_MEMORY] = {"max-memory", K_INT, "a number of megabytes", 1, ES_MAX_MEMORY_MB},
     [O_MAX_ROWS] = {"max-rows", K_INT, "a number of rows", 1, ES_MAX_ROWS},
     [O_THREADS] = {"threads", K_INT, "a number of sources to read at once", 1, ES_MAX_THREADS},
+    [O_RETRY] = {"retry", K_INT, "a number of retries", 0, ES_MAX_RETRY},
     [O_LEVELS] = {"levels", K_STR, "levels such as error,warning", 0, 0},
     [O_IDS] = {"ids", K_STR, "event IDs such as 4624,1000-1010,-4634", 0, 0},
     [O_PROVIDERS] = {"providers", K_STR, "provider names separated by commas", 0, 0},
@@ -189,6 +190,7 @@ static void reset(es_options *o)
     o->max_memory_mb = -1;
     o->max_rows = -1;
     o->threads = -1;
+    o->retry = 0;
 }
 
 static int failed(es_options *o, int r)
@@ -326,6 +328,7 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_MAX_MEMORY: o->max_memory_mb = num; break;
         case O_MAX_ROWS: o->max_rows = num; break;
         case O_THREADS: o->threads = num; break;
+        case O_RETRY: o->retry = num; break;
         case O_LEVELS: o->levels = val; break;
         case O_IDS: o->ids = val; break;
         case O_PROVIDERS: o->providers = val; break;
@@ -381,6 +384,8 @@ const char *es_cmdline_usage(void)
            "  --max-memory MB    stop reading when the rows take MB megabytes (default: half of the memory)\n"
            "  --max-rows N       stop reading when N rows are kept (1-" STR(ES_MAX_ROWS) ", default " STR(ES_MAX_ROWS) ")\n"
            "  --threads N        read at most N sources at once (1-" STR(ES_MAX_THREADS) ", default " STR(ES_DEFAULT_THREADS) ")\n"
+           "  --retry N          read the sources that failed again, up to N times (0-" STR(ES_MAX_RETRY) ", default 0),\n"
+           "                     with the same window, before --export; their earlier rows are replaced\n"
            "  --levels LIST      only events of these levels: critical, error, warning, information (also\n"
            "                     level 0), verbose; on the Security log also audit-success, audit-failure\n"
            "  --ids LIST         only these event IDs and ranges, e.g. 4624,1000-1010; a leading minus\n"
@@ -388,7 +393,7 @@ const char *es_cmdline_usage(void)
            "  --providers LIST   only events of these providers (names separated by commas, any case)\n"
            "  --query FILE       an Event Viewer custom view or filter (its XML, or a <QueryList>), run on every\n"
            "                     source with the time window added; instead of --levels/--ids/--providers\n"
-           "  --run              start reading at once, without waiting for the Run button\n"
+           "  --run              start reading at once, without waiting for Start\n"
            "  --export FILE      when done, write the events to FILE (CSV)\n"
            "  --status FILE      when done, write each source's result to FILE (CSV)\n"
            "  --exit             close when done (for scheduled runs, with --run)\n"

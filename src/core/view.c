@@ -58,6 +58,7 @@ void es_view_free(es_view *v)
     free(v->all);
     es_find_free(v->find);
     free(v->shown);
+    free(v->floor);
     es_view_init(v);
 }
 
@@ -129,6 +130,13 @@ int es_view_add(es_view *v, const es_rowstore *s, size_t n, const es_view_ctx *c
         free(pos);
         return 0;
     }
+    if (v->floor) {   /* rows of a source read again that came before its new reading */
+        size_t w = 0;
+        for (size_t i = 0; i < k; i++)
+            if (!es_view_retired(v, es_rowstore_get(s, add[i]), add[i]))
+                add[w++] = add[i];
+        k = w;
+    }
     size_t kvis = filt ? es_view_filter(s, add, k, v->find, v->shown, v->nshown, c, addvis, NULL) : k;
     merge_in(v->all, &v->nall, add, k, s, v->order, c, filt ? NULL : pos);
     if (filt) {
@@ -146,6 +154,50 @@ int es_view_add(es_view *v, const es_rowstore *s, size_t n, const es_view_ctx *c
     if (nins)
         *nins = kvis;
     return 1;
+}
+
+/* ---- retired rows ---- */
+
+int es_view_retired(const es_view *v, const es_row *r, uint32_t index)
+{
+    return v->floor && r->source < v->nfloor && index < v->floor[r->source];
+}
+
+int es_view_retire(es_view *v, const uint32_t *floor, size_t n)
+{
+    if (n > v->nfloor) {
+        uint32_t *f = realloc(v->floor, n * sizeof *f);
+        if (!f)
+            return 0;
+        memset(f + v->nfloor, 0, (n - v->nfloor) * sizeof *f);
+        v->floor = f;
+        v->nfloor = n;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (floor[i] > v->floor[i])
+            v->floor[i] = floor[i];
+    return 1;
+}
+
+static size_t prune(const es_view *v, const es_rowstore *s, uint32_t *a, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!es_view_retired(v, es_rowstore_get(s, a[i]), a[i]))
+            a[w++] = a[i];
+    return w;
+}
+
+void es_view_prune(es_view *v, const es_rowstore *s)
+{
+    if (!v->floor)
+        return;
+    int same = v->vis == v->all;
+    v->nall = prune(v, s, v->all, v->nall);
+    if (same)
+        v->nvis = v->nall;
+    else
+        v->nvis = prune(v, s, v->vis, v->nvis);
 }
 
 size_t es_view_moved(const size_t *ins, size_t nins, size_t p)

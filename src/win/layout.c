@@ -50,6 +50,9 @@ void layout(void)
     RECT b1 = dlu(0, 0, 44, 0), b2 = dlu(0, 0, 62, 0);
     int rx = W - margin - b2.right;
     place(IDC_EXPORT, rx, top, b2.right, bh);
+    RECT b3 = dlu(0, 0, 50, 0);
+    rx -= gap + b3.right;
+    place(IDC_RETRY, rx, top, b3.right, bh);
     rx -= gap + b1.right;
     place(IDC_STOP, rx, top, b1.right, bh);
     rx -= gap + b1.right;

@@ -212,6 +212,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.max_memory_mb = o.max_memory_mb > 0 ? o.max_memory_mb : st.max_memory_mb;
     init.max_rows = o.max_rows > 0 ? o.max_rows : 0;
     init.threads = o.threads > 0 ? o.threads : st.threads;
+    init.retry = o.retry;
     init.run = o.run;
     init.exit_when_done = o.exit_when_done;
     init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;

@@ -64,11 +64,12 @@ void update_status(void)
     if (jobs_count(JOB_LISTING))
         swprintf(c, 160, g.stopping ? L"Stopping..." : L"Listing folders...");
     else if (g.running)
-        swprintf(c, 160, g.stopping ? L"Stopping..." : L"Sweeping... %.1f s", (double)(GetTickCount64() - g.sweep_t0) / 1000.0);
+        swprintf(c, 160, g.stopping ? L"Stopping..." : g.retrying ? L"Reading the failed sources again... %.1f s" : L"Sweeping... %.1f s",
+                 (double)(GetTickCount64() - g.sweep_t0) / 1000.0);
     else if (exports)
         swprintf(c, 160, exports > 1 ? L"Exporting (%zu files)..." : L"Exporting...", exports);
     else if (g.sweep_t1)
-        swprintf(c, 160, L"Sweep took %.1f s", (double)(g.sweep_t1 - g.sweep_t0) / 1000.0);
+        swprintf(c, 160, g.retrying ? L"Retry took %.1f s" : L"Sweep took %.1f s", (double)(g.sweep_t1 - g.sweep_t0) / 1000.0);
     else
         swprintf(c, 160, L"Ready");
     LONG stuck = sweep_abandoned_threads();
@@ -102,6 +103,7 @@ void enable_controls(void)
 {
     EnableWindow(GetDlgItem(g.dlg, IDC_START), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_STOP), g.running && !g.stopping);
+    EnableWindow(GetDlgItem(g.dlg, IDC_RETRY), retryable_count() > 0);
     /* Exports may run at once and during a sweep: each reads the rows it was given. */
     EnableWindow(GetDlgItem(g.dlg, IDC_EXPORT), g.rows && es_rowstore_count(g.rows) > 0);
     EnableWindow(GetDlgItem(g.dlg, IDC_ADD), !g.running);
@@ -362,6 +364,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         switch (LOWORD(wp)) {
         case IDC_START: start_sweep(); return TRUE;
         case IDC_STOP: stop_sweep(); return TRUE;
+        case IDC_RETRY: retry_failed(); return TRUE;
         case IDC_EXPORT: export_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
@@ -484,6 +487,7 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     HACCEL acc = LoadAcceleratorsW(hinst, MAKEINTRESOURCEW(IDA_MAIN));
     if (init->run) {
         g.cli_pending = TRUE;
+        g.retries_left = init->retry;
         PostMessageW(dlg, WM_COMMAND, IDC_START, 0);
     }
 

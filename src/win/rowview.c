@@ -48,6 +48,7 @@ static struct {
     char     **names;         /* the sources' names (borrowed from g.tgt) and their ranks */
     uint32_t  *rank;
     size_t     nsources;
+    size_t     retired;       /* rows of sources read again (Retry failed) that left the view */
 } V;
 
 /* ---- the Time column as the list shows it: local time, to the second ---- */
@@ -295,6 +296,7 @@ void rowview_job_done(LPARAM lp)
             j->res.all = NULL;
         }
         es_view_install(&V.v, &j->res);
+        es_view_prune(&V.v, g.rows);   /* a job begun before Retry failed sorted retired rows too */
         es_view_ctx c = ctx_of(V.names, V.rank, V.nsources);
         es_view_add(&V.v, g.rows, es_rowstore_count(g.rows), &c, NULL, NULL);
         list_update(NULL, 0, TRUE, focus_row);
@@ -320,6 +322,7 @@ void rowview_reset(void)
     if (V.job)
         atomic_store(&V.job->cancel, 1);
     V.gen++;
+    V.retired = 0;
     es_order o = V.v.order;
     es_view_free(&V.v);
     V.v.order = o;
@@ -410,9 +413,33 @@ void rowview_set_focus(uint8_t *shown, size_t n)
     kick();
 }
 
+/* Retry failed: the rows of the sources read again that came before (floor: per source, the
+ * store's count then; 0 for the others) leave the view; nrows is how many. A job in flight
+ * works on copies: its result is pruned when installed. */
+BOOL rowview_retire(const uint32_t *floor, size_t n, size_t nrows)
+{
+    if (V.no_view)
+        return TRUE;   /* the benchmark's peer lists the store as it is */
+    if (!es_view_retire(&V.v, floor, n))
+        return FALSE;
+    V.retired += nrows;
+    if (!V.job) {
+        es_view_ctx c = ctx_of(V.names, V.rank, V.nsources);
+        size_t focus_row = SIZE_MAX;
+        int f = ListView_GetNextItem(g.lv, -1, LVNI_FOCUSED);
+        if (f >= 0 && (size_t)f < V.v.nvis)
+            focus_row = V.v.vis[f];
+        es_view_add(&V.v, g.rows, es_rowstore_count(g.rows), &c, NULL, NULL);
+        es_view_prune(&V.v, g.rows);
+        list_update(NULL, 0, TRUE, focus_row);
+    }
+    update_status();
+    return TRUE;
+}
+
 BOOL   rowview_busy(void) { return V.job != NULL; }
 size_t rowview_count(void) { return V.v.nvis; }
-size_t rowview_total(void) { return g.rows ? es_rowstore_count(g.rows) : 0; }
+size_t rowview_total(void) { return g.rows ? es_rowstore_count(g.rows) - V.retired : 0; }
 BOOL   rowview_filtered(void) { return es_view_filters(&V.v); }
 
 /* The row-store index of list item i; SIZE_MAX when there is none. */

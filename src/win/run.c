@@ -96,7 +96,8 @@ static void launch(void)
     size_t n = 0;
     for (size_t i = 0; t && i < g.ntgt; i++) {
         if (g.tgt[i].state != ES_STATE_WAITING)
-            continue; /* a folder that could not be listed: already failed */
+            continue; /* a folder that could not be listed, or (Retry failed) a source that was read */
+        g.tgt[i].tries++;
         t[n].name = g.tgt[i].path;
         t[n].kind = g.tgt[i].kind;
         t[n].id = (uint32_t)i;
@@ -232,6 +233,7 @@ void start_sweep(void)
      * was left by a Remove) is cleared. */
     SendMessageW(g.list, LB_SETSEL, FALSE, -1);
     g.had_failure = FALSE;
+    g.retrying = FALSE;
     g.sweep_t0 = GetTickCount64();
     g.sweep_now = wu_now_ticks();
     g.sweep_t1 = 0;
@@ -314,6 +316,7 @@ void expand_done(expand_job *job)
             ok = add_target(&cap, e->entry, e->path, ES_NAME_PATH);
             if (ok) {
                 target *t = &g.tgt[g.ntgt - 1];
+                t->unlisted = TRUE;
                 t->state = ES_STATE_FAILED;
                 t->error = e->error ? e->error : ERROR_FILE_NOT_FOUND;
                 t->t_start = t->t_end = GetTickCount64();
@@ -358,6 +361,103 @@ void stop_sweep(void)
         sweep_stop(g.sw, ERROR_CANCELLED); /* while folders are listed there is no sweep yet: expand_done stops */
     enable_controls();
     update_status();
+}
+
+/* Retry failed: which targets it reads again. A target whose entry was removed from the list
+ * since is not read; a folder that could not be listed needs Start (the listing runs again). */
+static BOOL retryable(size_t i, const BOOL *listed)
+{
+    return g.tgt[i].state == ES_STATE_FAILED && !g.tgt[i].unlisted && listed[i];
+}
+
+static BOOL *listed_targets(void)
+{
+    BOOL *listed = calloc(g.ntgt ? g.ntgt : 1, sizeof *listed);
+    for (size_t e = 0; listed && e < g.nsrc; e++)
+        for (size_t k = 0; k < g.src[e].ntgt && g.src[e].first_tgt + k < g.ntgt; k++)
+            listed[g.src[e].first_tgt + k] = TRUE;
+    return listed;
+}
+
+size_t retryable_count(void)
+{
+    if (g.running || !g.rows || !g.ntgt)
+        return 0;
+    BOOL *listed = listed_targets();
+    size_t n = 0;
+    for (size_t i = 0; listed && i < g.ntgt; i++)
+        n += retryable(i, listed);
+    free(listed);
+    return n;
+}
+
+/* Reads the failed sources again, with the last sweep's log, time window (the same moment of
+ * Start), filters and view, keeping every other source's rows. What a failed source delivered
+ * before it failed leaves the view (its rows stay in the store, retired), so its new reading
+ * is counted once; its counts start again. */
+void retry_failed(void)
+{
+    if (g.running || !g.rows || !g.ntgt)
+        return;
+    BOOL *listed = listed_targets();
+    uint32_t *floor = calloc(g.ntgt, sizeof *floor);
+    if (!listed || !floor) {
+        free(listed);
+        free(floor);
+        refuse_start(L"The failed sources could not be read again: out of memory.", MB_ICONERROR);
+        return;
+    }
+    size_t n = 0, retired = 0;
+    uint32_t now = (uint32_t)es_rowstore_count(g.rows);
+    for (size_t i = 0; i < g.ntgt; i++) {
+        listed[i] = retryable(i, listed);   /* from here: read again */
+        if (listed[i]) {
+            floor[i] = now;
+            retired += (size_t)g.tgt[i].events;
+            n++;
+        }
+    }
+    if (n == 0) {
+        free(listed);
+        free(floor);
+        message_box(L"No source of the last sweep failed that could be read again. (A folder that could not be "
+                    L"listed is read again by Start.)", MB_ICONINFORMATION);
+        if (g.cli_pending)
+            finish_cli();
+        return;
+    }
+    /* The details pane lets go of a row of a source read again (it is no longer listed). */
+    int f = ListView_GetNextItem(g.lv, -1, LVNI_FOCUSED);
+    size_t row = f >= 0 ? rowview_row((size_t)f) : SIZE_MAX;
+    if (row != SIZE_MAX && row < es_rowstore_count(g.rows) && listed[es_rowstore_get(g.rows, row)->source])
+        details_show_row(SIZE_MAX);
+    BOOL ok = rowview_retire(floor, g.ntgt, retired);
+    free(floor);
+    if (!ok) {
+        free(listed);
+        refuse_start(L"The failed sources could not be read again: out of memory.", MB_ICONERROR);
+        return;
+    }
+    g.had_failure = FALSE;
+    for (size_t i = 0; i < g.ntgt; i++) {
+        target *t = &g.tgt[i];
+        if (listed[i]) {
+            t->state = ES_STATE_WAITING;
+            t->events = t->skipped = t->lost = 0;
+            memset(t->nlevel, 0, sizeof t->nlevel);
+            t->error = 0;
+            t->t_start = t->t_end = 0;
+        } else if (t->state == ES_STATE_FAILED) {
+            g.had_failure = TRUE;   /* a folder not listed, or a source removed from the list */
+        }
+    }
+    free(listed);
+    g.budget_hit = FALSE;
+    g.retrying = TRUE;
+    g.running = TRUE;
+    g.stopping = FALSE;
+    g.sweep_t1 = 0;
+    launch();
 }
 
 /* The command line's work is over: the exit code (0 all sources ok, 2 some failed, 1 kept
@@ -469,6 +569,12 @@ void sweep_done(WPARAM wp)
     }
     refresh();
     enable_controls();
+    /* --retry: the sources that failed are read again before the files are written. */
+    if (g.cli_pending && g.retries_left > 0 && !g.interrupted && !g.budget_hit && retryable_count() > 0) {
+        g.retries_left--;
+        retry_failed();
+        return;
+    }
     if (g.cli_pending)
         finish_cli();
 }

@@ -82,6 +82,7 @@ void remove_selected(void)
         SendMessageW(g.list, LB_SETSEL, TRUE, caret);
         SendMessageW(g.list, LB_SETCARETINDEX, caret, FALSE);
     }
+    enable_controls();   /* Retry failed does not read a source no longer listed */
 }
 
 int add_line(void *ctx, const char *entry, size_t line)
@@ -193,7 +194,12 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
     case ES_STATE_CONNECTING: swprintf(out, cap, t->kind == ES_NAME_PATH ? L"opening..." : L"connecting..."); break;
     case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far%ls%ls)%ls", n, lv[0] ? L": " : L"", lv, skipped); break;
-    case ES_STATE_DONE: swprintf(out, cap, L"done: %ls events%ls, %.1f s%ls", n, levels, target_seconds(t), skipped); break;
+    case ES_STATE_DONE:
+        if (t->tries > 1)
+            swprintf(out, cap, L"done on try %u: %ls events%ls, %.1f s%ls", t->tries, n, levels, target_seconds(t), skipped);
+        else
+            swprintf(out, cap, L"done: %ls events%ls, %.1f s%ls", n, levels, target_seconds(t), skipped);
+        break;
     case ES_STATE_FAILED: {
         /* The list's line is short: the two ends every sweep sees often get a few words (the
          * status CSV keeps Windows' own sentence). */
@@ -204,6 +210,11 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
             swprintf(e, 256, L"Cancelled");
         else
             target_error(t, e, 256);
+        if (t->tries > 1) {   /* the try first: the line's end may be cut off */
+            WCHAR e2[256];
+            swprintf(e2, 256, L"try %u: %ls", t->tries, e);
+            wcscpy(e, e2);
+        }
         if (t->events)
             swprintf(out, cap, L"%ls (%lu) - %ls events kept%ls", e, (unsigned long)t->error, n, levels);
         else

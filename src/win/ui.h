@@ -53,6 +53,8 @@ typedef struct target {
     uint64_t     lost;          /* rows received but not stored (the row budget, out of memory) */
     uint64_t     nlevel[6];     /* rows received per level (0 LogAlways .. 5 Verbose; others as 0) */
     DWORD        error;
+    BOOL         unlisted;      /* a folder that could not be listed: Start lists it again, Retry does not */
+    unsigned     tries;         /* readings of it in this sweep: 1, more after Retry failed */
     ULONGLONG    t_start, t_end;   /* GetTickCount64 */
 } target;
 
@@ -82,6 +84,8 @@ typedef struct app {
     BOOL         interrupted;   /* --exit run asked to close mid-sweep: files first, then exit 2 */
     int          exit_code;
     BOOL         had_failure;
+    BOOL         retrying;      /* the last reading was Retry failed (not Start) */
+    int          retries_left;  /* --retry: automatic retries still allowed in this run */
     BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
     uint64_t     memory_budget; /* bytes the rows may take */
     WCHAR        budget_text[96]; /* which budget was reached, for the sources' error text */
@@ -140,6 +144,7 @@ void      rowview_set_order(es_order o);
 es_order  rowview_order(void);
 void      rowview_set_find(const char *utf8);
 void      rowview_set_focus(uint8_t *shown, size_t n);
+BOOL      rowview_retire(const uint32_t *floor, size_t n, size_t nrows);
 BOOL      rowview_busy(void);
 BOOL      rowview_filtered(void);
 size_t    rowview_count(void);
@@ -176,6 +181,8 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp);
 void sweep_done(WPARAM wp);
 void expand_done(expand_job *job);
 void stop_sweep(void);
+size_t retryable_count(void);
+void retry_failed(void);
 void finish_cli(void);
 void cli_done(void);
 

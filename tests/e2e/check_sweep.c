@@ -48,6 +48,9 @@
  * next_latency per 37 window events, the most one EvtNext returns) ends in error 1460 after about
  * S seconds with a contiguous run of 1..window-1 first rows; servers that might end near S are
  * not for this option.
+ * --retries N: the app read the failed sources again up to N times (--retry N): a flaky=F server
+ * with F <= N ends as the healthy server it became (its earlier partial rows must not be in the
+ * export); other servers end as their line says.
  * --max-rows N: the export has exactly min(N, the rows expected) rows; a server expected ok may
  * end instead in error 8 with a run of its first rows and an Error that says the row limit (N
  * rows) was reached, and, when it says "M rows were lost", Events + M <= its window. A server
@@ -463,7 +466,7 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, uint64
 int main(int argc, char **argv)
 {
     const char *fleet_path = NULL, *list_path = NULL, *export_path = NULL, *status_path = NULL;
-    unsigned hours = 8, max_seconds = 0;
+    unsigned hours = 8, max_seconds = 0, retries = 0;
     uint64_t max_rows = 0;
     int timeout = 10, make = 0;
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -481,6 +484,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--timeout")) timeout = atoi(v);
         else if (!strcmp(a, "--max-seconds")) max_seconds = (unsigned)atoi(v);
         else if (!strcmp(a, "--max-rows")) max_rows = strtoull(v, NULL, 10);
+        else if (!strcmp(a, "--retries")) retries = (unsigned)atoi(v);
         else if (!strcmp(a, "--levels")) {
             if (!parse_levels(v)) { fprintf(stderr, "check_sweep: bad --levels %s\n", v); return 2; }
         } else if (!strcmp(a, "--ids")) {
@@ -492,7 +496,7 @@ int main(int argc, char **argv)
         i++;
     }
     if (!fleet_path || !list_path || !export_path || !status_path) {
-        fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S [--max-seconds S] [--max-rows N] [--levels L] [--ids L] [--providers L] --export ROWS.csv --status STATUS.csv [--name TAG]\n");
+        fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S [--max-seconds S] [--max-rows N] [--retries N] [--levels L] [--ids L] [--providers L] --export ROWS.csv --status STATUS.csv [--name TAG]\n");
         return 2;
     }
     size_t flen;
@@ -509,6 +513,11 @@ int main(int argc, char **argv)
         printf("FAIL %s-servers: cannot read %s\n", g_tag, list_path);
         return 1;
     }
+    for (int i = 0; i < nf; i++)   /* healed by the time of the app's last try */
+        if (fleet[i].flaky && fleet[i].flaky <= retries) {
+            fleet[i].deny = fleet[i].down = fleet[i].hang = fleet[i].hangquery = fleet[i].stuck = 0;
+            fleet[i].break_after = 0;
+        }
     for (int i = 0; i < ns; i++) {
         sv[i].fs = fleet_find(fleet, nf, sv[i].name);
         expect(&sv[i], hours, timeout, max_seconds, max_rows);

@@ -15,7 +15,7 @@
  * exactly the rows of ALL, matched by Server and RecordID, whose displayed text contains TEXT in
  * any case: Server, Level, Source, EventID, Task, RecordID, Computer and Message (line breaks
  * and tabs shown as spaces) — TEXT must not look like a time, whose display is local. Without
- * --find, VIEW holds every row of ALL. Each row's fields but the times equal ALL's. */
+ * --find, VIEW holds every row of ALL. Each once: as many rows as expected. Each row's fields but the times equal ALL's. */
 #include "csvcheck.h"
 
 #include <stdio.h>
@@ -224,6 +224,9 @@ int main(int argc, char **argv)
         }
         verdict("rows", missing + extra + differ, "%zu missing, %zu not expected, %zu differ (of %zu expected)",
                 missing, extra, differ, want);
+        /* every expected row found and nothing else: then a count above `want` is a row twice */
+        verdict("rows-once", v->nrows - 1 != want, "%zu rows for %zu expected: a row is there twice", v->nrows - 1,
+                want);
         if (find)
             printf("     %s: \"%s\" kept %zu of %zu rows\n", g_tag, find, want, a->nrows - 1);
         if (want == 0 || (find && want == a->nrows - 1))

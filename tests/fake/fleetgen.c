@@ -103,6 +103,7 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
         else if (!strcmp(t, "span") && v >= 1 && v <= 100000) out->span_hours = (uint32_t)v;
         else if (!strcmp(t, "seed") && v <= 0xFFFFFFFFu) out->seed = (uint32_t)v;
         else if (!strcmp(t, "break") && v >= 1) out->break_after = v;
+        else if (!strcmp(t, "flaky") && v >= 1 && v <= 1000) out->flaky = (uint32_t)v;
         else if (!strcmp(t, "hang")) { out->hang = 1; out->hang_after = v; }
         else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = v; }
         else if (!strcmp(t, "stuckformat")) { out->stuckformat = 1; out->stuckformat_after = v; }

@@ -47,6 +47,8 @@ typedef struct fleet_server {
                                    not installed on it (EvtOpenPublisherMetadata fails 2), and its
                                    ForwardedEvents carry RenderingInfo (messages rendered at the
                                    source), which EvtFormatMessage(NULL, event, ...) uses */
+    uint32_t flaky;             /* > 0: only its first `flaky` EvtQuery calls meet deny, down, break,
+                                   hang, hangquery and stuck; later ones find a healthy server */
 } fleet_server;
 
 #define FLEET_DEFAULT_CHANNELS "System,Application,Setup,Security,ForwardedEvents"

@@ -106,6 +106,39 @@ static BOOL CALLBACK load_fleet(PINIT_ONCE once, PVOID param, PVOID *ctx)
 
 static void fleet_init(void) { InitOnceExecuteOnce(&g_fleet_once, load_fleet, NULL, NULL); }
 
+/* flaky=N: the server's first N EvtQuery calls meet its failures; later ones (a retry) meet the
+ * same server healed. The healed copies are made once, at the first flaky query. */
+static fleet_server *g_healed;
+static volatile LONG *g_nqueries;
+static INIT_ONCE g_healed_once = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK make_healed(PINIT_ONCE once, PVOID param, PVOID *ctx)
+{
+    (void)once, (void)param, (void)ctx;
+    g_healed = calloc(g_nfleet ? (size_t)g_nfleet : 1, sizeof *g_healed);
+    g_nqueries = calloc(g_nfleet ? (size_t)g_nfleet : 1, sizeof *g_nqueries);
+    for (int i = 0; g_healed && i < g_nfleet; i++) {
+        g_healed[i] = g_fleet[i];
+        g_healed[i].deny = g_healed[i].down = g_healed[i].hang = g_healed[i].hangquery = g_healed[i].stuck = 0;
+        g_healed[i].break_after = 0;
+    }
+    return TRUE;
+}
+
+/* The server a query meets: itself, or (flaky, past its failing queries) its healed copy.
+ * count: this is an EvtQuery (it counts); else a later call on the session asks. */
+static const fleet_server *srv_now(const fleet_server *srv, int count)
+{
+    if (!srv || !srv->flaky)
+        return srv;
+    InitOnceExecuteOnce(&g_healed_once, make_healed, NULL, NULL);
+    size_t i = (size_t)(srv - g_fleet);
+    if (!g_healed || !g_nqueries || i >= (size_t)g_nfleet)
+        return srv;
+    LONG n = count ? InterlockedIncrement(&g_nqueries[i]) : g_nqueries[i];
+    return (uint32_t)n > srv->flaky ? &g_healed[i] : srv;
+}
+
 /* ------------------------------------------------------------------ objects and handles */
 
 enum { T_SESSION = 1, T_QUERY, T_EVENT, T_CONTEXT, T_META, T_EMENUM, T_EMETA, T_NTYPES };
@@ -518,7 +551,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
         fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
         goto out;
     }
-    const fleet_server *srv = sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost");
+    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 1);
     InterlockedIncrement(&g_queries);
     track_inflight(1);
     DWORD w = sim_wait(sess, NULL, srv ? srv->latency_ms : 50);
@@ -1044,7 +1077,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtOpenPublisherMetadata(EVT_HANDLE Session, LPCWST
      * the fleet file says (a "localhost" line governs EvtQuery only). A remote session fails
      * like its server. */
     if (sess) {
-        const fleet_server *srv = sess->srv;
+        const fleet_server *srv = srv_now(sess->srv, 0);
         if (!srv || srv->down || srv->hangquery) {
             fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
             goto out;

@@ -17,6 +17,7 @@ TEST(cmdline_defaults)
     CHECK_INT(o.max_memory_mb, -1);
     CHECK_INT(o.max_rows, -1);
     CHECK_INT(o.threads, -1);
+    CHECK_INT(o.retry, 0);
     CHECK_INT(o.run + o.exit_when_done + o.help, 0);
     CHECK_INT(o.nsources, 0);
     es_cmdline_free(&o);
@@ -27,7 +28,7 @@ TEST(cmdline_defaults)
 TEST(cmdline_all_options)
 {
     char *argv[] = {"es", "--servers", "list.txt", "--log=Application", "--hours", "24", "--timeout=30", "--threads", "64",
-                    "srv01", "--run", "--export", "C:\\out\\ev.csv", "--status=st.csv", "--exit", "/logs/a.evtx", "10.0.0.1"};
+                    "srv01", "--retry=3", "--run", "--export", "C:\\out\\ev.csv", "--status=st.csv", "--exit", "/logs/a.evtx", "10.0.0.1"};
     es_options o;
     char err[200];
     CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
@@ -37,6 +38,7 @@ TEST(cmdline_all_options)
     CHECK_INT(o.hours, 24);
     CHECK_INT(o.timeout, 30);
     CHECK_INT(o.threads, 64);
+    CHECK_INT(o.retry, 3);
     CHECK_INT(o.run, 1);
     CHECK_INT(o.exit_when_done, 1);
     CHECK_INT(o.help, 0);
@@ -48,6 +50,7 @@ TEST(cmdline_all_options)
         CHECK_STR(o.sources[1], "/logs/a.evtx");
         CHECK_STR(o.sources[2], "10.0.0.1");
         CHECK(o.sources[0] == argv[9]); /* pointers into argv */
+        CHECK(o.sources[1] == argv[16]);
     }
     es_cmdline_free(&o);
     CHECK(o.sources == NULL);
@@ -124,7 +127,7 @@ TEST(cmdline_help)
     const char *must[] = {"--servers FILE", "--log NAME", "--hours N", "--timeout SECONDS", "--threads N", "--run",
                           "--export FILE", "--status FILE", "--exit", "--help", "/?", "Exit codes", "0  every source",
                           "2  one or more sources failed", "1  usage error", "default 8)", "1-86400, default 120",
-                          "1-4096, default 1024", "0-8760"};
+                          "1-4096, default 1024", "0-8760", "--retry N", "0-10, default 0"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         CHECK_AT(strstr(u, must[i]) != NULL, "usage lacks \"%s\"", must[i]);
     /* No line wider than 110 columns, and it ends with a newline. */
@@ -154,6 +157,9 @@ static const struct {
     {"--timeout=86401", NULL, "--timeout: \"86401\" is not a whole number from 1 to 86400."},
     {"--threads", "0", "--threads: \"0\" is not a whole number from 1 to 4096."},
     {"--threads", "4097", "--threads: \"4097\" is not a whole number from 1 to 4096."},
+    {"--retry", "11", "--retry: \"11\" is not a whole number from 0 to 10."},
+    {"--retry", "-1", "--retry: \"-1\" is not a whole number from 0 to 10."},
+    {"--retry", NULL, "--retry needs a value (a number of retries)."},
     {"--threads", "1.5", "--threads: \"1.5\" is not a whole number from 1 to 4096."},
     {"--hours", NULL, "--hours needs a value (a number of hours)."},
     {"--servers", NULL, "--servers needs a value (a file with one source per line)."},

@@ -361,6 +361,101 @@ TEST(install_then_catch_up)
     es_rowstore_unref(s);
 }
 
+/* Retry failed: a source read again leaves its earlier rows behind. They leave `all` and `vis`
+ * at once (prune), never come back through rows still arriving (add) or a job's result that
+ * sorted them (install, then prune), and a floor never goes down. */
+static size_t expect_live(const es_rowstore *s, const uint32_t *ref, size_t n, uint32_t src, uint32_t floor,
+                          const es_find *f, const es_view_ctx *c, uint32_t *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const es_row *r = es_rowstore_get(s, ref[i]);
+        if (r->source == src && ref[i] < floor)
+            continue;
+        if (!f || es_find_row(f, r, c))
+            out[k++] = ref[i];
+    }
+    return k;
+}
+
+static void retire_case(int filtered)
+{
+    es_rowstore *s = make_store(6000, 250);
+    es_view_ctx c = ctx();
+    es_view v;
+    es_view_init(&v);
+    es_order o = {ES_COL_TIME, 1};
+    v.order = o;
+    if (filtered) {
+        es_view_result r;
+        memset(&r, 0, sizeof r);
+        r.order = o;
+        r.find = es_find_new("service", NULL);
+        r.vis = malloc(16);
+        r.capvis = 4;
+        es_view_install(&v, &r);
+    }
+    CHECK(es_view_add(&v, s, 4000, &c, NULL, NULL));
+    uint32_t floor[4] = {0, 5000, 0, 0};
+    CHECK(es_view_retire(&v, floor, 4));
+    es_view_prune(&v, s);
+    uint32_t low[2] = {0, 100};
+    CHECK(es_view_retire(&v, low, 2));   /* never lower */
+    CHECK_INT(v.floor[1], 5000);
+    CHECK(es_view_add(&v, s, 6000, &c, NULL, NULL));   /* rows 4000..4999 of source 1: skipped */
+    uint32_t *ref = reference(s, 6000, o, &c);
+    uint32_t *want = malloc(6000 * sizeof *want), *want_vis = malloc(6000 * sizeof *want_vis);
+    size_t nall = expect_live(s, ref, 6000, 1, 5000, NULL, &c, want);
+    size_t nvis = expect_live(s, ref, 6000, 1, 5000, v.find, &c, want_vis);
+    CHECK(nall < 6000 && nall > 3000);   /* source 1 had rows, and not all of them are retired */
+    CHECK_INT(v.nall, nall);
+    CHECK_INT(v.nvis, nvis);
+    size_t bad = 0;
+    for (size_t i = 0; i < nall && i < v.nall; i++)
+        bad += v.all[i] != want[i];
+    for (size_t i = 0; i < nvis && i < v.nvis; i++)
+        bad += v.vis[i] != want_vis[i];
+    CHECK_INT(bad, 0);
+    /* a job that began before the retry: it sorted every row; installed, then pruned */
+    es_order o2 = {ES_COL_EVENTID, 0};
+    es_view_result r;
+    memset(&r, 0, sizeof r);
+    r.order = o2;
+    r.nall = r.capall = 6000;
+    r.all = malloc(6000 * sizeof *r.all);
+    CHECK(es_view_sort(s, 0, 6000, o2, &c, r.all, NULL));
+    if (filtered) {
+        r.find = es_find_new("service", NULL);
+        r.vis = malloc(6000 * sizeof *r.vis);
+        r.capvis = 6000;
+        r.nvis = es_view_filter(s, r.all, 6000, r.find, NULL, 0, &c, r.vis, NULL);
+    }
+    es_view_install(&v, &r);
+    es_view_prune(&v, s);
+    free(ref);
+    ref = reference(s, 6000, o2, &c);
+    nall = expect_live(s, ref, 6000, 1, 5000, NULL, &c, want);
+    nvis = expect_live(s, ref, 6000, 1, 5000, v.find, &c, want_vis);
+    CHECK_INT(v.nall, nall);
+    CHECK_INT(v.nvis, nvis);
+    bad = 0;
+    for (size_t i = 0; i < nall && i < v.nall; i++)
+        bad += v.all[i] != want[i];
+    for (size_t i = 0; i < nvis && i < v.nvis; i++)
+        bad += v.vis[i] != want_vis[i];
+    CHECK_INT(bad, 0);
+    CHECK(filtered ? v.vis != v.all : v.vis == v.all);
+    free(ref);
+    free(want);
+    free(want_vis);
+    es_view_free(&v);
+    CHECK(v.floor == NULL && v.nfloor == 0);
+    es_rowstore_unref(s);
+}
+
+TEST(retired_rows_leave_the_view) { retire_case(0); }
+TEST(retired_rows_leave_the_view_filtered) { retire_case(1); }
+
 int main(void)
 {
     RUN(columns_and_orders_parse);
@@ -372,5 +467,7 @@ int main(void)
     RUN(rows_arriving_land_in_place);
     RUN(rows_arriving_land_in_place_filtered);
     RUN(install_then_catch_up);
+    RUN(retired_rows_leave_the_view);
+    RUN(retired_rows_leave_the_view_filtered);
     TESTS_DONE();
 }
