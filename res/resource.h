@@ -11,6 +11,7 @@
 #define IDD_MAIN            100
 #define IDD_ADD             101
 #define IDD_LIMITS          102
+#define IDD_VIEW            103
 
 #define IDC_SERVERS_LABEL   1001
 #define IDC_SERVERS         1002
@@ -41,6 +42,10 @@
 #define IDC_FIND_LABEL      1300
 #define IDC_FIND            1301
 #define IDC_VIEW_COUNT      1302
+/* the Custom view dialog (src/win/viewdlg.c) */
+#define IDC_VIEW_HINT       1310
+#define IDC_VIEW_TEXT       1311
+#define IDC_VIEW_CLEAR      1312
 /* The filter row (src/win/filterbar.c): 1200-1249. The level boxes are consecutive, in the order
  * of es_filter's names (Critical .. Verbose, Audit Success, Audit Failure). */
 #define IDC_FLT_CRITICAL    1200
@@ -56,6 +61,7 @@
 #define IDC_FLT_PROV        1210
 #define IDC_FLT_SUMMARY     1211
 #define IDC_FLT_LEVELS_LABEL 1212
+#define IDC_FLT_VIEW        1213
 
 #define IDA_MAIN            200
 

@@ -1,5 +1,6 @@
 /* The filter row under the top row (issue #7): level boxes (Critical .. Verbose, Audit Success,
- * Audit Failure), the Event IDs and Providers edits, and a line saying what the filter keeps.
+ * Audit Failure), the Event IDs and Providers edits, a line saying what the filter keeps, and
+ * Custom view... (viewdlg.c), whose view replaces the row while it is set.
  *
  * "No level filter" is the five level boxes all checked (the default): every level, as the
  * words say. None checked means the same (a filter that keeps nothing is never what was meant),
@@ -93,8 +94,8 @@ static void show_summary(void)
 {
     static es_filter f; /* 17 KB: not on the stack; UI thread only */
     WCHAR msg[400];
-    if (g.init->view_text) {   /* --query: the view is the filter; the row waits */
-        WCHAR *file = wu_wide(g.init->view_file ? g.init->view_file : "");
+    if (g.view_text) {   /* a custom view is the filter; the row waits */
+        WCHAR *file = wu_wide(g.view_name ? g.view_name : "");
         swprintf(msg, 400, L"Custom view %ls: its query runs on every source (the row above does not apply).",
                  file ? file : L"");
         free(file);
@@ -159,15 +160,26 @@ const es_filter *filterbar_read(WCHAR *msg, size_t cap)
 
 void filterbar_enable(BOOL on)
 {
-    on = on && !g.init->view_text;
+    EnableWindow(item(IDC_FLT_VIEW), on);
+    on = on && !g.view_text;
     for (int i = 0; i < NBOXES; i++)
         EnableWindow(item(k_boxes[i].id), on);
     EnableWindow(item(IDC_FLT_IDS), on);
     EnableWindow(item(IDC_FLT_PROV), on);
 }
 
+void filterbar_view_changed(void)
+{
+    filterbar_enable(!g.running);
+    show_summary();
+}
+
 BOOL filterbar_command(int id, int code)
 {
+    if (id == IDC_FLT_VIEW && code == BN_CLICKED) {
+        DialogBoxW(g.hinst, MAKEINTRESOURCEW(IDD_VIEW), g.dlg, view_proc);
+        return TRUE;
+    }
     if (id >= IDC_FLT_CRITICAL && id <= IDC_FLT_AUDIT_FAIL && code == BN_CLICKED) {
         show_summary();
         return TRUE;
@@ -211,6 +223,8 @@ int filterbar_layout(int x, int y, int w)
     place(IDC_FLT_PROV_LABEL, px, y2 + (edit_h - lab_h) / 2 + 1, lab_w, lab_h);
     place(IDC_FLT_PROV, px + lab_w + gap / 2, y2, x + w - (px + lab_w + gap / 2), edit_h);
     int y3 = y2 + edit_h + gap / 2;
-    place(IDC_FLT_SUMMARY, x, y3, w, s.bottom);
-    return y3 + s.bottom + gap - y;
+    RECT vb = dlu(0, 0, 58, 12);   /* Custom view... at the right of the summary */
+    place(IDC_FLT_VIEW, x + w - vb.right, y3, vb.right, vb.bottom);
+    place(IDC_FLT_SUMMARY, x, y3 + (vb.bottom - s.bottom) / 2, w - vb.right - gap, s.bottom);
+    return y3 + vb.bottom + gap - y;
 }

@@ -161,6 +161,8 @@ static void init_window(HWND dlg)
 
     querybar_init();
     filterbar_init();
+    if (g.init->view_text && !set_view(g.init->view_text, g.init->view_len, g.init->view_file))
+        message_box(L"The custom view could not be kept: out of memory.", MB_ICONERROR);
 
     rowview_init(g.init->sort_set ? g.init->sort : ES_ORDER_DEFAULT);
     results_init();
@@ -540,6 +542,9 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
             free_source(&g.src[i]);
         free(g.src);
     }
+    free(g.view_text);
+    free(g.view_name);
+    free(g.pending_view);
     if (g.bold)
         DeleteObject(g.bold);
     if (g.icon_big)

@@ -138,7 +138,7 @@ static void launch(void)
 static BOOL check_view(const WCHAR *log, int hours)
 {
     char err[512] = "", why[400] = "";
-    es_xquery *q = es_xquery_parse(g.init->view_text, g.init->view_len, err, sizeof err);
+    es_xquery *q = es_xquery_parse(g.view_text, g.view_len, err, sizeof err);
     char *l8 = wu_utf8(log);
     BOOL files = FALSE;
     for (size_t i = 0; i < g.nsrc; i++)
@@ -154,7 +154,7 @@ static BOOL check_view(const WCHAR *log, int hours)
     free(l8);
     if (!ok) {
         char msg[800];
-        snprintf(msg, sizeof msg, "The view %s cannot be run: %s", g.init->view_file ? g.init->view_file : "",
+        snprintf(msg, sizeof msg, "The view %s cannot be run: %s", g.view_name ? g.view_name : "",
                  err[0] ? err : "out of memory");
         WCHAR *w = wu_wide(msg);
         refuse_start(w ? w : L"The view cannot be run.", MB_ICONWARNING);
@@ -200,7 +200,7 @@ void start_sweep(void)
         refuse_start(fmsg, MB_ICONWARNING);
         return;
     }
-    if (g.init->view_text && !check_view(l, hours))
+    if (g.view_text && !check_view(l, hours))
         return;
     if (g.nsrc == 0) {
         message_box(L"Add at least one server first (Add... or Import...).", MB_ICONINFORMATION);
@@ -217,8 +217,20 @@ void start_sweep(void)
     g.pending.max_seconds = (unsigned)g.init->max_seconds;
     g.pending.max_threads = (unsigned)g.init->threads;
     g.pending.filter = filter;
-    g.pending.view_text = g.init->view_text;   /* a view replaces the filter row's filter */
-    g.pending.view_len = g.init->view_len;
+    /* A view replaces the filter row's filter. The sweep (and Retry failed) read the copy taken
+     * now: the user may change the view meanwhile. */
+    free(g.pending_view);
+    g.pending_view = NULL;
+    if (g.view_text && !(g.pending_view = malloc(g.view_len + 1))) {
+        refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
+        return;
+    }
+    if (g.pending_view) {
+        memcpy(g.pending_view, g.view_text, g.view_len);
+        g.pending_view[g.view_len] = 0;
+    }
+    g.pending.view_text = g.pending_view;
+    g.pending.view_len = g.pending_view ? g.view_len : 0;
 
     if (!new_rowstore()) {
         refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);

@@ -84,6 +84,10 @@ typedef struct app {
     BOOL         interrupted;   /* --exit run asked to close mid-sweep: files first, then exit 2 */
     int          exit_code;
     BOOL         had_failure;
+    char        *view_text;     /* the custom view (--query, or pasted; es_xquery reads it), or NULL */
+    size_t       view_len;
+    char        *view_name;     /* how the filter row names it: the file, or the view's name */
+    char        *pending_view;  /* the last Start's copy of it: the sweep's and Retry failed's */
     BOOL         retrying;      /* the last reading was Retry failed (not Start) */
     int          retries_left;  /* --retry: automatic retries still allowed in this run */
     BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
@@ -164,6 +168,7 @@ void filterbar_init(void);
  * the focus on the control at fault. The filter stays valid until the next call. */
 const es_filter *filterbar_read(WCHAR *msg, size_t cap);
 void filterbar_enable(BOOL on);
+void filterbar_view_changed(void);          /* the custom view was set or removed */
 BOOL filterbar_command(int id, int code);   /* TRUE when it was the row's */
 int  filterbar_layout(int x, int y, int w); /* places the row; returns the height it used */
 
@@ -195,6 +200,10 @@ void import_done(import_job *job);
 
 /* adddlg.c: the Add dialog */
 INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
+
+/* viewdlg.c: the Custom view dialog, and the window's view */
+BOOL set_view(const char *text, size_t len, const char *name);
+INT_PTR CALLBACK view_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
 
 /* limitsdlg.c: the Limits dialog */
 INT_PTR CALLBACK limits_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);

@@ -200,6 +200,67 @@ expect_exit badview-exit-code-1 1 "a malformed view"
 if tr -d '\r' <$T/badview.out | grep -q -- "--query: .*bad.xml.*//"; then echo "PASS badview-message"
 else echo "FAIL badview-message: $(tr -d '\r' <$T/badview.out | head -3)"; fi
 
+# ---- the window: a view pasted into Custom view... (Alt+U; Enter is OK) chooses its log in the
+# Log box (the app starts on Application) and runs on every server: its export (Ctrl+E) holds the
+# rows of the equivalent filter. Then a malformed view: a message box, and the dialog stays open.
+if command -v xdotool >/dev/null; then
+    : >$QLOG
+    "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log Application --hours $HOURS --timeout $TIMEOUT >$T/gview.out 2>&1 &
+    app=$!
+    if main=$(find_window EventSweep 30); then
+        sleep 1
+        xdotool windowfocus --sync "$main" 2>/dev/null
+        xdotool key --clearmodifiers alt+u
+        if dlg=$(find_window 'Custom view' 10); then
+            xdotool windowfocus --sync "$dlg" 2>/dev/null
+            sleep 0.3
+            xdotool type --delay 5 "<QueryList><Query Id=\"0\" Path=\"System\"><Select Path=\"System\">*[System[Provider[@Name='Service Control Manager'] and (Level=2 or Level=3)]]</Select></Query></QueryList>"
+            xdotool key Return
+            sleep 1
+            import -window root build/test/filters-view-set.png 2>/dev/null
+            xdotool windowfocus --sync "$main" 2>/dev/null
+            xdotool key F5
+            i=0; while [ "$(wc -l <$QLOG)" -lt 3 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+            sleep 3
+            cp $QLOG $T/gview-queries.txt
+            queries gview gview-went-to-servers "Select Path=\"System\">\*\[System\[Provider\[@Name='Service Control Manager'\] and (Level=2 or Level=3) and TimeCreated\[@SystemTime&gt;=" \
+                "the pasted view, with the window inside, went to every server (and the Log box was set to System)"
+            if export_as "$main" $T/gview-rows.csv; then
+                i=0; while [ ! -s $T/gview-rows.csv ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+                sleep 0.5
+                subset gview all --levels error,warning --providers "Service Control Manager"
+            else
+                echo "FAIL gview: Ctrl+E opened no Save dialog"
+            fi
+            # a malformed view: refused with a message naming the construct; the dialog stays
+            xdotool windowfocus --sync "$main" 2>/dev/null
+            xdotool key --clearmodifiers alt+u
+            dlg=$(find_window 'Custom view' 10)
+            xdotool windowfocus --sync "$dlg" 2>/dev/null
+            sleep 0.3
+            xdotool key ctrl+a
+            xdotool type --delay 5 "*[System//Level=2]"
+            xdotool key Return
+            sleep 1
+            import -window root build/test/filters-view-refused.png 2>/dev/null
+            if find_window EventSweep 3 >/dev/null && [ "$(xdotool search --onlyvisible --name '^EventSweep$' | wc -l)" = 2 ] &&
+                find_window 'Custom view' 1 >/dev/null; then
+                echo "PASS gui-bad-view-refused (build/test/filters-view-refused.png)"
+            else
+                echo "FAIL gui-bad-view-refused: no message box over the Custom view dialog"
+            fi
+        else
+            echo "FAIL gview: Alt+U opened no Custom view dialog"
+        fi
+    else
+        echo "FAIL gview: no EventSweep window"
+    fi
+    wine_kill
+    wait $app 2>/dev/null
+else
+    echo "SKIP gview: xdotool is not installed"
+fi
+
 # ---- the window: a malformed Event IDs text typed in the row, then Start (F5): a message box,
 # no sweep (the screenshot shows the row, its line naming the bad item, and the box)
 if command -v xdotool >/dev/null; then
