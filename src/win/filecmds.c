@@ -42,9 +42,21 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
         st->events = t->events;
         st->error = t->error;
         if (t->state == ES_STATE_FAILED) {
+            /* Windows' own sentence, then the likely cause and the remedy */
             WCHAR e[256];
+            char diag[800], *e8;
             target_error(t, e, 256);
-            st->error_text = wu_utf8(e);
+            e8 = wu_utf8(e);
+            if (e8 && target_diagnosis(t, diag, sizeof diag)) {
+                size_t l = strlen(e8) + 1 + strlen(diag) + 1;
+                char *both = malloc(l);
+                if (both)
+                    snprintf(both, l, "%s %s", e8, diag);
+                st->error_text = both;
+                free(e8);
+            } else {
+                st->error_text = e8;
+            }
         } else if (t->state != ES_STATE_DONE) {
             st->state = ES_STATE_FAILED; /* still running when the export started: not ok */
             st->error_text = _strdup("still running");

@@ -378,6 +378,8 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             if (HIWORD(wp) == LBN_SELCHANGE) {
                 focus_changed(); /* only the selected entries' rows */
                 update_status(); /* the selected entry's whole state, in the status bar */
+            } else if (HIWORD(wp) == LBN_DBLCLK) {
+                show_diagnosis((int)SendMessageW(g.list, LB_GETCARETINDEX, 0, 0));
             }
             return TRUE;
         case IDC_LIMITS:
@@ -412,6 +414,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case SWM_BATCH:
     case SWM_SOURCE_DONE:
     case SWM_WARNINGS:
+    case SWM_PROBE:
         sweep_message(msg, wp, lp);
         return TRUE;
     case SWM_EXPAND_DONE:

@@ -458,6 +458,7 @@ void retry_failed(void)
             t->events = t->skipped = t->lost = 0;
             memset(t->nlevel, 0, sizeof t->nlevel);
             t->error = 0;
+            t->probe = 0;
             t->t_start = t->t_end = 0;
         } else if (t->state == ES_STATE_FAILED) {
             g.had_failure = TRUE;   /* a folder not listed, or a source removed from the list */
@@ -549,6 +550,10 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_WARNINGS:
         if (!finished)
             t->skipped = (uint64_t)lp;
+        break;
+    case SWM_PROBE:
+        if (!finished)
+            t->probe = (int)lp;
         break;
     case SWM_SOURCE_DONE:
         t->error = SWEEP_DONE_ERROR(lp);

@@ -65,6 +65,8 @@ void  worker_call_end(worker *w);
 void  worker_set_state(worker *w, es_state s);
 /* Damaged records skipped so far (saved logs): shown beside the source's state. */
 void  worker_set_warnings(worker *w, uint64_t skipped);
+/* What the probe found about the source's failure (es_diag.h): shown with its error. */
+void  worker_set_probe(worker *w, int verdict);
 BOOL  worker_cancelled(const worker *w);
 /* The engine's own per-read state, for cancel(): guarded by worker_lock/unlock. An engine
  * publishes each handle cancel() needs as soon as it has it, and checks worker_cancelled()

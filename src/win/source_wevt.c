@@ -8,6 +8,7 @@
  * filter misbehaves must not put rows outside the window on screen. */
 #include "source.h"
 #include "wevt.h"
+#include "probe.h"
 #include "wevtval.h"
 #include "winutil.h"
 #include "es_buf.h"
@@ -19,6 +20,8 @@
 #include <wchar.h>
 
 #define NEXT_BATCH 128          /* events per EvtNext */
+#define PROBE_CONNECT_MS 1500   /* the 1722 probe: each TCP 135 connect */
+#define PROBE_WAIT_MS    4000   /* ...and the whole probe, DNS included */
 
 /* Handles cancel() may touch; guarded by the worker lock. */
 typedef struct wevt_handles {
@@ -326,6 +329,8 @@ static BOOL emit_event(reader *r, EVT_HANDLE ev, const source_query *q, DWORD *e
     return worker_emit(r->w, &e);
 }
 
+static BOOL probe_stop(void *w) { return worker_cancelled(w); }
+
 static DWORD wevt_read(worker *w, const source_query *q)
 {
     DWORD err = 0;
@@ -424,6 +429,13 @@ done:
     free(r.offs);
     es_buf_free(&r.text);
     es_buf_free(&r.msg);
+    /* "The RPC server is unavailable" has three common causes an admin fixes differently: ask
+     * the network which one (PROBE_WAIT_MS at most, sooner on Stop; the error stays 1722). */
+    if (es_probe_wanted(err) && q->kind != ES_NAME_LOCAL && !worker_cancelled(w)) {
+        es_probe_verdict v = probe_server(q->target, PROBE_CONNECT_MS, PROBE_WAIT_MS, probe_stop, w);
+        if (v != ES_PROBE_NONE)
+            worker_set_probe(w, (int)v);
+    }
     return err;
 }
 

@@ -154,6 +154,56 @@ void target_error(const target *t, WCHAR *out, size_t cap)
     }
 }
 
+/* The likely cause and remedy of a failed target (es_diag.h); FALSE when there is none (a Stop,
+ * the row budget, an error not in the table). */
+static BOOL diagnose(const target *t, es_diag *d)
+{
+    if (t->state != ES_STATE_FAILED || t->error == ERROR_NOT_ENOUGH_MEMORY)
+        return FALSE;
+    return es_diagnose(t->error, t->kind == ES_NAME_PATH, (es_probe_verdict)t->probe, d);
+}
+
+BOOL target_diagnosis(const target *t, char *out, size_t cap)
+{
+    es_diag d;
+    if (cap)
+        out[0] = 0;
+    if (!diagnose(t, &d))
+        return FALSE;
+    return es_diag_text(t->error, t->kind == ES_NAME_PATH, (es_probe_verdict)t->probe, out, cap) > 0;
+}
+
+/* A double click on a failed entry: its errors with their causes and remedies, whole. */
+void show_diagnosis(int entry)
+{
+    if (entry < 0 || (size_t)entry >= g.nsrc)
+        return;
+    const app_source *s = &g.src[entry];
+    es_buf b;
+    es_buf_init(&b);
+    size_t shown = 0;
+    for (size_t i = s->first_tgt; i < s->first_tgt + s->ntgt && i < g.ntgt && shown < 3; i++) {
+        const target *t = &g.tgt[i];
+        es_diag d;
+        if (!diagnose(t, &d))
+            continue;
+        WCHAR e[256];
+        target_error(t, e, 256);
+        char *e8 = wu_utf8(e);
+        es_buf_printf(&b, "%s%s: %s (%lu)\n\nLikely cause: %s\n\nTo fix: %s", shown ? "\n\n" : "", t->status_name,
+                      e8 ? e8 : "", (unsigned long)t->error, d.cause, d.remedy);
+        free(e8);
+        shown++;
+    }
+    if (shown) {
+        WCHAR *w = wu_wide(b.data);
+        if (w)
+            MessageBoxW(g.dlg, w, L"EventSweep", MB_OK | MB_ICONINFORMATION);
+        free(w);
+    }
+    es_buf_free(&b);
+}
+
 double target_seconds(const target *t)
 {
     if (!t->t_start)
@@ -215,10 +265,15 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
             swprintf(e2, 256, L"try %u: %ls", t->tries, e);
             wcscpy(e, e2);
         }
+        /* the likely cause in a few words (double click: the whole diagnosis) */
+        es_diag d;
+        WCHAR tag[64] = L"";
+        if (t->error != ERROR_TIMEOUT && diagnose(t, &d))
+            swprintf(tag, 64, L": %hs", d.tag);
         if (t->events)
-            swprintf(out, cap, L"%ls (%lu) - %ls events kept%ls", e, (unsigned long)t->error, n, levels);
+            swprintf(out, cap, L"%ls (%lu)%ls - %ls events kept%ls", e, (unsigned long)t->error, tag, n, levels);
         else
-            swprintf(out, cap, L"%ls (%lu)", e, (unsigned long)t->error);
+            swprintf(out, cap, L"%ls (%lu)%ls", e, (unsigned long)t->error, tag);
         break;
     }
     }

@@ -215,6 +215,14 @@ void worker_set_warnings(worker *w, uint64_t skipped)
     end_post(w);
 }
 
+void worker_set_probe(worker *w, int verdict)
+{
+    if (!begin_post(w, NULL))
+        return;
+    post(w->sw, SWM_PROBE, w->index, (LPARAM)verdict);
+    end_post(w);
+}
+
 BOOL worker_cancelled(const worker *w) { return w->cancelled != 0; }
 void worker_lock(worker *w) { EnterCriticalSection(&w->lock); }
 void worker_unlock(worker *w) { LeaveCriticalSection(&w->lock); }

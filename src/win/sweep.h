@@ -40,6 +40,7 @@ enum {
     SWM_BATCH,                /* wParam: SWEEP_WP, lParam: es_batch* (ownership passes) */
     SWM_SOURCE_DONE,          /* wParam: SWEEP_WP, lParam: SWEEP_DONE_PARAM(error, ms) */
     SWM_WARNINGS,             /* wParam: SWEEP_WP, lParam: damaged records skipped so far */
+    SWM_PROBE,                /* wParam: SWEEP_WP, lParam: es_probe_verdict (why 1722; before SOURCE_DONE) */
     SWM_SWEEP_DONE,           /* wParam: SWEEP_WP(gen, 0), lParam: threads abandoned by it */
     SWM_LAST = SWM_SWEEP_DONE
 };

@@ -19,6 +19,7 @@
 #include "es_buf.h"
 #include "es_row.h"
 #include "es_view.h"
+#include "es_diag.h"
 
 #define TIMER_REFRESH   1
 #define TIMER_CLOSE     2
@@ -53,6 +54,7 @@ typedef struct target {
     uint64_t     lost;          /* rows received but not stored (the row budget, out of memory) */
     uint64_t     nlevel[6];     /* rows received per level (0 LogAlways .. 5 Verbose; others as 0) */
     DWORD        error;
+    int          probe;         /* es_probe_verdict: what the 1722 probe found (0: none) */
     BOOL         unlisted;      /* a folder that could not be listed: Start lists it again, Retry does not */
     unsigned     tries;         /* readings of it in this sweep: 1, more after Retry failed */
     ULONGLONG    t_start, t_end;   /* GetTickCount64 */
@@ -122,6 +124,8 @@ void report_adds(add_ctx *c, const WCHAR *what);
 void fmt_count(uint64_t n, WCHAR *out, size_t cap);
 double target_seconds(const target *t);
 void target_error(const target *t, WCHAR *out, size_t cap);
+BOOL target_diagnosis(const target *t, char *out, size_t cap);   /* "Likely cause: ... To fix: ..." */
+void show_diagnosis(int entry);
 es_state entry_text(const app_source *s, WCHAR *out, size_t cap);
 void draw_source(const DRAWITEMSTRUCT *d);
 void focus_changed(void);

@@ -9,7 +9,7 @@ OBJDUMP=x86_64-w64-mingw32-objdump
 command -v $OBJDUMP >/dev/null || { echo "FAIL exe: $OBJDUMP missing"; exit 1; }
 
 imports=$($OBJDUMP -p $EXE | awk '/DLL Name:/ { print tolower($3) }' | sort -u)
-allowed="advapi32.dll comctl32.dll comdlg32.dll gdi32.dll kernel32.dll msvcrt.dll ole32.dll shell32.dll user32.dll"
+allowed="advapi32.dll comctl32.dll comdlg32.dll gdi32.dll kernel32.dll msvcrt.dll ole32.dll shell32.dll user32.dll ws2_32.dll"
 bad=""
 for d in $imports; do
     case " $allowed " in *" $d "*) ;; *) bad="$bad $d" ;; esac
