@@ -96,7 +96,7 @@ xdotool key --clearmodifiers alt+l; sleep 0.2   # somewhere else first: the log 
 "$WINE" $PROBE select EventSweep a1-apps.evtx "$(wine_path $T/again)" >/dev/null 2>&1
 xdotool key Tab Tab Tab Tab >/dev/null 2>&1
 focus=""
-for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     f=$("$WINE" $PROBE focus EventSweep 2>/dev/null | tr -d '\r' | sed -n 's/^focus=//p')
     [ "$f" = 1015 ] && break
     xdotool key Tab; sleep 0.1
