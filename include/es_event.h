@@ -12,6 +12,10 @@
 
 typedef struct es_buf es_buf;
 
+/* The Security log's audit keywords (what Event Viewer shows as Audit Success / Failure). */
+#define ES_KEYWORD_AUDIT_SUCCESS 0x20000000000000ull   /* 9007199254740992 */
+#define ES_KEYWORD_AUDIT_FAILURE 0x10000000000000ull   /* 4503599627370496 */
+
 typedef struct es_data_item {
     const char *name;    /* EventData/Data@Name, or the element name inside UserData; may be "" */
     const char *value;   /* rendered value text; never NULL */

@@ -31,8 +31,6 @@
 #define ES_EVTREC_SIGNATURE  0x654c664cu   /* "LfLe" */
 #define ES_EVTREC_MAX_STRINGS 256          /* insertion strings kept per record (more are cut) */
 
-#define ES_KEYWORD_AUDIT_SUCCESS 0x0020000000000000ull
-#define ES_KEYWORD_AUDIT_FAILURE 0x0010000000000000ull
 
 /* One record, its strings converted to UTF-8 in the caller's buffer. */
 typedef struct es_evtrec {

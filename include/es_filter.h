@@ -32,8 +32,6 @@
 #define ES_FILTER_POOL           8192   /* bytes of all provider names, with their NULs */
 
 /* The Security log's audit keywords, as Event Viewer filters them: band(Keywords, mask). */
-#define ES_KEYWORD_AUDIT_SUCCESS 0x20000000000000ull   /* 9007199254740992 */
-#define ES_KEYWORD_AUDIT_FAILURE 0x10000000000000ull   /* 4503599627370496 */
 
 /* The most comparisons one XPath may hold (a plain query, or one Select or Suppress of a
  * QueryList): EvtQuery asks for a structured query above 20 expressions and servers refuse a

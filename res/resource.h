@@ -38,6 +38,7 @@
 #define IDC_LIM_MEMORY      1032
 #define IDC_LIM_THREADS     1033
 #define IDC_LIM_MEMORY_HINT 1034
+#define IDC_LIM_ENGINE      1035
 
 #define IDC_FIND_LABEL      1300
 #define IDC_FIND            1301

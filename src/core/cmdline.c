@@ -27,7 +27,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -45,6 +45,7 @@ static const struct opt {
     [O_MAX_ROWS] = {"max-rows", K_INT, "a number of rows", 1, ES_MAX_ROWS},
     [O_THREADS] = {"threads", K_INT, "a number of sources to read at once", 1, ES_MAX_THREADS},
     [O_RETRY] = {"retry", K_INT, "a number of retries", 0, ES_MAX_RETRY},
+    [O_ENGINE] = {"engine", K_STR, "auto, wevt or classic", 0, 0},
     [O_LEVELS] = {"levels", K_STR, "levels such as error,warning", 0, 0},
     [O_IDS] = {"ids", K_STR, "event IDs such as 4624,1000-1010,-4634", 0, 0},
     [O_PROVIDERS] = {"providers", K_STR, "provider names separated by commas", 0, 0},
@@ -329,6 +330,14 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_MAX_ROWS: o->max_rows = num; break;
         case O_THREADS: o->threads = num; break;
         case O_RETRY: o->retry = num; break;
+        case O_ENGINE:
+            o->engine = eq_ci_n(val, strlen(val), "auto") ? "auto" : eq_ci_n(val, strlen(val), "wevt") ? "wevt"
+                        : eq_ci_n(val, strlen(val), "classic") ? "classic" : NULL;
+            if (o->engine)
+                break;
+            if (err && err_len)
+                snprintf(err, err_len, "--engine: \"%.40s\" is not auto, wevt or classic.", val);
+            return failed(o, 0);
         case O_LEVELS: o->levels = val; break;
         case O_IDS: o->ids = val; break;
         case O_PROVIDERS: o->providers = val; break;
@@ -386,6 +395,8 @@ const char *es_cmdline_usage(void)
            "  --threads N        read at most N sources at once (1-" STR(ES_MAX_THREADS) ", default " STR(ES_DEFAULT_THREADS) ")\n"
            "  --retry N          read the sources that failed again, up to N times (0-" STR(ES_MAX_RETRY) ", default 0),\n"
            "                     with the same window, before --export; their earlier rows are replaced\n"
+           "  --engine E         how servers are read: auto (the Windows Event Log API, else the classic\n"
+           "                     API for a classic log when RPC is blocked; default), wevt, or classic\n"
            "  --levels LIST      only events of these levels: critical, error, warning, information (also\n"
            "                     level 0), verbose; on the Security log also audit-success, audit-failure\n"
            "  --ids LIST         only these event IDs and ranges, e.g. 4624,1000-1010; a leading minus\n"

@@ -1,5 +1,6 @@
 /* The Limits dialog: how long a source may stop answering, its whole time, the rows' memory
- * budget and how many sources are read at once. What is set here is used by the next sweep and
+ * budget, how many sources are read at once, and how servers are read (the Windows Event Log
+ * API falling back to the classic API, or one of them only). What is set here is used by the next sweep and
  * remembered (settings.ini). Runs on the UI thread only. */
 #include "ui.h"
 #include "resource.h"
@@ -47,6 +48,14 @@ INT_PTR CALLBACK limits_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         SetDlgItemInt(dlg, IDC_LIM_MEMORY, (UINT)in->max_memory_mb, FALSE);
         SetDlgItemInt(dlg, IDC_LIM_THREADS, (UINT)in->threads, FALSE);
         show_memory_hint(dlg);
+        {   /* in sweep_engine's order */
+            static const WCHAR *const k_engines[] = {L"Event Log API, else the classic API",
+                                                     L"Windows Event Log API only", L"Classic event log API only"};
+            HWND cb = GetDlgItem(dlg, IDC_LIM_ENGINE);
+            for (int i = 0; i < 3; i++)
+                SendMessageW(cb, CB_ADDSTRING, 0, (LPARAM)k_engines[i]);
+            SendMessageW(cb, CB_SETCURSEL, (WPARAM)(in->engine >= 0 && in->engine <= 2 ? in->engine : 0), 0);
+        }
         return TRUE;
     case WM_COMMAND:
         if (LOWORD(wp) == IDOK) {
@@ -61,6 +70,8 @@ INT_PTR CALLBACK limits_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             in->max_seconds = in->st->max_seconds = max_seconds;
             in->max_memory_mb = in->st->max_memory_mb = memory;
             in->threads = in->st->threads = threads;
+            LRESULT e = SendDlgItemMessageW(dlg, IDC_LIM_ENGINE, CB_GETCURSEL, 0, 0);
+            in->engine = in->st->engine = e >= 0 && e <= 2 ? (int)e : 0;
             set_memory_budget();
             EndDialog(dlg, IDOK);
             return TRUE;

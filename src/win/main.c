@@ -213,6 +213,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.max_rows = o.max_rows > 0 ? o.max_rows : 0;
     init.threads = o.threads > 0 ? o.threads : st.threads;
     init.retry = o.retry;
+    init.engine = !o.engine ? st.engine : !strcmp(o.engine, "wevt") ? 1 : !strcmp(o.engine, "classic") ? 2 : 0;
     init.run = o.run;
     init.exit_when_done = o.exit_when_done;
     init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;

@@ -415,6 +415,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case SWM_SOURCE_DONE:
     case SWM_WARNINGS:
     case SWM_PROBE:
+    case SWM_ENGINE:
         sweep_message(msg, wp, lp);
         return TRUE;
     case SWM_EXPAND_DONE:

@@ -3,6 +3,7 @@
  * Runs on the UI thread only; sweep.c and folders.c do the work on their threads. */
 #include "ui.h"
 #include "es_xquery.h"
+#include "es_evtrec.h"
 #include "winutil.h"
 #include "es_names.h"
 
@@ -98,6 +99,7 @@ static void launch(void)
         if (g.tgt[i].state != ES_STATE_WAITING)
             continue; /* a folder that could not be listed, or (Retry failed) a source that was read */
         g.tgt[i].tries++;
+        g.tgt[i].classic = g.pending.engine == SWEEP_ENGINE_CLASSIC && g.tgt[i].kind != ES_NAME_PATH;
         t[n].name = g.tgt[i].path;
         t[n].kind = g.tgt[i].kind;
         t[n].id = (uint32_t)i;
@@ -163,6 +165,35 @@ static BOOL check_view(const WCHAR *log, int hours)
     return ok;
 }
 
+/* --engine classic: OpenEventLog reads Application for a log it does not know, so only the
+ * classic logs are read with it; and a view must be one our own matcher evaluates (the classic
+ * API filters nothing on the server). */
+static BOOL check_classic(const WCHAR *log)
+{
+    char *l8 = wu_utf8(log), why[300] = "";
+    BOOL ok = l8 && es_classic_log_known(l8);
+    WCHAR m[700];
+    if (!ok) {
+        swprintf(m, 700, L"The classic event log API reads only the classic logs (System, Application, Security, Setup, "
+                         L"Windows PowerShell, ...): for \"%ls\" it would read Application instead. Choose a classic log, "
+                         L"or another way of reading in Limits...", log);
+    } else if (g.view_text) {
+        es_xquery *q = es_xquery_parse(g.view_text, g.view_len, why, sizeof why);
+        if (q && !es_xquery_local_ok(q, why, sizeof why)) {
+            WCHAR *w = wu_wide(why);
+            swprintf(m, 700, L"The classic event log API cannot filter with this view (%ls): EventSweep filters its events "
+                             L"itself. Use a view without it, or the Windows Event Log API (Limits...).", w ? w : L"");
+            free(w);
+            ok = FALSE;
+        }
+        es_xquery_free(q);
+    }
+    free(l8);
+    if (!ok)
+        refuse_start(m, MB_ICONWARNING);
+    return ok;
+}
+
 void start_sweep(void)
 {
     if (g.running)
@@ -202,6 +233,8 @@ void start_sweep(void)
     }
     if (g.view_text && !check_view(l, hours))
         return;
+    if (g.init->engine == SWEEP_ENGINE_CLASSIC && !check_classic(l))
+        return;
     if (g.nsrc == 0) {
         message_box(L"Add at least one server first (Add... or Import...).", MB_ICONINFORMATION);
         if (g.cli_pending)
@@ -217,6 +250,7 @@ void start_sweep(void)
     g.pending.max_seconds = (unsigned)g.init->max_seconds;
     g.pending.max_threads = (unsigned)g.init->threads;
     g.pending.filter = filter;
+    g.pending.engine = (sweep_engine)g.init->engine;
     /* A view replaces the filter row's filter. The sweep (and Retry failed) read the copy taken
      * now: the user may change the view meanwhile. */
     free(g.pending_view);
@@ -459,6 +493,7 @@ void retry_failed(void)
             memset(t->nlevel, 0, sizeof t->nlevel);
             t->error = 0;
             t->probe = 0;
+            t->classic = FALSE;
             t->t_start = t->t_end = 0;
         } else if (t->state == ES_STATE_FAILED) {
             g.had_failure = TRUE;   /* a folder not listed, or a source removed from the list */
@@ -554,6 +589,10 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_PROBE:
         if (!finished)
             t->probe = (int)lp;
+        break;
+    case SWM_ENGINE:
+        if (!finished)
+            t->classic = lp == 1;
         break;
     case SWM_SOURCE_DONE:
         t->error = SWEEP_DONE_ERROR(lp);

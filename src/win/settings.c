@@ -84,6 +84,8 @@ static int set_key(void *ctx, const char *entry, size_t line)
         s->max_memory_mb = n;
     else if (strcmp(key, "threads") == 0 && int_in(v, 1, ES_MAX_THREADS, &n))
         s->threads = n;
+    else if (strcmp(key, "engine") == 0 && int_in(v, 0, 2, &n))
+        s->engine = n;
     else if (strcmp(key, "levels") == 0)
         wu_to_wide_buf(v, s->levels, 160);
     else if (strcmp(key, "ids") == 0)
@@ -154,9 +156,9 @@ DWORD settings_save(const settings *s, char *const *servers, size_t nservers)
     es_buf_init(&b);
     char *log = wu_utf8(s->log);
     es_buf_printf(&b, "# EventSweep settings (UTF-8). Passwords are never stored here.\r\n");
-    es_buf_printf(&b, "log=%s\r\nhours=%d\r\ntimeout=%d\r\nmax_seconds=%d\r\nmax_memory_mb=%d\r\nthreads=%d\r\nmaximized=%d\r\n",
+    es_buf_printf(&b, "log=%s\r\nhours=%d\r\ntimeout=%d\r\nmax_seconds=%d\r\nmax_memory_mb=%d\r\nthreads=%d\r\nengine=%d\r\nmaximized=%d\r\n",
                   log ? log : "System", s->hours, s->timeout, s->max_seconds, s->max_memory_mb, s->threads,
-                  s->maximized ? 1 : 0);
+                  s->engine, s->maximized ? 1 : 0);
     free(log);
     for (int i = 0; i < s->ncols; i++)
         es_buf_printf(&b, "%s%d:%d%s", i ? "" : "columns=", s->col_width[i], s->col_order[i],

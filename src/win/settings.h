@@ -1,6 +1,6 @@
 /* settings: what EventSweep remembers per user, under %APPDATA%\EventSweep:
  *   servers.txt   the server list, one per line (the same format as --servers)
- *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads, the filter row (levels,
+ *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads, engine, the filter row (levels,
  *                 ids, providers: the texts es_filter parses), the window's placement and the results'
  *                 column widths and order (key=value, UTF-8)
  * Passwords are never stored (there are none to store: the user's own logon is used). */
@@ -19,6 +19,7 @@ typedef struct settings {
     int      max_seconds;    /* a source's whole time; 0 = no cap */
     int      max_memory_mb;  /* the rows' memory budget; 0 = half of the physical memory */
     int      threads;
+    int      engine;         /* sweep_engine: 0 auto, 1 the Windows Event Log API, 2 the classic API */
     WCHAR    levels[160];    /* the filter row, as es_filter_parse_* read it ("" = no filter) */
     WCHAR    ids[SETTINGS_FILTER_TEXT];
     WCHAR    providers[SETTINGS_FILTER_TEXT];

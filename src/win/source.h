@@ -48,6 +48,7 @@ typedef struct source_engine {
 
 extern const source_engine source_engine_wevt;   /* servers: Windows Event Log API */
 extern const source_engine source_engine_evtx;   /* saved .evtx files: our own parser */
+extern const source_engine source_engine_classic; /* servers: the classic API (advapi32), a fallback */
 
 /* ---- what the worker offers an engine ---- */
 

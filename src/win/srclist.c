@@ -244,12 +244,15 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
     case ES_STATE_CONNECTING: swprintf(out, cap, t->kind == ES_NAME_PATH ? L"opening..." : L"connecting..."); break;
     case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far%ls%ls)%ls", n, lv[0] ? L": " : L"", lv, skipped); break;
-    case ES_STATE_DONE:
+    case ES_STATE_DONE: {
+        WCHAR how[48] = L"";
         if (t->tries > 1)
-            swprintf(out, cap, L"done on try %u: %ls events%ls, %.1f s%ls", t->tries, n, levels, target_seconds(t), skipped);
-        else
-            swprintf(out, cap, L"done: %ls events%ls, %.1f s%ls", n, levels, target_seconds(t), skipped);
+            swprintf(how, 48, L" on try %u", t->tries);
+        if (t->classic)   /* the fallback read it: the admin should know which door was open */
+            wcscat(how, L" (classic API)");
+        swprintf(out, cap, L"done%ls: %ls events%ls, %.1f s%ls", how, n, levels, target_seconds(t), skipped);
         break;
+    }
     case ES_STATE_FAILED: {
         /* The list's line is short: the two ends every sweep sees often get a few words (the
          * status CSV keeps Windows' own sentence). */
@@ -260,9 +263,12 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
             swprintf(e, 256, L"Cancelled");
         else
             target_error(t, e, 256);
-        if (t->tries > 1) {   /* the try first: the line's end may be cut off */
-            WCHAR e2[256];
-            swprintf(e2, 256, L"try %u: %ls", t->tries, e);
+        if (t->tries > 1 || t->classic) {   /* these first: the line's end may be cut off */
+            WCHAR e2[256], tr[24] = L"";
+            if (t->tries > 1)
+                swprintf(tr, 24, L"try %u", t->tries);
+            swprintf(e2, 256, L"%ls%ls%ls: %ls", tr, t->tries > 1 && t->classic ? L", " : L"",
+                     t->classic ? L"classic API" : L"", e);
             wcscpy(e, e2);
         }
         /* the likely cause in a few words (double click: the whole diagnosis) */

@@ -3,6 +3,8 @@
 #include "es_xquery.h"
 #include "post.h"
 #include "source.h"
+#include "es_evtrec.h"
+#include "es_diag.h"
 #include "winutil.h"
 #include "es_time.h"
 
@@ -42,6 +44,8 @@ struct worker {
     volatile LONG64 started_ms;  /* GetTickCount64 when it left the queue; 0 while queued */
     volatile LONG64 call_ms;     /* when the call in progress began; 0 between calls */
     volatile LONG64 cancel_ms;   /* when the first cancel was asked */
+    int             probe;       /* what the 1722 probe found (es_probe_verdict), on its own thread */
+    volatile LONG64 emitted;     /* rows handed to worker_emit: a fallback only reads a source that gave none */
 };
 
 struct sweep {
@@ -53,6 +57,9 @@ struct sweep {
     es_filter    *filter;        /* the sweep's own copy, read-only once workers run */
     WCHAR        *query;         /* what every server is sent: built once, from filter and since */
     es_xquery    *view;          /* --query: the sweep's own parsed copy (read-only once workers run) */
+    sweep_engine  engine;
+    BOOL          classic_ok;    /* the classic API may read this sweep's servers: a classic log, and a
+                                    filter or view our own matcher evaluates */
     unsigned      timeout_s, max_seconds;
     size_t        n;
     worker       *workers;
@@ -170,6 +177,8 @@ BOOL worker_emit(worker *w, const es_event *ev)
             w->batch_first_ms = GetTickCount64();
         }
         ok = w->batch && es_batch_add(w->batch, ev, wu_now_ticks());
+        if (ok)
+            InterlockedIncrement64(&w->emitted);
         if (ok && (es_batch_full(w->batch) || GetTickCount64() - w->batch_first_ms >= BATCH_MAX_AGE)) {
             send = w->batch;
             w->batch = NULL;
@@ -217,6 +226,7 @@ void worker_set_warnings(worker *w, uint64_t skipped)
 
 void worker_set_probe(worker *w, int verdict)
 {
+    w->probe = verdict;
     if (!begin_post(w, NULL))
         return;
     post(w->sw, SWM_PROBE, w->index, (LPARAM)verdict);
@@ -321,6 +331,21 @@ static DWORD WINAPI worker_main(void *param)
     InterlockedExchange64(&w->started_ms, (LONG64)GetTickCount64());
     worker_set_state(w, ES_STATE_CONNECTING);
     DWORD err = w->cancelled ? ERROR_CANCELLED : w->engine->read(w, &w->q);
+    /* auto: a server the Windows Event Log API cannot reach over RPC, before any row, is read
+     * through the classic API (a classic log only), so no row comes twice */
+    if (sw->engine == SWEEP_ENGINE_AUTO && sw->classic_ok && w->engine == &source_engine_wevt &&
+        (err == RPC_S_SERVER_UNAVAILABLE || err == EPT_S_NOT_REGISTERED) && w->emitted == 0 && !w->cancelled &&
+        w->probe != ES_PROBE_NO_NAME) {   /* a name that does not resolve: the classic API fails too */
+        worker_lock(w);
+        w->engine = &source_engine_classic;   /* what cancel() reaches from now on */
+        worker_unlock(w);
+        if (begin_post(w, NULL)) {
+            post(sw, SWM_ENGINE, w->index, 1);
+            end_post(w);
+        }
+        worker_set_state(w, ES_STATE_CONNECTING);
+        err = w->engine->read(w, &w->q);
+    }
     EnterCriticalSection(&w->batch_lock);
     BOOL abandoned = w->abandoned;
     if (!abandoned)
@@ -398,9 +423,10 @@ static DWORD WINAPI supervisor_main(void *param)
     return 0;
 }
 
-static const source_engine *engine_for(es_name_kind kind)
+static const source_engine *engine_for(es_name_kind kind, sweep_engine e)
 {
-    return kind == ES_NAME_PATH ? &source_engine_evtx : &source_engine_wevt;
+    return kind == ES_NAME_PATH ? &source_engine_evtx : e == SWEEP_ENGINE_CLASSIC ? &source_engine_classic
+                                                                                : &source_engine_wevt;
 }
 
 static int accept_filter(const void *ctx, const es_event *ev) { return es_filter_match(ctx, ev); }
@@ -443,6 +469,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
     sw->hwnd = hwnd;
     sw->since = es_window_start(now, s->hours);
     sw->since -= sw->since % ES_TICKS_PER_MS; /* the server's filter has milliseconds */
+    sw->engine = s->engine;
     sw->timeout_s = s->timeout_s ? s->timeout_s : 120;
     sw->max_seconds = s->max_seconds;
     sw->n = n;
@@ -462,6 +489,11 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         sw->query = sw->view && sw->channel ? build_view_query(sw->view, sw->channel, sw->since) : NULL;
     } else {
         sw->query = sw->channel && sw->filter ? build_query(sw->filter, sw->channel, sw->since) : NULL;
+    }
+    {
+        char *ch = sw->channel ? wu_utf8(sw->channel) : NULL, why[200];
+        sw->classic_ok = ch && es_classic_log_known(ch) && (!sw->view || es_xquery_local_ok(sw->view, why, sizeof why));
+        free(ch);
     }
     sw->workers = calloc(n ? n : 1, sizeof *sw->workers);
     sw->names = calloc(n ? n : 1, sizeof *sw->names);
@@ -487,7 +519,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         worker *w = &sw->workers[i];
         w->sw = sw;
         w->index = t[i].id;
-        w->engine = engine_for(t[i].kind);
+        w->engine = engine_for(t[i].kind, sw->engine);
         w->q.target = sw->names[i];
         w->q.kind = t[i].kind;
         w->q.channel = sw->channel;

@@ -41,6 +41,7 @@ enum {
     SWM_SOURCE_DONE,          /* wParam: SWEEP_WP, lParam: SWEEP_DONE_PARAM(error, ms) */
     SWM_WARNINGS,             /* wParam: SWEEP_WP, lParam: damaged records skipped so far */
     SWM_PROBE,                /* wParam: SWEEP_WP, lParam: es_probe_verdict (why 1722; before SOURCE_DONE) */
+    SWM_ENGINE,               /* wParam: SWEEP_WP, lParam: 1 = the classic API reads it (a fallback) */
     SWM_SWEEP_DONE,           /* wParam: SWEEP_WP(gen, 0), lParam: threads abandoned by it */
     SWM_LAST = SWM_SWEEP_DONE
 };
@@ -60,8 +61,14 @@ enum {
 #define SWEEP_CANCEL_GRACE_MS 1500   /* after the first cancel, before a source is abandoned */
 #define SWEEP_ABANDONED_CAP   64     /* past this many stuck threads a new sweep waits */
 
+/* How servers are read: the Windows Event Log API, falling back to the classic API when a
+ * server cannot be reached over RPC (1722, 1753) and the log is a classic one (auto); one or the
+ * other only. Saved logs are always read by the .evtx parser. */
+typedef enum sweep_engine { SWEEP_ENGINE_AUTO = 0, SWEEP_ENGINE_WEVT, SWEEP_ENGINE_CLASSIC } sweep_engine;
+
 typedef struct sweep_settings {
     const WCHAR *channel;
+    sweep_engine engine;
     unsigned     hours;        /* 0 = no limit */
     unsigned     timeout_s;    /* the longest wait for any one answer */
     unsigned     max_seconds;  /* a source's whole time; 0 = no cap */

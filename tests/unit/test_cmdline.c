@@ -28,7 +28,7 @@ TEST(cmdline_defaults)
 TEST(cmdline_all_options)
 {
     char *argv[] = {"es", "--servers", "list.txt", "--log=Application", "--hours", "24", "--timeout=30", "--threads", "64",
-                    "srv01", "--retry=3", "--run", "--export", "C:\\out\\ev.csv", "--status=st.csv", "--exit", "/logs/a.evtx", "10.0.0.1"};
+                    "srv01", "--retry=3", "--engine", "Classic", "--run", "--export", "C:\\out\\ev.csv", "--status=st.csv", "--exit", "/logs/a.evtx", "10.0.0.1"};
     es_options o;
     char err[200];
     CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
@@ -39,6 +39,7 @@ TEST(cmdline_all_options)
     CHECK_INT(o.timeout, 30);
     CHECK_INT(o.threads, 64);
     CHECK_INT(o.retry, 3);
+    CHECK_STR(o.engine, "classic");
     CHECK_INT(o.run, 1);
     CHECK_INT(o.exit_when_done, 1);
     CHECK_INT(o.help, 0);
@@ -50,7 +51,7 @@ TEST(cmdline_all_options)
         CHECK_STR(o.sources[1], "/logs/a.evtx");
         CHECK_STR(o.sources[2], "10.0.0.1");
         CHECK(o.sources[0] == argv[9]); /* pointers into argv */
-        CHECK(o.sources[1] == argv[16]);
+        CHECK(o.sources[1] == argv[18]);
     }
     es_cmdline_free(&o);
     CHECK(o.sources == NULL);
@@ -160,6 +161,8 @@ static const struct {
     {"--retry", "11", "--retry: \"11\" is not a whole number from 0 to 10."},
     {"--retry", "-1", "--retry: \"-1\" is not a whole number from 0 to 10."},
     {"--retry", NULL, "--retry needs a value (a number of retries)."},
+    {"--engine", "rpc", "--engine: \"rpc\" is not auto, wevt or classic."},
+    {"--engine", "classics", "--engine: \"classics\" is not auto, wevt or classic."},
     {"--threads", "1.5", "--threads: \"1.5\" is not a whole number from 1 to 4096."},
     {"--hours", NULL, "--hours needs a value (a number of hours)."},
     {"--servers", NULL, "--servers needs a value (a file with one source per line)."},

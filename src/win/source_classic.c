@@ -1,0 +1,129 @@
+/* The classic event log engine: a server's classic log (System, Application, Security, ...)
+ * read with advapi32's OpenEventLogW / ReadEventLogW over the \PIPE\eventlog named pipe — for
+ * servers whose firewall blocks the RPC ports the Windows Event Log API needs while SMB is open.
+ *
+ * Per source: OpenEventLogW(server, log), then ReadEventLogW backwards (newest first) in 64 KiB
+ * buffers (grown when one record is larger, up to the API's 0x7FFFF) until a record is older
+ * than the window's start or the log ends; each record is decoded by the core (es_evtrec.h:
+ * hostile bytes) and offered to the sweep's filter (`accept`, the same test saved logs use),
+ * since the classic API filters nothing itself. The messages are the events' insertion strings,
+ * as Event Viewer shows them when it cannot format a message.
+ *
+ * ReadEventLogW cannot be cancelled: cancel() only marks the source, which stops between
+ * reads; a read that never returns is left to the sweep's abandonment (sweep.h). OpenEventLog
+ * opens Application for a log name it does not know, so the sweep never hands this engine any
+ * other name than a classic log's (es_classic_log_known). */
+#include "source.h"
+#include "source_classic.h"
+#include "winutil.h"
+#include "es_evtrec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define READ_BYTES   (64 * 1024)
+#define READ_MAX     0x7FFFF    /* ReadEventLog's largest buffer */
+
+static HANDLE WINAPI adv_open(LPCWSTR server, LPCWSTR log) { return OpenEventLogW(server, log); }
+static BOOL WINAPI adv_read(HANDLE h, DWORD f, DWORD o, LPVOID b, DWORD n, DWORD *r, DWORD *need)
+{
+    return ReadEventLogW(h, f, o, b, n, r, need);
+}
+static BOOL WINAPI adv_close(HANDLE h) { return CloseEventLog(h); }
+
+static const classic_api k_advapi32 = {adv_open, adv_read, adv_close};
+static const classic_api *g_api = &k_advapi32;
+
+void classic_set_api(const classic_api *api) { g_api = api ? api : &k_advapi32; }
+
+static DWORD classic_read(worker *w, const source_query *q)
+{
+    const classic_api *api = g_api;
+    char *log8 = wu_utf8(q->channel);
+    if (!log8)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    if (!es_classic_log_known(log8)) {
+        free(log8);
+        return ERROR_EVT_CHANNEL_NOT_FOUND;   /* never "Application instead" */
+    }
+    /* The local computer: a NULL server name. */
+    const WCHAR *server = q->kind == ES_NAME_LOCAL ? NULL : q->target;
+    worker_call_begin(w, TRUE);
+    HANDLE h = api->Open(server, q->channel);
+    DWORD err = h ? 0 : GetLastError();
+    worker_call_end(w);
+    if (!h) {
+        free(log8);
+        return err ? err : ERROR_GEN_FAILURE;
+    }
+    worker_set_state(w, ES_STATE_READING);
+    DWORD cap = READ_BYTES;
+    BYTE *buf = malloc(cap);
+    es_evtrec_decoder dec;
+    es_evtrec_init(&dec);
+    BOOL done = FALSE;
+    err = buf ? 0 : ERROR_NOT_ENOUGH_MEMORY;
+    while (!err && !done) {
+        if (worker_cancelled(w)) {
+            err = ERROR_CANCELLED;
+            break;
+        }
+        DWORD got = 0, need = 0;
+        worker_call_begin(w, TRUE);
+        BOOL ok = api->Read(h, EVENTLOG_SEQUENTIAL_READ | EVENTLOG_BACKWARDS_READ, 0, buf, cap, &got, &need);
+        DWORD e = ok ? 0 : GetLastError();
+        worker_call_end(w);
+        if (!ok) {
+            if (e == ERROR_HANDLE_EOF)
+                break;   /* the log's oldest record was read */
+            if (e == ERROR_INSUFFICIENT_BUFFER && need > cap && need <= READ_MAX) {
+                BYTE *bigger = realloc(buf, need);
+                if (!bigger) {
+                    err = ERROR_NOT_ENOUGH_MEMORY;
+                    break;
+                }
+                buf = bigger;
+                cap = need;
+                continue;
+            }
+            err = e ? e : ERROR_GEN_FAILURE;
+            break;
+        }
+        if (got > cap)
+            got = cap;   /* a server's count is not trusted either */
+        size_t off = 0;
+        es_evtrec rec;
+        char why[160];
+        int rc;
+        while ((rc = es_evtrec_next(&dec, buf, got, &off, log8, &rec, why, sizeof why)) == 1) {
+            /* newest first: the first record older than the window ends the reading */
+            if (q->since && rec.ev.time_created < q->since) {
+                done = TRUE;
+                break;
+            }
+            if (q->accept && !q->accept(q->accept_ctx, &rec.ev))
+                continue;
+            if (!worker_emit(w, &rec.ev)) {
+                err = worker_cancelled(w) ? ERROR_CANCELLED : ERROR_NOT_ENOUGH_MEMORY;
+                break;
+            }
+        }
+        if (rc == -1)
+            err = ERROR_INVALID_DATA;   /* the server's bytes are not records: what came before is kept */
+        else if (rc == -2)
+            err = ERROR_NOT_ENOUGH_MEMORY;
+    }
+    worker_call_begin(w, FALSE);   /* closing is a call to the server too */
+    api->Close(h);
+    worker_call_end(w);
+    es_evtrec_free(&dec);
+    free(buf);
+    free(log8);
+    return err;
+}
+
+/* Nothing to cancel: ReadEventLog cannot be interrupted. The sweep has marked the worker
+ * (worker_cancelled), which the loop checks between reads. */
+static void classic_cancel(worker *w) { (void)w; }
+
+const source_engine source_engine_classic = {"classic", classic_read, classic_cancel};
