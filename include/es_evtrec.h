@@ -59,6 +59,12 @@ void es_evtrec_free(es_evtrec_decoder *d);
 int es_evtrec_next(es_evtrec_decoder *d, const void *buf, size_t len, size_t *off, const char *channel,
                    es_evtrec *out, char *err, size_t errlen);
 
+/* The record as the event XML Windows renders for a classic event (System with Provider, EventID
+ * and its Qualifiers, Level, Task, Keywords, TimeCreated, EventRecordID, Channel, Computer; the
+ * insertion strings as EventData/Data), every text escaped; one line. Returns 0 when out of
+ * memory. */
+int es_evtrec_xml(const es_evtrec *r, es_buf *out);
+
 /* The level an EventType shows as, and the keywords it carries (audit types). */
 uint8_t  es_evtrec_level(uint16_t event_type);
 uint64_t es_evtrec_keywords(uint16_t event_type);

@@ -1,6 +1,7 @@
 /* The classic event log's records (es_evtrec.h): hostile bytes in, es_event out. */
 #include "es_evtrec.h"
 #include "es_utf.h"
+#include "es_time.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -150,6 +151,48 @@ int es_evtrec_next(es_evtrec_decoder *d, const void *buf, size_t len, size_t *of
     ev->ndata = kept;
     *off = at + length;
     return 1;
+}
+
+static void esc(es_buf *b, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '&': es_buf_puts(b, "&amp;"); break;
+        case '<': es_buf_puts(b, "&lt;"); break;
+        case '>': es_buf_puts(b, "&gt;"); break;
+        case '"': es_buf_puts(b, "&quot;"); break;
+        case '\r': es_buf_puts(b, "&#13;"); break;
+        case '\n': es_buf_puts(b, "&#10;"); break;
+        default: es_buf_putc(b, *s);
+        }
+}
+
+int es_evtrec_xml(const es_evtrec *r, es_buf *b)
+{
+    const es_event *e = &r->ev;
+    char t[ES_ISO8601_LEN];
+    es_buf_puts(b, "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"");
+    esc(b, e->provider);
+    es_buf_printf(b, "\"/><EventID Qualifiers=\"%u\">%u</EventID><Level>%u</Level><Task>%u</Task>"
+                     "<Keywords>0x%llx</Keywords><TimeCreated SystemTime=\"%s\"/><EventRecordID>%llu</EventRecordID><Channel>",
+                  (unsigned)e->qualifiers, (unsigned)e->event_id, (unsigned)e->level, (unsigned)e->task,
+                  (unsigned long long)(e->keywords | 0x80000000000000ull), es_time_iso8601(e->time_created, t),
+                  (unsigned long long)e->record_id);
+    esc(b, e->channel);
+    es_buf_puts(b, "</Channel><Computer>");
+    esc(b, e->computer);
+    es_buf_puts(b, "</Computer></System>");
+    if (e->ndata) {
+        es_buf_puts(b, "<EventData>");
+        for (size_t i = 0; i < e->ndata; i++) {
+            es_buf_puts(b, "<Data>");
+            esc(b, e->data[i].value);
+            es_buf_puts(b, "</Data>");
+        }
+        es_buf_puts(b, "</EventData>");
+    }
+    es_buf_puts(b, "</Event>");
+    return !b->failed;
 }
 
 int es_classic_log_known(const char *name)

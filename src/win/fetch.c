@@ -235,6 +235,8 @@ static void fetch_work(void *param)
     ULONGLONG t0 = GetTickCount64();
     if (j->kind == ES_NAME_PATH)
         fetch_file(j);
+    else if (j->classic)
+        fetch_classic(j);
     else
         fetch_server(j);
     if (!j->error && j->data.failed)

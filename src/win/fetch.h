@@ -36,6 +36,7 @@ typedef struct fetch_job {
     uint32_t     seq;           /* the pane's request number: a stale answer is dropped */
     WCHAR       *path;          /* server name or file path */
     es_name_kind kind;          /* ES_NAME_PATH: a saved log */
+    BOOL         classic;       /* a server read through the classic API: fetched that way too */
     WCHAR       *channel;       /* servers: the channel the sweep read */
     uint64_t     record_id;
     /* the answer (UTF-8), written by the thread, read by the UI after SWM_FETCH_DONE */
@@ -73,5 +74,8 @@ void  fetch_publish(fetch_job *job, const void *api, EVT_HANDLE session, EVT_HAN
 void  fetch_add_item(fetch_job *job, const char *name, size_t name_len, const char *value, size_t value_len);
 /* The server fetcher (fetch_wevt.c): fills the job's answer. */
 void  fetch_server(fetch_job *job);
+/* The classic API's fetcher (source_classic.c): a seek read at the record. ReadEventLog cannot be
+ * cancelled: a fetch that hangs is left behind by the pane. */
+void  fetch_classic(fetch_job *job);
 
 #endif

@@ -15,6 +15,7 @@
  * other name than a classic log's (es_classic_log_known). */
 #include "source.h"
 #include "source_classic.h"
+#include "fetch.h"
 #include "winutil.h"
 #include "es_evtrec.h"
 
@@ -120,6 +121,72 @@ static DWORD classic_read(worker *w, const source_query *q)
     free(buf);
     free(log8);
     return err;
+}
+
+/* ---- the details pane's fetch (fetch.h) ---- */
+
+void fetch_classic(fetch_job *j)
+{
+    const classic_api *api = g_api;
+    char *log8 = wu_utf8(j->channel);
+    if (!log8 || !es_classic_log_known(log8) || j->record_id == 0 || j->record_id > 0xFFFFFFFFu) {
+        j->error = log8 ? ERROR_INVALID_PARAMETER : ERROR_NOT_ENOUGH_MEMORY;
+        free(log8);
+        return;
+    }
+    HANDLE h = api->Open(j->kind == ES_NAME_LOCAL ? NULL : j->path, j->channel);
+    if (!h) {
+        j->error = GetLastError() ? GetLastError() : ERROR_GEN_FAILURE;
+        free(log8);
+        return;
+    }
+    DWORD cap = READ_BYTES, got = 0, need = 0;
+    BYTE *buf = malloc(cap);
+    BOOL ok = FALSE;
+    for (int tries = 0; buf && tries < 2; tries++) {
+        ok = api->Read(h, EVENTLOG_SEEK_READ | EVENTLOG_FORWARDS_READ, (DWORD)j->record_id, buf, cap, &got, &need);
+        if (ok || GetLastError() != ERROR_INSUFFICIENT_BUFFER || need <= cap || need > READ_MAX)
+            break;
+        BYTE *bigger = realloc(buf, need);
+        if (!bigger)
+            break;
+        buf = bigger;
+        cap = need;
+    }
+    DWORD e = ok ? 0 : buf ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
+    api->Close(h);
+    if (ok) {
+        es_evtrec_decoder dec;
+        es_evtrec_init(&dec);
+        es_evtrec rec;
+        size_t off = 0;
+        char why[160];
+        int rc = es_evtrec_next(&dec, buf, got < cap ? got : cap, &off, log8, &rec, why, sizeof why);
+        if (rc == 1 && rec.ev.record_id == j->record_id) {
+            for (size_t i = 0; i < rec.ev.ndata; i++)
+                fetch_add_item(j, rec.ev.data[i].name, strlen(rec.ev.data[i].name), rec.ev.data[i].value,
+                               strlen(rec.ev.data[i].value));
+            es_buf b;
+            es_buf_init(&b);
+            es_event_data_message(&rec.ev, &b);
+            j->message = b.data && b.len ? _strdup(b.data) : NULL;
+            es_buf_clear(&b);
+            if (es_evtrec_xml(&rec, &b))
+                j->xml = _strdup(b.data);
+            es_buf_free(&b);
+        } else if (rc == 1 || rc == 0) {
+            j->not_found = TRUE;   /* the log no longer holds it (cleared, or overwritten) */
+        } else {
+            j->error = rc == -2 ? ERROR_NOT_ENOUGH_MEMORY : ERROR_INVALID_DATA;
+        }
+        es_evtrec_free(&dec);
+    } else if (e == ERROR_INVALID_PARAMETER || e == ERROR_HANDLE_EOF) {
+        j->not_found = TRUE;   /* a seek past the log's records */
+    } else {
+        j->error = e;
+    }
+    free(buf);
+    free(log8);
 }
 
 /* Nothing to cancel: ReadEventLog cannot be interrupted. The sweep has marked the worker

@@ -26,6 +26,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();   /* UTF-8 of UTF-16 text: at most 3 bytes a unit, plus the NULs */
         if (rec.ev.level > 4 || rec.ev.event_id > 0xFFFF)
             abort();
+        /* the XML: one line, one <Data> per string, no raw markup from the server */
+        es_buf x;
+        es_buf_init(&x);
+        if (!es_evtrec_xml(&rec, &x) || memchr(x.data, '\n', x.len))
+            abort();
+        size_t ndata = 0;
+        for (const char *p = x.data; (p = strstr(p, "<Data>")) != NULL; p++)
+            ndata++;
+        if (ndata != rec.ev.ndata)
+            abort();
+        es_buf_free(&x);
     }
     if (rc == -1 && !strstr(err, "at byte"))
         abort();   /* a refusal says where */

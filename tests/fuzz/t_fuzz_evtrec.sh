@@ -7,7 +7,7 @@ B=build/fuzz-evtrec
 mkdir -p $B/corpus $B/crashes
 command -v clang >/dev/null 2>&1 || { echo "SKIP fuzz_evtrec: clang is not installed"; exit 0; }
 if ! clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude \
-        -o $B/fuzz_evtrec tests/fuzz/fuzz_evtrec.c src/core/evtrec.c src/core/utf.c src/core/buf.c 2>$B/build.txt; then
+        -o $B/fuzz_evtrec tests/fuzz/fuzz_evtrec.c src/core/evtrec.c src/core/utf.c src/core/buf.c src/core/time.c 2>$B/build.txt; then
     if grep -q 'fuzzer' $B/build.txt && ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer*.a >/dev/null 2>&1; then
         echo "SKIP fuzz_evtrec: libFuzzer runtime missing (libclang-rt-dev)"; exit 0
     fi

@@ -164,6 +164,35 @@ TEST(hostile_records)
     es_evtrec_free(&d);
 }
 
+TEST(xml_as_windows_renders_it)
+{
+    static const char *const hostile[] = {"<script>alert(1)</script>", "a & b \"q\"\r\nline"};
+    unsigned char buf[1024];
+    cg_record r = sample(42);
+    r.strings = hostile;
+    r.nstrings = 2;
+    r.source = "A&B <src>";
+    size_t n = cg_record_write(&r, buf, sizeof buf);
+    es_evtrec_decoder d;
+    es_evtrec_init(&d);
+    es_evtrec rec;
+    size_t off = 0;
+    char err[200];
+    CHECK_INT(es_evtrec_next(&d, buf, n, &off, "System", &rec, err, sizeof err), 1);
+    es_buf x;
+    es_buf_init(&x);
+    CHECK(es_evtrec_xml(&rec, &x));
+    CHECK(strstr(x.data, "<Provider Name=\"A&amp;B &lt;src&gt;\"/>") != NULL);
+    CHECK(strstr(x.data, "<EventID Qualifiers=\"16384\">7000</EventID><Level>2</Level><Task>3</Task>") != NULL);
+    CHECK(strstr(x.data, "<Keywords>0x80000000000000</Keywords>") != NULL);
+    CHECK(strstr(x.data, "<TimeCreated SystemTime=\"2025-11-28T12:00:42.000Z\"/><EventRecordID>42</EventRecordID>") != NULL);
+    CHECK(strstr(x.data, "<Channel>System</Channel><Computer>dc01.corp.example</Computer>") != NULL);
+    CHECK(strstr(x.data, "<Data>&lt;script&gt;alert(1)&lt;/script&gt;</Data><Data>a &amp; b &quot;q&quot;&#13;&#10;line</Data>") != NULL);
+    CHECK(strchr(x.data, '\n') == NULL && strstr(x.data, "<script>") == NULL);
+    es_buf_free(&x);
+    es_evtrec_free(&d);
+}
+
 TEST(classic_log_names)
 {
     CHECK(es_classic_log_known("System") && es_classic_log_known("application") && es_classic_log_known("SECURITY"));
@@ -179,6 +208,7 @@ int main(void)
     RUN(levels_and_audit_keywords);
     RUN(many_records_in_one_buffer);
     RUN(hostile_records);
+    RUN(xml_as_windows_renders_it);
     RUN(classic_log_names);
     TESTS_DONE();
 }

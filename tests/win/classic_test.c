@@ -12,6 +12,7 @@
 #include <windows.h>
 
 #include "source_classic.h"
+#include "fetch.h"
 #include "sweep.h"
 #include "es_evtrec.h"
 #include "es_filter.h"
@@ -110,6 +111,21 @@ static BOOL WINAPI sim_read(HANDLE hh, DWORD flags, DWORD offset, LPVOID buf, DW
     sim_handle *h = hh;
     (void)offset;
     *got = *need = 0;
+    if (flags == (EVENTLOG_SEEK_READ | EVENTLOG_FORWARDS_READ)) {   /* the details pane's read */
+        if (offset < 1 || offset > NREC) {
+            SetLastError(ERROR_INVALID_PARAMETER);
+            return FALSE;
+        }
+        cg_record r = record_of(h->server, offset);
+        size_t size = cg_record_size(&r);
+        if (size > bytes) {
+            *need = (DWORD)size;
+            SetLastError(ERROR_INSUFFICIENT_BUFFER);
+            return FALSE;
+        }
+        *got = (DWORD)cg_record_write(&r, buf, bytes);
+        return TRUE;
+    }
     if (flags != (EVENTLOG_SEQUENTIAL_READ | EVENTLOG_BACKWARDS_READ)) {
         SetLastError(ERROR_INVALID_PARAMETER);
         return FALSE;
@@ -389,6 +405,33 @@ int wmain(void)
         CHECK("classic-filter-levels", r.error[S_OK_] == 0 && got == want && wrong == 0, "%zu rows (%zu expected), %zu of other levels",
               got, want, wrong);
         es_rowstore_unref(r.rows);
+    }
+    /* the details pane's fetch of a classic row: a seek read at its record */
+    {
+        fetch_job *j = fetch_new(1, L"127.0.0.21", ES_NAME_IPV4, L"System", 250);
+        j->classic = TRUE;
+        fetch_classic(j);
+        CHECK("fetch-record", j->error == 0 && !j->not_found && j->message && !strcmp(j->message, "Print Spooler; stopped") &&
+              j->ndata == 2 && j->xml && strstr(j->xml, "<EventRecordID>250</EventRecordID>") &&
+              strstr(j->xml, "<Data>Print Spooler</Data><Data>stopped</Data>"),
+              "error %lu, not found %d, message %s, %zu items, xml %.200s", j->error, j->not_found,
+              j->message ? j->message : "(none)", j->ndata, j->xml ? j->xml : "(none)");
+        fetch_free(j);
+        j = fetch_new(2, L"127.0.0.24", ES_NAME_IPV4, L"System", NREC - 5);   /* larger than a read */
+        j->classic = TRUE;
+        fetch_classic(j);
+        CHECK("fetch-big-record", j->error == 0 && j->message && strlen(j->message) == 40000, "error %lu", j->error);
+        fetch_free(j);
+        j = fetch_new(3, L"127.0.0.21", ES_NAME_IPV4, L"System", NREC + 7);
+        j->classic = TRUE;
+        fetch_classic(j);
+        CHECK("fetch-gone", j->error == 0 && j->not_found, "error %lu, not found %d", j->error, j->not_found);
+        fetch_free(j);
+        j = fetch_new(4, L"127.0.0.23", ES_NAME_IPV4, L"System", 5);
+        j->classic = TRUE;
+        fetch_classic(j);
+        CHECK("fetch-denied", j->error == ERROR_ACCESS_DENIED, "error %lu", j->error);
+        fetch_free(j);
     }
     return g_fail;
 }
