@@ -2,7 +2,7 @@
  *
  *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
  *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N]
- *                  [--retry N] [--engine auto|wevt|classic]
+ *                  [--retry N] [--engine auto|wevt|classic] [--user NAME | --credential TARGET] [--auth A]
  *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--exit]
  *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [SOURCE...]
  *
@@ -31,6 +31,9 @@ typedef struct es_options {
     int          max_memory_mb; /* --max-memory MB; -1 when not given */
     int          max_rows;      /* --max-rows N; -1 when not given */
     int          threads;       /* --threads N, 1..4096; -1 when not given */
+    const char  *user;          /* --user DOMAIN\\NAME: the credential prompt at start, or NULL */
+    const char  *credential;    /* --credential TARGET: a generic credential, or NULL */
+    const char  *auth;          /* --auth negotiate|kerberos|ntlm (checked), or NULL */
     const char  *engine;        /* --engine auto|wevt|classic (checked), or NULL */
     int          retry;         /* --retry N, 0..10: failed sources read again up to N times; 0 when not given */
     const char  *levels;        /* --levels LIST (es_filter_parse_levels), or NULL */

@@ -33,6 +33,12 @@
 #define IDC_ADD_HINT        1021
 #define IDC_LIMITS          1017
 #define IDC_RETRY           1018
+#define IDC_CONNECT         1019
+/* the Connect as... menu */
+#define IDM_AS_NEGOTIATE    1401
+#define IDM_AS_KERBEROS     1402
+#define IDM_AS_NTLM         1403
+#define IDM_AS_SELF         1404
 #define IDC_LIM_TIMEOUT     1030
 #define IDC_LIM_MAXSEC      1031
 #define IDC_LIM_MEMORY      1032

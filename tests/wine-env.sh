@@ -63,7 +63,7 @@ wine_env_setup() {
     export WINEPREFIX
     WINEARCH=win64; export WINEARCH
     WINEDEBUG=-all; export WINEDEBUG
-    WINEDLLOVERRIDES="mscoree,mshtml=;wevtapi=n"; export WINEDLLOVERRIDES
+    WINEDLLOVERRIDES="mscoree,mshtml=;wevtapi=n;credui=n"; export WINEDLLOVERRIDES
     # no desktop integration (menus, file associations) from a throwaway prefix
     WINE_NO_MENUS=1; export WINE_NO_MENUS
     # wineboot has been seen to fail once ("could not load kernel32.dll") and succeed when run
@@ -93,6 +93,9 @@ wine_install_fake() {
         return 1
     fi
     cp -f "$dll" "$WINEPREFIX/drive_c/windows/system32/wevtapi.dll"
+    # the simulated credential prompt (tests/fake/credui), when built
+    [ -f "$ES_ROOT/build/test/credui.dll" ] && cp -f "$ES_ROOT/build/test/credui.dll" "$WINEPREFIX/drive_c/windows/system32/credui.dll"
+    return 0
 }
 
 # wine_run PROGRAM [ARGS...]: runs a Windows program in the prefix; returns its exit code.

@@ -27,7 +27,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -46,6 +46,9 @@ static const struct opt {
     [O_THREADS] = {"threads", K_INT, "a number of sources to read at once", 1, ES_MAX_THREADS},
     [O_RETRY] = {"retry", K_INT, "a number of retries", 0, ES_MAX_RETRY},
     [O_ENGINE] = {"engine", K_STR, "auto, wevt or classic", 0, 0},
+    [O_USER] = {"user", K_STR, "an account such as CORP\\name", 0, 0},
+    [O_CREDENTIAL] = {"credential", K_STR, "the name of a generic credential in the Credential Manager", 0, 0},
+    [O_AUTH] = {"auth", K_STR, "negotiate, kerberos or ntlm", 0, 0},
     [O_LEVELS] = {"levels", K_STR, "levels such as error,warning", 0, 0},
     [O_IDS] = {"ids", K_STR, "event IDs such as 4624,1000-1010,-4634", 0, 0},
     [O_PROVIDERS] = {"providers", K_STR, "provider names separated by commas", 0, 0},
@@ -330,6 +333,16 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_MAX_ROWS: o->max_rows = num; break;
         case O_THREADS: o->threads = num; break;
         case O_RETRY: o->retry = num; break;
+        case O_USER: o->user = val; break;
+        case O_CREDENTIAL: o->credential = val; break;
+        case O_AUTH:
+            o->auth = eq_ci_n(val, strlen(val), "negotiate") ? "negotiate" : eq_ci_n(val, strlen(val), "kerberos") ? "kerberos"
+                      : eq_ci_n(val, strlen(val), "ntlm") ? "ntlm" : NULL;
+            if (o->auth)
+                break;
+            if (err && err_len)
+                snprintf(err, err_len, "--auth: \"%.40s\" is not negotiate, kerberos or ntlm.", val);
+            return failed(o, 0);
         case O_ENGINE:
             o->engine = eq_ci_n(val, strlen(val), "auto") ? "auto" : eq_ci_n(val, strlen(val), "wevt") ? "wevt"
                         : eq_ci_n(val, strlen(val), "classic") ? "classic" : NULL;
@@ -357,6 +370,11 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_HELP: o->help = 1; break;
         default: break;
         }
+    }
+    if (o->user && o->credential) {
+        if (err && err_len)
+            snprintf(err, err_len, "--user and --credential: give one account, not both.");
+        return failed(o, 0);
     }
     if (o->query_file && (o->levels || o->ids || o->providers)) {
         if (err && err_len)
@@ -397,6 +415,11 @@ const char *es_cmdline_usage(void)
            "                     with the same window, before --export; their earlier rows are replaced\n"
            "  --engine E         how servers are read: auto (the Windows Event Log API, else the classic\n"
            "                     API for a classic log when RPC is blocked; default), wevt, or classic\n"
+           "  --user NAME        read the servers as another account (DOMAIN\\name): its password is asked for\n"
+           "                     in the Windows credential prompt, never on the command line\n"
+           "  --credential T     read the servers with the generic credential T of the Credential Manager\n"
+           "                     (cmdkey /generic:T /user:NAME /pass), for scheduled runs\n"
+           "  --auth A           how another account logs on: negotiate (default), kerberos or ntlm\n"
            "  --levels LIST      only events of these levels: critical, error, warning, information (also\n"
            "                     level 0), verbose; on the Security log also audit-success, audit-failure\n"
            "  --ids LIST         only these event IDs and ranges, e.g. 4624,1000-1010; a leading minus\n"

@@ -20,6 +20,9 @@ typedef struct app_init {
     int        max_memory_mb;  /* the rows' memory budget, MB; 0 = half of the physical memory */
     int        max_rows;       /* the row budget; 0 = what the row store can hold */
     int        threads;        /* sources read at once: --threads, else the saved value */
+    WCHAR     *user;           /* --user: the account the prompt asks for at start, or NULL */
+    WCHAR     *credential;     /* --credential: a generic credential's target, or NULL */
+    DWORD      auth;           /* --auth: EvtRpcLoginAuthNegotiate (default), Kerberos or NTLM */
     int        engine;         /* sweep_engine: --engine, else the saved choice (Limits...) */
     int        retry;          /* --retry N: failed sources read again up to N times before --export */
     BOOL       run;            /* --run: start the sweep at once */

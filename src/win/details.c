@@ -315,8 +315,10 @@ void details_show_row(size_t row)
     }
     const target *t = &g.tgt[r->source];
     d.queued = fetch_new(d.seq, t->path, t->kind, g.tgt_log, r->record_id);
-    if (d.queued)
+    if (d.queued) {
         d.queued->classic = t->classic;
+        d.queued->account = account_ref(t->account);   /* the details log on as the sweep did */
+    }
     if (!d.queued) {
         show_error(ERROR_NOT_ENOUGH_MEMORY, FALSE);
         return;

@@ -34,6 +34,7 @@ static void release(fetch_job *j)
 {
     if (InterlockedDecrement(&j->refs) != 0)
         return;
+    account_unref(j->account);
     free(j->path);
     free(j->channel);
     free(j->message);

@@ -28,6 +28,7 @@
 #include "sweep.h"
 #include "es_buf.h"
 #include "es_names.h"
+#include "account.h"
 
 #define SWM_FETCH_DONE (SWM_LAST + 30)   /* lParam: fetch_job* (ownership passes to the UI) */
 
@@ -37,6 +38,7 @@ typedef struct fetch_job {
     WCHAR       *path;          /* server name or file path */
     es_name_kind kind;          /* ES_NAME_PATH: a saved log */
     BOOL         classic;       /* a server read through the classic API: fetched that way too */
+    account     *account;       /* the account the source was read with (a reference), or NULL */
     WCHAR       *channel;       /* servers: the channel the sweep read */
     uint64_t     record_id;
     /* the answer (UTF-8), written by the thread, read by the UI after SWM_FETCH_DONE */

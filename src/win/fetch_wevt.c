@@ -153,7 +153,7 @@ void fetch_server(fetch_job *j)
     es_buf_init(&names);
     es_buf_init(&value);
 
-    if (!wevt_open_session(api, j->path, j->kind, &session, &err))
+    if (!wevt_open_session(api, j->path, j->kind, j->account, &session, &err))
         goto done;
     fetch_publish(j, api, session, NULL, NULL);
     if (j->cancelled) {

@@ -37,13 +37,15 @@ void layout(void)
 
     /* left pane */
     place(IDC_SERVERS_LABEL, margin, top + (bh - lab_h) / 2, left_w, lab_h);
-    place(IDC_SERVERS, margin, list_top, left_w, bottom - bh - gap - list_top);
+    place(IDC_SERVERS, margin, list_top, left_w, bottom - 2 * bh - 2 * gap - list_top);
     int bw = (left_w - 2 * gap) / 3;
     if (bw > btn_w)
         bw = btn_w;
     place(IDC_ADD, margin, bottom - bh, bw, bh);
     place(IDC_REMOVE, margin + bw + gap, bottom - bh, bw, bh);
     place(IDC_IMPORT, margin + 2 * (bw + gap), bottom - bh, bw, bh);
+    RECT cb_w = dlu(0, 0, 64, 0);
+    place(IDC_CONNECT, margin, bottom - 2 * bh - gap, cb_w.right < left_w ? cb_w.right : left_w, bh);
 
     /* top row, right of the list: buttons at the right edge, then the time window, and the
      * log combo takes what is left */

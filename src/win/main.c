@@ -11,6 +11,7 @@
 #include "es_xquery.h"
 
 #include <commctrl.h>
+#include <winevt.h>
 #include <objbase.h>
 #include <shellapi.h>
 #include <stdio.h>
@@ -213,6 +214,10 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.max_rows = o.max_rows > 0 ? o.max_rows : 0;
     init.threads = o.threads > 0 ? o.threads : st.threads;
     init.retry = o.retry;
+    init.user = o.user ? wu_wide(o.user) : NULL;
+    init.credential = o.credential ? wu_wide(o.credential) : NULL;
+    init.auth = !o.auth || !strcmp(o.auth, "negotiate") ? EvtRpcLoginAuthNegotiate
+                : !strcmp(o.auth, "kerberos") ? EvtRpcLoginAuthKerberos : EvtRpcLoginAuthNTLM;
     init.engine = !o.engine ? st.engine : !strcmp(o.engine, "wevt") ? 1 : !strcmp(o.engine, "classic") ? 2 : 0;
     init.run = o.run;
     init.exit_when_done = o.exit_when_done;
@@ -231,6 +236,8 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
         console_finished(code); /* a console being closed waits for this */
 
     free(view_text);
+    free(init.user);
+    free(init.credential);
     free(init.export_path);
     free(init.status_path);
     for (size_t i = 0; i < lc.n; i++)

@@ -109,6 +109,7 @@ void enable_controls(void)
     EnableWindow(GetDlgItem(g.dlg, IDC_ADD), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_REMOVE), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_IMPORT), !g.running);
+    EnableWindow(GetDlgItem(g.dlg, IDC_CONNECT), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_LIMITS), !g.running);
     EnableWindow(g.log, !g.running);
     EnableWindow(g.hours, !g.running);
@@ -367,6 +368,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         case IDC_START: start_sweep(); return TRUE;
         case IDC_STOP: stop_sweep(); return TRUE;
         case IDC_RETRY: retry_failed(); return TRUE;
+        case IDC_CONNECT: connect_as_menu(); return TRUE;
         case IDC_EXPORT: export_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
@@ -491,7 +493,19 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     ShowWindow(dlg, init->st->maximized ? SW_SHOWMAXIMIZED : SW_SHOWNORMAL);
     UpdateWindow(dlg);
     HACCEL acc = LoadAcceleratorsW(hinst, MAKEINTRESOURCEW(IDA_MAIN));
-    if (init->run) {
+    /* --credential / --user: the servers' account, before anything is read */
+    BOOL account_ok = TRUE;
+    if (init->credential)
+        account_ok = connect_as_credential(init->credential, init->auth);
+    else if (init->user && !connect_as(init->auth, init->user)) {
+        app_report(L"--user: no password was given in the credential prompt: nothing was read.", TRUE);
+        account_ok = FALSE;
+    }
+    if (!account_ok) {
+        g.exit_code = 1;
+        if (init->exit_when_done || init->run)
+            PostMessageW(dlg, WM_CLOSE, 0, 0);
+    } else if (init->run) {
         g.cli_pending = TRUE;
         g.retries_left = init->retry;
         PostMessageW(dlg, WM_COMMAND, IDC_START, 0);

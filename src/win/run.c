@@ -29,6 +29,7 @@ BOOL new_rowstore(void)
 void free_targets(void)
 {
     for (size_t i = 0; i < g.ntgt; i++) {
+        account_unref(g.tgt[i].account);
         free(g.tgt[i].path);
         free(g.tgt[i].status_name);
         free(g.tgt[i].row_name);
@@ -65,6 +66,7 @@ static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kin
         return FALSE;
     }
     t->state = ES_STATE_WAITING;
+    t->account = kind == ES_NAME_PATH ? NULL : account_ref(g.src[entry].account);
     if (g.src[entry].ntgt == 0)
         g.src[entry].first_tgt = g.ntgt;
     g.src[entry].ntgt++;
@@ -103,6 +105,7 @@ static void launch(void)
         t[n].name = g.tgt[i].path;
         t[n].kind = g.tgt[i].kind;
         t[n].id = (uint32_t)i;
+        t[n].account = g.tgt[i].account;
         n++;
     }
     DWORD err = t ? 0 : ERROR_NOT_ENOUGH_MEMORY;
@@ -173,7 +176,14 @@ static BOOL check_classic(const WCHAR *log)
     char *l8 = wu_utf8(log), why[300] = "";
     BOOL ok = l8 && es_classic_log_known(l8);
     WCHAR m[700];
-    if (!ok) {
+    BOOL other_account = FALSE;
+    for (size_t i = 0; i < g.nsrc; i++)
+        other_account = other_account || g.src[i].account;
+    if (ok && other_account) {
+        swprintf(m, 700, L"The classic event log API cannot log on as another account yet: read these servers with the "
+                         L"Windows Event Log API (Limits...), or with your own logon (Connect as...).");
+        ok = FALSE;
+    } else if (!ok) {
         swprintf(m, 700, L"The classic event log API reads only the classic logs (System, Application, Security, Setup, "
                          L"Windows PowerShell, ...): for \"%ls\" it would read Application instead. Choose a classic log, "
                          L"or another way of reading in Limits...", log);

@@ -3,7 +3,7 @@
  *   settings.ini  log, hours, timeout, max_seconds, max_memory_mb, threads, engine, the filter row (levels,
  *                 ids, providers: the texts es_filter parses), the window's placement and the results'
  *                 column widths and order (key=value, UTF-8)
- * Passwords are never stored (there are none to store: the user's own logon is used). */
+ * Accounts and passwords are never stored (Connect as... lasts for the session; account.h). */
 #ifndef SETTINGS_H
 #define SETTINGS_H
 

@@ -18,6 +18,7 @@
 #include "es_event.h"
 #include "es_names.h"
 #include "es_source.h"
+#include "account.h"
 
 typedef struct worker worker;
 
@@ -36,6 +37,9 @@ typedef struct source_query {
      * still applies `since` itself. */
     int        (*accept)(const void *ctx, const es_event *ev);
     const void  *accept_ctx;
+    /* Servers: the account to log on with (account.h; the sweep holds a reference), or NULL for
+     * the user's own logon. */
+    account     *account;
 } source_query;
 
 typedef struct source_engine {

@@ -47,6 +47,10 @@ static DWORD classic_read(worker *w, const source_query *q)
         free(log8);
         return ERROR_EVT_CHANNEL_NOT_FOUND;   /* never "Application instead" */
     }
+    if (q->account) {   /* it would read with the user's own logon: never silently */
+        free(log8);
+        return ERROR_NOT_SUPPORTED;
+    }
     /* The local computer: a NULL server name. */
     const WCHAR *server = q->kind == ES_NAME_LOCAL ? NULL : q->target;
     worker_call_begin(w, TRUE);

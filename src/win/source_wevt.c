@@ -349,9 +349,20 @@ static DWORD wevt_read(worker *w, const source_query *q)
     es_buf_init(&r.text);
     es_buf_init(&r.msg);
     EVT_HANDLE query = NULL;
+    BOOL gated = FALSE;   /* this source is trying the account's logon (account_gate) */
 
+    /* Another account logs on first on one source alone (account.h: lockout) */
+    if (q->account) {
+        DWORD bad = 0;
+        account_gate_t gate = account_gate(q->account, probe_stop, w, &bad);
+        if (gate != ACCOUNT_GO) {
+            err = gate == ACCOUNT_SETTLED_BAD ? bad : ERROR_CANCELLED;
+            goto done;
+        }
+        gated = TRUE;
+    }
     worker_call_begin(w, FALSE);
-    BOOL opened = wevt_open_session(api, q->target, q->kind, &r.session, &err);
+    BOOL opened = wevt_open_session(api, q->target, q->kind, q->account, &r.session, &err);
     worker_call_end(w);
     if (!opened)
         goto done;
@@ -369,6 +380,10 @@ static DWORD wevt_read(worker *w, const source_query *q)
     query = api->Query(r.session, q->channel, text, EvtQueryChannelPath | EvtQueryForwardDirection);
     err = query ? 0 : GetLastError();
     worker_call_end(w);
+    if (gated) {   /* the logon happens here: its answer settles the account */
+        account_settle(q->account, err);
+        gated = FALSE;
+    }
     if (!query)
         goto done;
     set_handles(w, r.session, query);
@@ -406,6 +421,8 @@ static DWORD wevt_read(worker *w, const source_query *q)
     }
 
 done:
+    if (gated)
+        account_settle(q->account, err);   /* it ended before its logon: the next source tries */
     set_handles(w, NULL, NULL);
     worker_lock(w);
     *worker_engine_slot(w) = NULL;

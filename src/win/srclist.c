@@ -13,6 +13,8 @@
 
 void free_source(app_source *s)
 {
+    account_unref(s->account);
+    s->account = NULL;
     free(s->name);
     free(s->wname);
     free(s->key);
@@ -358,7 +360,25 @@ void draw_source(const DRAWITEMSTRUCT *d)
     SetBkMode(dc, TRANSPARENT);
     SetTextColor(dc, fg);
     HFONT old = SelectObject(dc, g.bold ? g.bold : (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
-    DrawTextW(dc, s->wname, -1, &r1, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+    if (s->account) {   /* the account it is read with, after the name (never a password) */
+        RECT m = r1;
+        DrawTextW(dc, s->wname, -1, &m, DT_SINGLELINE | DT_VCENTER | DT_NOPREFIX | DT_CALCRECT);
+        if (m.right > r1.right - (r1.right - r1.left) / 2)
+            m.right = r1.right - (r1.right - r1.left) / 2;
+        RECT rn = {r1.left, r1.top, m.right, r1.bottom};
+        DrawTextW(dc, s->wname, -1, &rn, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+        SelectObject(dc, (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
+        WCHAR as[600];
+        _snwprintf(as, 600, L"  as %ls", account_name(s->account));
+        as[599] = 0;
+        RECT ra = {m.right, r1.top, r1.right, r1.bottom};
+        if (!(sel && focus_in_list))
+            SetTextColor(dc, RGB(0x6B, 0x3F, 0xA0));
+        DrawTextW(dc, as, -1, &ra, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+        SetTextColor(dc, fg);
+    } else {
+        DrawTextW(dc, s->wname, -1, &r1, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
+    }
     SelectObject(dc, (HFONT)SendMessageW(g.list, WM_GETFONT, 0, 0));
     WCHAR st[400];
     es_state state = entry_text(s, st, 400);
@@ -376,6 +396,29 @@ void draw_source(const DRAWITEMSTRUCT *d)
     SelectObject(dc, old);
     if (d->itemState & ODS_FOCUS)
         DrawFocusRect(dc, &d->rcItem);
+}
+
+/* Connect as...: the chosen entries (the selected ones, or every one when none is) are read with
+ * acct (NULL: the user's own logon) from the next sweep on. Saved logs are not affected (files
+ * are read with the user's own rights). Returns how many entries changed. */
+size_t set_account(account *acct)
+{
+    int n = (int)SendMessageW(g.list, LB_GETSELCOUNT, 0, 0);
+    int *sel = n > 0 ? malloc((size_t)n * sizeof *sel) : NULL;
+    if (sel)
+        n = (int)SendMessageW(g.list, LB_GETSELITEMS, (WPARAM)n, (LPARAM)sel);
+    size_t changed = 0;
+    for (size_t k = 0; k < (sel ? (size_t)n : g.nsrc); k++) {
+        size_t i = sel ? (size_t)sel[k] : k;
+        if (i >= g.nsrc || g.src[i].kind == ES_NAME_PATH)
+            continue;
+        account_unref(g.src[i].account);
+        g.src[i].account = account_ref(acct);
+        changed++;
+    }
+    free(sel);
+    InvalidateRect(g.list, NULL, FALSE);
+    return changed;
 }
 
 /* Selecting entries in the list shows only their rows (none or every one selected: all rows). */

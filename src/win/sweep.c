@@ -93,6 +93,7 @@ static void sweep_free(sweep *sw)
         }
         if (w->thread)
             CloseHandle(w->thread);
+        account_unref(w->q.account);   /* the last reference wipes the password */
     }
     for (size_t i = 0; sw->names && i < sw->n; i++)
         free(sw->names[i]);
@@ -335,7 +336,8 @@ static DWORD WINAPI worker_main(void *param)
      * through the classic API (a classic log only), so no row comes twice */
     if (sw->engine == SWEEP_ENGINE_AUTO && sw->classic_ok && w->engine == &source_engine_wevt &&
         (err == RPC_S_SERVER_UNAVAILABLE || err == EPT_S_NOT_REGISTERED) && w->emitted == 0 && !w->cancelled &&
-        w->probe != ES_PROBE_NO_NAME) {   /* a name that does not resolve: the classic API fails too */
+        w->probe != ES_PROBE_NO_NAME &&   /* a name that does not resolve: the classic API fails too */
+        !w->q.account) {                   /* another account: not through the classic API yet */
         worker_lock(w);
         w->engine = &source_engine_classic;   /* what cancel() reaches from now on */
         worker_unlock(w);
@@ -525,6 +527,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         w->q.channel = sw->channel;
         w->q.since = sw->since;
         w->q.query_text = sw->query;
+        w->q.account = account_ref(t[i].account);
         if (sw->view) {
             w->q.accept = accept_view;
             w->q.accept_ctx = sw->view;

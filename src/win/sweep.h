@@ -34,6 +34,7 @@
 #include "es_row.h"
 #include "es_names.h"
 #include "es_source.h"
+#include "account.h"
 
 enum {
     SWM_STATE = WM_APP + 1,   /* wParam: SWEEP_WP, lParam: es_state */
@@ -84,6 +85,8 @@ typedef struct sweep_target {
     const WCHAR *name;         /* server name or file path */
     es_name_kind kind;         /* ES_NAME_PATH: a .evtx file (folders are listed before) */
     uint32_t     id;           /* the window's index for it: the messages' wParam, rows' source */
+    account     *account;      /* servers: another account to log on with (the sweep takes a
+                                  reference), or NULL for the user's own logon */
 } sweep_target;
 
 typedef struct sweep sweep;

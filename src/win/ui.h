@@ -20,6 +20,7 @@
 #include "es_row.h"
 #include "es_view.h"
 #include "es_diag.h"
+#include "account.h"
 
 #define TIMER_REFRESH   1
 #define TIMER_CLOSE     2
@@ -38,6 +39,7 @@ typedef struct app_source {
     size_t       ntgt;
     size_t       dup_files;     /* its files that another entry lists too: read there, once */
     size_t       dup_of;        /* that entry's index, when dup_files; SIZE_MAX: several, or removed */
+    account     *account;       /* servers: "Connect as..." (a reference), or NULL: the user's own logon */
 } app_source;
 
 /* What a sweep reads: a server, or one .evtx file (a folder entry gives one per file). Rows
@@ -48,6 +50,7 @@ typedef struct target {
     char        *row_name;      /* the Server column: server name or the file's name */
     WCHAR       *row_wname;
     es_name_kind kind;
+    account     *account;       /* the entry's account when the sweep began (a reference), or NULL */
     es_state     state;
     uint64_t     events;
     uint64_t     skipped;       /* damaged records skipped (saved logs) */
@@ -130,6 +133,7 @@ void show_diagnosis(int entry);
 es_state entry_text(const app_source *s, WCHAR *out, size_t cap);
 void draw_source(const DRAWITEMSTRUCT *d);
 void focus_changed(void);
+size_t set_account(account *acct);
 
 /* results.c: the virtual results ListView */
 void results_init(void);
@@ -209,6 +213,11 @@ INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
 /* viewdlg.c: the Custom view dialog, and the window's view */
 BOOL set_view(const char *text, size_t len, const char *name);
 INT_PTR CALLBACK view_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
+
+/* connectas.c: Connect as..., --user, --credential */
+void connect_as_menu(void);
+BOOL connect_as(DWORD auth, const WCHAR *user_hint);
+BOOL connect_as_credential(const WCHAR *target, DWORD auth);
 
 /* limitsdlg.c: the Limits dialog */
 INT_PTR CALLBACK limits_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);

@@ -5,19 +5,33 @@
 
 #include <string.h>
 
-BOOL wevt_open_session(const wevt_api *api, const WCHAR *server, es_name_kind kind, EVT_HANDLE *session, DWORD *err)
+BOOL wevt_open_session(const wevt_api *api, const WCHAR *server, es_name_kind kind, const account *acct,
+                       EVT_HANDLE *session, DWORD *err)
 {
     *session = NULL;
     *err = 0;
-    if (kind == ES_NAME_LOCAL)
+    if (kind == ES_NAME_LOCAL && !acct)
         return TRUE;
     EVT_RPC_LOGIN login;
     memset(&login, 0, sizeof login);
-    login.Server = (LPWSTR)server;
+    login.Server = (LPWSTR)(kind == ES_NAME_LOCAL ? L"localhost" : server);
     login.Flags = EvtRpcLoginAuthDefault;
+    WCHAR secret[512];
+    if (acct) {
+        if (!account_reveal(acct, secret, 512)) {
+            *err = ERROR_DECRYPTION_FAILED;
+            return FALSE;
+        }
+        login.User = (LPWSTR)account_user(acct);
+        login.Domain = (LPWSTR)account_domain(acct);
+        login.Password = secret;
+        login.Flags = account_auth(acct);
+    }
     *session = api->OpenSession(EvtRpcLogin, &login, 0, 0);
-    if (!*session)
-        *err = GetLastError();
+    DWORD e = *session ? 0 : GetLastError();
+    SecureZeroMemory(secret, sizeof secret);   /* the password in clear lived only for the call */
+    login.Password = NULL;
+    *err = e;
     return *session != NULL;
 }
 

@@ -10,11 +10,15 @@
 #include "wevt.h"
 #include "es_buf.h"
 #include "es_names.h"
+#include "account.h"
 
-/* The session a source of kind `kind` is read through: EvtRpcLogin with the user's own logon
- * (EvtRpcLoginAuthDefault) for a server, NULL — the local session — for "." and localhost.
- * Returns FALSE with *err when the session could not be opened. */
-BOOL wevt_open_session(const wevt_api *api, const WCHAR *server, es_name_kind kind, EVT_HANDLE *session, DWORD *err);
+/* The session a source of kind `kind` is read through: EvtRpcLogin for a server — with the
+ * user's own logon (EvtRpcLoginAuthDefault), or with acct's name, domain, password and
+ * authentication (the password decrypted only for the call and wiped at once) — and NULL, the
+ * local session, for "." and localhost without an account. Returns FALSE with *err when the
+ * session could not be opened. */
+BOOL wevt_open_session(const wevt_api *api, const WCHAR *server, es_name_kind kind, const account *acct,
+                       EVT_HANDLE *session, DWORD *err);
 
 /* Appends the text of a value as Event Viewer shows it (arrays joined by ", "); Null appends
  * nothing. */

@@ -91,6 +91,15 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
                 ok = 0;
             else
                 strcpy(out->channels, val);
+        } else if (!strcmp(t, "account")) {
+            const char *colon = strchr(val, ':');
+            if (!colon || colon == val || (size_t)(colon - val) >= sizeof out->account || strlen(colon + 1) >= sizeof out->password)
+                ok = 0;
+            else {
+                memcpy(out->account, val, (size_t)(colon - val));
+                out->account[colon - val] = 0;
+                strcpy(out->password, colon + 1);
+            }
         } else if (!strcmp(t, "clock")) {
             if (!strcmp(val, "load")) out->clock_load = 1;
             else if (!strcmp(val, "query")) out->clock_load = 0;
@@ -104,6 +113,7 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
         else if (!strcmp(t, "seed") && v <= 0xFFFFFFFFu) out->seed = (uint32_t)v;
         else if (!strcmp(t, "break") && v >= 1) out->break_after = v;
         else if (!strcmp(t, "flaky") && v >= 1 && v <= 1000) out->flaky = (uint32_t)v;
+        else if (!strcmp(t, "lockout") && v >= 1 && v <= 1000) out->lockout = (uint32_t)v;
         else if (!strcmp(t, "hang")) { out->hang = 1; out->hang_after = v; }
         else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = v; }
         else if (!strcmp(t, "stuckformat")) { out->stuckformat = 1; out->stuckformat_after = v; }

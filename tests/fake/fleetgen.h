@@ -47,6 +47,11 @@ typedef struct fleet_server {
                                    not installed on it (EvtOpenPublisherMetadata fails 2), and its
                                    ForwardedEvents carry RenderingInfo (messages rendered at the
                                    source), which EvtFormatMessage(NULL, event, ...) uses */
+    char     account[128];      /* "": anyone may read; else the only account it accepts (DOMAIN\name,
+                                   any case): the user's own logon gets 5, another name or password 1326 */
+    char     password[128];
+    uint32_t lockout;           /* > 0: after that many wrong passwords for its account (in this
+                                   process, on any server), the account is locked out: 1909 */
     uint32_t flaky;             /* > 0: only its first `flaky` EvtQuery calls meet deny, down, break,
                                    hang, hangquery and stuck; later ones find a healthy server */
 } fleet_server;

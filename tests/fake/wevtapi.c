@@ -153,6 +153,10 @@ struct obj {
     obj          *session;      /* query, meta: the session (a reference); NULL = local */
     const fleet_server *srv;    /* NULL: not in the fleet */
     char          name[FLEET_NAME_MAX];
+    /* session: the account it logs on with ("" = the caller's own logon); the password is
+     * compared, never logged */
+    char          login[300];
+    char          login_pass[256];
     /* query */
     CRITICAL_SECTION cs;
     uint64_t      first, last, pos, returned, nleft;
@@ -464,7 +468,51 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtOpenSession(EVT_LOGIN_CLASS LoginClass, PVOID Lo
         return NULL;
     }
     s->srv = fleet_find(g_fleet, g_nfleet, s->name);   /* nothing is contacted yet */
+    if (l->User && l->User[0]) {
+        char u[256] = "", d[256] = "";
+        if (!to_utf8(l->User, u, sizeof u) || (l->Domain && l->Domain[0] && !to_utf8(l->Domain, d, sizeof d)) ||
+            (l->Password && !to_utf8(l->Password, s->login_pass, sizeof s->login_pass))) {
+            obj_release(s);
+            fail(ERROR_INVALID_PARAMETER, L"The user name or password is too long.");
+            return NULL;
+        }
+        snprintf(s->login, sizeof s->login, "%s%s%s", d, d[0] ? "\\" : "", u);
+    }
     return publish(s);
+}
+
+/* ------------------------------------------------------------------ accounts */
+
+/* account=NAME:PASSWORD servers: 0 when the session's logon may read; 5 for the caller's own
+ * logon; 1326 for another name or a wrong password (counted against the name: lockout=N locks
+ * it, 1909, for every server of this process). */
+static SRWLOCK g_acct_lock = SRWLOCK_INIT;
+static struct { char name[128]; uint32_t failures; } g_acct_fail[64];
+
+static DWORD account_check(const fleet_server *srv, const obj *sess)
+{
+    if (!srv || !srv->account[0])
+        return 0;
+    if (!sess || !sess->login[0])
+        return ERROR_ACCESS_DENIED;
+    int same_name = _stricmp(sess->login, srv->account) == 0;
+    AcquireSRWLockExclusive(&g_acct_lock);
+    int ai = -1;
+    for (int i = 0; i < 64 && ai < 0; i++)
+        if (!g_acct_fail[i].name[0] || !_stricmp(g_acct_fail[i].name, sess->login))
+            ai = i;
+    if (ai >= 0 && !g_acct_fail[ai].name[0])
+        snprintf(g_acct_fail[ai].name, sizeof g_acct_fail[ai].name, "%s", sess->login);
+    DWORD r = 0;
+    if (same_name && srv->lockout && ai >= 0 && g_acct_fail[ai].failures >= srv->lockout)
+        r = ERROR_ACCOUNT_LOCKED_OUT;
+    else if (!same_name || strcmp(sess->login_pass, srv->password) != 0) {
+        r = ERROR_LOGON_FAILURE;
+        if (ai >= 0)
+            g_acct_fail[ai].failures++;
+    }
+    ReleaseSRWLockExclusive(&g_acct_lock);
+    return r;
 }
 
 /* ------------------------------------------------------------------ queries */
@@ -568,6 +616,13 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     }
     if (srv->deny) {
         fail(ERROR_ACCESS_DENIED, L"Access is denied.");
+        goto out;
+    }
+    DWORD ae = account_check(srv, sess);
+    if (ae) {
+        fail(ae, ae == ERROR_ACCESS_DENIED ? L"Access is denied." : ae == ERROR_ACCOUNT_LOCKED_OUT
+                 ? L"The referenced account is currently locked out and may not be logged on to."
+                 : L"The user name or password is incorrect.");
         goto out;
     }
     if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {

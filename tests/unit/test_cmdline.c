@@ -161,6 +161,8 @@ static const struct {
     {"--retry", "11", "--retry: \"11\" is not a whole number from 0 to 10."},
     {"--retry", "-1", "--retry: \"-1\" is not a whole number from 0 to 10."},
     {"--retry", NULL, "--retry needs a value (a number of retries)."},
+    {"--auth", "basic", "--auth: \"basic\" is not negotiate, kerberos or ntlm."},
+    {"--user", NULL, "--user needs a value (an account such as CORP\\name)."},
     {"--engine", "rpc", "--engine: \"rpc\" is not auto, wevt or classic."},
     {"--engine", "classics", "--engine: \"classics\" is not auto, wevt or classic."},
     {"--threads", "1.5", "--threads: \"1.5\" is not a whole number from 1 to 4096."},
@@ -240,6 +242,33 @@ TEST(cmdline_number_edges)
 
 /* Issue #7: --levels, --ids, --providers keep their text; a malformed list is a usage error
  * that names the option and the bad item. */
+/* Another account: --user (the prompt) or --credential (the Credential Manager), not both; no
+ * option takes a password. */
+TEST(cmdline_accounts)
+{
+    char *a1[] = {"es", "--user", "CORP\\sweeper", "--auth=Kerberos", "srv"};
+    es_options o;
+    char err[200] = "";
+    CHECK_INT(es_cmdline_parse(5, a1, &o, err, sizeof err), 1);
+    CHECK_STR(o.user, "CORP\\sweeper");
+    CHECK_STR(o.auth, "kerberos");
+    CHECK(o.credential == NULL);
+    es_cmdline_free(&o);
+    char *a2[] = {"es", "--credential", "eventsweep-fleet", "srv"};
+    CHECK_INT(es_cmdline_parse(4, a2, &o, err, sizeof err), 1);
+    CHECK_STR(o.credential, "eventsweep-fleet");
+    CHECK(o.auth == NULL);
+    es_cmdline_free(&o);
+    char *a3[] = {"es", "--user", "a", "--credential", "b"};
+    CHECK_INT(es_cmdline_parse(5, a3, &o, err, sizeof err), 0);
+    CHECK_STR(err, "--user and --credential: give one account, not both.");
+    char *a4[] = {"es", "--password", "x"};
+    CHECK_INT(es_cmdline_parse(3, a4, &o, err, sizeof err), 0);
+    CHECK(strstr(err, "unknown option \"--password\"") != NULL);
+    const char *u = es_cmdline_usage();
+    CHECK(strstr(u, "--user NAME") && strstr(u, "--credential T") && strstr(u, "never on the command line"));
+}
+
 TEST(cmdline_filters)
 {
     char *argv[] = {"es", "--levels", "Error,warning", "--ids=4624,1000-1010,-4634", "--providers", "EventLog,O'B", "srv"};
@@ -290,6 +319,7 @@ int main(void)
     RUN(cmdline_help);
     RUN(cmdline_errors);
     RUN(cmdline_number_edges);
+    RUN(cmdline_accounts);
     RUN(cmdline_filters);
     TESTS_DONE();
 }

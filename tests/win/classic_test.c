@@ -221,6 +221,7 @@ static void run(result *res, const int *servers, size_t n, sweep_engine engine, 
     HWND hwnd = CreateWindowExW(0, L"classic_test", L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
     sweep_target t[NSIM];
     WCHAR names[NSIM][32];
+    memset(t, 0, sizeof t);
     for (size_t i = 0; i < n; i++) {
         MultiByteToWideChar(CP_UTF8, 0, k_names[servers[i]], -1, names[i], 32);
         t[i].name = names[i];
@@ -375,7 +376,7 @@ int wmain(void)
         r.rows = es_rowstore_new();
         g_res = &r;
         HWND hwnd = CreateWindowExW(0, L"classic_test", L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
-        sweep_target t = {L"127.0.0.21", ES_NAME_IPV4, S_OK_};
+        sweep_target t = {L"127.0.0.21", ES_NAME_IPV4, S_OK_, NULL};
         sweep_settings s;
         memset(&s, 0, sizeof s);
         s.channel = L"System";
