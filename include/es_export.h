@@ -1,7 +1,9 @@
 /* es_export: the CSV files EventSweep writes. Their columns are fixed because scripts and
  * tests read them:
- *   rows:   Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received
- *   status: Source,State,Events,ErrorCode,Error,Seconds
+ *   rows:   Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received,Log
+ *   status: Source,State,Events,ErrorCode,Error,Seconds,Log
+ * (Log, the log a row or a status line is of, came last when a sweep could read several logs:
+ * scripts that read columns by name or by position up to Received kept working.)
  * Files are UTF-8 with BOM and CRLF line ends; times are UTC ISO 8601 with milliseconds.
  * Portable core: no windows.h. */
 #ifndef ES_EXPORT_H
@@ -12,7 +14,7 @@
 #include "es_source.h"
 
 void es_export_rows_header(es_buf *b);     /* BOM + header line */
-void es_export_row(es_buf *b, const char *server, const es_row *r);
+void es_export_row(es_buf *b, const char *server, const char *log, const es_row *r);   /* log may be NULL: "" */
 void es_export_status_header(es_buf *b);   /* BOM + header line */
 void es_export_status_row(es_buf *b, const es_source_status *st);
 

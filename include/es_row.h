@@ -49,6 +49,8 @@ typedef struct es_batch {
      * in the arena, so a batch stores each about once and rows share the pointer. */
     const char *recent[4][8];
     unsigned    recent_next[4];
+    const char *channel;   /* the first event's channel with one (in the arena), or NULL: a saved
+                              log's Log column (a server's is the log it was asked for) */
 } es_batch;
 
 es_batch *es_batch_new(uint32_t source, size_t cap);       /* NULL when out of memory */

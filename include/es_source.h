@@ -28,6 +28,7 @@ typedef struct es_source_status {
     uint32_t    error;       /* Win32 error code, 0 when none */
     const char *error_text;  /* "Access is denied." ; NULL or "" when none */
     double      seconds;     /* from connect to end */
+    const char *log;         /* the log read ("System"; a saved log's channel), NULL or "" when unknown */
 } es_source_status;
 
 const char *es_state_name(es_state s);   /* "waiting", "connecting", ... */

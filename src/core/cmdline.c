@@ -15,6 +15,7 @@
  *
  * Portable core: no windows.h. */
 #include "es_cmdline.h"
+#include "es_logs.h"
 #include "es_view.h"
 #include "es_filter.h"
 
@@ -371,6 +372,14 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         default: break;
         }
     }
+    if (o->log) {   /* a list of logs: checked here, so a bad one is a usage error */
+        char names[ES_MAX_LOGS][ES_LOG_NAME_MAX], lerr[300];
+        if (!es_logs_parse(o->log, names, ES_MAX_LOGS, lerr, sizeof lerr)) {
+            if (err && err_len)
+                snprintf(err, err_len, "--log%s", lerr + 3);   /* "Log: ..." -> "--log: ..." */
+            return failed(o, 0);
+        }
+    }
     if (o->user && o->credential) {
         if (err && err_len)
             snprintf(err, err_len, "--user and --credential: give one account, not both.");
@@ -403,7 +412,8 @@ const char *es_cmdline_usage(void)
            "\n"
            "Options (the value may also follow '=', as in --hours=24):\n"
            "  --servers FILE     read the sources from FILE, one per line; lines starting with # are comments\n"
-           "  --log NAME         the event log to read, e.g. System or Application (default: the saved choice)\n"
+           "  --log NAME         the event log to read, e.g. System, or several: \"System,Application\"\n"
+           "                     (default: the saved choice)\n"
            "  --hours N          only events of the last N hours, 0 for all (0-" STR(ES_MAX_HOURS) ", default " STR(ES_DEFAULT_HOURS) ")\n"
            "  --timeout SECONDS  give up on a source that does not answer one call within SECONDS\n"
            "                     (1-" STR(ES_MAX_TIMEOUT) ", default " STR(ES_DEFAULT_TIMEOUT) "); a source that keeps answering runs to the end\n"

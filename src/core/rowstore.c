@@ -63,6 +63,8 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
     char task_buf[16];
     int oom = 0;
 
+    if (!b->channel && ev->channel && ev->channel[0])
+        b->channel = es_arena_strdup(&b->strings, ev->channel);   /* NULL when out of memory: no Log, no harm */
     r.time_created = ev->time_created;
     r.received = received;
     r.record_id = ev->record_id;

@@ -197,7 +197,7 @@ static int on_record(void *ctx, const es_event *ev, const es_evtx_record *rec)
         es_row r;
         char task[16];
         es_row_from_event(&r, ev, 0, c->now, &c->scratch, task, sizeof task);
-        es_export_row(c->o, c->server, &r);
+        es_export_row(c->o, c->server, ev->channel, &r);   /* Log: the event's own channel */
     }
     c->rows++;
     if (c->o->len >= c->flush_at)

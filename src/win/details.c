@@ -171,7 +171,7 @@ static char *row_header(const es_row *r)
         put_wide(&b, tg->path);
     if (!tg || tg->kind != ES_NAME_PATH) {
         es_buf_puts(&b, "\r\nLog: ");
-        put_wide(&b, g.tgt_log);
+        put_wide(&b, tg && target_log(tg) ? target_log(tg) : L"");
     }
     es_buf_printf(&b, "\r\nSource: %s\r\nEvent ID: %lu\r\nLevel: %s\r\nTask: %s\r\nLogged: %s (UTC)\r\n"
                       "Record: %llu\r\nComputer: %s",
@@ -314,7 +314,7 @@ void details_show_row(size_t row)
         return;
     }
     const target *t = &g.tgt[r->source];
-    d.queued = fetch_new(d.seq, t->path, t->kind, g.tgt_log, r->record_id);
+    d.queued = fetch_new(d.seq, t->path, t->kind, target_log(t) ? target_log(t) : L"", r->record_id);
     if (d.queued) {
         d.queued->classic = t->classic;
         d.queued->account = account_ref(t->account);   /* the details log on as the sweep did */

@@ -83,7 +83,8 @@ static DWORD write_rows(export_job *job)
             break;
         }
         const es_row *r = es_rowstore_get(job->rows, job->order[i]);
-        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "", r);
+        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "",
+                      r->source < job->nnames && job->logs ? job->logs[r->source] : NULL, r);
         if (b.len >= FLUSH_AT)
             out_write(&f, &b);
     }
@@ -133,9 +134,13 @@ void export_free(export_job *job)
     free(job->rows_path);
     free(job->status_path);
     free(job->order);
-    for (size_t i = 0; i < job->nnames; i++)
+    for (size_t i = 0; i < job->nnames; i++) {
         free(job->names[i]);
+        if (job->logs)
+            free(job->logs[i]);
+    }
     free(job->names);
+    free(job->logs);
     for (size_t i = 0; i < job->nstatus; i++) {
         free((char *)job->status[i].name);
         free((char *)job->status[i].error_text);

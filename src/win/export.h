@@ -27,8 +27,9 @@ typedef struct export_job {
     size_t            nrows;        /* rows visible when the export started */
     uint32_t         *order;        /* their row-store indices, in the visible order (owned) */
     char            **names;        /* server name per source index of the rows */
+    char            **logs;         /* the log per source index (the Log column), owned; NULL entries: "" */
     size_t            nnames;
-    es_source_status *status;       /* copied, with copied strings */
+    es_source_status *status;       /* copied, with copied strings (its log points into logs[]) */
     size_t            nstatus;
     volatile LONG     cancel;       /* set by the UI when the window closes mid-export */
     DWORD             error;        /* result: 0 or a Win32 error code */

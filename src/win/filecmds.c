@@ -29,15 +29,18 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
     job->order = rowview_copy(&job->nrows);   /* exactly what is visible, in its order */
     ok = job->order != NULL;
     job->names = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->names);
+    job->logs = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->logs);
     job->status = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->status);
-    ok = ok && job->names && job->status;
+    ok = ok && job->names && job->logs && job->status;
     for (size_t i = 0; ok && i < g.ntgt; i++) {
         const target *t = &g.tgt[i];
         job->names[i] = _strdup(t->row_name);
+        job->logs[i] = target_log(t) ? wu_utf8(target_log(t)) : t->file_log ? _strdup(t->file_log) : NULL;
         job->nnames = i + 1;
         es_source_status *st = &job->status[i];
         job->nstatus = i + 1;
         st->name = _strdup(t->status_name);
+        st->log = job->logs[i];
         st->state = t->state;
         st->events = t->events;
         st->error = t->error;

@@ -30,6 +30,7 @@ void free_targets(void)
 {
     for (size_t i = 0; i < g.ntgt; i++) {
         account_unref(g.tgt[i].account);
+        free(g.tgt[i].file_log);
         free(g.tgt[i].path);
         free(g.tgt[i].status_name);
         free(g.tgt[i].row_name);
@@ -42,7 +43,12 @@ void free_targets(void)
         g.src[i].first_tgt = g.src[i].ntgt = g.src[i].dup_files = 0;
 }
 
-static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kind kind)
+const WCHAR *target_log(const target *t)
+{
+    return t->kind == ES_NAME_PATH || t->log >= g.nlogs ? NULL : g.logs[t->log];
+}
+
+static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kind kind, uint32_t log)
 {
     if (!es_grow(&g.tgt, cap, g.ntgt + 1, sizeof *g.tgt))
         return FALSE;
@@ -66,6 +72,7 @@ static BOOL add_target(size_t *cap, size_t entry, const WCHAR *path, es_name_kin
         return FALSE;
     }
     t->state = ES_STATE_WAITING;
+    t->log = log;
     t->account = kind == ES_NAME_PATH ? NULL : account_ref(g.src[entry].account);
     if (g.src[entry].ntgt == 0)
         g.src[entry].first_tgt = g.ntgt;
@@ -106,6 +113,7 @@ static void launch(void)
         t[n].kind = g.tgt[i].kind;
         t[n].id = (uint32_t)i;
         t[n].account = g.tgt[i].account;
+        t[n].log = g.tgt[i].log;
         n++;
     }
     DWORD err = t ? 0 : ERROR_NOT_ENOUGH_MEMORY;
@@ -222,17 +230,24 @@ void start_sweep(void)
         refuse_start(L"Last hours: enter a whole number from 0 to 8760 (0 or \"all\" means no time limit).", MB_ICONWARNING);
         return;
     }
+    /* the Log box: one log, or several separated by commas (each server reads each) */
     WCHAR logname[256];
     GetWindowTextW(g.log, logname, 256);
-    WCHAR *l = logname;
-    while (*l == L' ')
-        l++;
-    size_t ll = wcslen(l);
-    while (ll && l[ll - 1] == L' ')
-        l[--ll] = 0;
-    if (!*l) {
+    char *l8 = wu_utf8(logname), lerr[300] = "", names[ES_MAX_LOGS][ES_LOG_NAME_MAX];
+    size_t nlogs = l8 ? es_logs_parse(l8, names, ES_MAX_LOGS, lerr, sizeof lerr) : 0;
+    free(l8);
+    if (!nlogs) {
         SetFocus(g.log);
-        refuse_start(L"Log: enter the name of a log, such as System, or a channel path.", MB_ICONWARNING);
+        WCHAR *w = wu_wide(lerr[0] ? lerr : "Log: out of memory.");
+        refuse_start(w ? w : L"Log: enter the name of a log, such as System.", MB_ICONWARNING);
+        free(w);
+        return;
+    }
+    WCHAR l[ES_LOG_NAME_MAX];   /* the first log (a view must read it alone) */
+    wu_to_wide_buf(names[0], l, ES_LOG_NAME_MAX);
+    if (nlogs > 1 && g.view_text) {
+        refuse_start(L"A custom view reads the log it names: sweep one log with it (the Log box lists several).",
+                     MB_ICONWARNING);
         return;
     }
     WCHAR fmsg[400];
@@ -243,18 +258,20 @@ void start_sweep(void)
     }
     if (g.view_text && !check_view(l, hours))
         return;
-    if (g.init->engine == SWEEP_ENGINE_CLASSIC && !check_classic(l))
-        return;
+    for (size_t i = 0; i < nlogs && g.init->engine == SWEEP_ENGINE_CLASSIC; i++) {
+        WCHAR li[ES_LOG_NAME_MAX];
+        wu_to_wide_buf(names[i], li, ES_LOG_NAME_MAX);
+        if (!check_classic(li))
+            return;
+    }
     if (g.nsrc == 0) {
         message_box(L"Add at least one server first (Add... or Import...).", MB_ICONINFORMATION);
         if (g.cli_pending)
             finish_cli();
         return;
     }
-    wcscpy(g.init->st->log, l);
+    wcscpy(g.init->st->log, logname);
     g.init->st->hours = hours;
-    wcscpy(g.pending_log, l);
-    g.pending.channel = g.pending_log;
     g.pending.hours = (unsigned)hours;
     g.pending.timeout_s = (unsigned)g.init->timeout;
     g.pending.max_seconds = (unsigned)g.init->max_seconds;
@@ -282,7 +299,13 @@ void start_sweep(void)
     }
     details_show_row(SIZE_MAX); /* its row and target are about to go */
     free_targets();
-    wcscpy(g.tgt_log, l);
+    g.nlogs = nlogs;
+    for (size_t i = 0; i < nlogs; i++) {
+        wu_to_wide_buf(names[i], g.logs[i], ES_LOG_NAME_MAX);
+        g.log_ptrs[i] = g.logs[i];
+    }
+    g.pending.channels = g.log_ptrs;
+    g.pending.nchannels = g.nlogs;
     g.budget_hit = FALSE;
     rowview_reset();
     /* A sweep shows every source's rows: the list's selection (which chose the rows shown, or
@@ -301,8 +324,10 @@ void start_sweep(void)
     for (size_t i = 0; i < g.nsrc; i++) {
         if (g.src[i].kind == ES_NAME_PATH)
             npaths++;
-        else if (!add_target(&cap, i, g.src[i].wname, g.src[i].kind))
-            goto oom;
+        else
+            for (uint32_t k = 0; k < g.nlogs; k++)   /* a server: one target per log */
+                if (!add_target(&cap, i, g.src[i].wname, g.src[i].kind, k))
+                    goto oom;
     }
     if (npaths == 0) {
         launch();
@@ -369,7 +394,7 @@ void expand_done(expand_job *job)
         if (!e->error && e->nfiles == 0 && e->ndup)
             continue; /* every file of it is read through an earlier entry: nothing to do, no error */
         if (e->error || e->nfiles == 0) {
-            ok = add_target(&cap, e->entry, e->path, ES_NAME_PATH);
+            ok = add_target(&cap, e->entry, e->path, ES_NAME_PATH, 0);
             if (ok) {
                 target *t = &g.tgt[g.ntgt - 1];
                 t->unlisted = TRUE;
@@ -381,7 +406,7 @@ void expand_done(expand_job *job)
             continue;
         }
         for (size_t f = 0; ok && f < e->nfiles; f++)
-            ok = add_target(&cap, e->entry, e->files[f], ES_NAME_PATH);
+            ok = add_target(&cap, e->entry, e->files[f], ES_NAME_PATH, 0);
     }
     expand_free(job);
     if (!ok) {
@@ -569,6 +594,8 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_BATCH: {
         size_t lost = 0;
         const es_batch *b = (const es_batch *)lp;
+        if (!t->file_log && b->channel && t->kind == ES_NAME_PATH)
+            t->file_log = _strdup(b->channel);   /* a saved log's Log column */
         for (size_t i = 0; i < b->count; i++) {   /* the source list's summary */
             uint8_t lv = b->rows[i].level;
             t->nlevel[lv < 6 ? lv : 0]++;

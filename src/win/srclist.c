@@ -192,8 +192,11 @@ void show_diagnosis(int entry)
         WCHAR e[256];
         target_error(t, e, 256);
         char *e8 = wu_utf8(e);
-        es_buf_printf(&b, "%s%s: %s (%lu)\n\nLikely cause: %s\n\nTo fix: %s", shown ? "\n\n" : "", t->status_name,
-                      e8 ? e8 : "", (unsigned long)t->error, d.cause, d.remedy);
+        char *log8 = target_log(t) && s->ntgt > 1 ? wu_utf8(target_log(t)) : NULL;
+        es_buf_printf(&b, "%s%s%s%s%s: %s (%lu)\n\nLikely cause: %s\n\nTo fix: %s", shown ? "\n\n" : "", t->status_name,
+                      log8 ? " (" : "", log8 ? log8 : "", log8 ? ")" : "", e8 ? e8 : "", (unsigned long)t->error, d.cause,
+                      d.remedy);
+        free(log8);
         free(e8);
         shown++;
     }
@@ -307,6 +310,31 @@ es_state entry_text(const app_source *s, WCHAR *out, size_t cap)
     if (s->ntgt == 1 && g.tgt[s->first_tgt].path && wcscmp(g.tgt[s->first_tgt].path, s->wname) == 0) {
         target_text(&g.tgt[s->first_tgt], out, cap);
         return g.tgt[s->first_tgt].state;
+    }
+    if (s->kind != ES_NAME_PATH) {   /* a server read for several logs: each log's state in turn */
+        size_t len = 0, failed = 0, active = 0;
+        out[0] = 0;
+        for (size_t i = s->first_tgt; i < s->first_tgt + s->ntgt && len + 8 < cap; i++) {
+            /* short, so that every log fits on the line: "System: 400 events | Application: 15007 no such log" */
+            const target *t = &g.tgt[i];
+            WCHAR one[160], n[32];
+            es_diag dg;
+            fmt_count(t->events, n, 32);
+            if (t->state == ES_STATE_DONE)
+                swprintf(one, 160, L"%ls events", n);
+            else if (t->state == ES_STATE_FAILED)
+                swprintf(one, 160, L"%lu %hs%ls%ls", (unsigned long)t->error,
+                         diagnose(t, &dg) ? dg.tag : "failed", t->events ? L", kept " : L"", t->events ? n : L"");
+            else if (t->state == ES_STATE_READING)
+                swprintf(one, 160, L"reading (%ls)", n);
+            else
+                swprintf(one, 160, L"%hs", es_state_name(t->state));
+            swprintf(out + len, cap - len, L"%ls%ls: %ls", len ? L"  |  " : L"", target_log(t) ? target_log(t) : L"", one);
+            len += wcslen(out + len);
+            failed += t->state == ES_STATE_FAILED;
+            active += t->state != ES_STATE_FAILED && t->state != ES_STATE_DONE && t->state != ES_STATE_IDLE;
+        }
+        return active ? ES_STATE_READING : failed ? ES_STATE_FAILED : ES_STATE_DONE;
     }
     size_t done = 0, failed = 0, active = 0;
     uint64_t events = 0, nl[6] = {0};

@@ -18,8 +18,11 @@
 
 _Static_assert(sizeof(WPARAM) >= 8, "SWEEP_WP packs the generation and the source id into WPARAM");
 
+typedef struct sweep_log sweep_log;
+
 struct worker {
     sweep          *sw;
+    const sweep_log *log;        /* the log it reads (the sweep's) */
     uint32_t        index;       /* the window's id for this source (sweep_target.id) */
     source_query    q;
     const source_engine *engine;
@@ -48,18 +51,25 @@ struct worker {
     volatile LONG64 emitted;     /* rows handed to worker_emit: a fallback only reads a source that gave none */
 };
 
+/* A log of the sweep: its channel, the query its servers are sent (built once, from the filter
+ * or the view and the window's start), and whether the classic API may read it (a classic log,
+ * and a filter or view our own matcher evaluates). */
+typedef struct sweep_log {
+    WCHAR *channel;
+    WCHAR *query;
+    BOOL   classic_ok;
+} sweep_log;
+
 struct sweep {
     volatile LONG refs;
     uint32_t      gen;
     HWND          hwnd;
-    WCHAR        *channel;
+    sweep_log    *logs;          /* the logs read (each server reads each): channel, query */
+    size_t        nlogs;
     uint64_t      since;
     es_filter    *filter;        /* the sweep's own copy, read-only once workers run */
-    WCHAR        *query;         /* what every server is sent: built once, from filter and since */
     es_xquery    *view;          /* --query: the sweep's own parsed copy (read-only once workers run) */
     sweep_engine  engine;
-    BOOL          classic_ok;    /* the classic API may read this sweep's servers: a classic log, and a
-                                    filter or view our own matcher evaluates */
     unsigned      timeout_s, max_seconds;
     size_t        n;
     worker       *workers;
@@ -105,10 +115,13 @@ static void sweep_free(sweep *sw)
         CloseHandle(sw->all_reported);
     free(sw->names);
     free(sw->workers);
-    free(sw->channel);
+    for (size_t i = 0; sw->logs && i < sw->nlogs; i++) {
+        free(sw->logs[i].channel);
+        free(sw->logs[i].query);
+    }
+    free(sw->logs);
     free(sw->filter);
     es_xquery_free(sw->view);
-    free(sw->query);
     free(sw);
 }
 
@@ -334,7 +347,7 @@ static DWORD WINAPI worker_main(void *param)
     DWORD err = w->cancelled ? ERROR_CANCELLED : w->engine->read(w, &w->q);
     /* auto: a server the Windows Event Log API cannot reach over RPC, before any row, is read
      * through the classic API (a classic log only), so no row comes twice */
-    if (sw->engine == SWEEP_ENGINE_AUTO && sw->classic_ok && w->engine == &source_engine_wevt &&
+    if (sw->engine == SWEEP_ENGINE_AUTO && w->log->classic_ok && w->engine == &source_engine_wevt &&
         (err == RPC_S_SERVER_UNAVAILABLE || err == EPT_S_NOT_REGISTERED) && w->emitted == 0 && !w->cancelled &&
         w->probe != ES_PROBE_NO_NAME &&   /* a name that does not resolve: the classic API fails too */
         !w->q.account) {                   /* another account: not through the classic API yet */
@@ -475,7 +488,6 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
     sw->timeout_s = s->timeout_s ? s->timeout_s : 120;
     sw->max_seconds = s->max_seconds;
     sw->n = n;
-    sw->channel = _wcsdup(s->channel);
     sw->filter = malloc(sizeof *sw->filter);
     if (sw->filter) {
         if (s->filter)
@@ -488,14 +500,20 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         sw->view = es_xquery_parse(s->view_text, s->view_len, perr, sizeof perr);
         if (sw->view)
             es_xquery_set_now(sw->view, now);   /* before any worker reads it */
-        sw->query = sw->view && sw->channel ? build_view_query(sw->view, sw->channel, sw->since) : NULL;
-    } else {
-        sw->query = sw->channel && sw->filter ? build_query(sw->filter, sw->channel, sw->since) : NULL;
     }
-    {
-        char *ch = sw->channel ? wu_utf8(sw->channel) : NULL, why[200];
-        sw->classic_ok = ch && es_classic_log_known(ch) && (!sw->view || es_xquery_local_ok(sw->view, why, sizeof why));
+    BOOL logs_ok = s->nchannels > 0 && (sw->logs = calloc(s->nchannels, sizeof *sw->logs)) != NULL;
+    for (size_t i = 0; logs_ok && i < s->nchannels; i++) {
+        sweep_log *l = &sw->logs[i];
+        sw->nlogs = i + 1;
+        l->channel = _wcsdup(s->channels[i]);
+        if (s->view_text)
+            l->query = sw->view && l->channel ? build_view_query(sw->view, l->channel, sw->since) : NULL;
+        else
+            l->query = l->channel && sw->filter ? build_query(sw->filter, l->channel, sw->since) : NULL;
+        char *ch = l->channel ? wu_utf8(l->channel) : NULL, why[200];
+        l->classic_ok = ch && es_classic_log_known(ch) && (!sw->view || es_xquery_local_ok(sw->view, why, sizeof why));
         free(ch);
+        logs_ok = l->channel && l->query;
     }
     sw->workers = calloc(n ? n : 1, sizeof *sw->workers);
     sw->names = calloc(n ? n : 1, sizeof *sw->names);
@@ -503,7 +521,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
     sw->slots = CreateSemaphoreW(NULL, slots, slots, NULL);
     sw->stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
     sw->all_reported = CreateEventW(NULL, TRUE, n == 0, NULL);
-    if (!sw->channel || !sw->query || !sw->workers || !sw->names || !sw->slots || !sw->stop_event || !sw->all_reported) {
+    if (!logs_ok || !sw->workers || !sw->names || !sw->slots || !sw->stop_event || !sw->all_reported) {
         *err = GetLastError() ? GetLastError() : ERROR_NOT_ENOUGH_MEMORY;
         sweep_free(sw);
         return NULL;
@@ -524,9 +542,10 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         w->engine = engine_for(t[i].kind, sw->engine);
         w->q.target = sw->names[i];
         w->q.kind = t[i].kind;
-        w->q.channel = sw->channel;
+        w->log = &sw->logs[t[i].log < sw->nlogs ? t[i].log : 0];
+        w->q.channel = w->log->channel;
         w->q.since = sw->since;
-        w->q.query_text = sw->query;
+        w->q.query_text = w->log->query;
         w->q.account = account_ref(t[i].account);
         if (sw->view) {
             w->q.accept = accept_view;
@@ -578,7 +597,7 @@ void sweep_stop(sweep *sw, DWORD reason)
 
 uint32_t sweep_generation(const sweep *sw) { return sw->gen; }
 uint64_t sweep_window_start(const sweep *sw) { return sw->since; }
-const WCHAR *sweep_query_text(const sweep *sw) { return sw->query; }
+const WCHAR *sweep_query_text(const sweep *sw, size_t log) { return log < sw->nlogs ? sw->logs[log].query : NULL; }
 
 void sweep_drain(HWND hwnd)
 {

@@ -68,7 +68,8 @@ enum {
 typedef enum sweep_engine { SWEEP_ENGINE_AUTO = 0, SWEEP_ENGINE_WEVT, SWEEP_ENGINE_CLASSIC } sweep_engine;
 
 typedef struct sweep_settings {
-    const WCHAR *channel;
+    const WCHAR *const *channels;   /* the logs read, each on every server (sweep_target.log picks) */
+    size_t       nchannels;
     sweep_engine engine;
     unsigned     hours;        /* 0 = no limit */
     unsigned     timeout_s;    /* the longest wait for any one answer */
@@ -85,6 +86,7 @@ typedef struct sweep_target {
     const WCHAR *name;         /* server name or file path */
     es_name_kind kind;         /* ES_NAME_PATH: a .evtx file (folders are listed before) */
     uint32_t     id;           /* the window's index for it: the messages' wParam, rows' source */
+    uint32_t     log;          /* servers: which of the settings' channels it reads */
     account     *account;      /* servers: another account to log on with (the sweep takes a
                                   reference), or NULL for the user's own logon */
 } sweep_target;
@@ -102,8 +104,8 @@ sweep   *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, 
 void     sweep_stop(sweep *sw, DWORD reason);
 uint32_t sweep_generation(const sweep *sw);
 uint64_t sweep_window_start(const sweep *sw);   /* FILETIME ticks; 0 = no limit */
-/* The query the servers of this sweep are sent (UTF-16; never NULL). */
-const WCHAR *sweep_query_text(const sweep *sw);
+/* The query the servers of this sweep are sent for log number `log` (UTF-16; NULL past the last). */
+const WCHAR *sweep_query_text(const sweep *sw, size_t log);
 /* Drops the window's reference (after SWM_SWEEP_DONE). */
 void     sweep_release(sweep *sw);
 

@@ -21,6 +21,7 @@
 #include "es_view.h"
 #include "es_diag.h"
 #include "account.h"
+#include "es_logs.h"
 
 #define TIMER_REFRESH   1
 #define TIMER_CLOSE     2
@@ -50,6 +51,8 @@ typedef struct target {
     char        *row_name;      /* the Server column: server name or the file's name */
     WCHAR       *row_wname;
     es_name_kind kind;
+    uint32_t     log;           /* servers: which of g.logs it reads */
+    char        *file_log;      /* saved logs: the channel its events name (the first), or NULL */
     account     *account;       /* the entry's account when the sweep began (a reference), or NULL */
     es_state     state;
     uint64_t     events;
@@ -79,8 +82,11 @@ typedef struct app {
     BOOL         syncing;       /* the list's selection is being moved with its rows, not by the user */
     sweep       *sw;
     sweep_settings pending;     /* the settings of a sweep waiting for its folders to be listed */
-    WCHAR        pending_log[256];
-    WCHAR        tgt_log[256];  /* the channel the targets were read from: the details pane's fetch */
+    /* the logs of the last Start (each server reads each; targets name theirs by index): the
+     * sweep's, Retry failed's and the details pane's */
+    WCHAR        logs[ES_MAX_LOGS][ES_LOG_NAME_MAX];
+    const WCHAR *log_ptrs[ES_MAX_LOGS];
+    size_t       nlogs;
     BOOL         running, stopping, closing;
     ULONGLONG    sweep_t0, sweep_t1;
     uint64_t     sweep_now;     /* FILETIME ticks when Start was pressed: the window's reference */
@@ -190,6 +196,7 @@ void after_dpi_change(void);
 /* run.c: a sweep, and the end of a command-line run */
 BOOL new_rowstore(void);
 void free_targets(void);
+const WCHAR *target_log(const target *t);   /* the log a server target reads; NULL for a saved log */
 void start_sweep(void);
 void sweep_message(UINT msg, WPARAM wp, LPARAM lp);
 void sweep_done(WPARAM wp);

@@ -867,6 +867,7 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         col_ok &= column_ok(row, 4, ff->name, rid, id, NULL);
         col_ok &= column_ok(row, 5, ff->name, rid, es_task_fallback(e->task, task_fb, sizeof task_fb), tk_pub);
         col_ok &= column_ok(row, 7, ff->name, rid, e->computer, NULL);
+        col_ok &= column_ok(row, 10, ff->name, rid, e->channel, NULL);   /* Log: the event's own channel */
         bad_cols += !col_ok;
         const char *wm = as_field(e->message, &tmp2);
         if (strcmp(row->f[8], wm)) {
@@ -1189,7 +1190,7 @@ static int make_expected(int argc, char **argv, int first_source, const char *di
             r.level_text = es_level_name(e->level);
             r.task_text = es_task_fallback(e->task, task, sizeof task);
             r.message = e->message;
-            es_export_row(&out.rows, s->ff->name, &r);
+            es_export_row(&out.rows, s->ff->name, e->channel, &r);
             count++;
         }
         char text[64] = "";

@@ -48,6 +48,9 @@
  * next_latency per 37 window events, the most one EvtNext returns) ends in error 1460 after about
  * S seconds with a contiguous run of 1..window-1 first rows; servers that might end near S are
  * not for this option.
+ * --logs A,B: the sweep read these logs (default System): every server once per log, its rows and
+ * its status line with that Log (the fleet's records are the same in each channel; a server
+ * without the channel ends 15007 for that log only).
  * --retries N: the app read the failed sources again up to N times (--retry N): a flaky=F server
  * with F <= N ends as the healthy server it became (its earlier partial rows must not be in the
  * export); other servers end as their line says.
@@ -75,6 +78,7 @@
 
 typedef struct server {
     char name[FLEET_NAME_MAX];
+    char log[128];              /* the log it is read for (--logs: each server once per log) */
     const fleet_server *fs;     /* NULL: not in the fleet */
     uint64_t first, last;       /* the time window: records first..last */
     uint64_t *win;              /* with a filter: the window records that pass it, ascending */
@@ -259,7 +263,7 @@ static void expect(server *s, unsigned hours, int timeout, unsigned max_seconds,
     s->secs_max = timeout + 15.0;
     if (!f || f->down) { s->code = 1722; return; }
     if (f->deny) { s->code = 5; return; }
-    if (!fleet_has_channel(f, "System")) { s->code = 15007; return; }
+    if (!fleet_has_channel(f, s->log)) { s->code = 15007; return; }
     s->last = f->events;
     fg_spread sp = fleet_spread(f);
     s->first = hours ? fleetgen_first_in_window(&sp, (uint64_t)hours * 3600000ull) : 1;
@@ -392,10 +396,11 @@ static int read_list(const char *path, server **out)
     return n;
 }
 
-static server *find_server(server *v, int n, const char *name)
+/* The server NAME read for LOG (the rows' and status lines' Log column). */
+static server *find_server(server *v, int n, const char *name, const char *log)
 {
     for (int i = 0; i < n; i++)
-        if (!strcmp(v[i].name, name))
+        if (!strcmp(v[i].name, name) && !strcmp(v[i].log, log))
             return &v[i];
     return NULL;
 }
@@ -447,7 +452,7 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, uint64
                 r.level_text = fleetgen_expected_level(&e);
                 r.task_text = fleetgen_expected_task(&e, task, sizeof task);
                 r.message = msg;
-                es_export_row(&out.rows, s->name, &r);
+                es_export_row(&out.rows, s->name, s->log, &r);
                 free(msg);
                 count++;
                 total++;
@@ -457,7 +462,7 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, uint64
         es_source_status ss = {s->name, s->code ? ES_STATE_FAILED : ES_STATE_DONE, count, s->code,
                                s->code == 8 ? budget_text
                                : texts[s->code == 5 ? 1 : s->code == 1722 ? 2 : s->code == 15007 ? 3 : s->code == 1460 ? 4 : s->code == 1726 ? 5 : 0],
-                               s->code == 1460 ? s->secs_min + 1.05 : 0.5};
+                               s->code == 1460 ? s->secs_min + 1.05 : 0.5, s->log};
         es_export_status_row(&out.status, &ss);
     }
     return csv_out_write(&out, export_path, status_path) ? 0 : 1;
@@ -467,6 +472,7 @@ int main(int argc, char **argv)
 {
     const char *fleet_path = NULL, *list_path = NULL, *export_path = NULL, *status_path = NULL;
     unsigned hours = 8, max_seconds = 0, retries = 0;
+    const char *logs_arg = "System";
     uint64_t max_rows = 0;
     int timeout = 10, make = 0;
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -485,6 +491,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--max-seconds")) max_seconds = (unsigned)atoi(v);
         else if (!strcmp(a, "--max-rows")) max_rows = strtoull(v, NULL, 10);
         else if (!strcmp(a, "--retries")) retries = (unsigned)atoi(v);
+        else if (!strcmp(a, "--logs")) logs_arg = v;
         else if (!strcmp(a, "--levels")) {
             if (!parse_levels(v)) { fprintf(stderr, "check_sweep: bad --levels %s\n", v); return 2; }
         } else if (!strcmp(a, "--ids")) {
@@ -496,7 +503,7 @@ int main(int argc, char **argv)
         i++;
     }
     if (!fleet_path || !list_path || !export_path || !status_path) {
-        fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S [--max-seconds S] [--max-rows N] [--retries N] [--levels L] [--ids L] [--providers L] --export ROWS.csv --status STATUS.csv [--name TAG]\n");
+        fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S [--max-seconds S] [--max-rows N] [--retries N] [--logs A,B] [--levels L] [--ids L] [--providers L] --export ROWS.csv --status STATUS.csv [--name TAG]\n");
         return 2;
     }
     size_t flen;
@@ -512,6 +519,27 @@ int main(int argc, char **argv)
     if (ns < 0) {
         printf("FAIL %s-servers: cannot read %s\n", g_tag, list_path);
         return 1;
+    }
+    /* --logs A,B: each server is read once per log (its rows and status line say which) */
+    {
+        char logs[16][128];
+        int nl = 0;
+        const char *p = logs_arg;
+        while (*p && nl < 16) {
+            const char *e = strchr(p, ',');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            snprintf(logs[nl++], sizeof logs[0], "%.*s", (int)len, p);
+            p = e ? e + 1 : p + len;
+        }
+        server *all = calloc((size_t)(ns ? ns : 1) * (size_t)nl, sizeof *all);
+        for (int i = 0; i < ns; i++)
+            for (int k = 0; k < nl; k++) {
+                all[i * nl + k] = sv[i];
+                snprintf(all[i * nl + k].log, sizeof all[0].log, "%s", logs[k]);
+            }
+        free(sv);
+        sv = all;
+        ns *= nl;
     }
     for (int i = 0; i < nf; i++)   /* healed by the time of the app's last try */
         if (fleet[i].flaky && fleet[i].flaky <= retries) {
@@ -542,7 +570,7 @@ int main(int argc, char **argv)
             continue;
         nrows++;
         csv_row_formula(row, "line", &bad_fields);
-        server *s = find_server(sv, ns, row->f[0]);
+        server *s = find_server(sv, ns, row->f[0], row->f[10]);
         if (!s || !s->fs) {
             if (!unknown++)
                 detail("line %zu: rows for \"%s\", which is not a fleet server in the list", row->line, row->f[0]);
@@ -693,7 +721,7 @@ int main(int argc, char **argv)
             bad_status++;
             continue;
         }
-        server *s = find_server(sv, ns, st.source);
+        server *s = find_server(sv, ns, st.source, st.log);
         if (!s) {
             bad_status++;
             detail("status line %zu: unknown source \"%s\"", sc->rows[r].line, st.source);

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { F_SERVER, F_TIME, F_LEVEL, F_SOURCE, F_ID, F_TASK, F_RECORD, F_COMPUTER, F_MESSAGE, F_RECEIVED };
+enum { F_SERVER, F_TIME, F_LEVEL, F_SOURCE, F_ID, F_TASK, F_RECORD, F_COMPUTER, F_MESSAGE, F_RECEIVED, F_LOG };
 
 static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
@@ -212,7 +212,7 @@ int main(int argc, char **argv)
                 extra++;
                 continue;
             }
-            static const int same[] = {F_LEVEL, F_SOURCE, F_ID, F_TASK, F_COMPUTER, F_MESSAGE};
+            static const int same[] = {F_LEVEL, F_SOURCE, F_ID, F_TASK, F_COMPUTER, F_MESSAGE, F_LOG};
             for (size_t k = 0; k < sizeof same / sizeof *same; k++)
                 if (strcmp(o->f[same[k]], v->rows[i].f[same[k]])) {
                     if (!differ)

@@ -109,7 +109,7 @@ if export_as "$main" $T/gui-export.csv; then
     rows=$(tr -d '\r' <$T/gui-export.csv 2>/dev/null | grep -c '^srv0[12],')
     head=$(tr -d '\r' <$T/gui-export.csv 2>/dev/null | head -1 | sed 's/^\xEF\xBB\xBF//')
     # srv01 and srv02 hold 50 and 60 events over the last 48 hours: the 8-hour window keeps some
-    if [ "$head" = "Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received" ] && [ "$rows" -gt 0 ]; then
+    if [ "$head" = "Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received,Log" ] && [ "$rows" -gt 0 ]; then
         echo "PASS gui-f5-and-export: $rows rows written through the Save dialog"
     else
         echo "FAIL gui-f5-and-export: header [$head], $rows server rows in $T/gui-export.csv"

@@ -26,7 +26,7 @@ $E $T/junk.evtx >/dev/null 2>$T/err; check "not an evtx file" 1 $?
 mkdir -p $T/empty
 $E $T/empty >$T/out.csv 2>$T/err; check "empty directory" 0 $?
 head -c 3 $T/out.csv | od -An -tx1 | grep -q 'ef bb bf' && echo "PASS evtxcat CSV starts with a BOM" || echo "FAIL evtxcat CSV starts with a BOM"
-grep -q '^.*Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received' $T/out.csv \
+grep -q '^.*Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received,Log' $T/out.csv \
     && echo "PASS evtxcat CSV header" || echo "FAIL evtxcat CSV header"
 S=../shared/evtx-samples
 if [ -f "$S/security.evtx" ]; then

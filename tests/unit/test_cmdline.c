@@ -163,6 +163,8 @@ static const struct {
     {"--retry", NULL, "--retry needs a value (a number of retries)."},
     {"--auth", "basic", "--auth: \"basic\" is not negotiate, kerberos or ntlm."},
     {"--user", NULL, "--user needs a value (an account such as CORP\\name)."},
+    {"--log", "System,system", "--log: \"system\" is listed twice."},
+    {"--log", "Sys*", "--log: \"Sys*\" is not a log name (it holds a wildcard)."},
     {"--engine", "rpc", "--engine: \"rpc\" is not auto, wevt or classic."},
     {"--engine", "classics", "--engine: \"classics\" is not auto, wevt or classic."},
     {"--threads", "1.5", "--threads: \"1.5\" is not a whole number from 1 to 4096."},

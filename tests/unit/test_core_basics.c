@@ -142,11 +142,11 @@ TEST(batch_fallbacks_and_export_row)
     es_buf out;
     es_buf_init(&out);
     es_export_rows_header(&out);
-    es_export_row(&out, "srv01", &b->rows[0]);
-    es_export_row(&out, "srv01", &b->rows[1]);
-    CHECK_STR(out.data, "\xEF\xBB\xBFServer,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received\r\n"
-                        "srv01,2026-11-24T10:00:00.250Z,Information,Service Control Manager,7036,None,4242,srv01.example.com,Windows Update; running,2026-11-24T12:00:00.000Z\r\n"
-                        "srv01,2026-11-24T10:00:00.250Z,Error,Service Control Manager,7036,(7),4242,srv01.example.com,'=cmd|' /C calc'!A0,2026-11-24T12:00:00.000Z\r\n");
+    es_export_row(&out, "srv01", "System", &b->rows[0]);
+    es_export_row(&out, "srv01", NULL, &b->rows[1]);
+    CHECK_STR(out.data, "\xEF\xBB\xBFServer,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received,Log\r\n"
+                        "srv01,2026-11-24T10:00:00.250Z,Information,Service Control Manager,7036,None,4242,srv01.example.com,Windows Update; running,2026-11-24T12:00:00.000Z,System\r\n"
+                        "srv01,2026-11-24T10:00:00.250Z,Error,Service Control Manager,7036,(7),4242,srv01.example.com,'=cmd|' /C calc'!A0,2026-11-24T12:00:00.000Z,\r\n");
     es_buf_free(&out);
     es_batch_free(b);
 }
@@ -156,12 +156,12 @@ TEST(status_rows)
     es_buf out;
     es_buf_init(&out);
     es_export_status_header(&out);
-    es_source_status ok = {"srv01", ES_STATE_DONE, 120, 0, NULL, 1.5};
-    es_source_status bad = {"srv02", ES_STATE_FAILED, 0, 5, "Access is denied.", 0.25};
+    es_source_status ok = {"srv01", ES_STATE_DONE, 120, 0, NULL, 1.5, "System"};
+    es_source_status bad = {"srv02", ES_STATE_FAILED, 0, 5, "Access is denied.", 0.25, "Application"};
     es_export_status_row(&out, &ok);
     es_export_status_row(&out, &bad);
-    CHECK_STR(out.data, "\xEF\xBB\xBFSource,State,Events,ErrorCode,Error,Seconds\r\n"
-                        "srv01,ok,120,0,,1.500\r\nsrv02,error,0,5,Access is denied.,0.250\r\n");
+    CHECK_STR(out.data, "\xEF\xBB\xBFSource,State,Events,ErrorCode,Error,Seconds,Log\r\n"
+                        "srv01,ok,120,0,,1.500,System\r\nsrv02,error,0,5,Access is denied.,0.250,Application\r\n");
     es_buf_free(&out);
 }
 

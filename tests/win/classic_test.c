@@ -232,7 +232,8 @@ static void run(result *res, const int *servers, size_t n, sweep_engine engine, 
     es_filter_init(&f);
     sweep_settings s;
     memset(&s, 0, sizeof s);
-    s.channel = log;
+    s.channels = &log;
+    s.nchannels = 1;
     s.engine = engine;
     s.hours = 8;
     s.timeout_s = timeout_s;
@@ -376,10 +377,12 @@ int wmain(void)
         r.rows = es_rowstore_new();
         g_res = &r;
         HWND hwnd = CreateWindowExW(0, L"classic_test", L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
-        sweep_target t = {L"127.0.0.21", ES_NAME_IPV4, S_OK_, NULL};
+        sweep_target t = {L"127.0.0.21", ES_NAME_IPV4, S_OK_, 0, NULL};
         sweep_settings s;
         memset(&s, 0, sizeof s);
-        s.channel = L"System";
+        static const WCHAR *const sys[] = {L"System"};
+        s.channels = sys;
+        s.nchannels = 1;
         s.engine = SWEEP_ENGINE_CLASSIC;
         s.hours = 8;
         s.timeout_s = 5;
