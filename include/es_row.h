@@ -29,6 +29,9 @@ typedef struct es_row {
                                   also mean "not counted" for a row made by hand */
     uint16_t    task;
     uint8_t     level;
+    uint8_t     log_ix;        /* 1 + the index of its event's channel in its batch's logs[] (the
+                                  window then renumbers it in its source's table); 0: none. In
+                                  the padding: the row stays 80 bytes */
     const char *provider;
     const char *computer;
     const char *level_text;    /* never NULL in a stored row */
@@ -37,6 +40,8 @@ typedef struct es_row {
 } es_row;
 
 /* ---- batch: filled by one worker, owned by exactly one thread at a time ---- */
+
+#define ES_BATCH_LOGS 32   /* channels a batch names; rows of more get log_ix 0 */
 
 typedef struct es_batch {
     uint32_t source;    /* every row of a batch comes from this source */
@@ -49,8 +54,10 @@ typedef struct es_batch {
      * in the arena, so a batch stores each about once and rows share the pointer. */
     const char *recent[4][8];
     unsigned    recent_next[4];
-    const char *channel;   /* the first event's channel with one (in the arena), or NULL: a saved
-                              log's Log column (a server's is the log it was asked for) */
+    /* The channels its events name (in the arena), rows pointing in by log_ix: a saved log's
+     * Log column (a file may hold several logs; a server's rows are of the log it was asked for) */
+    const char *logs[ES_BATCH_LOGS];
+    unsigned    nlogs;
 } es_batch;
 
 es_batch *es_batch_new(uint32_t source, size_t cap);       /* NULL when out of memory */

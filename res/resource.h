@@ -12,6 +12,7 @@
 #define IDD_ADD             101
 #define IDD_LIMITS          102
 #define IDD_VIEW            103
+#define IDD_CHANNELS        104
 
 #define IDC_SERVERS_LABEL   1001
 #define IDC_SERVERS         1002
@@ -34,6 +35,9 @@
 #define IDC_LIMITS          1017
 #define IDC_RETRY           1018
 #define IDC_CONNECT         1019
+#define IDC_LOG_BROWSE      1036
+#define IDC_CHAN_HINT       1037
+#define IDC_CHAN_LIST       1038
 /* the Connect as... menu */
 #define IDM_AS_NEGOTIATE    1401
 #define IDM_AS_KERBEROS     1402

@@ -63,8 +63,19 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
     char task_buf[16];
     int oom = 0;
 
-    if (!b->channel && ev->channel && ev->channel[0])
-        b->channel = es_arena_strdup(&b->strings, ev->channel);   /* NULL when out of memory: no Log, no harm */
+    r.log_ix = 0;
+    if (ev->channel && ev->channel[0]) {
+        unsigned k = 0;
+        while (k < b->nlogs && strcmp(b->logs[k], ev->channel) != 0)
+            k++;
+        if (k == b->nlogs && k < ES_BATCH_LOGS) {
+            const char *c = es_arena_strdup(&b->strings, ev->channel);
+            if (c)   /* out of memory: no Log for this row, no harm */
+                b->logs[b->nlogs++] = c;
+        }
+        if (k < b->nlogs)
+            r.log_ix = (uint8_t)(k + 1);
+    }
     r.time_created = ev->time_created;
     r.received = received;
     r.record_id = ev->record_id;
@@ -108,6 +119,7 @@ void es_row_from_event(es_row *r, const es_event *ev, uint32_t source, uint64_t 
     r->record_id = ev->record_id;
     r->event_id = ev->event_id;
     r->source = source;
+    r->log_ix = 0;
     r->task = ev->task;
     r->level = ev->level;
     r->provider = ev->provider ? ev->provider : "";

@@ -83,8 +83,13 @@ static DWORD write_rows(export_job *job)
             break;
         }
         const es_row *r = es_rowstore_get(job->rows, job->order[i]);
-        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "",
-                      r->source < job->nnames && job->logs ? job->logs[r->source] : NULL, r);
+        const char *log = NULL;
+        if (r->source < job->nnames) {
+            log = job->logs[r->source];
+            if (!log && r->log_ix && r->log_ix <= job->nflogs[r->source])
+                log = job->flogs[r->source][r->log_ix - 1];
+        }
+        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "", log, r);
         if (b.len >= FLUSH_AT)
             out_write(&f, &b);
     }
@@ -136,11 +141,15 @@ void export_free(export_job *job)
     free(job->order);
     for (size_t i = 0; i < job->nnames; i++) {
         free(job->names[i]);
-        if (job->logs)
-            free(job->logs[i]);
+        free(job->logs[i]);
+        for (unsigned k = 0; job->flogs[i] && k < job->nflogs[i]; k++)
+            free(job->flogs[i][k]);
+        free(job->flogs[i]);
     }
     free(job->names);
     free(job->logs);
+    free(job->flogs);
+    free(job->nflogs);
     for (size_t i = 0; i < job->nstatus; i++) {
         free((char *)job->status[i].name);
         free((char *)job->status[i].error_text);

@@ -27,7 +27,10 @@ typedef struct export_job {
     size_t            nrows;        /* rows visible when the export started */
     uint32_t         *order;        /* their row-store indices, in the visible order (owned) */
     char            **names;        /* server name per source index of the rows */
-    char            **logs;         /* the log per source index (the Log column), owned; NULL entries: "" */
+    char            **logs;         /* a server's log per source index (the Log column), owned; NULL: a
+                                       saved log, whose rows name theirs in flogs by log_ix */
+    char           ***flogs;        /* per source: a saved log's channels (copies, owned) */
+    uint8_t          *nflogs;
     size_t            nnames;
     es_source_status *status;       /* copied, with copied strings (its log points into logs[]) */
     size_t            nstatus;

@@ -30,17 +30,25 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
     ok = job->order != NULL;
     job->names = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->names);
     job->logs = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->logs);
+    job->flogs = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->flogs);
+    job->nflogs = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->nflogs);
     job->status = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->status);
-    ok = ok && job->names && job->logs && job->status;
+    ok = ok && job->names && job->logs && job->flogs && job->nflogs && job->status;
     for (size_t i = 0; ok && i < g.ntgt; i++) {
         const target *t = &g.tgt[i];
         job->names[i] = _strdup(t->row_name);
-        job->logs[i] = target_log(t) ? wu_utf8(target_log(t)) : t->file_log ? _strdup(t->file_log) : NULL;
         job->nnames = i + 1;
+        job->logs[i] = target_log(t) ? wu_utf8(target_log(t)) : NULL;
+        if (!target_log(t) && t->nfile_logs && (job->flogs[i] = calloc(t->nfile_logs, sizeof **job->flogs)) != NULL)
+            for (unsigned k = 0; k < t->nfile_logs; k++) {
+                if (!(job->flogs[i][k] = _strdup(t->file_logs[k])))
+                    break;
+                job->nflogs[i] = (uint8_t)(k + 1);
+            }
         es_source_status *st = &job->status[i];
         job->nstatus = i + 1;
         st->name = _strdup(t->status_name);
-        st->log = job->logs[i];
+        st->log = job->logs[i] ? job->logs[i] : job->nflogs[i] ? job->flogs[i][0] : NULL;   /* a file: its first log */
         st->state = t->state;
         st->events = t->events;
         st->error = t->error;

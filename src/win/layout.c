@@ -62,11 +62,20 @@ void layout(void)
     rx -= gap + b1.right;
     place(IDC_LIMITS, rx, top, b1.right, bh);
     RECT w = dlu(0, 0, 32, 0);
-    rx -= 2 * gap + w.right;
-    place(IDC_HOURS_UNIT, rx, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
     RECT spr;
     GetWindowRect(g.spin, &spr);
     int spin_w = spr.right - spr.left;
+    /* "(0 = all)" goes first when the row is too narrow for the log combo and Browse... */
+    RECT need = dlu(0, 0, 18 + 60 + 40 + 28 + 40, 0);
+    int left_x = margin + left_w + 2 * gap;
+    BOOL unit = rx - (2 * gap + w.right) - (gap + spin_w + 6 * gap) - left_x >= need.right;
+    ShowWindow(GetDlgItem(g.dlg, IDC_HOURS_UNIT), unit ? SW_SHOWNA : SW_HIDE);
+    if (unit) {
+        rx -= 2 * gap + w.right;
+        place(IDC_HOURS_UNIT, rx, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
+    } else {
+        rx -= gap;
+    }
     w = dlu(0, 0, 28, 0);
     RECT eh = dlu(0, 0, 0, 13);
     rx -= gap / 2 + spin_w + w.right;
@@ -79,14 +88,15 @@ void layout(void)
     w = dlu(0, 0, 18, 0);
     place(IDC_LOG_LABEL, x, top + (bh - lab_h) / 2 + 1, w.right, lab_h);
     x += w.right + gap / 2;
-    RECT cb = dlu(0, 0, 60, 120);
-    int cw = rx - 2 * gap - x;
+    RECT cb = dlu(0, 0, 60, 120), brw = dlu(0, 0, 40, 0);   /* the combo, then Browse... */
+    int cw = rx - 3 * gap - brw.right - x;
     if (cw < cb.right)
         cw = cb.right;
     RECT cmax = dlu(0, 0, 220, 0);
     if (cw > cmax.right)
         cw = cmax.right;
     place(IDC_LOG, x, top, cw, cb.bottom);
+    place(IDC_LOG_BROWSE, x + cw + gap / 2, top, brw.right, bh);
 
     /* the filter row, the Find row, then the results and the details pane */
     int lvx = margin + left_w + 2 * gap;

@@ -112,6 +112,7 @@ void enable_controls(void)
     EnableWindow(GetDlgItem(g.dlg, IDC_CONNECT), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_LIMITS), !g.running);
     EnableWindow(g.log, !g.running);
+    EnableWindow(GetDlgItem(g.dlg, IDC_LOG_BROWSE), !g.running && !jobs_count(JOB_BROWSE));
     EnableWindow(g.hours, !g.running);
     EnableWindow(g.spin, !g.running);
     filterbar_enable(!g.running);
@@ -369,6 +370,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         case IDC_STOP: stop_sweep(); return TRUE;
         case IDC_RETRY: retry_failed(); return TRUE;
         case IDC_CONNECT: connect_as_menu(); return TRUE;
+        case IDC_LOG_BROWSE: browse_start(); return TRUE;
         case IDC_EXPORT: export_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
@@ -422,6 +424,9 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case SWM_EXPAND_DONE:
         expand_done((expand_job *)lp);
+        return TRUE;
+    case SWM_BROWSE_DONE:
+        browse_done(lp);
         return TRUE;
     case SWM_SWEEP_DONE:
         sweep_done(wp);

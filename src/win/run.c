@@ -30,7 +30,9 @@ void free_targets(void)
 {
     for (size_t i = 0; i < g.ntgt; i++) {
         account_unref(g.tgt[i].account);
-        free(g.tgt[i].file_log);
+        for (unsigned k = 0; k < g.tgt[i].nfile_logs; k++)
+            free(g.tgt[i].file_logs[k]);
+        free(g.tgt[i].file_logs);
         free(g.tgt[i].path);
         free(g.tgt[i].status_name);
         free(g.tgt[i].row_name);
@@ -571,6 +573,33 @@ void finish_cli(void)
     cli_done();
 }
 
+/* The channels a batch of a saved log names, into its target's table (at most 255; more: no
+ * Log), its rows' log_ix renumbered to that table. UI thread; the batch is ours. */
+static void renumber_logs(target *t, es_batch *b)
+{
+    uint8_t map[ES_BATCH_LOGS + 1] = {0};
+    for (unsigned k = 0; k < b->nlogs; k++) {
+        unsigned i = 0;
+        while (i < t->nfile_logs && strcmp(t->file_logs[i], b->logs[k]) != 0)
+            i++;
+        if (i == t->nfile_logs && i < 255) {
+            char **grown = realloc(t->file_logs, (i + 1) * sizeof *grown);
+            char *c = _strdup(b->logs[k]);
+            if (grown)
+                t->file_logs = grown;
+            if (!grown || !c) {
+                free(c);
+                continue;
+            }
+            t->file_logs[t->nfile_logs++] = c;
+        }
+        if (i < t->nfile_logs)
+            map[k + 1] = (uint8_t)(i + 1);
+    }
+    for (size_t r = 0; r < b->count; r++)
+        b->rows[r].log_ix = b->rows[r].log_ix <= ES_BATCH_LOGS ? map[b->rows[r].log_ix] : 0;
+}
+
 /* What the sweep's threads report. Messages of an earlier sweep (a thread it abandoned that
  * came back) are dropped, their batches freed. */
 void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
@@ -594,8 +623,8 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_BATCH: {
         size_t lost = 0;
         const es_batch *b = (const es_batch *)lp;
-        if (!t->file_log && b->channel && t->kind == ES_NAME_PATH)
-            t->file_log = _strdup(b->channel);   /* a saved log's Log column */
+        if (t->kind == ES_NAME_PATH && b->nlogs)
+            renumber_logs(t, (es_batch *)lp);   /* a saved log's Log column: its source's own table */
         for (size_t i = 0; i < b->count; i++) {   /* the source list's summary */
             uint8_t lv = b->rows[i].level;
             t->nlevel[lv < 6 ? lv : 0]++;

@@ -52,7 +52,8 @@ typedef struct target {
     WCHAR       *row_wname;
     es_name_kind kind;
     uint32_t     log;           /* servers: which of g.logs it reads */
-    char        *file_log;      /* saved logs: the channel its events name (the first), or NULL */
+    char       **file_logs;     /* saved logs: the channels its events name (its rows' log_ix - 1) */
+    uint8_t      nfile_logs;
     account     *account;       /* the entry's account when the sweep began (a reference), or NULL */
     es_state     state;
     uint64_t     events;
@@ -220,6 +221,11 @@ INT_PTR CALLBACK add_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
 /* viewdlg.c: the Custom view dialog, and the window's view */
 BOOL set_view(const char *text, size_t len, const char *name);
 INT_PTR CALLBACK view_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp);
+
+/* browse.c: Log: Browse... (the channels of a server, listed on a job) */
+void browse_start(void);
+void browse_done(LPARAM lp);
+#define SWM_BROWSE_DONE (SWM_LAST + 50)
 
 /* connectas.c: Connect as..., --user, --credential */
 void connect_as_menu(void);

@@ -25,6 +25,9 @@ typedef struct wevt_api {
     EVT_HANDLE (WINAPI *OpenEventMetadataEnum)(EVT_HANDLE, DWORD);
     EVT_HANDLE (WINAPI *NextEventMetadata)(EVT_HANDLE, DWORD);
     BOOL (WINAPI *GetEventMetadataProperty)(EVT_HANDLE, EVT_EVENT_METADATA_PROPERTY_ID, DWORD, DWORD, PEVT_VARIANT, PDWORD);
+    /* The channels of a server (Log: Browse...). */
+    EVT_HANDLE (WINAPI *OpenChannelEnum)(EVT_HANDLE, DWORD);
+    BOOL (WINAPI *NextChannelPath)(EVT_HANDLE, DWORD, LPWSTR, PDWORD);
 } wevt_api;
 
 /* Loads once per process (thread-safe; later calls return the same table). Returns NULL and

@@ -1007,7 +1007,7 @@ typedef struct sample {
 
 static int cmp_srow(const void *a, const void *b) { return strcmp(((const srow *)a)->key, ((const srow *)b)->key); }
 
-/* The row without Received; for providers the fake formats locally, without Message, Level
+/* The row without Received (Log included: the app's and evtxcat's must agree); for providers the fake formats locally, without Message, Level
  * and Task either (the app formats them, evtxcat cannot). */
 static char *row_key(const csv_row *row)
 {
@@ -1015,12 +1015,14 @@ static char *row_key(const csv_row *row)
     es_buf_init(&k);
     int prov = fleetgen_provider_by_name(row->f[3]);
     int local = prov >= 0 && fleetgen_provider_has_metadata(prov);
-    for (int j = 0; j < 9; j++) {
+    for (int j = 0; j < ROW_COLS; j++) {
+        if (j == 9)
+            continue;   /* Received */
         if (local && (j == 2 || j == 5 || j == 8))
             es_buf_puts(&k, "(local)");
         else
             es_csv_field(&k, row->f[j]);
-        es_buf_putc(&k, j < 8 ? ',' : 0);
+        es_buf_putc(&k, j < ROW_COLS - 1 ? ',' : 0);
     }
     return k.data;
 }
@@ -1069,7 +1071,7 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
             return 1;
         }
         for (size_t r = 1; r < c.nrows; r++)
-            if (c.rows[r].n == 10)
+            if (c.rows[r].n == ROW_COLS)
                 add_srow(&s->ref, &s->nref, &s->capref, &c.rows[r]);
         free(text);
     }
@@ -1080,7 +1082,7 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
     for (size_t r = 1; r < c->nrows; r++) {
         csv_row *row = &c->rows[r];
         sample *s = NULL;
-        for (int i = 0; i < ns && row->n == 10; i++)
+        for (int i = 0; i < ns && row->n == ROW_COLS; i++)
             if (!strcmp(sv[i].name, row->f[0]))
                 s = &sv[i];
         if (!s) {
@@ -1095,7 +1097,7 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
     if (sc)
         for (size_t r = 1; r < sc->nrows; r++) {
             csv_row *row = &sc->rows[r];
-            if (row->n != 6)
+            if (row->n != STATUS_COLS)
                 continue;
             for (int i = 0; i < ns; i++) {
                 char win[4096];

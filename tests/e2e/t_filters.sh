@@ -132,7 +132,7 @@ subset audit allsec --subset-only
 queries audit audit-keywords 'band(Keywords,13510798882111488)' "one band() with both audit keywords was expected"
 run auditok Security $HOURS --levels audit-success
 subset auditok audit --subset-only
-fleet_check audit --levels audit-success,audit-failure
+fleet_check audit --logs Security --levels audit-success,audit-failure
 
 # ---- the same filters on saved .evtx files (read by our parser: applied while parsing)
 $(dirname $SUBSET)/check_files --make-fixtures $T/fx >$T/fixtures.txt 2>&1 || { cat $T/fixtures.txt; echo "FAIL filters-fixtures: check_files --make-fixtures failed"; }

@@ -27,6 +27,6 @@ ESFAKE_FLEET=$(wine_path $T/fleet.txt); export ESFAKE_FLEET
 run_app fwd 180 --servers "$(wine_path $T/servers.txt)" --log ForwardedEvents --hours $HOURS --timeout $TIMEOUT --run \
     --export "$(wine_path $T/fwd-rows.csv)" --status "$(wine_path $T/fwd-status.csv)" --exit
 expect_exit fwd-exit-code-0 0
-run_checker check_sweep $CHECK --name fwd --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT \
+run_checker check_sweep $CHECK --name fwd --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT --logs ForwardedEvents \
     --export $T/fwd-rows.csv --status $T/fwd-status.csv
 check_handles fwd

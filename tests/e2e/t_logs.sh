@@ -54,15 +54,36 @@ expect_exit badlog-exit-code-1 1
 if tr -d '\r' <$T/badlog.out | grep -q -- '--log: "system" is listed twice'; then echo "PASS badlog-message"
 else echo "FAIL badlog-message: $(tr -d '\r' <$T/badlog.out | head -3)"; fi
 
-# the window: the list shows each log's state on the server's line
+# the window: the list shows each log's state on the server's line; then Browse... on sim-a
+# (the caret's entry) lists its channels, sorted (Application, ForwardedEvents, Security, Setup,
+# System); Home selects Application alone, Shift+Down adds ForwardedEvents, Enter writes them
+# into the Log box, and F5 reads those two logs (the fake's query log)
 if command -v xdotool >/dev/null; then
     "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT --run \
         >$T/gui.out 2>&1 &
     app=$!
-    if find_window EventSweep 30 >/dev/null; then
+    if main=$(find_window EventSweep 30); then
         sleep 6
         import -window root build/test/logs-window.png 2>/dev/null
         echo "PASS logs-gui-window (build/test/logs-window.png)"
+        : >$QLOG
+        xdotool windowfocus --sync "$main" 2>/dev/null
+        xdotool key --clearmodifiers alt+b
+        if dlg=$(find_window 'Logs of a server' 15); then
+            xdotool windowfocus --sync "$dlg" 2>/dev/null
+            sleep 0.5
+            import -window root build/test/logs-browse.png 2>/dev/null
+            xdotool key Home shift+Down Return
+            sleep 0.5
+            xdotool windowfocus --sync "$main" 2>/dev/null
+            xdotool key F5
+            sleep 5
+            got=$(cut -f1,2 $QLOG | tr -d '\r' | grep '^sim-a	' | cut -f2 | sort | tr '\n' ' ')
+            if [ "$got" = "Application ForwardedEvents " ]; then echo "PASS logs-browse-chosen-logs-read"
+            else echo "FAIL logs-browse-chosen-logs-read: sim-a was asked for: $got (build/test/logs-browse.png)"; fi
+        else
+            echo "FAIL logs-browse: no channel list came (build/test/logs-window.png)"
+        fi
     else
         echo "FAIL logs-gui-window: no EventSweep window"
     fi

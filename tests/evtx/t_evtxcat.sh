@@ -51,7 +51,7 @@ if [ -f "$S/security.evtx" ]; then
     # -j N: files read on N threads, the output as with one: stdout byte for byte (but Received,
     # the time of the run), stderr line for line, the exit status. The samples (with damaged
     # files: exit 2), then a mix with a missing file and a non-evtx one (exit 1).
-    strip_received() { sed 's/,[0-9T:.-]*Z\r\?$//' "$1"; }
+    strip_received() { sed 's/,[0-9T:.-]*Z,\([^,]*\)\r\?$/,\1/' "$1"; }   # Received is before Log
     for args in "$S" "$S/sysmon.evtx $T/missing.evtx $S/security.evtx $T/junk.evtx $T/dir $S"; do
         for o in "" --xml; do
             # shellcheck disable=SC2086

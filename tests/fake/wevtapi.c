@@ -141,7 +141,7 @@ static const fleet_server *srv_now(const fleet_server *srv, int count)
 
 /* ------------------------------------------------------------------ objects and handles */
 
-enum { T_SESSION = 1, T_QUERY, T_EVENT, T_CONTEXT, T_META, T_EMENUM, T_EMETA, T_NTYPES };
+enum { T_SESSION = 1, T_QUERY, T_EVENT, T_CONTEXT, T_META, T_EMENUM, T_EMETA, T_CHENUM, T_NTYPES };
 static const char *const g_type_names[T_NTYPES] = {"", "sessions", "result_sets", "events", "render_contexts", "publisher_metadata",
                                                    "event_metadata_enums", "event_metadata"};
 
@@ -513,6 +513,93 @@ static DWORD account_check(const fleet_server *srv, const obj *sess)
     }
     ReleaseSRWLockExclusive(&g_acct_lock);
     return r;
+}
+
+/* ------------------------------------------------------------------ channels */
+
+/* The channels of a server: its channels= list, or the default set (System, Application, ...).
+ * Contacting the server fails like EvtQuery: unknown or down 1722, deny 5, and an account=
+ * server checks the session's logon. */
+EVT_EXPORT EVT_HANDLE WINAPI EvtOpenChannelEnum(EVT_HANDLE Session, DWORD Flags)
+{
+    fleet_init();
+    obj *sess = NULL;
+    if (Session && !(sess = get(Session, T_SESSION)))
+        return NULL;
+    EVT_HANDLE result = NULL;
+    if (Flags != 0) {
+        fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
+        goto out;
+    }
+    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 0);
+    DWORD w = sim_wait(sess, NULL, srv ? srv->latency_ms : 50);
+    DWORD ae = srv ? account_check(srv, sess) : 0;
+    if (w)
+        fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
+    else if (!srv || srv->down || srv->hangquery)
+        fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
+    else if (srv->deny || ae == ERROR_ACCESS_DENIED)
+        fail(ERROR_ACCESS_DENIED, L"Access is denied.");
+    else if (ae)
+        fail(ae, L"The user name or password is incorrect.");
+    else {
+        obj *en = obj_new(T_CHENUM);
+        if (!en) {
+            fail(ERROR_OUTOFMEMORY, L"Out of memory.");
+            goto out;
+        }
+        en->srv = srv;
+        en->session = sess;
+        sess = NULL;   /* the enumerator keeps the reference */
+        result = publish(en);
+    }
+out:
+    if (sess)
+        obj_release(sess);
+    return result;
+}
+
+EVT_EXPORT BOOL WINAPI EvtNextChannelPath(EVT_HANDLE ChannelEnum, DWORD BufferSize, LPWSTR Buffer, PDWORD BufferUsed)
+{
+    obj *en = get(ChannelEnum, T_CHENUM);
+    if (!en)
+        return FALSE;
+    BOOL ok = FALSE;
+    if (!BufferUsed || (BufferSize && !Buffer)) {
+        fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
+        goto out;
+    }
+    const char *list = en->srv->channels[0] ? en->srv->channels : (en->srv->nochannel ? "" : FLEET_DEFAULT_CHANNELS);
+    LONG idx = en->epos;
+    const char *p = list;
+    for (LONG i = 0; i < idx && *p; i++) {
+        const char *e = strchr(p, ',');
+        p = e ? e + 1 : p + strlen(p);
+    }
+    if (!*p) {
+        fail(ERROR_NO_MORE_ITEMS, L"No more data is available.");
+        goto out;
+    }
+    const char *e = strchr(p, ',');
+    char name[256];
+    size_t l = e ? (size_t)(e - p) : strlen(p);
+    if (l >= sizeof name)
+        l = sizeof name - 1;
+    memcpy(name, p, l);
+    name[l] = 0;
+    WCHAR w[256];
+    int n = MultiByteToWideChar(CP_UTF8, 0, name, -1, w, 256);
+    *BufferUsed = (DWORD)n;
+    if (BufferSize < (DWORD)n) {   /* the same item again with a bigger buffer */
+        fail(ERROR_INSUFFICIENT_BUFFER, L"The data area passed to a system call is too small.");
+        goto out;
+    }
+    memcpy(Buffer, w, (size_t)n * sizeof(WCHAR));
+    InterlockedIncrement(&en->epos);
+    ok = TRUE;
+out:
+    obj_release(en);
+    return ok;
 }
 
 /* ------------------------------------------------------------------ queries */
@@ -1482,8 +1569,7 @@ EVT_EXPORT DWORD WINAPI EvtGetExtendedStatus(DWORD BufferSize, LPWSTR Buffer, PD
 EVT_EXPORT BOOL WINAPI EvtSeek(EVT_HANDLE a, LONGLONG b, EVT_HANDLE c, DWORD d, DWORD e) NOTSUP_BOOL
 EVT_EXPORT EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE a, HANDLE b, LPCWSTR c, LPCWSTR d, EVT_HANDLE e, PVOID f,
                                           EVT_SUBSCRIBE_CALLBACK g, DWORD h) NOTSUP_NULL
-EVT_EXPORT EVT_HANDLE WINAPI EvtOpenChannelEnum(EVT_HANDLE a, DWORD b) NOTSUP_NULL
-EVT_EXPORT BOOL WINAPI EvtNextChannelPath(EVT_HANDLE a, DWORD b, LPWSTR c, PDWORD d) NOTSUP_BOOL
+
 EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE a, EVT_LOG_PROPERTY_ID b, DWORD c, PEVT_VARIANT d, PDWORD e) NOTSUP_BOOL
 EVT_EXPORT EVT_HANDLE WINAPI EvtOpenLog(EVT_HANDLE a, LPCWSTR b, DWORD c) NOTSUP_NULL
 EVT_EXPORT BOOL WINAPI EvtExportLog(EVT_HANDLE a, LPCWSTR b, LPCWSTR c, LPCWSTR d, DWORD e) NOTSUP_BOOL

@@ -120,6 +120,38 @@ static es_event sample_event(void)
     return ev;
 }
 
+/* A batch names the channels of its events once; each row points at its own (a saved log may
+ * hold several logs); no channel: 0. */
+TEST(batch_logs)
+{
+    es_batch *b = es_batch_new(0, 8);
+    es_event ev = sample_event();
+    const char *ch[] = {"System", "Application", NULL, "System", "", "Application"};
+    for (int i = 0; i < 6; i++) {
+        ev.channel = ch[i];
+        CHECK(es_batch_add(b, &ev, 1));
+    }
+    CHECK_INT(b->nlogs, 2);
+    CHECK_STR(b->logs[0], "System");
+    CHECK_STR(b->logs[1], "Application");
+    static const int want[] = {1, 2, 0, 1, 0, 2};
+    for (int i = 0; i < 6; i++)
+        CHECK_AT(b->rows[i].log_ix == want[i], "row %d: log_ix %u", i, b->rows[i].log_ix);
+    es_batch_free(b);
+    /* more channels than a batch names: the rest get 0 */
+    b = es_batch_new(0, ES_BATCH_LOGS + 4);
+    char names[ES_BATCH_LOGS + 4][16];
+    for (int i = 0; i < ES_BATCH_LOGS + 4; i++) {
+        snprintf(names[i], sizeof names[i], "Log%d", i);
+        ev.channel = names[i];
+        CHECK(es_batch_add(b, &ev, 1));
+    }
+    CHECK_INT(b->nlogs, ES_BATCH_LOGS);
+    CHECK_INT(b->rows[ES_BATCH_LOGS - 1].log_ix, ES_BATCH_LOGS);
+    CHECK_INT(b->rows[ES_BATCH_LOGS].log_ix, 0);
+    es_batch_free(b);
+}
+
 TEST(batch_fallbacks_and_export_row)
 {
     es_batch *b = es_batch_new(3, 4);
@@ -264,6 +296,7 @@ TEST(grow_doubles_and_refuses_overflow)
 
 int main(void)
 {
+    RUN(batch_logs);
     RUN(buf_grows_and_formats);
     RUN(arena_adopt_keeps_pointers);
     RUN(time_iso8601_round_trip);
