@@ -49,6 +49,10 @@ typedef struct fleet_server {
                                    source), which EvtFormatMessage(NULL, event, ...) uses */
     uint32_t flaky;             /* > 0: only its first `flaky` EvtQuery calls meet deny, down, break,
                                    hang, hangquery and stuck; later ones find a healthy server */
+    uint64_t first;             /* the log's oldest record (default 1): records 1..first-1 are gone,
+                                   no query returns them (EvtGetLogInfo: EvtLogOldestRecordNumber) */
+    int      full;              /* the log is full (EvtLogFull): what is gone was overwritten; without
+                                   it a log whose first > 1 was cleared */
 } fleet_server;
 
 #define FLEET_DEFAULT_CHANNELS "System,Application,Setup,Security,ForwardedEvents"
