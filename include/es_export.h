@@ -1,7 +1,9 @@
 /* es_export: the CSV files EventSweep writes. Their columns are fixed because scripts and
  * tests read them:
  *   rows:   Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received
- *   status: Source,State,Events,ErrorCode,Error,Seconds
+ *   status: Source,State,Events,ErrorCode,Error,Seconds,Coverage
+ *           (Coverage came last, deliberately: scripts that read the columns by name, or the
+ *           first six by position, keep working)
  * Files are UTF-8 with BOM and CRLF line ends; times are UTC ISO 8601 with milliseconds.
  * Portable core: no windows.h. */
 #ifndef ES_EXPORT_H

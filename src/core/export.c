@@ -23,7 +23,7 @@ void es_export_row(es_buf *b, const char *server, const es_row *r)
 
 void es_export_status_header(es_buf *b)
 {
-    es_buf_puts(b, ES_CSV_BOM "Source,State,Events,ErrorCode,Error,Seconds" ES_CSV_EOL);
+    es_buf_puts(b, ES_CSV_BOM "Source,State,Events,ErrorCode,Error,Seconds,Coverage" ES_CSV_EOL);
 }
 
 void es_export_status_row(es_buf *b, const es_source_status *st)
@@ -33,6 +33,7 @@ void es_export_status_row(es_buf *b, const es_source_status *st)
     snprintf(ev, sizeof ev, "%" PRIu64, st->events);
     snprintf(code, sizeof code, "%" PRIu32, st->error);
     snprintf(secs, sizeof secs, "%.3f", st->seconds);
-    const char *f[6] = {st->name, ok ? "ok" : "error", ev, code, st->error_text ? st->error_text : "", secs};
-    es_csv_row(b, f, 6);
+    const char *f[7] = {st->name, ok ? "ok" : "error", ev, code, st->error_text ? st->error_text : "", secs,
+                        st->coverage ? st->coverage : ""};
+    es_csv_row(b, f, 7);
 }

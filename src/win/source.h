@@ -15,6 +15,7 @@
 #include <windows.h>
 #include <stdint.h>
 
+#include "es_coverage.h"
 #include "es_event.h"
 #include "es_names.h"
 #include "es_source.h"
@@ -65,6 +66,9 @@ void  worker_call_end(worker *w);
 void  worker_set_state(worker *w, es_state s);
 /* Damaged records skipped so far (saved logs): shown beside the source's state. */
 void  worker_set_warnings(worker *w, uint64_t skipped);
+/* How far back the source's log reaches (servers; before read() returns): copied and sent to
+ * the window, which says so when the log starts after the window's start. */
+void  worker_set_coverage(worker *w, const es_coverage *c);
 BOOL  worker_cancelled(const worker *w);
 /* The engine's own per-read state, for cancel(): guarded by worker_lock/unlock. An engine
  * publishes each handle cancel() needs as soon as it has it, and checks worker_cancelled()

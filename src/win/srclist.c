@@ -162,6 +162,21 @@ double target_seconds(const target *t)
     return (double)(end - t->t_start) / 1000.0;
 }
 
+void target_coverage(const target *t, BOOL local, char *out, size_t cap)
+{
+    if (!t->has_cov || t->state != ES_STATE_DONE || t->error || !es_coverage_gap(&t->cov)) {
+        if (cap)
+            out[0] = 0;
+        return;
+    }
+    char when[32] = "";
+    if (local) {
+        rowview_time_text(t->cov.oldest_time, when, sizeof when);   /* "YYYY-MM-DD HH:MM:SS", local */
+        when[16] = 0;                                               /* to the minute */
+    }
+    es_coverage_text(&t->cov, local ? when : NULL, out, cap);
+}
+
 /* "3 errors, 12 warnings": what a source's rows hold that an administrator looks for first
  * (critical counted apart); empty when there is none. */
 static void level_summary(const uint64_t *nl, WCHAR *out, size_t cap)
@@ -194,12 +209,20 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
     case ES_STATE_CONNECTING: swprintf(out, cap, t->kind == ES_NAME_PATH ? L"opening..." : L"connecting..."); break;
     case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far%ls%ls)%ls", n, lv[0] ? L": " : L"", lv, skipped); break;
-    case ES_STATE_DONE:
+    case ES_STATE_DONE: {
         if (t->tries > 1)
             swprintf(out, cap, L"done on try %u: %ls events%ls, %.1f s%ls", t->tries, n, levels, target_seconds(t), skipped);
         else
             swprintf(out, cap, L"done: %ls events%ls, %.1f s%ls", n, levels, target_seconds(t), skipped);
+        char cov[160];
+        target_coverage(t, TRUE, cov, sizeof cov);
+        WCHAR wcov[160];
+        if (cov[0] && MultiByteToWideChar(CP_UTF8, 0, cov, -1, wcov, 160)) {   /* the log starts after the window's start */
+            size_t l = wcslen(out);
+            swprintf(out + l, cap - l, L"; %ls", wcov);
+        }
         break;
+    }
     case ES_STATE_FAILED: {
         /* The list's line is short: the two ends every sweep sees often get a few words (the
          * status CSV keeps Windows' own sentence). */
@@ -303,8 +326,14 @@ void draw_source(const DRAWITEMSTRUCT *d)
     es_state state = entry_text(s, st, 400);
     if (!(sel && focus_in_list)) {
         COLORREF c = GetSysColor(COLOR_GRAYTEXT);
+        /* a log that does not reach back to the window's start: amber, as a warning (the line's
+         * end, which says so, may be cut off; the status bar shows it whole) */
+        BOOL gap = s->ntgt == 1 && s->first_tgt < g.ntgt && g.tgt[s->first_tgt].has_cov &&
+                   g.tgt[s->first_tgt].state == ES_STATE_DONE && es_coverage_gap(&g.tgt[s->first_tgt].cov);
         if (state == ES_STATE_FAILED)
             c = RGB(0xC4, 0x2B, 0x1C);
+        else if (state == ES_STATE_DONE && gap)
+            c = RGB(0x9A, 0x5B, 0x00);
         else if (state == ES_STATE_DONE)
             c = RGB(0x10, 0x7C, 0x10);
         else if (state == ES_STATE_READING)

@@ -17,6 +17,7 @@
 #include "jobs.h"
 #include "sweep.h"
 #include "es_buf.h"
+#include "es_coverage.h"
 #include "es_row.h"
 #include "es_view.h"
 
@@ -55,6 +56,8 @@ typedef struct target {
     DWORD        error;
     BOOL         unlisted;      /* a folder that could not be listed: Start lists it again, Retry does not */
     unsigned     tries;         /* readings of it in this sweep: 1, more after Retry failed */
+    BOOL         has_cov;       /* cov was read (servers, once their events are read) */
+    es_coverage  cov;           /* how far back its log reaches (SWM_COVERAGE) */
     ULONGLONG    t_start, t_end;   /* GetTickCount64 */
 } target;
 
@@ -121,6 +124,9 @@ int  add_line(void *ctx, const char *entry, size_t line);
 void report_adds(add_ctx *c, const WCHAR *what);
 void fmt_count(uint64_t n, WCHAR *out, size_t cap);
 double target_seconds(const target *t);
+/* The coverage sentence of a server whose log starts after the window's start ("" otherwise):
+ * the time in local time (the window) or UTC (the status CSV). UTF-8. */
+void      target_coverage(const target *t, BOOL local, char *out, size_t cap);
 void target_error(const target *t, WCHAR *out, size_t cap);
 es_state entry_text(const app_source *s, WCHAR *out, size_t cap);
 void draw_source(const DRAWITEMSTRUCT *d);

@@ -34,6 +34,8 @@ static BOOL CALLBACK load_once(PINIT_ONCE once, PVOID param, PVOID *ctx)
     GET(OpenEventMetadataEnum, "EvtOpenEventMetadataEnum");
     GET(NextEventMetadata, "EvtNextEventMetadata");
     GET(GetEventMetadataProperty, "EvtGetEventMetadataProperty");
+    GET(OpenLog, "EvtOpenLog");
+    GET(GetLogInfo, "EvtGetLogInfo");
     return TRUE;
 missing:
     g_err = ERROR_PROC_NOT_FOUND;

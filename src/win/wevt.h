@@ -25,6 +25,9 @@ typedef struct wevt_api {
     EVT_HANDLE (WINAPI *OpenEventMetadataEnum)(EVT_HANDLE, DWORD);
     EVT_HANDLE (WINAPI *NextEventMetadata)(EVT_HANDLE, DWORD);
     BOOL (WINAPI *GetEventMetadataProperty)(EVT_HANDLE, EVT_EVENT_METADATA_PROPERTY_ID, DWORD, DWORD, PEVT_VARIANT, PDWORD);
+    /* A log's own facts (its oldest record, whether it is full), for the window's coverage. */
+    EVT_HANDLE (WINAPI *OpenLog)(EVT_HANDLE, LPCWSTR, DWORD);
+    BOOL (WINAPI *GetLogInfo)(EVT_HANDLE, EVT_LOG_PROPERTY_ID, DWORD, PEVT_VARIANT, PDWORD);
 } wevt_api;
 
 /* Loads once per process (thread-safe; later calls return the same table). Returns NULL and

@@ -945,7 +945,7 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         s->status_rows++;
         s->status_index = r;
         char want[160];
-        int ok = st.seconds_ok && st.code_ok;
+        int ok = st.seconds_ok && st.code_ok && !st.coverage[0];   /* saved logs: no coverage */
         if (s->kind == SRC_FILE_OK) {
             /* ok, the rows exported; no error text, or "N damaged records skipped" when the file has some */
             int damaged = fx_count(s->ff->name, 1);
@@ -967,8 +967,8 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         }
         if (!ok) {
             bad_status++;
-            detail("status %s: %s,%s,%s,\"%s\",%s; expected %s", st.source, st.state, row->f[2], row->f[3], st.error, st.seconds_text,
-                   want);
+            detail("status %s: %s,%s,%s,\"%s\",%s,\"%s\"; expected %s (and no Coverage)", st.source, st.state, row->f[2], row->f[3],
+                   st.error, st.seconds_text, st.coverage, want);
         }
     }
     for (size_t k = 0; k < nsrc; k++)
@@ -1200,7 +1200,7 @@ static int make_expected(int argc, char **argv, int first_source, const char *di
             code = s->ff->error, snprintf(text, sizeof text, "The file or directory is corrupted and unreadable.");
         else if (s->kind == SRC_FOLDER_EMPTY || s->kind == SRC_MISSING)
             code = 2, snprintf(text, sizeof text, "The system cannot find the file specified.");
-        es_source_status ss = {s->win, code ? ES_STATE_FAILED : ES_STATE_DONE, count, code, text, 0.25};
+        es_source_status ss = {s->win, code ? ES_STATE_FAILED : ES_STATE_DONE, count, code, text, 0.25, NULL};
         es_export_status_row(&out.status, &ss);
     }
     return csv_out_write(&out, export_path, status_path) ? 0 : 1;

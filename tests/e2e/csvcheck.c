@@ -15,7 +15,7 @@ int g_details_max = 25;
 static int g_details;
 
 const char *const ROW_HEADER[10] = {"Server", "TimeCreated", "Level", "Source", "EventID", "Task", "RecordID", "Computer", "Message", "Received"};
-const char *const STATUS_HEADER[6] = {"Source", "State", "Events", "ErrorCode", "Error", "Seconds"};
+const char *const STATUS_HEADER[7] = {"Source", "State", "Events", "ErrorCode", "Error", "Seconds", "Coverage"};
 
 /* ------------------------------------------------------------------ reporting */
 
@@ -273,5 +273,6 @@ int status_parse(const csv_row *row, status_line *s)
     s->seconds_text = row->f[5];
     s->seconds = strtod(row->f[5], NULL);
     s->seconds_ok = row->f[5][0] && s->seconds >= 0;
+    s->coverage = row->f[6];
     return 1;
 }
