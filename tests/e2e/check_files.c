@@ -1094,7 +1094,7 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
     if (sc)
         for (size_t r = 1; r < sc->nrows; r++) {
             csv_row *row = &sc->rows[r];
-            if (row->n != 6)
+            if (row->n != STATUS_COLS)
                 continue;
             for (int i = 0; i < ns; i++) {
                 char win[4096];
@@ -1104,7 +1104,8 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
                     snprintf(sv[i].status, sizeof sv[i].status, "%s,%s,%s,\"%s\"", row->f[1], row->f[2], row->f[3], row->f[4]);
                     unsigned long long ev = strtoull(row->f[2], NULL, 10);
                     int damaged_text = strstr(row->f[4], " damaged records skipped") != NULL;
-                    if (strcmp(row->f[1], "ok") || strcmp(row->f[3], "0") || ev != sv[i].napp || (row->f[4][0] && !damaged_text))
+                    if (strcmp(row->f[1], "ok") || strcmp(row->f[3], "0") || ev != sv[i].napp || (row->f[4][0] && !damaged_text) ||
+                        row->f[6][0])   /* saved logs: no Coverage */
                         sv[i].status_rows += 100;   /* wrong */
                 }
             }
