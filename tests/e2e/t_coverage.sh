@@ -12,6 +12,7 @@
 #   cov-clr   first=1800 without full, about 6 h old: "... (the log was cleared or created then)"
 #   cov-old   first=500 full, but record 500 is older than the window: covered, Coverage empty
 #   cov-deny  access denied: no coverage
+#   cov-hang  EvtOpenLog never answers: cancelled at --timeout, the source ok with its rows
 # check_sweep recomputes every row (records < first are never returned) and the Coverage column;
 # the minute is also checked against the exported row of the oldest record (clock=load: one
 # anchor for every query). The fake's query log shows one more EvtQuery per server that was read
@@ -34,8 +35,9 @@ cov-full  latency=100 events=2400 span=24 seed=42 clock=load first=2000 full
 cov-clr   latency=80  events=2400 span=24 seed=43 clock=load first=1800
 cov-old   latency=60  events=2400 span=24 seed=44 clock=load first=500 full
 cov-deny  latency=50  deny
+cov-hang  latency=50  events=300 span=48 seed=45 hanglog
 EOF
-printf '%s\r\n' cov-ok cov-full cov-clr cov-old cov-deny >$T/servers.txt
+printf '%s\r\n' cov-ok cov-full cov-clr cov-old cov-deny >$T/servers.txt   # cov-hang: a sweep of its own
 
 # the checker itself: a correct file passes, one with a wrong minute or reason fails
 self_ok=1
@@ -133,6 +135,23 @@ run_checker check_sweep-all $CHECK --name all --fleet $T/fleet.txt --servers $T/
     --export $T/all-rows.csv --status $T/all-status.csv
 queries all cov-full 1
 check_handles all
+
+# ---- a server whose log never opens (EvtOpenLog waits for ever): the coverage call is timed like
+# every other, cancelled at --timeout, and the source still ends ok with all its rows, saying
+# nothing about coverage; every handle closed
+printf '%s\r\n' cov-ok cov-hang >$T/hang.txt
+sweep_app hang $T/hang.txt $HOURS 3
+expect_exit hang-exit-code-0 0 "a coverage that cannot be read fails nothing"
+run_checker check_sweep-hang $CHECK --name hang --fleet $T/fleet.txt --servers $T/hang.txt --hours $HOURS --timeout 3 \
+    --export $T/hang-rows.csv --status $T/hang-status.csv
+st=$(status_of hang cov-hang)
+secs=$(echo "$st" | awk -F, '{ print $(NF - 1) }')
+if echo "$st" | grep -q '^cov-hang,ok,[1-9][0-9]*,0,,[0-9.]*,$' && awk -v s="$secs" 'BEGIN { exit !(s >= 2.5 && s < 6) }'; then
+    echo "PASS hang-coverage-timed: ok after $secs s, Coverage empty"
+else
+    echo "FAIL hang-coverage-timed: \"$st\", expected ok with its rows after about 3 s (--timeout) and no Coverage"
+fi
+check_handles hang
 
 # ---- the window: the sources' lines after a sweep (the screenshot shows cov-full's and cov-clr's)
 rm -f $T/shot-status.csv

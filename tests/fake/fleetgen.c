@@ -86,6 +86,7 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
             else if (!strcmp(t, "nofilter")) out->nofilter = 1;
             else if (!strcmp(t, "collector")) out->collector = 1;
             else if (!strcmp(t, "full")) out->full = 1;
+            else if (!strcmp(t, "hanglog")) out->hanglog = 1;
             else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = 0; }
             else ok = 0;
         } else if (!strcmp(t, "channels")) {

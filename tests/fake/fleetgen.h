@@ -53,6 +53,7 @@ typedef struct fleet_server {
                                    no query returns them (EvtGetLogInfo: EvtLogOldestRecordNumber) */
     int      full;              /* the log is full (EvtLogFull): what is gone was overwritten; without
                                    it a log whose first > 1 was cleared */
+    int      hanglog;           /* EvtOpenLog blocks until EvtCancel of its session */
 } fleet_server;
 
 #define FLEET_DEFAULT_CHANNELS "System,Application,Setup,Security,ForwardedEvents"

@@ -812,7 +812,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtOpenLog(EVT_HANDLE Session, LPCWSTR Path, DWORD 
     }
     const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 0);
     DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
-    if (!w && srv && srv->hangquery)
+    if (!w && srv && (srv->hangquery || srv->hanglog))
         w = sim_wait(sess, NULL, INFINITE);
     if (w) {
         fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
