@@ -1,9 +1,10 @@
 /* es_export: the CSV files EventSweep writes. Their columns are fixed because scripts and
  * tests read them:
  *   rows:   Server,TimeCreated,Level,Source,EventID,Task,RecordID,Computer,Message,Received,Log
- *   status: Source,State,Events,ErrorCode,Error,Seconds,Log
- * (Log, the log a row or a status line is of, came last when a sweep could read several logs:
- * scripts that read columns by name or by position up to Received kept working.)
+ *   status: Source,State,Events,ErrorCode,Error,Seconds,Coverage,Log
+ * (Coverage and Log came last, deliberately, when the sweep learned to tell a log's coverage
+ * and to read several logs: scripts that read the columns by name, or the first ones by
+ * position, keep working.)
  * Files are UTF-8 with BOM and CRLF line ends; times are UTC ISO 8601 with milliseconds.
  * Portable core: no windows.h. */
 #ifndef ES_EXPORT_H

@@ -29,6 +29,8 @@ typedef struct es_source_status {
     const char *error_text;  /* "Access is denied." ; NULL or "" when none */
     double      seconds;     /* from connect to end */
     const char *log;         /* the log read ("System"; a saved log's channel), NULL or "" when unknown */
+    const char *coverage;    /* the log does not reach back to the window's start: the sentence
+                                (es_coverage_text); NULL or "" when covered or unknown */
 } es_source_status;
 
 const char *es_state_name(es_state s);   /* "waiting", "connecting", ... */

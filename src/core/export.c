@@ -23,7 +23,7 @@ void es_export_row(es_buf *b, const char *server, const char *log, const es_row 
 
 void es_export_status_header(es_buf *b)
 {
-    es_buf_puts(b, ES_CSV_BOM "Source,State,Events,ErrorCode,Error,Seconds,Log" ES_CSV_EOL);
+    es_buf_puts(b, ES_CSV_BOM "Source,State,Events,ErrorCode,Error,Seconds,Coverage,Log" ES_CSV_EOL);
 }
 
 void es_export_status_row(es_buf *b, const es_source_status *st)
@@ -33,7 +33,7 @@ void es_export_status_row(es_buf *b, const es_source_status *st)
     snprintf(ev, sizeof ev, "%" PRIu64, st->events);
     snprintf(code, sizeof code, "%" PRIu32, st->error);
     snprintf(secs, sizeof secs, "%.3f", st->seconds);
-    const char *f[7] = {st->name, ok ? "ok" : "error", ev, code, st->error_text ? st->error_text : "", secs,
-                        st->log ? st->log : ""};
-    es_csv_row(b, f, 7);
+    const char *f[8] = {st->name, ok ? "ok" : "error", ev, code, st->error_text ? st->error_text : "", secs,
+                        st->coverage ? st->coverage : "", st->log ? st->log : ""};
+    es_csv_row(b, f, 8);
 }

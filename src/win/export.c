@@ -153,6 +153,7 @@ void export_free(export_job *job)
     for (size_t i = 0; i < job->nstatus; i++) {
         free((char *)job->status[i].name);
         free((char *)job->status[i].error_text);
+        free((char *)job->status[i].coverage);
     }
     free(job->status);
     free(job);

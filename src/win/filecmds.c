@@ -79,7 +79,10 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
             st->error_text = _strdup("");
         }
         st->seconds = target_seconds(t);
-        ok = job->names[i] && st->name && st->error_text;
+        char cov[160];
+        target_coverage(t, FALSE, cov, sizeof cov);   /* UTC, as every time in the CSV files */
+        st->coverage = _strdup(cov);
+        ok = job->names[i] && st->name && st->error_text && st->coverage;
     }
     if (!ok) {
         export_free(job);

@@ -86,8 +86,14 @@ void update_status(void)
     if (caret >= 0 && (size_t)caret < g.nsrc) {
         WCHAR st[400];
         entry_text(&g.src[caret], st, 400);
-        if (st[0])
+        /* a log that does not reach back to the window's start: that first, the state after */
+        WCHAR *cov = wcsstr(st, L"; log starts ");
+        if (cov && st[0]) {
+            *cov = 0;
+            swprintf(d, 600, L"%ls: %ls; %ls", g.src[caret].wname, cov + 2, st);
+        } else if (st[0]) {
             swprintf(d, 600, L"%ls: %ls", g.src[caret].wname, st);
+        }
     }
     SendMessageW(g.status, SB_SETTEXTW, 3, (LPARAM)d);
 }
@@ -420,6 +426,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case SWM_WARNINGS:
     case SWM_PROBE:
     case SWM_ENGINE:
+    case SWM_COVERAGE:
         sweep_message(msg, wp, lp);
         return TRUE;
     case SWM_EXPAND_DONE:

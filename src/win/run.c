@@ -532,6 +532,7 @@ void retry_failed(void)
             t->probe = 0;
             t->classic = FALSE;
             t->t_start = t->t_end = 0;
+            t->has_cov = FALSE;
         } else if (t->state == ES_STATE_FAILED) {
             g.had_failure = TRUE;   /* a folder not listed, or a source removed from the list */
         }
@@ -608,6 +609,8 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw) || id >= g.ntgt) {
         if (msg == SWM_BATCH)
             es_batch_free((es_batch *)lp);
+        else if (msg == SWM_COVERAGE)
+            free((es_coverage *)lp);
         return;
     }
     target *t = &g.tgt[id];
@@ -659,6 +662,13 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_ENGINE:
         if (!finished)
             t->classic = lp == 1;
+        break;
+    case SWM_COVERAGE:   /* ours now: copied, then freed */
+        if (!finished) {
+            t->cov = *(const es_coverage *)lp;
+            t->has_cov = TRUE;
+        }
+        free((es_coverage *)lp);
         break;
     case SWM_SOURCE_DONE:
         t->error = SWEEP_DONE_ERROR(lp);

@@ -15,6 +15,7 @@
 #include <windows.h>
 #include <stdint.h>
 
+#include "es_coverage.h"
 #include "es_event.h"
 #include "es_names.h"
 #include "es_source.h"
@@ -72,6 +73,9 @@ void  worker_set_state(worker *w, es_state s);
 void  worker_set_warnings(worker *w, uint64_t skipped);
 /* What the probe found about the source's failure (es_diag.h): shown with its error. */
 void  worker_set_probe(worker *w, int verdict);
+/* How far back the source's log reaches (servers; before read() returns): copied and sent to
+ * the window, which says so when the log starts after the window's start. */
+void  worker_set_coverage(worker *w, const es_coverage *c);
 BOOL  worker_cancelled(const worker *w);
 /* The engine's own per-read state, for cancel(): guarded by worker_lock/unlock. An engine
  * publishes each handle cancel() needs as soon as it has it, and checks worker_cancelled()

@@ -5,8 +5,10 @@
  * or a structured QueryList: the server does the filtering), EvtNext in batches, EvtRender of the system values, and EvtFormatMessage through
  * publisher metadata opened on the same session (cached per provider, with its level and task
  * names) for Message, Level and Task. The window is checked on the client too: a server whose
- * filter misbehaves must not put rows outside the window on screen. */
+ * filter misbehaves must not put rows outside the window on screen. Once every event is read,
+ * whether the log reaches back to the window's start (coverage.c), reported to the window. */
 #include "source.h"
+#include "coverage.h"
 #include "wevt.h"
 #include "probe.h"
 #include "wevtval.h"
@@ -82,6 +84,19 @@ static void set_handles(worker *w, EVT_HANDLE session, EVT_HANDLE query)
         h->session = session;
         h->query = query;
         if (worker_cancelled(w))
+            cancel_published(h);
+    }
+    worker_unlock(w);
+}
+
+/* The coverage query, published for cancel() like the sweep's own (coverage.h). */
+static void publish_query(worker *w, EVT_HANDLE query)
+{
+    worker_lock(w);
+    wevt_handles *h = *worker_engine_slot(w);
+    if (h) {
+        h->query = query;
+        if (query && worker_cancelled(w))
             cancel_published(h);
     }
     worker_unlock(w);
@@ -418,6 +433,18 @@ static DWORD wevt_read(worker *w, const source_query *q)
                 err = worker_cancelled(w) ? ERROR_CANCELLED : ERROR_NOT_ENOUGH_MEMORY;
             break;
         }
+    }
+    /* Every event was read: does the log reach back to the window's start? (Information only:
+     * a failure here says nothing and leaves the source ok.) */
+    if (!err && q->since && !worker_cancelled(w)) {
+        set_handles(w, r.session, NULL);
+        worker_call_begin(w, FALSE);
+        api->Close(query);
+        worker_call_end(w);
+        query = NULL;
+        es_coverage cov;
+        if (coverage_read(w, api, r.session, q->channel, q->since, r.sys_ctx, publish_query, &cov))
+            worker_set_coverage(w, &cov);
     }
 
 done:

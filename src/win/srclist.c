@@ -217,6 +217,21 @@ double target_seconds(const target *t)
     return (double)(end - t->t_start) / 1000.0;
 }
 
+void target_coverage(const target *t, BOOL local, char *out, size_t cap)
+{
+    if (!t->has_cov || t->state != ES_STATE_DONE || t->error || !es_coverage_gap(&t->cov)) {
+        if (cap)
+            out[0] = 0;
+        return;
+    }
+    char when[32] = "";
+    if (local) {
+        rowview_time_text(t->cov.oldest_time, when, sizeof when);   /* "YYYY-MM-DD HH:MM:SS", local */
+        when[16] = 0;                                               /* to the minute */
+    }
+    es_coverage_text(&t->cov, local ? when : NULL, out, cap);
+}
+
 /* "3 errors, 12 warnings": what a source's rows hold that an administrator looks for first
  * (critical counted apart); empty when there is none. */
 static void level_summary(const uint64_t *nl, WCHAR *out, size_t cap)
@@ -256,6 +271,13 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
         if (t->classic)   /* the fallback read it: the admin should know which door was open */
             wcscat(how, L" (classic API)");
         swprintf(out, cap, L"done%ls: %ls events%ls, %.1f s%ls", how, n, levels, target_seconds(t), skipped);
+        char cov[160];
+        target_coverage(t, TRUE, cov, sizeof cov);
+        WCHAR wcov[160];
+        if (cov[0] && MultiByteToWideChar(CP_UTF8, 0, cov, -1, wcov, 160)) {   /* the log starts after the window's start */
+            size_t l = wcslen(out);
+            swprintf(out + l, cap - l, L"; %ls", wcov);
+        }
         break;
     }
     case ES_STATE_FAILED: {
@@ -412,8 +434,14 @@ void draw_source(const DRAWITEMSTRUCT *d)
     es_state state = entry_text(s, st, 400);
     if (!(sel && focus_in_list)) {
         COLORREF c = GetSysColor(COLOR_GRAYTEXT);
+        /* a log that does not reach back to the window's start: amber, as a warning (the line's
+         * end, which says so, may be cut off; the status bar shows it whole) */
+        BOOL gap = s->ntgt == 1 && s->first_tgt < g.ntgt && g.tgt[s->first_tgt].has_cov &&
+                   g.tgt[s->first_tgt].state == ES_STATE_DONE && es_coverage_gap(&g.tgt[s->first_tgt].cov);
         if (state == ES_STATE_FAILED)
             c = RGB(0xC4, 0x2B, 0x1C);
+        else if (state == ES_STATE_DONE && gap)
+            c = RGB(0x9A, 0x5B, 0x00);
         else if (state == ES_STATE_DONE)
             c = RGB(0x10, 0x7C, 0x10);
         else if (state == ES_STATE_READING)

@@ -247,6 +247,20 @@ void worker_set_probe(worker *w, int verdict)
     end_post(w);
 }
 
+void worker_set_coverage(worker *w, const es_coverage *c)
+{
+    es_coverage *copy = malloc(sizeof *copy);
+    if (!copy)
+        return;   /* information only */
+    *copy = *c;
+    if (begin_post(w, NULL)) {
+        if (post(w->sw, SWM_COVERAGE, w->index, (LPARAM)copy))
+            copy = NULL;   /* the window's now */
+        end_post(w);
+    }
+    free(copy);
+}
+
 BOOL worker_cancelled(const worker *w) { return w->cancelled != 0; }
 void worker_lock(worker *w) { EnterCriticalSection(&w->lock); }
 void worker_unlock(worker *w) { LeaveCriticalSection(&w->lock); }
@@ -605,5 +619,7 @@ void sweep_drain(HWND hwnd)
     while (PeekMessageW(&m, hwnd, SWM_STATE, SWM_LAST, PM_REMOVE)) {
         if (m.message == SWM_BATCH)
             es_batch_free((es_batch *)m.lParam);
+        else if (m.message == SWM_COVERAGE)
+            free((es_coverage *)m.lParam);
     }
 }

@@ -43,6 +43,8 @@ enum {
     SWM_WARNINGS,             /* wParam: SWEEP_WP, lParam: damaged records skipped so far */
     SWM_PROBE,                /* wParam: SWEEP_WP, lParam: es_probe_verdict (why 1722; before SOURCE_DONE) */
     SWM_ENGINE,               /* wParam: SWEEP_WP, lParam: 1 = the classic API reads it (a fallback) */
+    SWM_COVERAGE,             /* wParam: SWEEP_WP, lParam: es_coverage* (malloc'ed; ownership passes:
+                                 the window frees it, sweep_drain too) */
     SWM_SWEEP_DONE,           /* wParam: SWEEP_WP(gen, 0), lParam: threads abandoned by it */
     SWM_LAST = SWM_SWEEP_DONE
 };
@@ -113,7 +115,8 @@ void     sweep_release(sweep *sw);
  * process). Any thread. */
 LONG     sweep_abandoned_threads(void);
 
-/* Frees the batches still in hwnd's message queue (the window is going away). */
+/* Frees the batches and coverage reports still in hwnd's message queue (the window is going
+ * away). */
 void     sweep_drain(HWND hwnd);
 
 #endif

@@ -17,6 +17,7 @@
 #include "jobs.h"
 #include "sweep.h"
 #include "es_buf.h"
+#include "es_coverage.h"
 #include "es_row.h"
 #include "es_view.h"
 #include "es_diag.h"
@@ -65,6 +66,8 @@ typedef struct target {
     int          probe;         /* es_probe_verdict: what the 1722 probe found (0: none) */
     BOOL         unlisted;      /* a folder that could not be listed: Start lists it again, Retry does not */
     unsigned     tries;         /* readings of it in this sweep: 1, more after Retry failed */
+    BOOL         has_cov;       /* cov was read (servers, once their events are read) */
+    es_coverage  cov;           /* how far back its log reaches (SWM_COVERAGE) */
     ULONGLONG    t_start, t_end;   /* GetTickCount64 */
 } target;
 
@@ -134,6 +137,9 @@ int  add_line(void *ctx, const char *entry, size_t line);
 void report_adds(add_ctx *c, const WCHAR *what);
 void fmt_count(uint64_t n, WCHAR *out, size_t cap);
 double target_seconds(const target *t);
+/* The coverage sentence of a server whose log starts after the window's start ("" otherwise):
+ * the time in local time (the window) or UTC (the status CSV). UTF-8. */
+void      target_coverage(const target *t, BOOL local, char *out, size_t cap);
 void target_error(const target *t, WCHAR *out, size_t cap);
 BOOL target_diagnosis(const target *t, char *out, size_t cap);   /* "Likely cause: ... To fix: ..." */
 void show_diagnosis(int entry);

@@ -36,6 +36,8 @@ static BOOL CALLBACK load_once(PINIT_ONCE once, PVOID param, PVOID *ctx)
     GET(GetEventMetadataProperty, "EvtGetEventMetadataProperty");
     GET(OpenChannelEnum, "EvtOpenChannelEnum");
     GET(NextChannelPath, "EvtNextChannelPath");
+    GET(OpenLog, "EvtOpenLog");
+    GET(GetLogInfo, "EvtGetLogInfo");
     return TRUE;
 missing:
     g_err = ERROR_PROC_NOT_FOUND;

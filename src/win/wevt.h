@@ -28,6 +28,9 @@ typedef struct wevt_api {
     /* The channels of a server (Log: Browse...). */
     EVT_HANDLE (WINAPI *OpenChannelEnum)(EVT_HANDLE, DWORD);
     BOOL (WINAPI *NextChannelPath)(EVT_HANDLE, DWORD, LPWSTR, PDWORD);
+    /* A log's own facts (its oldest record, whether it is full), for the window's coverage. */
+    EVT_HANDLE (WINAPI *OpenLog)(EVT_HANDLE, LPCWSTR, DWORD);
+    BOOL (WINAPI *GetLogInfo)(EVT_HANDLE, EVT_LOG_PROPERTY_ID, DWORD, PEVT_VARIANT, PDWORD);
 } wevt_api;
 
 /* Loads once per process (thread-safe; later calls return the same table). Returns NULL and

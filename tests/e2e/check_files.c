@@ -946,7 +946,7 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         s->status_rows++;
         s->status_index = r;
         char want[160];
-        int ok = st.seconds_ok && st.code_ok;
+        int ok = st.seconds_ok && st.code_ok && !st.coverage[0];   /* saved logs: no coverage */
         if (s->kind == SRC_FILE_OK) {
             /* ok, the rows exported; no error text, or "N damaged records skipped" when the file has some */
             int damaged = fx_count(s->ff->name, 1);
@@ -968,8 +968,8 @@ static int run_check(int argc, char **argv, int first_source, const char *dir, c
         }
         if (!ok) {
             bad_status++;
-            detail("status %s: %s,%s,%s,\"%s\",%s; expected %s", st.source, st.state, row->f[2], row->f[3], st.error, st.seconds_text,
-                   want);
+            detail("status %s: %s,%s,%s,\"%s\",%s,\"%s\"; expected %s (and no Coverage)", st.source, st.state, row->f[2], row->f[3],
+                   st.error, st.seconds_text, st.coverage, want);
         }
     }
     for (size_t k = 0; k < nsrc; k++)
@@ -1107,7 +1107,8 @@ static int run_samples(int argc, char **argv, int first, const char *winroot, co
                     snprintf(sv[i].status, sizeof sv[i].status, "%s,%s,%s,\"%s\"", row->f[1], row->f[2], row->f[3], row->f[4]);
                     unsigned long long ev = strtoull(row->f[2], NULL, 10);
                     int damaged_text = strstr(row->f[4], " damaged records skipped") != NULL;
-                    if (strcmp(row->f[1], "ok") || strcmp(row->f[3], "0") || ev != sv[i].napp || (row->f[4][0] && !damaged_text))
+                    if (strcmp(row->f[1], "ok") || strcmp(row->f[3], "0") || ev != sv[i].napp || (row->f[4][0] && !damaged_text) ||
+                        row->f[6][0])   /* saved logs: no Coverage */
                         sv[i].status_rows += 100;   /* wrong */
                 }
             }
@@ -1203,7 +1204,7 @@ static int make_expected(int argc, char **argv, int first_source, const char *di
             code = s->ff->error, snprintf(text, sizeof text, "The file or directory is corrupted and unreadable.");
         else if (s->kind == SRC_FOLDER_EMPTY || s->kind == SRC_MISSING)
             code = 2, snprintf(text, sizeof text, "The system cannot find the file specified.");
-        es_source_status ss = {s->win, code ? ES_STATE_FAILED : ES_STATE_DONE, count, code, text, 0.25};
+        es_source_status ss = {s->win, code ? ES_STATE_FAILED : ES_STATE_DONE, count, code, text, 0.25, NULL};
         es_export_status_row(&out.status, &ss);
     }
     return csv_out_write(&out, export_path, status_path) ? 0 : 1;

@@ -57,8 +57,17 @@
  * --max-rows N: the export has exactly min(N, the rows expected) rows; a server expected ok may
  * end instead in error 8 with a run of its first rows and an Error that says the row limit (N
  * rows) was reached, and, when it says "M rows were lost", Events + M <= its window. A server
- * that ends ok has all its rows. */
+ * that ends ok has all its rows.
+ * first=N (the log's oldest record is N): only records >= N can be in the window. Coverage (the
+ * status file's last column): a server that ends ok in a sweep with --hours > 0 whose oldest
+ * record (first, 1 by default) is younger than the window says "log starts YYYY-MM-DD HH:MM: not
+ * the whole window (log full: older events overwritten)" (full) or "(the log was cleared or
+ * created then)", the time in UTC to the minute (its anchor taken from its rows' TimeCreated +
+ * age, the minute of up to 10 s later allowed: the coverage query comes after the rows');
+ * every other server says nothing. Within 2 minutes of the window's start either is accepted,
+ * and so is nothing for a server whose read the row budget cut short (--max-rows). */
 #include "csvcheck.h"
+#include "es_coverage.h"
 #include "es_csv.h"
 #include "es_event.h"
 #include "es_export.h"
@@ -95,6 +104,7 @@ typedef struct server {
     uint64_t *seen;             /* record ids in the export */
     size_t   nseen, capseen;
     int      status_rows;
+    uint64_t anchor;            /* TimeCreated + age of its first row in the export (0: no rows) */
 } server;
 
 /* ------------------------------------------------------------------ filters */
@@ -267,13 +277,15 @@ static void expect(server *s, unsigned hours, int timeout, unsigned max_seconds,
     s->last = f->events;
     fg_spread sp = fleet_spread(f);
     s->first = hours ? fleetgen_first_in_window(&sp, (uint64_t)hours * 3600000ull) : 1;
+    if (s->first < f->first)
+        s->first = f->first;   /* first=N: records 1..N-1 are gone */
     s->inwin = s->first <= s->last ? s->last - s->first + 1 : 0;
-    s->nall = f->events;
+    s->nall = f->events >= f->first ? f->events - f->first + 1 : 0;
     if (g_filter.active) {
         s->nall = 0;
         s->nwin = 0;
         s->win = malloc((s->inwin ? s->inwin : 1) * sizeof *s->win);
-        for (uint64_t k = 1; k <= f->events; k++) {
+        for (uint64_t k = f->first; k <= f->events; k++) {
             fg_event e;
             fleetgen_event(f->name, f->seed, &sp, k, &e);
             if (!filter_match(&e))
@@ -405,6 +417,29 @@ static server *find_server(server *v, int n, const char *name, const char *log)
     return NULL;
 }
 
+/* What the Coverage column of a server should say: 0 nothing, 1 the sentence (in `want`, its
+ * time from `anchor`; `alt` the sentence with the time `later` ticks later), 2 either (near the
+ * window's start, or cut by the row budget). */
+static int expected_coverage(const server *s, unsigned hours, uint64_t anchor, uint64_t later, char *want, char *alt, size_t len)
+{
+    want[0] = alt[0] = 0;
+    const fleet_server *f = s->fs;
+    if (!f || s->code || !hours || f->first > f->events)
+        return 0;
+    fg_spread sp = fleet_spread(f);
+    int64_t d = (int64_t)fleetgen_age_ms(&sp, f->first) - (int64_t)hours * 3600000;   /* > 0: older than the window */
+    if (d >= 120000)
+        return 0;
+    es_coverage c = {anchor - (uint64_t)hours * 3600000ull * ES_TICKS_PER_MS, anchor - fleetgen_age_ms(&sp, f->first) * ES_TICKS_PER_MS,
+                     f->first, f->events - f->first + 1, 0, f->full};
+    if (c.oldest_time <= c.since)
+        c.since = c.oldest_time - 1;   /* near the start: the sentence as it would read */
+    es_coverage_text(&c, NULL, want, len);
+    c.oldest_time += later;
+    es_coverage_text(&c, NULL, alt, len);
+    return (d > -120000 || s->budget) ? 2 : 1;
+}
+
 static int make_expected(server *sv, int ns, unsigned hours, int timeout, uint64_t max_rows, const char *export_path,
                          const char *status_path)
 {
@@ -459,10 +494,12 @@ static int make_expected(server *sv, int ns, unsigned hours, int timeout, uint64
             }
         static const char *texts[] = {"", "Access is denied.", "The RPC server is unavailable.", "The specified channel could not be found.",
                                       "This operation returned because the timeout period expired.", "The remote procedure call failed."};
+        char cov[200], alt[200];
+        expected_coverage(s, hours, now, 0, cov, alt, sizeof cov);
         es_source_status ss = {s->name, s->code ? ES_STATE_FAILED : ES_STATE_DONE, count, s->code,
                                s->code == 8 ? budget_text
                                : texts[s->code == 5 ? 1 : s->code == 1722 ? 2 : s->code == 15007 ? 3 : s->code == 1460 ? 4 : s->code == 1726 ? 5 : 0],
-                               s->code == 1460 ? s->secs_min + 1.05 : 0.5, s->log};
+                               s->code == 1460 ? s->secs_min + 1.05 : 0.5, s->log, s->code == 8 ? "" : cov};
         es_export_status_row(&out.status, &ss);
     }
     return csv_out_write(&out, export_path, status_path) ? 0 : 1;
@@ -628,6 +665,8 @@ int main(int argc, char **argv)
             /* TimeCreated + age is the server's "now" at EvtQuery (or its load, clock=load): a
              * little before Received */
             int64_t d = (int64_t)rc - (int64_t)(tc + e.age_ms * ES_TICKS_PER_MS);
+            if (!s->anchor)
+                s->anchor = tc + e.age_ms * ES_TICKS_PER_MS;
             if (s->fs->clock_load) {
                 uint64_t anchor = tc + e.age_ms * ES_TICKS_PER_MS;
                 nload++;
@@ -714,7 +753,7 @@ int main(int argc, char **argv)
     csv *sc = csv_load(status_path, "status-format", "status-exists", STATUS_HEADER, STATUS_COLS);
     if (!sc)
         return 1;
-    size_t bad_status = 0;
+    size_t bad_status = 0, bad_coverage = 0;
     for (size_t r = 1; r < sc->nrows; r++) {
         status_line st;
         if (!status_parse(&sc->rows[r], &st)) {
@@ -757,6 +796,26 @@ int main(int argc, char **argv)
                  (want_code ? st.error[0] != 0 : 1) && st.seconds_ok;
         if (ok && want_code == 1460)
             ok = st.seconds >= s->secs_min && st.seconds <= s->secs_max;
+        /* Coverage: the log's start when it is after the window's (a server that ended ok) */
+        /* The coverage query comes after the rows' (a clock=query server anchors each query at
+         * its own time): its time may be up to the source's Seconds later, to the minute. */
+        char cov[200], alt[200];
+        uint64_t later = (uint64_t)((st.seconds_ok ? st.seconds : 0) + 2.0) * ES_TICKS_PER_SEC;
+        int wc = st.code == 0 ? expected_coverage(s, hours, s->anchor, s->fs && s->fs->clock_load ? 0 : later, cov, alt, sizeof cov) : 0;
+        if (wc == 1 && s->anchor == 0)
+            wc = 3;   /* no rows to take its time from: the sentence, any minute */
+        const char *rest = strstr(cov, ": not the whole window");
+        int in_range = !strcmp(st.coverage, cov) || !strcmp(st.coverage, alt) ||
+                       (strcmp(st.coverage, cov) > 0 && strcmp(st.coverage, alt) < 0 && rest && strstr(st.coverage, rest));
+        int cov_ok = wc == 0   ? !st.coverage[0]
+                     : wc == 3 ? !strncmp(st.coverage, "log starts ", 11) && rest && strstr(st.coverage, rest)
+                     : wc == 2 ? !st.coverage[0] || in_range || (!s->anchor && rest && strstr(st.coverage, rest))
+                               : in_range;
+        if (!cov_ok) {
+            bad_coverage++;
+            detail("status %s: Coverage \"%s\"; expected %s%s%s", s->name, st.coverage, wc == 0 ? "nothing" : "\"",
+                   wc == 0 ? "" : cov, wc == 0 ? "" : wc == 2 ? "\" or nothing" : "\"");
+        }
         if (!ok) {
             bad_status++;
             if (want_code == 1460)
@@ -773,6 +832,7 @@ int main(int argc, char **argv)
             detail("status: %s has %d lines", sv[i].name, sv[i].status_rows);
         }
     verdict("status-per-server", bad_status, "%zu wrong status lines", bad_status);
+    verdict("status-coverage", bad_coverage, "%zu wrong Coverage texts", bad_coverage);
     printf("     %s: %zu rows checked for %d servers\n", g_tag, nrows, ns);
     return g_fail ? 1 : 0;
 }

@@ -15,7 +15,7 @@ int g_details_max = 25;
 static int g_details;
 
 const char *const ROW_HEADER[11] = {"Server", "TimeCreated", "Level", "Source", "EventID", "Task", "RecordID", "Computer", "Message", "Received", "Log"};
-const char *const STATUS_HEADER[7] = {"Source", "State", "Events", "ErrorCode", "Error", "Seconds", "Log"};
+const char *const STATUS_HEADER[8] = {"Source", "State", "Events", "ErrorCode", "Error", "Seconds", "Coverage", "Log"};
 
 /* ------------------------------------------------------------------ reporting */
 
@@ -273,6 +273,7 @@ int status_parse(const csv_row *row, status_line *s)
     s->seconds_text = row->f[5];
     s->seconds = strtod(row->f[5], NULL);
     s->seconds_ok = row->f[5][0] && s->seconds >= 0;
-    s->log = row->f[6];
+    s->coverage = row->f[6];
+    s->log = row->f[7];
     return 1;
 }

@@ -55,8 +55,8 @@ typedef struct csv {
 } csv;
 
 extern const char *const ROW_HEADER[11];    /* Server,TimeCreated,...,Message,Received,Log */
-extern const char *const STATUS_HEADER[7];  /* Source,State,Events,ErrorCode,Error,Seconds,Log */
-enum { ROW_COLS = 11, STATUS_COLS = 7 };
+extern const char *const STATUS_HEADER[8];  /* Source,State,Events,ErrorCode,Error,Seconds,Coverage,Log */
+enum { ROW_COLS = 11, STATUS_COLS = 8 };
 
 /* Strict RFC 4180 with CRLF records after a UTF-8 BOM. 0 when the text cannot be read at all
  * (no BOM, an unterminated quote: c->err says why); format faults it reads past are counted
@@ -75,10 +75,11 @@ csv *csv_load(const char *path, const char *check, const char *missing_check, co
 int csv_row_cols(const csv_row *row, int n, const char *where, size_t *bad);
 void csv_row_formula(const csv_row *row, const char *where, size_t *bad);
 
-/* ---- one status line (Source,State,Events,ErrorCode,Error,Seconds,Log) */
+/* ---- one status line (Source,State,Events,ErrorCode,Error,Seconds,Coverage,Log) */
 
 typedef struct status_line {
     const char *source, *state, *error, *seconds_text, *log;
+    const char *coverage;       /* "" when the log covers the window (or it is not known) */
     unsigned long long events;
     unsigned long code;
     int code_ok;                /* ErrorCode is a number */

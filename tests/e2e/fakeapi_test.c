@@ -20,6 +20,7 @@
 API(EvtOpenSession) API(EvtQuery) API(EvtNext) API(EvtRender) API(EvtCreateRenderContext) API(EvtFormatMessage)
 API(EvtOpenPublisherMetadata) API(EvtCancel) API(EvtClose) API(EvtGetExtendedStatus) API(EvtSeek)
 API(EvtOpenEventMetadataEnum) API(EvtNextEventMetadata) API(EvtGetEventMetadataProperty)
+API(EvtOpenLog) API(EvtGetLogInfo)
 
 static int g_fail;
 #define PASS(name) printf("PASS %s\n", name)
@@ -143,6 +144,14 @@ static DWORD WINAPI query_thread(void *p)
 {
     query_arg *a = p;
     a->q = pEvtQuery(a->s, L"System", XPATH8, EvtQueryChannelPath | EvtQueryForwardDirection);
+    a->err = a->q ? 0 : GetLastError();
+    return 0;
+}
+
+static DWORD WINAPI openlog_thread(void *p)
+{
+    query_arg *a = p;
+    a->q = pEvtOpenLog(a->s, L"System", EvtOpenChannelPath);
     a->err = a->q ? 0 : GetLastError();
     return 0;
 }
@@ -1107,6 +1116,198 @@ static void check_filters(EVT_HANDLE sysctx)
     pEvtClose(s);
 }
 
+/* ---- logs (EvtOpenLog / EvtGetLogInfo) and first=N, full */
+
+/* One property through the documented protocol: a first call with no buffer says the size. */
+static int log_info(EVT_HANDLE log, EVT_LOG_PROPERTY_ID id, EVT_VARIANT *out, DWORD *first_err, DWORD *first_used)
+{
+    DWORD used = 0;
+    BOOL ok = pEvtGetLogInfo(log, id, 0, NULL, &used);
+    if (first_err)
+        *first_err = ok ? 0 : GetLastError();
+    if (first_used)
+        *first_used = used;
+    if (ok || GetLastError() != ERROR_INSUFFICIENT_BUFFER || used < sizeof *out || used > 4096)
+        return 0;
+    BYTE buf[4096];
+    if (!pEvtGetLogInfo(log, id, used, (PEVT_VARIANT)buf, &used))
+        return 0;
+    memcpy(out, buf, sizeof *out);
+    return 1;
+}
+
+/* The record id and time of the first event a query returns; 0 when none. */
+static uint64_t first_record(EVT_HANDLE s, const WCHAR *query, DWORD flags, EVT_HANDLE sysctx, uint64_t *tc, uint64_t *count)
+{
+    EVT_HANDLE q = pEvtQuery(s, L"System", query, EvtQueryChannelPath | flags);
+    uint64_t id = 0, n = 0;
+    if (!q)
+        return 0;
+    EVT_HANDLE h[64];
+    DWORD got;
+    while (pEvtNext(q, 64, h, INFINITE, 0, &got)) {
+        for (DWORD i = 0; i < got; i++, n++) {
+            if (n == 0) {
+                DWORD c;
+                EVT_VARIANT *v = render(sysctx, h[i], &c, NULL, NULL);
+                if (v) {
+                    id = v[EvtSystemEventRecordId].UInt64Val;
+                    if (tc)
+                        *tc = v[EvtSystemTimeCreated].FileTimeVal;
+                }
+                free(v);
+            }
+            pEvtClose(h[i]);
+        }
+        if (!count)
+            break;
+    }
+    pEvtClose(q);
+    if (count)
+        *count = n;
+    return id;
+}
+
+static DWORD open_log_error(const WCHAR *server, const WCHAR *path, DWORD flags)
+{
+    EVT_HANDLE s = session(server);
+    EVT_HANDLE l = pEvtOpenLog(s, path, flags);
+    DWORD e = l ? 0 : GetLastError();
+    if (l)
+        pEvtClose(l);
+    pEvtClose(s);
+    return e;
+}
+
+static void check_logs(EVT_HANDLE sysctx)
+{
+    /* a healthy log: every record there, not full */
+    EVT_HANDLE s = session(L"ok1");
+    EVT_HANDLE l = pEvtOpenLog(s, L"System", EvtOpenChannelPath);
+    CHECK("log-open", l != NULL, "EvtOpenLog(ok1, System) failed %lu", GetLastError());
+    EVT_VARIANT v;
+    DWORD e1 = 0, used1 = 0;
+    int got = log_info(l, EvtLogOldestRecordNumber, &v, &e1, &used1);
+    CHECK("log-info-buffer-protocol", e1 == ERROR_INSUFFICIENT_BUFFER && used1 == sizeof(EVT_VARIANT),
+          "first call: err %lu, used %lu (want %u, %u)", e1, used1, ERROR_INSUFFICIENT_BUFFER, (unsigned)sizeof(EVT_VARIANT));
+    CHECK("log-oldest-ok1", got && v.Type == EvtVarTypeUInt64 && v.UInt64Val == 1, "got %d type %lu value %llu", got, v.Type,
+          (unsigned long long)v.UInt64Val);
+    got = log_info(l, EvtLogNumberOfLogRecords, &v, NULL, NULL);
+    CHECK("log-count-ok1", got && v.Type == EvtVarTypeUInt64 && v.UInt64Val == 500, "got %d type %lu value %llu", got, v.Type,
+          (unsigned long long)v.UInt64Val);
+    got = log_info(l, EvtLogFull, &v, NULL, NULL);
+    CHECK("log-full-ok1", got && v.Type == EvtVarTypeBoolean && !v.BooleanVal, "got %d type %lu value %d", got, v.Type, (int)v.BooleanVal);
+    got = log_info(l, EvtLogFileSize, &v, NULL, NULL);
+    CHECK("log-size-ok1", got && v.Type == EvtVarTypeUInt64 && v.UInt64Val == 4096 + 65536 * 8, "got %d type %lu value %llu", got,
+          v.Type, (unsigned long long)v.UInt64Val);
+    EVT_VARIANT c, w;
+    int gc = log_info(l, EvtLogCreationTime, &c, NULL, NULL), gw = log_info(l, EvtLogLastWriteTime, &w, NULL, NULL);
+    CHECK("log-times-ok1", gc && gw && c.Type == EvtVarTypeFileTime && w.Type == EvtVarTypeFileTime && c.FileTimeVal < w.FileTimeVal &&
+          w.FileTimeVal <= now_ticks(), "creation %d/%lu, last write %d/%lu", gc, c.Type, gw, w.Type);
+    DWORD used = 0;
+    BOOL r = pEvtGetLogInfo(l, (EVT_LOG_PROPERTY_ID)99, sizeof v, &v, &used);
+    CHECK("log-info-bad-property", !r && GetLastError() == ERROR_INVALID_PARAMETER, "%d %lu", r, GetLastError());
+    r = pEvtGetLogInfo(s, EvtLogFull, sizeof v, &v, &used);
+    CHECK("log-info-wrong-handle", !r && GetLastError() == ERROR_INVALID_HANDLE, "EvtGetLogInfo(session) %d %lu", r, GetLastError());
+    pEvtClose(l);
+    r = pEvtGetLogInfo(l, EvtLogFull, sizeof v, &v, &used);
+    CHECK("log-info-closed-handle", !r && GetLastError() == ERROR_INVALID_HANDLE, "%d %lu", r, GetLastError());
+    pEvtClose(s);
+
+    /* failures as EvtQuery's, a missing channel, what is not simulated */
+    DWORD ed = open_log_error(L"deny1", L"System", EvtOpenChannelPath), edn = open_log_error(L"down1", L"System", EvtOpenChannelPath),
+          eu = open_log_error(L"no-such-server", L"System", EvtOpenChannelPath), ec = open_log_error(L"noch", L"System", EvtOpenChannelPath),
+          ef = open_log_error(L"ok1", L"C:\\logs\\x.evtx", EvtOpenFilePath), eb = open_log_error(L"ok1", L"System", 7);
+    CHECK("log-open-errors", ed == ERROR_ACCESS_DENIED && edn == RPC_S_SERVER_UNAVAILABLE && eu == RPC_S_SERVER_UNAVAILABLE &&
+          ec == ERROR_EVT_CHANNEL_NOT_FOUND && ef == ERROR_NOT_SUPPORTED && eb == ERROR_INVALID_PARAMETER,
+          "deny %lu, down %lu, unknown %lu, no channel %lu, file %lu, bad flags %lu", ed, edn, eu, ec, ef, eb);
+
+    /* first=51 full: records 1..50 overwritten; queries never return them */
+    const fg_spread lsp = fleetgen_spread(200, 10);
+    s = session(L"lgfull");
+    l = pEvtOpenLog(s, L"System", EvtOpenChannelPath);
+    EVT_VARIANT o, n, f;
+    int go = log_info(l, EvtLogOldestRecordNumber, &o, NULL, NULL), gn = log_info(l, EvtLogNumberOfLogRecords, &n, NULL, NULL),
+        gf = log_info(l, EvtLogFull, &f, NULL, NULL);
+    CHECK("log-first-full-info", l && go && gn && gf && o.UInt64Val == 51 && n.UInt64Val == 150 && f.BooleanVal,
+          "handle %p: oldest %llu, records %llu, full %d", l, (unsigned long long)o.UInt64Val, (unsigned long long)n.UInt64Val,
+          (int)f.BooleanVal);
+    if (l)
+        pEvtClose(l);
+    uint64_t tc = 0, count = 0, t0 = now_ticks();
+    uint64_t k = first_record(s, L"*", EvtQueryForwardDirection, sysctx, &tc, NULL);
+    int64_t dt = (int64_t)(tc + fleetgen_age_ms(&lsp, 51) * 10000ull) - (int64_t)t0;
+    CHECK("log-first-oldest-returned", k == 51 && dt > -50000000 && dt < 50000000, "forward query's first record %llu (want 51), "
+          "its time %.1f s from the expected", (unsigned long long)k, (double)dt / 1e7);
+    k = first_record(s, L"*", EvtQueryReverseDirection, sysctx, NULL, &count);
+    CHECK("log-first-count", k == 200 && count == 150, "reverse: first %llu, %llu records (want 200, 150)", (unsigned long long)k,
+          (unsigned long long)count);
+    k = first_record(s, L"*[System[EventRecordID=10]]", EvtQueryForwardDirection, sysctx, NULL, &count);
+    CHECK("log-first-gone-record", k == 0 && count == 0, "record 10 of a log starting at 51: %llu records", (unsigned long long)count);
+    pEvtClose(s);
+
+    /* first=101 without full: cleared; created then (clock=load: the times are exact) */
+    s = session(L"lgclr");
+    l = pEvtOpenLog(s, L"System", EvtOpenChannelPath);
+    go = log_info(l, EvtLogOldestRecordNumber, &o, NULL, NULL);
+    gf = log_info(l, EvtLogFull, &f, NULL, NULL);
+    gc = log_info(l, EvtLogCreationTime, &c, NULL, NULL);
+    if (l)
+        pEvtClose(l);
+    k = first_record(s, L"*", EvtQueryForwardDirection, sysctx, &tc, NULL);
+    CHECK("log-cleared-info", go && gf && gc && o.UInt64Val == 101 && !f.BooleanVal && k == 101 && c.FileTimeVal + 10000000ull == tc,
+          "oldest %llu, full %d, first returned %llu, created %.3f s before it", (unsigned long long)o.UInt64Val, (int)f.BooleanVal,
+          (unsigned long long)k, ((double)tc - (double)c.FileTimeVal) / 1e7);
+    pEvtClose(s);
+
+    /* an empty log: first = events + 1 */
+    s = session(L"lgempty");
+    l = pEvtOpenLog(s, L"System", EvtOpenChannelPath);
+    go = log_info(l, EvtLogOldestRecordNumber, &o, NULL, NULL);
+    gn = log_info(l, EvtLogNumberOfLogRecords, &n, NULL, NULL);
+    if (l)
+        pEvtClose(l);
+    k = first_record(s, L"*", EvtQueryForwardDirection, sysctx, NULL, &count);
+    CHECK("log-empty", go && gn && o.UInt64Val == 0 && n.UInt64Val == 0 && count == 0, "oldest %llu, records %llu, %llu returned",
+          (unsigned long long)o.UInt64Val, (unsigned long long)n.UInt64Val, (unsigned long long)count);
+    pEvtClose(s);
+
+    /* a session that reached its server: a later EvtOpenLog costs a round trip, not the connect */
+    s = session(L"lgslow");
+    DWORD a0 = GetTickCount();
+    EVT_HANDLE q = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);
+    DWORD a1 = GetTickCount();
+    l = pEvtOpenLog(s, L"System", EvtOpenChannelPath);
+    DWORD a2 = GetTickCount();
+    EVT_HANDLE s2 = session(L"lgslow");
+    EVT_HANDLE l2 = pEvtOpenLog(s2, L"System", EvtOpenChannelPath);
+    DWORD a3 = GetTickCount();
+    CHECK("log-open-connected-session", q && l && l2 && a1 - a0 >= 250 && a2 - a1 < 150 && a3 - a2 >= 250,
+          "query %lu ms, EvtOpenLog on the same session %lu ms, on a new one %lu ms", a1 - a0, a2 - a1, a3 - a2);
+    if (q) pEvtClose(q);
+    if (l) pEvtClose(l);
+    if (l2) pEvtClose(l2);
+    pEvtClose(s);
+    pEvtClose(s2);
+
+    /* EvtCancel of the session wakes an EvtOpenLog waiting for a server that never answers */
+    s = session(L"hangq");
+    query_arg qa = {s, NULL, 0};
+    HANDLE th = CreateThread(NULL, 0, openlog_thread, &qa, 0, NULL);
+    Sleep(300);
+    DWORD still = WaitForSingleObject(th, 0);
+    pEvtCancel(s);
+    DWORD wr = WaitForSingleObject(th, 1000);
+    CHECK("log-open-cancel", still == WAIT_TIMEOUT && wr == WAIT_OBJECT_0 && !qa.q && qa.err == ERROR_CANCELLED,
+          "blocked %d, returned %d, err %lu", still == WAIT_TIMEOUT, wr == WAIT_OBJECT_0, qa.err);
+    if (wr != WAIT_OBJECT_0)
+        TerminateThread(th, 1);
+    CloseHandle(th);
+    if (qa.q)
+        pEvtClose(qa.q);
+    pEvtClose(s);
+}
+
 int wmain(int argc, WCHAR **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -1122,6 +1323,7 @@ int wmain(int argc, WCHAR **argv)
     LOAD(EvtOpenSession) LOAD(EvtQuery) LOAD(EvtNext) LOAD(EvtRender) LOAD(EvtCreateRenderContext) LOAD(EvtFormatMessage)
     LOAD(EvtOpenPublisherMetadata) LOAD(EvtCancel) LOAD(EvtClose) LOAD(EvtGetExtendedStatus) LOAD(EvtSeek)
     LOAD(EvtOpenEventMetadataEnum) LOAD(EvtNextEventMetadata) LOAD(EvtGetEventMetadataProperty)
+    LOAD(EvtOpenLog) LOAD(EvtGetLogInfo)
     WCHAR modpath[MAX_PATH];
     char mp8[MAX_PATH * 3];
     GetModuleFileNameW(dll, modpath, MAX_PATH);
@@ -1446,6 +1648,9 @@ int wmain(int argc, WCHAR **argv)
     /* ---- saved-log messages: this computer's publisher metadata */
     check_local_metadata();
 
+    /* ---- logs: EvtOpenLog, EvtGetLogInfo, first=N and full */
+    check_logs(sysctx);
+
     /* ---- handles */
     BOOL r = pEvtNext((EVT_HANDLE)(uintptr_t)0x1234, 10, h, 0, 0, &got);
     CHECK("bad-handle", !r && GetLastError() == ERROR_INVALID_HANDLE, "EvtNext(bogus) %d %lu", r, GetLastError());
@@ -1486,7 +1691,8 @@ int wmain(int argc, WCHAR **argv)
             text[fread(text, 1, sizeof text - 1, f)] = 0;
             fclose(f);
         }
-        CHECK("handle-report", strstr(text, "open_handles=0\r\n") == text && strstr(text, "max_concurrent_queries="),
+        CHECK("handle-report", strstr(text, "open_handles=0\r\n") == text && strstr(text, "open_logs=0\r\n") &&
+              strstr(text, "max_concurrent_queries="),
               "report: \"%s\"", text);
     }
     printf("%s\n", g_fail ? "fakeapi_test: FAILED" : "fakeapi_test: all passed");

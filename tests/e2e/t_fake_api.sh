@@ -40,6 +40,10 @@ stk     stuck=25 events=100 span=10 latency=5
 stkf    stuckformat=3 events=40 span=10 latency=5
 flt     events=3000 span=48 seed=9 latency=5
 big     events=1000000 span=48 latency=5
+lgfull  first=51 full events=200 span=10 latency=5
+lgclr   first=101 events=200 span=10 latency=5 clock=load
+lgempty first=21 events=20 latency=5
+lgslow  latency=300 events=10
 EOF
 i=0
 while [ $i -lt 20 ]; do

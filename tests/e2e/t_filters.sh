@@ -56,8 +56,9 @@ subset() {
 }
 
 # queries NAME CHECK PATTERN WHY: PASS CHECK when every query NAME's servers got matches PATTERN
+# (the coverage reads' "*", the log's oldest record, aside)
 queries() {
-    if [ -s $T/$1-queries.txt ] && ! cut -f5 $T/$1-queries.txt | grep -qv -- "$3"; then echo "PASS $2"; else
+    if [ -s $T/$1-queries.txt ] && ! cut -f5 $T/$1-queries.txt | grep -vx '\*' | grep -qv -- "$3"; then echo "PASS $2"; else
         echo "FAIL $2: $4; the queries sent:"
         cut -f1,5 $T/$1-queries.txt | head -5 | cut -c1-400 | sed 's/^/     /'
     fi

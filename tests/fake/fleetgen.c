@@ -16,6 +16,7 @@ void fleet_server_defaults(fleet_server *s)
     s->span_hours = 48;
     s->seed = 1;
     s->step_ms = 1000;
+    s->first = 1;
 }
 
 static int ieq(const char *a, const char *b)
@@ -84,6 +85,8 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
             else if (!strcmp(t, "hangquery")) out->hangquery = 1;
             else if (!strcmp(t, "nofilter")) out->nofilter = 1;
             else if (!strcmp(t, "collector")) out->collector = 1;
+            else if (!strcmp(t, "full")) out->full = 1;
+            else if (!strcmp(t, "hanglog")) out->hanglog = 1;
             else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = 0; }
             else ok = 0;
         } else if (!strcmp(t, "channels")) {
@@ -114,6 +117,7 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
         else if (!strcmp(t, "break") && v >= 1) out->break_after = v;
         else if (!strcmp(t, "flaky") && v >= 1 && v <= 1000) out->flaky = (uint32_t)v;
         else if (!strcmp(t, "lockout") && v >= 1 && v <= 1000) out->lockout = (uint32_t)v;
+        else if (!strcmp(t, "first") && v >= 1) out->first = v;
         else if (!strcmp(t, "hang")) { out->hang = 1; out->hang_after = v; }
         else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = v; }
         else if (!strcmp(t, "stuckformat")) { out->stuckformat = 1; out->stuckformat_after = v; }
@@ -124,6 +128,11 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
             snprintf(err, err_len, "server %s: bad setting \"%s%s%s\"", out->name, t, val ? "=" : "", val ? val : "");
             return -1;
         }
+    }
+    if (tok && out->first > out->events + 1) {
+        snprintf(err, err_len, "server %s: first=%llu is past its %llu events (first=events+1: an empty log)", out->name,
+                 (unsigned long long)out->first, (unsigned long long)out->events);
+        return -1;
     }
     if (tok && step_set && !out->edge_hours) {
         snprintf(err, err_len, "server %s: step= only goes with edge=", out->name);

@@ -54,6 +54,11 @@ typedef struct fleet_server {
                                    process, on any server), the account is locked out: 1909 */
     uint32_t flaky;             /* > 0: only its first `flaky` EvtQuery calls meet deny, down, break,
                                    hang, hangquery and stuck; later ones find a healthy server */
+    uint64_t first;             /* the log's oldest record (default 1): records 1..first-1 are gone,
+                                   no query returns them (EvtGetLogInfo: EvtLogOldestRecordNumber) */
+    int      full;              /* the log is full (EvtLogFull): what is gone was overwritten; without
+                                   it a log whose first > 1 was cleared */
+    int      hanglog;           /* EvtOpenLog blocks until EvtCancel of its session */
 } fleet_server;
 
 #define FLEET_DEFAULT_CHANNELS "System,Application,Setup,Security,ForwardedEvents"

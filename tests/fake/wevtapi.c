@@ -141,9 +141,9 @@ static const fleet_server *srv_now(const fleet_server *srv, int count)
 
 /* ------------------------------------------------------------------ objects and handles */
 
-enum { T_SESSION = 1, T_QUERY, T_EVENT, T_CONTEXT, T_META, T_EMENUM, T_EMETA, T_CHENUM, T_NTYPES };
+enum { T_SESSION = 1, T_QUERY, T_EVENT, T_CONTEXT, T_META, T_EMENUM, T_EMETA, T_CHENUM, T_LOG, T_NTYPES };
 static const char *const g_type_names[T_NTYPES] = {"", "sessions", "result_sets", "events", "render_contexts", "publisher_metadata",
-                                                   "event_metadata_enums", "event_metadata"};
+                                                   "event_metadata_enums", "event_metadata", "logs"};
 
 typedef struct obj obj;
 struct obj {
@@ -181,6 +181,9 @@ struct obj {
     /* event metadata enumerator, event metadata */
     obj          *parent;       /* the publisher metadata (a reference) */
     volatile LONG epos;         /* enumerator: next index; event metadata: its index */
+    /* session: an EvtQuery or EvtOpenLog through it reached its server (later ones cost a round
+     * trip, next_latency, not the connect) */
+    volatile LONG connected;
 };
 
 typedef struct slot { obj *o; uint32_t gen; } slot;
@@ -642,6 +645,15 @@ static void track_inflight(LONG delta)
             break;
 }
 
+/* What reaching the server costs: the connect (latency, 50 ms for a server not in the fleet),
+ * or on a session that reached it before, one round trip (next_latency). */
+static DWORD connect_cost(const obj *sess, const fleet_server *srv)
+{
+    if (!srv)
+        return 50;
+    return sess && sess->connected ? srv->next_latency_ms : srv->latency_ms;
+}
+
 EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR Query, DWORD Flags)
 {
     fleet_init();
@@ -689,7 +701,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 1);
     InterlockedIncrement(&g_queries);
     track_inflight(1);
-    DWORD w = sim_wait(sess, NULL, srv ? srv->latency_ms : 50);
+    DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
     if (!w && srv && srv->hangquery)
         w = sim_wait(sess, NULL, INFINITE);
     track_inflight(-1);
@@ -743,10 +755,14 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     uint64_t bound = r->xq && !r->ignore_time ? xp_min_time(r->xq, qnow) : 0;
     if (bound)
         r->first = bound > r->now ? srv->events + 1 : fleetgen_first_in_window(&sp, (r->now - bound) / 10000);
+    if (r->first < srv->first)
+        r->first = srv->first;   /* first=N: records 1..N-1 are gone (overwritten or cleared) */
     r->nleft = r->first <= r->last ? r->last - r->first + 1 : 0;
     r->reverse = (Flags & EvtQueryReverseDirection) != 0;
     r->pos = r->reverse ? r->last : r->first;
     r->seq = (uint32_t)fleetgen_name_hash(srv->name);
+    if (r->session)
+        InterlockedExchange(&r->session->connected, 1);
     result = publish(r);
 out:
     {
@@ -908,6 +924,146 @@ EVT_EXPORT BOOL WINAPI EvtClose(EVT_HANDLE Object)
     }
     obj_release(o);
     return TRUE;
+}
+
+/* ------------------------------------------------------------------ logs */
+
+/* EvtOpenLog(session, channel, EvtOpenChannelPath): reaches the server as EvtQuery does (the
+ * same latency and failures, wakes on EvtCancel of the session; not counted as a query, not in
+ * the query log); a file path is not simulated. The log's facts hang from its anchor (the
+ * EvtOpenLog, or the load with clock=load), as the events' times do. */
+EVT_EXPORT EVT_HANDLE WINAPI EvtOpenLog(EVT_HANDLE Session, LPCWSTR Path, DWORD Flags)
+{
+    fleet_init();
+    obj *sess = NULL;
+    if (Session && !(sess = get(Session, T_SESSION)))
+        return NULL;
+    EVT_HANDLE result = NULL;
+    char path[256];
+    if (!Path || !Path[0] || !to_utf8(Path, path, sizeof path) || (Flags != EvtOpenChannelPath && Flags != EvtOpenFilePath)) {
+        fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
+        goto out;
+    }
+    if (Flags == EvtOpenFilePath) {
+        fail(ERROR_NOT_SUPPORTED, L"The simulated fleet serves channels only, not files.");
+        goto out;
+    }
+    if (g_fleet_error) {
+        fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
+        goto out;
+    }
+    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 0);
+    DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
+    if (!w && srv && (srv->hangquery || srv->hanglog))
+        w = sim_wait(sess, NULL, INFINITE);
+    if (w) {
+        fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
+        goto out;
+    }
+    if (!srv || srv->down) {
+        fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
+        goto out;
+    }
+    if (srv->deny) {
+        fail(ERROR_ACCESS_DENIED, L"Access is denied.");
+        goto out;
+    }
+    if (!fleet_has_channel(srv, path) || strlen(path) >= sizeof ((obj *)0)->channel) {
+        fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
+        goto out;
+    }
+    obj *l = obj_new(T_LOG);
+    if (!l) {
+        fail(ERROR_OUTOFMEMORY, L"Out of memory.");
+        goto out;
+    }
+    l->srv = srv;
+    strcpy(l->name, srv->name);
+    strcpy(l->channel, path);
+    l->now = srv->clock_load ? g_load_ticks : now_ticks();
+    if (sess)
+        InterlockedExchange(&sess->connected, 1);
+    l->session = sess;
+    sess = NULL;   /* the log keeps the reference */
+    result = publish(l);
+out:
+    obj_release(sess);
+    return result;
+}
+
+/* The simulated log file: records first..events (none when first > events); a 4 KB header and
+ * a 64 KB chunk per 64 records (at least one); created 1 s before its first record ever (record
+ * 1; for a cleared log, record `first`); last written at its newest record. */
+static uint64_t log_time_of(const obj *l, uint64_t k)
+{
+    fg_spread sp = fleet_spread(l->srv);
+    return l->now - fleetgen_age_ms(&sp, k) * 10000ull;
+}
+
+EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID PropertyId, DWORD PropertyValueBufferSize,
+                                     PEVT_VARIANT PropertyValueBuffer, PDWORD PropertyValueBufferUsed)
+{
+    obj *l = get(Log, T_LOG);
+    if (!l)
+        return FALSE;
+    BOOL ok = FALSE;
+    const fleet_server *srv = l->srv;
+    uint64_t first = srv->first ? srv->first : 1;
+    uint64_t n = srv->events >= first ? srv->events - first + 1 : 0;
+    int cleared = first > 1 && !srv->full;
+    EVT_VARIANT v;
+    memset(&v, 0, sizeof v);
+    if (!PropertyValueBufferUsed || (PropertyValueBufferSize && !PropertyValueBuffer)) {
+        fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
+        goto out;
+    }
+    switch ((int)PropertyId) {
+    case EvtLogCreationTime:
+        v.Type = EvtVarTypeFileTime;
+        v.FileTimeVal = (srv->events ? log_time_of(l, cleared && n ? first : 1) : l->now) - 10000000ull;
+        break;
+    case EvtLogLastAccessTime:
+        v.Type = EvtVarTypeFileTime;
+        v.FileTimeVal = l->now;
+        break;
+    case EvtLogLastWriteTime:
+        v.Type = EvtVarTypeFileTime;
+        v.FileTimeVal = n ? log_time_of(l, srv->events) : l->now - 10000000ull;
+        break;
+    case EvtLogFileSize:
+        v.Type = EvtVarTypeUInt64;
+        v.UInt64Val = 4096 + 65536 * (n ? (n + 63) / 64 : 1);
+        break;
+    case EvtLogAttributes:
+        v.Type = EvtVarTypeUInt32;
+        v.UInt32Val = FILE_ATTRIBUTE_ARCHIVE;
+        break;
+    case EvtLogNumberOfLogRecords:
+        v.Type = EvtVarTypeUInt64;
+        v.UInt64Val = n;
+        break;
+    case EvtLogOldestRecordNumber:
+        v.Type = EvtVarTypeUInt64;
+        v.UInt64Val = n ? first : 0;
+        break;
+    case EvtLogFull:
+        v.Type = EvtVarTypeBoolean;
+        v.BooleanVal = srv->full ? TRUE : FALSE;
+        break;
+    default:
+        fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
+        goto out;
+    }
+    *PropertyValueBufferUsed = sizeof v;
+    if (PropertyValueBufferSize < sizeof v) {
+        fail(ERROR_INSUFFICIENT_BUFFER, L"The data area passed to a system call is too small.");
+        goto out;
+    }
+    memcpy(PropertyValueBuffer, &v, sizeof v);
+    ok = TRUE;
+out:
+    obj_release(l);
+    return ok;
 }
 
 /* ------------------------------------------------------------------ rendering */
@@ -1570,8 +1726,6 @@ EVT_EXPORT BOOL WINAPI EvtSeek(EVT_HANDLE a, LONGLONG b, EVT_HANDLE c, DWORD d, 
 EVT_EXPORT EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE a, HANDLE b, LPCWSTR c, LPCWSTR d, EVT_HANDLE e, PVOID f,
                                           EVT_SUBSCRIBE_CALLBACK g, DWORD h) NOTSUP_NULL
 
-EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE a, EVT_LOG_PROPERTY_ID b, DWORD c, PEVT_VARIANT d, PDWORD e) NOTSUP_BOOL
-EVT_EXPORT EVT_HANDLE WINAPI EvtOpenLog(EVT_HANDLE a, LPCWSTR b, DWORD c) NOTSUP_NULL
 EVT_EXPORT BOOL WINAPI EvtExportLog(EVT_HANDLE a, LPCWSTR b, LPCWSTR c, LPCWSTR d, DWORD e) NOTSUP_BOOL
 EVT_EXPORT BOOL WINAPI EvtGetEventInfo(EVT_HANDLE a, EVT_EVENT_PROPERTY_ID b, DWORD c, PEVT_VARIANT d, PDWORD e) NOTSUP_BOOL
 EVT_EXPORT BOOL WINAPI EvtGetPublisherMetadataProperty(EVT_HANDLE a, EVT_PUBLISHER_METADATA_PROPERTY_ID b, DWORD c,

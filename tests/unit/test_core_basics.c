@@ -2,6 +2,7 @@
 #include "es_buf.h"
 #include "es_csv.h"
 #include "es_event.h"
+#include "es_coverage.h"
 #include "es_export.h"
 #include "es_row.h"
 #include "es_time.h"
@@ -188,13 +189,55 @@ TEST(status_rows)
     es_buf out;
     es_buf_init(&out);
     es_export_status_header(&out);
-    es_source_status ok = {"srv01", ES_STATE_DONE, 120, 0, NULL, 1.5, "System"};
-    es_source_status bad = {"srv02", ES_STATE_FAILED, 0, 5, "Access is denied.", 0.25, "Application"};
+    es_source_status ok = {"srv01", ES_STATE_DONE, 120, 0, NULL, 1.5, "System", NULL};
+    es_source_status bad = {"srv02", ES_STATE_FAILED, 0, 5, "Access is denied.", 0.25, "Application", ""};
+    es_source_status gap = {"srv03", ES_STATE_DONE, 7, 0, "", 0.5, NULL,
+                            "log starts 2026-11-28 13:02: not the whole window (log full: older events overwritten)"};
     es_export_status_row(&out, &ok);
     es_export_status_row(&out, &bad);
-    CHECK_STR(out.data, "\xEF\xBB\xBFSource,State,Events,ErrorCode,Error,Seconds,Log\r\n"
-                        "srv01,ok,120,0,,1.500,System\r\nsrv02,error,0,5,Access is denied.,0.250,Application\r\n");
+    es_export_status_row(&out, &gap);
+    CHECK_STR(out.data, "\xEF\xBB\xBFSource,State,Events,ErrorCode,Error,Seconds,Coverage,Log\r\n"
+                        "srv01,ok,120,0,,1.500,,System\r\nsrv02,error,0,5,Access is denied.,0.250,,Application\r\n"
+                        "srv03,ok,7,0,,0.500,log starts 2026-11-28 13:02: not the whole window (log full: older events overwritten),\r\n");
     es_buf_free(&out);
+}
+
+TEST(coverage_sentence)
+{
+    es_civil t = {2026, 11, 28, 13, 2, 47, 120};
+    uint64_t oldest, since;
+    CHECK(es_time_from_civil(&t, &oldest));
+    since = oldest - 30ull * ES_TICKS_PER_SEC;   /* 13:02:17: the log starts 30 s into the window */
+    es_coverage c = {since, oldest, 5001, 3000, 20 << 20, 1};
+    char out[200], minute[ES_MINUTE_LEN];
+    CHECK(es_coverage_gap(&c));
+    CHECK_STR(es_time_minute(oldest, minute), "2026-11-28 13:02");
+    size_t n = es_coverage_text(&c, NULL, out, sizeof out);
+    CHECK_STR(out, "log starts 2026-11-28 13:02: not the whole window (log full: older events overwritten)");
+    CHECK(n == strlen(out));
+    c.full = 0;
+    es_coverage_text(&c, "2026-11-28 14:02", out, sizeof out);   /* the caller's own time text (local) */
+    CHECK_STR(out, "log starts 2026-11-28 14:02: not the whole window (the log was cleared or created then)");
+    /* measured, then cut */
+    char small[12];
+    CHECK(es_coverage_text(&c, NULL, small, sizeof small) == n + strlen("the log was cleared or created then") -
+                                                                strlen("log full: older events overwritten"));
+    CHECK_STR(small, "log starts ");
+    /* covered: the oldest record is at or before the start; or nothing known */
+    es_coverage covered = c;
+    covered.since = oldest;
+    CHECK(!es_coverage_gap(&covered));
+    CHECK(es_coverage_text(&covered, NULL, out, sizeof out) == 0 && out[0] == 0);
+    covered = c;
+    covered.since = 0;                  /* --hours 0: no window start */
+    CHECK(!es_coverage_gap(&covered));
+    covered = c;
+    covered.oldest_record = 0;          /* an empty log */
+    CHECK(!es_coverage_gap(&covered));
+    covered = c;
+    covered.oldest_time = 0;            /* the oldest record's time was not read */
+    CHECK(!es_coverage_gap(&covered));
+    CHECK(!es_coverage_gap(NULL));
 }
 
 TEST(rowstore_takes_batches_across_blocks)
@@ -304,6 +347,7 @@ int main(void)
     RUN(csv_quoting_and_formulas);
     RUN(batch_fallbacks_and_export_row);
     RUN(status_rows);
+    RUN(coverage_sentence);
     RUN(rowstore_takes_batches_across_blocks);
     RUN(rowstore_limit_counts_lost_rows);
     RUN(utf16_conversion);
