@@ -147,8 +147,8 @@ status_of() { [ -f $T/$1-status.csv ] && tr -d '\r' <$T/$1-status.csv | sed '1s/
 rows_of() {
     if [ -f $T/$1-rows.csv ]; then tr -d '\r' <$T/$1-rows.csv | grep -c "^$2,20[0-9][0-9]-"; else echo 0; fi
 }
-# seconds_of NAME SERVER: the Seconds column (the last but one: Coverage, which has no comma, is last)
-seconds_of() { status_of $1 $2 | awk -F, '{ print $(NF - 1) }'; }
+# seconds_of NAME SERVER: the Seconds column (the third from last: Coverage and Log, which have no comma, follow)
+seconds_of() { status_of $1 $2 | awk -F, '{ print $(NF - 2) }'; }
 # record_ids NAME SERVER: its RecordIDs, sorted, space-separated (the 7th field: no commas before it)
 record_ids() {
     [ -f $T/$1-rows.csv ] && tr -d '\r' <$T/$1-rows.csv | grep "^$2,20[0-9][0-9]-" | cut -d, -f7 | sort -n | tr '\n' ' ' | sed 's/ $//'
