@@ -518,6 +518,27 @@ static DWORD account_check(const fleet_server *srv, const obj *sess)
     return r;
 }
 
+/* How a server being contacted answers (EvtQuery, EvtOpenLog, EvtOpenChannelEnum), after the
+ * wait for the connect (waited: cancelled meanwhile): 0, or the error, its message set — 1223
+ * cancelled, 1722 unknown or down, 5 deny, and an account= server's logon check. */
+static DWORD contact_result(const fleet_server *srv, const obj *sess, DWORD waited)
+{
+    DWORD ae;
+    if (waited)
+        fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
+    else if (!srv || srv->down)
+        fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
+    else if (srv->deny)
+        fail(ERROR_ACCESS_DENIED, L"Access is denied.");
+    else if ((ae = account_check(srv, sess)) != 0)
+        fail(ae, ae == ERROR_ACCESS_DENIED ? L"Access is denied." : ae == ERROR_ACCOUNT_LOCKED_OUT
+                 ? L"The referenced account is currently locked out and may not be logged on to."
+                 : L"The user name or password is incorrect.");
+    else
+        return 0;
+    return GetLastError();
+}
+
 /* ------------------------------------------------------------------ channels */
 
 /* The channels of a server: its channels= list, or the default set (System, Application, ...).
@@ -536,16 +557,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtOpenChannelEnum(EVT_HANDLE Session, DWORD Flags)
     }
     const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 0);
     DWORD w = sim_wait(sess, NULL, srv ? srv->latency_ms : 50);
-    DWORD ae = srv ? account_check(srv, sess) : 0;
-    if (w)
-        fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
-    else if (!srv || srv->down || srv->hangquery)
-        fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
-    else if (srv->deny || ae == ERROR_ACCESS_DENIED)
-        fail(ERROR_ACCESS_DENIED, L"Access is denied.");
-    else if (ae)
-        fail(ae, L"The user name or password is incorrect.");
-    else {
+    if (!contact_result(srv && srv->hangquery ? NULL : srv, sess, w)) {
         obj *en = obj_new(T_CHENUM);
         if (!en) {
             fail(ERROR_OUTOFMEMORY, L"Out of memory.");
@@ -705,25 +717,8 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     if (!w && srv && srv->hangquery)
         w = sim_wait(sess, NULL, INFINITE);
     track_inflight(-1);
-    if (w) {
-        fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
+    if (contact_result(srv, sess, w))
         goto out;
-    }
-    if (!srv || srv->down) {
-        fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
-        goto out;
-    }
-    if (srv->deny) {
-        fail(ERROR_ACCESS_DENIED, L"Access is denied.");
-        goto out;
-    }
-    DWORD ae = account_check(srv, sess);
-    if (ae) {
-        fail(ae, ae == ERROR_ACCESS_DENIED ? L"Access is denied." : ae == ERROR_ACCOUNT_LOCKED_OUT
-                 ? L"The referenced account is currently locked out and may not be logged on to."
-                 : L"The user name or password is incorrect.");
-        goto out;
-    }
     if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {
         fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
         goto out;
@@ -956,18 +951,8 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtOpenLog(EVT_HANDLE Session, LPCWSTR Path, DWORD 
     DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
     if (!w && srv && (srv->hangquery || srv->hanglog))
         w = sim_wait(sess, NULL, INFINITE);
-    if (w) {
-        fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
+    if (contact_result(srv, sess, w))
         goto out;
-    }
-    if (!srv || srv->down) {
-        fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
-        goto out;
-    }
-    if (srv->deny) {
-        fail(ERROR_ACCESS_DENIED, L"Access is denied.");
-        goto out;
-    }
     if (!fleet_has_channel(srv, path) || strlen(path) >= sizeof ((obj *)0)->channel) {
         fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
         goto out;
