@@ -49,7 +49,7 @@ grep -q '^cov-full,.*log starts .*(log full: older events overwritten)' $T/self-
 sed 's/(log full: older events overwritten)/(the log was cleared or created then)/' $T/self-status.csv >$T/selfbad-status.csv
 $CHECK --name selfbad --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT \
     --export $T/self-rows.csv --status $T/selfbad-status.csv >$T/selfbad.txt 2>&1 && self_ok=0
-sed 's/^\(cov-ok,.*,\)\r$/\1log starts 2020-01-01 00:00: not the whole window (the log was cleared or created then)\r/' \
+sed 's/^\(cov-ok,.*,\)\(,System\)\r$/\1log starts 2020-01-01 00:00: not the whole window (the log was cleared or created then)\2\r/' \
     $T/self-status.csv >$T/selfbad2-status.csv
 $CHECK --name selfbad2 --fleet $T/fleet.txt --servers $T/servers.txt --hours $HOURS --timeout $TIMEOUT \
     --export $T/self-rows.csv --status $T/selfbad2-status.csv >$T/selfbad2.txt 2>&1 && self_ok=0
@@ -66,7 +66,8 @@ QLOG=$T/querylog.txt
 ESFAKE_QUERYLOG=$(wine_path $QLOG); export ESFAKE_QUERYLOG
 
 # status_of NAME SERVER: the server's status line (CR and BOM removed)
-status_of() { tr -d '\r' <$T/$1-status.csv 2>/dev/null | sed '1s/^\xEF\xBB\xBF//' | grep "^$2,"; }
+# (without its last column, Log: Coverage is then the last; a log name holds no comma)
+status_of() { tr -d '\r' <$T/$1-status.csv 2>/dev/null | sed '1s/^\xEF\xBB\xBF//' | grep "^$2," | sed 's/,[^,]*$//'; }
 # minute_of NAME SERVER RECORD: the exported row's TimeCreated to the minute, "YYYY-MM-DD HH:MM"
 # (Server..RecordID hold no commas; continuation lines of a message never start with the server)
 minute_of() {
