@@ -49,6 +49,11 @@ typedef struct es_batch {
      * in the arena, so a batch stores each about once and rows share the pointer. */
     const char *recent[4][8];
     unsigned    recent_next[4];
+    /* The messages: the same text comes back again and again (a service entering the running
+     * state), so a batch keeps one copy of each distinct text and its rows share the pointer,
+     * found through this table (NULL until the first message; none when out of memory). */
+    struct es_batch_msg *msgs;
+    size_t      msgs_cap;
 } es_batch;
 
 es_batch *es_batch_new(uint32_t source, size_t cap);       /* NULL when out of memory */
