@@ -174,6 +174,62 @@ TEST(sort_matches_qsort_on_every_column)
     es_rowstore_unref(s);
 }
 
+/* Sorting by Message ranks the distinct texts 8 bytes at a time: thousands of them sharing long
+ * prefixes (of 0, 8, 12, 16 and 39 bytes), differing after 8 or 16 bytes or only in case, being
+ * prefixes of one another, empty, with bytes next to the letters ('@', '[', '`', '{') and above
+ * 0x7f; repeated within a batch (one copy) and across batches (copies); some rows with their
+ * length not counted (msg_len 0). The order is qsort's with es_view_compare. */
+TEST(sort_by_message_matches_qsort_on_many_texts)
+{
+    static const char *const prefix[] = {"", "The Wind", "The Windows ", "The Windows Upda",
+                                         "The Windows Update service entered the ", "the windows update service entered THE "};
+    static const char alphabet[] = "aAbBzZ@[`{ 9\x80\xc3";
+    es_rowstore *s = es_rowstore_new();
+    char msg[128];
+    for (int k = 0; k < 30; k++) {
+        es_batch *b = es_batch_new((uint32_t)(k % 4), 1000);
+        for (int i = 0; i < 1000; i++) {
+            es_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.time_created = 133000000000000000ull;
+            ev.record_id = rnd() % 100;
+            ev.provider = "P";
+            ev.computer = "C";
+            size_t len = (size_t)snprintf(msg, sizeof msg, "%s", prefix[rnd() % 6]);
+            size_t extra = rnd() % 4 == 0 ? rnd() % 3 : rnd() % 20;
+            for (size_t j = 0; j < extra; j++)
+                msg[len++] = alphabet[rnd() % (sizeof alphabet - 1)];
+            msg[len] = 0;
+            ev.message = msg;
+            es_batch_add(b, &ev, 133000000000000000ull + (uint64_t)(k * 1000 + i));
+            if (rnd() % 10 == 0)
+                b->rows[b->count - 1].msg_len = 0;   /* not counted: the sort counts it */
+        }
+        es_rowstore_append(s, b, NULL);
+    }
+    es_view_ctx c = ctx();
+    size_t n = es_rowstore_count(s);
+    uint32_t *out = malloc(n * sizeof *out);
+    for (int desc = 0; desc < 2; desc++) {
+        es_order o = {ES_COL_MESSAGE, desc};
+        uint32_t *ref = reference(s, n, o, &c);
+        CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad += out[i] != ref[i];
+        CHECK_AT(bad == 0, "Message %s: %zu rows out of place", desc ? "desc" : "asc", bad);
+        /* and a part of the store (first > 0) */
+        CHECK(es_view_sort(s, 5000, 12345, o, &c, out, NULL));
+        bad = 0;
+        for (size_t i = 1; i < 12345; i++)
+            bad += es_view_compare(s, out[i - 1], out[i], o, &c) >= 0 || out[i] < 5000 || out[i] >= 17345;
+        CHECK_AT(bad == 0, "Message %s, rows 5000..17344: %zu out of place", desc ? "desc" : "asc", bad);
+        free(ref);
+    }
+    free(out);
+    es_rowstore_unref(s);
+}
+
 TEST(cancelled_sort_stops)
 {
     es_rowstore *s = make_store(5000, 1000);
@@ -366,6 +422,7 @@ int main(void)
     RUN(columns_and_orders_parse);
     RUN(compare_follows_the_rules);
     RUN(sort_matches_qsort_on_every_column);
+    RUN(sort_by_message_matches_qsort_on_many_texts);
     RUN(cancelled_sort_stops);
     RUN(find_is_case_insensitive_over_displayed_columns);
     RUN(find_matches_ids_and_time_as_displayed);
