@@ -312,6 +312,121 @@ TEST(find_matches_ids_and_time_as_displayed)
     es_rowstore_unref(s);
 }
 
+/* The message scan (16 places at a time, the needle's first and last bytes, an overlapping last
+ * block) against a plain reference: messages of 0 to 90 bytes and needles of 1 to 7 bytes from
+ * a small alphabet (letters in both cases, CR, LF, TAB and space, UTF-8 bytes), so matches fall
+ * at every place, at the very end, and just past it. Other columns cannot match: their texts
+ * share no byte with the alphabet. Through es_view_filter (fetching ahead) and es_find_row. */
+static char fold_ref(char ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return (char)(ch + 32);
+    return ch == '\r' || ch == '\n' || ch == '\t' ? ' ' : ch;
+}
+
+TEST(find_scan_matches_a_plain_search)
+{
+    static const char alphabet[] = "qQxX \t\r\n\xc3\xa9#";
+    static const char *const names[] = {"-", "-"};
+    uint32_t rank[2] = {0, 1};
+    es_view_ctx c = {names, rank, 2, NULL, NULL};
+    es_rowstore *s = es_rowstore_new();
+    enum { N = 6000 };
+    char msg[128];
+    es_batch *b = NULL;
+    for (int i = 0; i < N; i++) {
+        if (!b)
+            b = es_batch_new((uint32_t)(i % 2), 500);
+        size_t len = rnd() % 91;
+        for (size_t j = 0; j < len; j++)
+            msg[j] = alphabet[rnd() % (sizeof alphabet - 1)];
+        msg[len] = 0;
+        es_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.provider = ev.computer = ev.level_text = ev.task_text = "-";
+        ev.message = msg;
+        es_batch_add(b, &ev, 0);
+        if (es_batch_full(b)) {
+            es_rowstore_append(s, b, NULL);
+            b = NULL;
+        }
+    }
+    uint32_t *in = malloc(N * sizeof *in), *out = malloc(N * sizeof *out);
+    for (uint32_t i = 0; i < N; i++)
+        in[i] = (uint32_t)((i * 7919u) % N);   /* all over the store, as a view's order is */
+    size_t bad = 0, hits = 0;
+    for (int t = 0; t < 300; t++) {
+        char needle[8], fn[8];
+        size_t nl = 1 + rnd() % 7;
+        for (size_t j = 0; j < nl; j++)
+            needle[j] = alphabet[rnd() % (sizeof alphabet - 1)];
+        needle[nl] = 0;
+        for (size_t j = 0; j <= nl; j++)
+            fn[j] = fold_ref(needle[j]);
+        es_find *f = es_find_new(needle, NULL);
+        size_t m = es_view_filter(s, in, N, f, NULL, 0, &c, out, NULL), k = 0;
+        for (size_t i = 0; i < N; i++) {
+            const es_row *r = es_rowstore_get(s, in[i]);
+            char fm[128];
+            size_t j = 0;
+            for (; r->message[j]; j++)
+                fm[j] = fold_ref(r->message[j]);
+            fm[j] = 0;
+            int want = strstr(fm, fn) != NULL;
+            bad += es_find_row(f, r, &c) != want;
+            if (want)
+                bad += k >= m || out[k++] != in[i];
+            hits += want;
+        }
+        bad += k != m;
+        es_find_free(f);
+    }
+    CHECK_AT(bad == 0, "%zu rows found wrongly", bad);
+    CHECK(hits > 10000);
+    free(in);
+    free(out);
+    es_rowstore_unref(s);
+}
+
+/* A digit needle is looked for in the IDs as displayed: every window of their digits. */
+TEST(find_digits_in_ids)
+{
+    static const char *const names[] = {"-"};
+    uint32_t rank[1] = {0};
+    es_view_ctx c = {names, rank, 1, NULL, NULL};
+    es_row r;
+    memset(&r, 0, sizeof r);
+    r.provider = r.computer = r.level_text = r.task_text = r.message = "-";
+    r.time_created = 134000000000000000ull;   /* 2025-08-23T... : digits below come from the IDs */
+    struct { uint64_t id; const char *needle; int want; } k[] = {
+        {0, "0", 1}, {0, "00", 0}, {10, "0", 1}, {10, "10", 1}, {10, "010", 0}, {42, "0042", 0},
+        {1000042, "0042", 1}, {1000042, "00042", 1}, {1000042, "000042", 1}, {1000042, "0000042", 0},
+        {1000042, "10000421", 0}, {1000042, "1000042", 1}, {987654, "987654", 1}, {987654, "876", 1},
+        {987654, "9876540", 0}, {18446744073709551615ull, "18446744073709551615", 1},
+        {18446744073709551615ull, "551615", 1}, {18446744073709551615ull, "551616", 0},
+        {123456789, "345678", 1}, {123456789, "34567", 1}, {123456789, "3456", 1}, {123456789, "9", 1},
+        {123456789, "91", 0}, {5, "5", 1}, {5, "6", 0},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        es_find *f = es_find_new(k[i].needle, NULL);
+        r.record_id = k[i].id;
+        r.event_id = 0xffffffffu;   /* 4294967295: no digit run of the needles but the last */
+        char t[64];
+        es_time_iso8601(r.time_created, t);
+        int in_other = strstr(t, k[i].needle) != NULL || strstr("4294967295", k[i].needle) != NULL;
+        CHECK_AT(es_find_row(f, &r, &c) == (k[i].want || in_other), "\"%s\" in %llu", k[i].needle,
+                 (unsigned long long)k[i].id);
+        /* the same needle in the event ID (32 bits) */
+        r.record_id = 0xffffffffffffffffull;
+        r.event_id = (uint32_t)k[i].id;
+        int in_other2 = strstr(t, k[i].needle) != NULL || strstr("18446744073709551615", k[i].needle) != NULL;
+        if (k[i].id <= 0xffffffffu)
+            CHECK_AT(es_find_row(f, &r, &c) == (k[i].want || in_other2), "\"%s\" in event ID %llu", k[i].needle,
+                     (unsigned long long)k[i].id);
+        es_find_free(f);
+    }
+}
+
 /* Rows arriving in batches land where a full sort would put them, filtered or not; and the
  * positions reported let the list keep every old row's selection. */
 static void add_in_steps(int filtered)
@@ -426,6 +541,8 @@ int main(void)
     RUN(cancelled_sort_stops);
     RUN(find_is_case_insensitive_over_displayed_columns);
     RUN(find_matches_ids_and_time_as_displayed);
+    RUN(find_scan_matches_a_plain_search);
+    RUN(find_digits_in_ids);
     RUN(rows_arriving_land_in_place);
     RUN(rows_arriving_land_in_place_filtered);
     RUN(install_then_catch_up);
