@@ -263,7 +263,9 @@ struct es_find_memo {
     int8_t     *src;            /* per source: -1 not yet, 0, 1 */
     size_t      nsrc;
     uint64_t    second;         /* the last time looked at, in whole seconds + 1 (0: none) */
-    int         second_match;
+    int         second_match;   /* its text (to the second) holds the needle */
+    char        second_text[64];   /* ISO 8601 (no time_text): the text to the second ... */
+    size_t      second_len;        /* ... its length, where ".mmmZ" goes */
 };
 
 es_find_memo *es_find_memo_new(size_t nsources)
@@ -321,19 +323,41 @@ int es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es
         shared_contains(r->task_text, f, m) || shared_contains(r->computer, f, m) || message_contains(r, f))
         return 1;
     if (f->timelike) {
+        /* The window's time text is to the second: looked at once per second. ISO 8601 (no
+         * time_text) goes on to the millisecond: its text to the second once per second, then
+         * per row only where the needle would reach into ".mmmZ". */
         uint64_t sec = r->time_created / ES_TICKS_PER_SEC + 1;
-        if (m && m->second == sec)
-            return m->second_match;
-        char t[64];
-        if (c->time_text)
-            c->time_text(c->time_ctx, r->time_created, t, sizeof t);
-        else
-            es_time_iso8601(r->time_created, t);
-        int hit = contains(t, f);
-        if (m) {
-            m->second = sec;
-            m->second_match = hit;
+        char own[64], *t = m ? m->second_text : own;
+        size_t cut = m ? m->second_len : 0;
+        int hit;
+        if (m && m->second == sec) {
+            hit = m->second_match;
+        } else {
+            if (c->time_text) {
+                c->time_text(c->time_ctx, r->time_created, t, sizeof own);
+            } else {
+                es_time_iso8601(r->time_created, t);
+                cut = strlen(t) - 5;   /* "2026-11-28T09:15:42" of "2026-11-28T09:15:42.250Z" */
+                t[cut] = 0;
+            }
+            hit = contains(t, f);
+            if (m) {
+                m->second = sec;
+                m->second_match = hit;
+                m->second_len = cut;
+            }
         }
+        if (hit || c->time_text)
+            return hit;
+        unsigned ms = (unsigned)(r->time_created / ES_TICKS_PER_MS % 1000);
+        t[cut] = '.';
+        t[cut + 1] = (char)('0' + ms / 100);
+        t[cut + 2] = (char)('0' + ms / 10 % 10);
+        t[cut + 3] = (char)('0' + ms % 10);
+        t[cut + 4] = 'Z';
+        t[cut + 5] = 0;
+        hit = contains(t + (f->len - 1 < cut ? cut - (f->len - 1) : 0), f);
+        t[cut] = 0;
         return hit;
     }
     return 0;

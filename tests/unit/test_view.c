@@ -388,6 +388,42 @@ TEST(find_scan_matches_a_plain_search)
     es_rowstore_unref(s);
 }
 
+/* The time as ISO 8601 (no time_text) goes on to the millisecond: rows of one second with
+ * other milliseconds are told apart in a filter pass (which looks at each second's text once). */
+TEST(find_time_to_the_millisecond)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_batch *b = es_batch_new(0, 4);
+    const char *times[] = {"2026-11-28T09:15:42.250Z", "2026-11-28T09:15:42.999Z", "2026-11-28T09:15:42.250Z",
+                           "2026-11-28T09:15:43.250Z"};
+    for (int i = 0; i < 4; i++) {
+        es_event ev;
+        memset(&ev, 0, sizeof ev);
+        es_time_parse_iso8601(times[i], &ev.time_created);
+        ev.record_id = 1;
+        ev.message = "m";
+        es_batch_add(b, &ev, 0);
+    }
+    es_rowstore_append(s, b, NULL);
+    es_view_ctx c = ctx();
+    uint32_t in[4] = {0, 1, 2, 3}, out[4];
+    struct { const char *needle; size_t n; uint32_t first; } k[] = {
+        {".250", 3, 0}, {"42.999z", 1, 1}, {"42.9", 1, 1}, {"2.25", 2, 0}, {"09:15:42", 3, 0}, {"3.2", 1, 3},
+        {"250Z", 3, 0}, {"T09:15:43.250Z", 1, 3}, {"2026-11-28T09:15:42.250Z", 2, 0}, {"9", 4, 0},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        es_find *f = es_find_new(k[i].needle, NULL);
+        size_t m = es_view_filter(s, in, 4, f, NULL, 0, &c, out, NULL);
+        CHECK_AT(m == k[i].n && out[0] == k[i].first, "\"%s\": %zu rows", k[i].needle, m);
+        for (uint32_t j = 0; j < 4; j++)
+            CHECK_AT(es_find_row(f, es_rowstore_get(s, j), &c) == (strstr(times[j], k[i].needle) != NULL ||
+                                                                      (strcmp(k[i].needle, "42.999z") == 0 && j == 1)),
+                     "\"%s\" row %u", k[i].needle, j);
+        es_find_free(f);
+    }
+    es_rowstore_unref(s);
+}
+
 /* A digit needle is looked for in the IDs as displayed: every window of their digits. */
 TEST(find_digits_in_ids)
 {
@@ -543,6 +579,7 @@ int main(void)
     RUN(find_matches_ids_and_time_as_displayed);
     RUN(find_scan_matches_a_plain_search);
     RUN(find_digits_in_ids);
+    RUN(find_time_to_the_millisecond);
     RUN(rows_arriving_land_in_place);
     RUN(rows_arriving_land_in_place_filtered);
     RUN(install_then_catch_up);
