@@ -55,6 +55,25 @@ TEST(time_iso8601_round_trip)
     CHECK_STR(es_time_iso8601(t, out), "2026-11-24T21:22:28.123Z");
     CHECK(es_time_parse_iso8601("2024-02-29T23:59:59.9999999Z", &t));
     CHECK_STR(es_time_iso8601(t, out), "2024-02-29T23:59:59.999Z");
+    /* the text is printf's, to the millisecond, for any tick count (years past 9999 too) */
+    {
+        int wrong = 0;
+        uint64_t x = 88172645463325252ull;
+        for (int i = 0; i < 20000; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            uint64_t ticks = i < 10000 ? 120000000000000000ull + x % 30000000000000000ull : i == 10000 ? UINT64_MAX : x;
+            es_civil k;
+            char want[64];
+            es_time_to_civil(ticks, &k);
+            snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", k.year, k.month, k.day, k.hour,
+                     k.minute, k.second, k.ms);
+            wrong += strcmp(es_time_iso8601(ticks, out), want) != 0;
+        }
+        CHECK_INT(wrong, 0);
+        CHECK_STR(es_time_iso8601(UINT64_MAX, out), "60056-05-28T05:36:10.955Z");
+    }
     CHECK(!es_time_parse_iso8601("2023-02-29T00:00:00Z", &t));
     CHECK(!es_time_parse_iso8601("2023-01-01 00:00:00Z", &t));
     CHECK(!es_time_parse_iso8601("2023-01-01T00:00:00.Z", &t));
