@@ -175,17 +175,22 @@ TEST(sort_matches_qsort_on_every_column)
 }
 
 /* Sorting by Message ranks the distinct texts 8 bytes at a time: thousands of them sharing long
- * prefixes (of 0, 8, 12, 16 and 39 bytes), differing after 8 or 16 bytes or only in case, being
+ * prefixes (of 0, 8, 12, 16, 39 and 143 bytes), differing after 8 or 16 bytes or only in case, being
  * prefixes of one another, empty, with bytes next to the letters ('@', '[', '`', '{') and above
  * 0x7f; repeated within a batch (one copy) and across batches (copies); some rows with their
  * length not counted (msg_len 0). The order is qsort's with es_view_compare. */
 TEST(sort_by_message_matches_qsort_on_many_texts)
 {
     static const char *const prefix[] = {"", "The Wind", "The Windows ", "The Windows Upda",
-                                         "The Windows Update service entered the ", "the windows update service entered THE "};
+                                         "The Windows Update service entered the ", "the windows update service entered THE ",
+                                         /* 143 bytes shared (but for case), then the texts part */
+                                         "A long prefix of one hundred and fifty bytes, the same in every text that has it, "
+                                         "written out so that the sort must jump over it to order them.",
+                                         "a LONG prefix of one hundred and fifty bytes, the same in every text that has it, "
+                                         "written out so that the sort must jump over it to order them."};
     static const char alphabet[] = "aAbBzZ@[`{ 9\x80\xc3";
     es_rowstore *s = es_rowstore_new();
-    char msg[128];
+    char msg[256];
     for (int k = 0; k < 30; k++) {
         es_batch *b = es_batch_new((uint32_t)(k % 4), 1000);
         for (int i = 0; i < 1000; i++) {
@@ -195,7 +200,7 @@ TEST(sort_by_message_matches_qsort_on_many_texts)
             ev.record_id = rnd() % 100;
             ev.provider = "P";
             ev.computer = "C";
-            size_t len = (size_t)snprintf(msg, sizeof msg, "%s", prefix[rnd() % 6]);
+            size_t len = (size_t)snprintf(msg, sizeof msg, "%s", prefix[rnd() % 8]);
             size_t extra = rnd() % 4 == 0 ? rnd() % 3 : rnd() % 20;
             for (size_t j = 0; j < extra; j++)
                 msg[len++] = alphabet[rnd() % (sizeof alphabet - 1)];
