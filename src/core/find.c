@@ -350,6 +350,12 @@ int es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es
         if (hit || c->time_text)
             return hit;
         unsigned ms = (unsigned)(r->time_created / ES_TICKS_PER_MS % 1000);
+        if (f->digits) {   /* no '.' or 'Z': only inside the 3 digits of the milliseconds */
+            if (f->len > 3)
+                return 0;
+            char d[4] = {(char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 0};
+            return strstr(d, f->text) != NULL;
+        }
         t[cut] = '.';
         t[cut + 1] = (char)('0' + ms / 100);
         t[cut + 2] = (char)('0' + ms / 10 % 10);

@@ -415,11 +415,12 @@ TEST(find_time_to_the_millisecond)
     struct { const char *needle; size_t n; uint32_t first; } k[] = {
         {".250", 3, 0}, {"42.999z", 1, 1}, {"42.9", 1, 1}, {"2.25", 2, 0}, {"09:15:42", 3, 0}, {"3.2", 1, 3},
         {"250Z", 3, 0}, {"T09:15:43.250Z", 1, 3}, {"2026-11-28T09:15:42.250Z", 2, 0}, {"9", 4, 0},
+        {"250", 3, 0}, {"99", 1, 1}, {"4299", 0, 0}, {"0", 4, 0}, {"25", 3, 0},
     };
     for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
         es_find *f = es_find_new(k[i].needle, NULL);
         size_t m = es_view_filter(s, in, 4, f, NULL, 0, &c, out, NULL);
-        CHECK_AT(m == k[i].n && out[0] == k[i].first, "\"%s\": %zu rows", k[i].needle, m);
+        CHECK_AT(m == k[i].n && (m == 0 || out[0] == k[i].first), "\"%s\": %zu rows", k[i].needle, m);
         for (uint32_t j = 0; j < 4; j++)
             CHECK_AT(es_find_row(f, es_rowstore_get(s, j), &c) == (strstr(times[j], k[i].needle) != NULL ||
                                                                       (strcmp(k[i].needle, "42.999z") == 0 && j == 1)),
