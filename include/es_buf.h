@@ -42,7 +42,8 @@ int es_grow(void *items_ptr, size_t *cap, size_t need, size_t size);
 typedef struct es_arena_block es_arena_block;
 typedef struct es_arena {
     es_arena_block *head;   /* newest block first */
-    size_t          bytes;  /* total bytes held in blocks */
+    size_t          bytes;  /* total bytes held in blocks (with their headers) */
+    size_t          block_max;  /* blocks grow up to this (0: 64 KiB) */
 } es_arena;
 
 void  es_arena_init(es_arena *a);
@@ -51,5 +52,9 @@ void *es_arena_alloc(es_arena *a, size_t n, size_t align);
 char *es_arena_strdup(es_arena *a, const char *s);            /* NULL in -> NULL out */
 char *es_arena_strndup(es_arena *a, const char *s, size_t n); /* copies n bytes, adds NUL */
 void  es_arena_adopt(es_arena *dst, es_arena *src);           /* src is left empty */
+/* The newest block (the one being filled, often partly empty): its first byte and the bytes in
+ * use (*used; NULL and 0 when the arena is empty), and its capacity (*size). */
+char *es_arena_last(const es_arena *a, size_t *used, size_t *size);
+void  es_arena_drop_last(es_arena *a);   /* frees the newest block: what it held is gone */
 
 #endif

@@ -58,6 +58,11 @@ typedef struct es_batch {
      * Log column (a file may hold several logs; a server's rows are of the log it was asked for) */
     const char *logs[ES_BATCH_LOGS];
     unsigned    nlogs;
+    /* The messages: the same text comes back again and again (a service entering the running
+     * state), so a batch keeps one copy of each distinct text and its rows share the pointer,
+     * found through this table (NULL until the first message; none when out of memory). */
+    struct es_batch_msg *msgs;
+    size_t      msgs_cap;
 } es_batch;
 
 es_batch *es_batch_new(uint32_t source, size_t cap);       /* NULL when out of memory */

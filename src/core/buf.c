@@ -112,6 +112,8 @@ struct es_arena_block {
 #define BLOCK_HDR ((sizeof(es_arena_block) + 15) & ~(size_t)15)
 #define BLOCK_MIN (64 * 1024 - BLOCK_HDR)
 #define BLOCK_SMALL (4 * 1024 - BLOCK_HDR)
+#define LARGE_MIN 1024   /* allocations above this may get a block of their own */
+#define ROOM_KEEP 256    /* ... when the current block has this much left */
 
 void es_arena_init(es_arena *a) { memset(a, 0, sizeof *a); }
 
@@ -123,7 +125,9 @@ void es_arena_free(es_arena *a)
         free(b);
         b = next;
     }
+    size_t max = a->block_max;
     memset(a, 0, sizeof *a);
+    a->block_max = max;
 }
 
 void *es_arena_alloc(es_arena *a, size_t n, size_t align)
@@ -140,25 +144,31 @@ void *es_arena_alloc(es_arena *a, size_t n, size_t align)
     }
     if (n > SIZE_MAX / 2)
         return NULL;
-    /* Blocks grow with the arena, from 4 KiB to 64 KiB: a small batch (a slow source sends a
-     * few rows at a time, and the row store keeps the batch's blocks) wastes little. */
-    size_t want = a->bytes < BLOCK_SMALL ? BLOCK_SMALL : a->bytes < BLOCK_MIN ? a->bytes : BLOCK_MIN;
-    size_t size = n > want ? n : want;
+    /* Blocks grow with the arena, from 4 KiB to 64 KiB (or block_max): a small batch (a slow
+     * source sends a few rows at a time, and the row store keeps the batch's blocks) wastes
+     * little. */
+    size_t max = a->block_max > BLOCK_MIN ? a->block_max - BLOCK_HDR : BLOCK_MIN;
+    size_t want = a->bytes < BLOCK_SMALL ? BLOCK_SMALL : a->bytes < max ? a->bytes : max;
+    /* A large allocation that does not fit in what the current block has left (still a fair
+     * amount) gets a block of its own, behind the current one, which goes on filling: a new
+     * block would leave the rest of the current one empty for good, on average half such an
+     * allocation (long messages among short ones wasted some 10 bytes a row). */
+    size_t room = a->head ? a->head->size - (a->head->used < a->head->size ? a->head->used : a->head->size) : 0;
+    int own = a->head && (n > max || (n > LARGE_MIN && room >= ROOM_KEEP));
+    size_t size = own || n > want ? n : want;
     b = malloc(BLOCK_HDR + size);
     if (!b)
         return NULL;
     b->size = size;
     b->used = n;
-    /* A large one-off allocation goes behind the current block so that the rest of the
-     * current block is still used. */
-    if (a->head && n > BLOCK_MIN) {
+    if (own) {
         b->next = a->head->next;
         a->head->next = b;
     } else {
         b->next = a->head;
         a->head = b;
     }
-    a->bytes += size;
+    a->bytes += BLOCK_HDR + size;
     return (char *)b + BLOCK_HDR;
 }
 
@@ -194,4 +204,25 @@ void es_arena_adopt(es_arena *dst, es_arena *src)
     dst->bytes += src->bytes;
     src->head = NULL;
     src->bytes = 0;
+}
+
+char *es_arena_last(const es_arena *a, size_t *used, size_t *size)
+{
+    if (!a->head) {
+        *used = *size = 0;
+        return NULL;
+    }
+    *used = a->head->used;
+    *size = a->head->size;
+    return (char *)a->head + BLOCK_HDR;
+}
+
+void es_arena_drop_last(es_arena *a)
+{
+    es_arena_block *b = a->head;
+    if (!b)
+        return;
+    a->head = b->next;
+    a->bytes -= BLOCK_HDR + b->size;
+    free(b);
 }

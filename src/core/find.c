@@ -6,6 +6,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#include <emmintrin.h>
+#endif
 
 struct es_find {
     char   *text;       /* folded */
@@ -13,6 +16,7 @@ struct es_find {
     size_t  len;
     int     timelike;   /* only digits, '-', ':', ' ', '.', 'T', 'Z': may be part of a time */
     int     digits;     /* only digits: may be part of an ID */
+    uint64_t number;    /* digits: their value (up to 6 of them) */
 };
 
 /* ASCII letters fold to lower case and CR, LF, TAB to a space (as the list shows them);
@@ -69,6 +73,8 @@ es_find *es_find_new(const char *text, int *oom)
         }
     }
     f->text[n] = 0;
+    for (size_t i = 0; f->digits && i < n && i < 6; i++)
+        f->number = f->number * 10 + (uint64_t)(f->text[i] - '0');
     memcpy(f->orig, text, n + 1);
     f->len = n;
     return f;
@@ -135,16 +141,68 @@ static int contains_len(const char *s, size_t len, const es_find *f)
         return contains(s, f);
     if (len < f->len)
         return 0;
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+    /* 16 places at a time: the needle's first byte at the place and its last byte where the
+     * needle would end (unless that is a space, which also stands for CR, LF and TAB), both in
+     * either case for letters (OR 0x20); a place is compared only when both fit. */
+    {
+        size_t L = f->len, lastp = len - L;   /* the last place the needle can start */
+        unsigned char endc = n[L - 1];
+        int both = L > 1 && endc != ' ';
+        const __m128i pa = _mm_set1_epi8((char)first), fa = _mm_set1_epi8(first >= 'a' && first <= 'z' ? 0x20 : 0);
+        const __m128i pb = _mm_set1_epi8((char)endc), fb = _mm_set1_epi8(endc >= 'a' && endc <= 'z' ? 0x20 : 0);
+        if (lastp < 15) {   /* fewer than 16 places */
+            for (size_t i = 0; i <= lastp; i++)
+                if (match_at(p + i, f))
+                    return 1;
+            return 0;
+        }
+        for (size_t i = 0;; i += 16) {
+            /* the last 16 places overlap the ones before: those already looked at are masked */
+            size_t at = i + 16 <= lastp + 1 ? i : lastp - 15;
+            unsigned skip = (unsigned)(i - at);
+            /* reads up to p[at + 15 + L - 1] <= p[len - 1] */
+            __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + at)), fa);
+            unsigned mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, pa)) >> skip << skip;
+            if (both && mask) {
+                __m128i b = _mm_or_si128(_mm_loadu_si128((const __m128i *)(p + at + L - 1)), fb);
+                mask &= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, pb));
+            }
+            while (mask) {
+                unsigned k = (unsigned)__builtin_ctz(mask);
+                if (match_at(p + at + k, f))
+                    return 1;
+                mask &= mask - 1;
+            }
+            if (at + 16 > lastp)
+                return 0;
+        }
+    }
+#endif
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull, lows = ~highs;
     int letter = first >= 'a' && first <= 'z';
     uint64_t pat = ones * first, fold = letter ? ones * 0x20 : 0;
+    /* and the second byte at the next place (unless it is a space, which also stands for CR,
+     * LF and TAB): a place is looked at only when both bytes fit, far fewer than for one */
+    unsigned char second = f->len > 1 ? n[1] : 0;
+    int two = f->len > 1 && second != ' ';
+    uint64_t pat2 = ones * second, fold2 = second >= 'a' && second <= 'z' ? ones * 0x20 : 0;
     size_t last = len - f->len;   /* the last place the needle can start */
     size_t i = 0;
     for (; i + 8 <= last + 1; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, 8);
         uint64_t x = (w | fold) ^ pat;
-        if (!((x - ones) & ~x & highs))
+        uint64_t hit;
+        if (two) {   /* exact per byte: a zero byte of x (and of y) sets its high bit */
+            uint64_t w2;
+            memcpy(&w2, p + i + 1, 8);   /* i + 8 <= last + 1 <= len - 1: inside the text */
+            uint64_t y = (w2 | fold2) ^ pat2;
+            hit = ~(((x & lows) + lows) | x) & ~(((y & lows) + lows) | y) & highs;
+        } else {
+            hit = (x - ones) & ~x & highs;
+        }
+        if (!hit)
             continue;
         for (size_t k = i; k < i + 8; k++)
             if (match_at(p + k, f))
@@ -156,8 +214,29 @@ static int contains_len(const char *s, size_t len, const es_find *f)
     return 0;
 }
 
+/* The needle's digits in the number's decimal text. Needles of up to 6 digits test each window
+ * of the number's digits as a number, dividing by constants (no text is made); a window lies
+ * inside the number while x >= 10^(d-1), so "0042" is not found in 42. */
+#define WINDOWS(P, LO)                                                                             \
+    for (; x >= (LO); x /= 10)                                                                     \
+        if (x % (P) == nv)                                                                         \
+            return 1;                                                                              \
+    return 0
 static int contains_number(uint64_t v, const es_find *f)
 {
+    uint64_t x = v, nv = f->number;
+    switch (f->len) {
+    case 1:
+        if (v == 0)
+            return nv == 0;
+        WINDOWS(10, 1);
+    case 2: WINDOWS(100, 10);
+    case 3: WINDOWS(1000, 100);
+    case 4: WINDOWS(10000, 1000);
+    case 5: WINDOWS(100000, 10000);
+    case 6: WINDOWS(1000000, 100000);
+    default: break;
+    }
     char t[24], *e = t + sizeof t - 1;
     *e = 0;
     do {
@@ -166,6 +245,7 @@ static int contains_number(uint64_t v, const es_find *f)
     } while (v);
     return f->len <= (size_t)(t + sizeof t - 1 - e) && strstr(e, f->text) != NULL;
 }
+#undef WINDOWS
 
 static int message_contains(const es_row *r, const es_find *f)
 {
@@ -183,7 +263,9 @@ struct es_find_memo {
     int8_t     *src;            /* per source: -1 not yet, 0, 1 */
     size_t      nsrc;
     uint64_t    second;         /* the last time looked at, in whole seconds + 1 (0: none) */
-    int         second_match;
+    int         second_match;   /* its text (to the second) holds the needle */
+    char        second_text[64];   /* ISO 8601 (no time_text): the text to the second ... */
+    size_t      second_len;        /* ... its length, where ".mmmZ" goes */
 };
 
 es_find_memo *es_find_memo_new(size_t nsources)
@@ -241,19 +323,47 @@ int es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es
         shared_contains(r->task_text, f, m) || shared_contains(r->computer, f, m) || message_contains(r, f))
         return 1;
     if (f->timelike) {
+        /* The window's time text is to the second: looked at once per second. ISO 8601 (no
+         * time_text) goes on to the millisecond: its text to the second once per second, then
+         * per row only where the needle would reach into ".mmmZ". */
         uint64_t sec = r->time_created / ES_TICKS_PER_SEC + 1;
-        if (m && m->second == sec)
-            return m->second_match;
-        char t[64];
-        if (c->time_text)
-            c->time_text(c->time_ctx, r->time_created, t, sizeof t);
-        else
-            es_time_iso8601(r->time_created, t);
-        int hit = contains(t, f);
-        if (m) {
-            m->second = sec;
-            m->second_match = hit;
+        char own[64], *t = m ? m->second_text : own;
+        size_t cut = m ? m->second_len : 0;
+        int hit;
+        if (m && m->second == sec) {
+            hit = m->second_match;
+        } else {
+            if (c->time_text) {
+                c->time_text(c->time_ctx, r->time_created, t, sizeof own);
+            } else {
+                es_time_iso8601(r->time_created, t);
+                cut = strlen(t) - 5;   /* "2026-11-28T09:15:42" of "2026-11-28T09:15:42.250Z" */
+                t[cut] = 0;
+            }
+            hit = contains(t, f);
+            if (m) {
+                m->second = sec;
+                m->second_match = hit;
+                m->second_len = cut;
+            }
         }
+        if (hit || c->time_text)
+            return hit;
+        unsigned ms = (unsigned)(r->time_created / ES_TICKS_PER_MS % 1000);
+        if (f->digits) {   /* no '.' or 'Z': only inside the 3 digits of the milliseconds */
+            if (f->len > 3)
+                return 0;
+            char d[4] = {(char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 0};
+            return strstr(d, f->text) != NULL;
+        }
+        t[cut] = '.';
+        t[cut + 1] = (char)('0' + ms / 100);
+        t[cut + 2] = (char)('0' + ms / 10 % 10);
+        t[cut + 3] = (char)('0' + ms % 10);
+        t[cut + 4] = 'Z';
+        t[cut + 5] = 0;
+        hit = contains(t + (f->len - 1 < cut ? cut - (f->len - 1) : 0), f);
+        t[cut] = 0;
         return hit;
     }
     return 0;

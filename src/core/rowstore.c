@@ -31,6 +31,7 @@ void es_batch_free(es_batch *b)
         return;
     es_arena_free(&b->strings);
     es_buf_free(&b->scratch);
+    free(b->msgs);
     free(b->rows);
     free(b);
 }
@@ -52,6 +53,64 @@ static const char *keep(es_batch *b, int field, const char *s, int *oom)
         return NULL;
     }
     recent[b->recent_next[field]++ % 8] = p;
+    return p;
+}
+
+struct es_batch_msg {
+    const char *text;
+    uint32_t    len;
+    uint32_t    hash;
+};
+
+static uint32_t msg_hash(const char *p, size_t len)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    uint64_t w = 0;
+    for (size_t k = 0; i < len; i++, k++)
+        w |= (uint64_t)(unsigned char)p[i] << (8 * k);
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+    return (uint32_t)(h ^ (h >> 29));
+}
+
+/* The message's copy in the batch: an earlier row's when the text is the same (byte for byte),
+ * else a new one. NULL when out of memory. */
+static const char *keep_message(es_batch *b, const char *s, size_t n)
+{
+    if (!b->msgs && n < UINT32_MAX) {
+        size_t cap = 64;
+        while (cap < 2 * b->cap && cap < ((size_t)1 << 20))
+            cap *= 2;
+        b->msgs = calloc(cap, sizeof *b->msgs);   /* none: every message is copied */
+        b->msgs_cap = b->msgs ? cap : 0;
+    }
+    struct es_batch_msg *slot = NULL;
+    uint32_t h = 0;
+    if (b->msgs && n < UINT32_MAX && b->count < b->msgs_cap / 2) {   /* the table stays half empty */
+        h = msg_hash(s, n);
+        size_t mask = b->msgs_cap - 1;
+        for (size_t k = h & mask;; k = (k + 1) & mask) {
+            struct es_batch_msg *m = &b->msgs[k];
+            if (!m->text) {
+                slot = m;
+                break;
+            }
+            if (m->hash == h && m->len == n && memcmp(m->text, s, n) == 0)
+                return m->text;
+        }
+    }
+    char *p = es_arena_strndup(&b->strings, s, n);
+    if (p && slot) {
+        slot->text = p;
+        slot->len = (uint32_t)n;
+        slot->hash = h;
+    }
     return p;
 }
 
@@ -91,7 +150,7 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
                        &oom);
     if (ev->message) {
         size_t n = strlen(ev->message);
-        r.message = es_arena_strndup(&b->strings, ev->message, n);
+        r.message = keep_message(b, ev->message, n);
         r.msg_len = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
     } else {
         es_buf_clear(&b->scratch);
@@ -100,7 +159,7 @@ int es_batch_add(es_batch *b, const es_event *ev, uint64_t received)
             b->scratch.failed = 0;
             oom = 1;
         }
-        r.message = es_arena_strndup(&b->strings, b->scratch.data ? b->scratch.data : "", b->scratch.len);
+        r.message = keep_message(b, b->scratch.data ? b->scratch.data : "", b->scratch.len);
         r.msg_len = b->scratch.len > UINT32_MAX ? UINT32_MAX : (uint32_t)b->scratch.len;
     }
     if (!r.message)
@@ -149,11 +208,47 @@ struct es_rowstore {
     es_arena strings;
 };
 
+/* The store's own blocks, which receive the batches' last blocks packed (see pack_last). */
+#define PACK_BLOCK ((size_t)1 << 20)
+
+/* A batch's arena ends in a block it was still filling: on average half of it (up to 64 KiB)
+ * is empty, some 30 bytes a row. Its used bytes are copied into the store's own block instead
+ * (1 MiB blocks, filled one after the other) and the batch's block is freed; the batch's rows
+ * — not yet in the store, so no reader sees them — are pointed at the copy. Strings in the
+ * batch's other blocks stay where they are. Out of memory: nothing moves. */
+static void pack_last(es_rowstore *s, es_batch *b)
+{
+    size_t used, size;
+    char *from = es_arena_last(&b->strings, &used, &size);
+    if (!from || used == 0 || used >= size || used > PACK_BLOCK / 4)
+        return;
+    char *to = es_arena_alloc(&s->strings, used, 16);
+    if (!to)
+        return;
+    memcpy(to, from, used);
+    uintptr_t lo = (uintptr_t)from;
+    for (size_t i = 0; i < b->count; i++) {
+        es_row *r = &b->rows[i];
+        const char **f[5] = {&r->provider, &r->computer, &r->level_text, &r->task_text, &r->message};
+        for (int k = 0; k < 5; k++) {
+            uintptr_t p = (uintptr_t)*f[k];
+            if (p - lo < used)
+                *f[k] = to + (p - lo);
+        }
+    }
+    for (int k = 0; k < 4; k++)   /* the batch is freed next; keep its memo of texts honest */
+        for (int j = 0; j < 8; j++)
+            if (b->recent[k][j] && (uintptr_t)b->recent[k][j] - lo < used)
+                b->recent[k][j] = to + ((uintptr_t)b->recent[k][j] - lo);
+    es_arena_drop_last(&b->strings);
+}
+
 es_rowstore *es_rowstore_new(void)
 {
     es_rowstore *s = calloc(1, sizeof *s);
     if (s) {
         es_arena_init(&s->strings);
+        s->strings.block_max = PACK_BLOCK;
         s->limit = ES_ROWSTORE_MAX_ROWS;
         s->refs = 1;
     }
@@ -186,6 +281,8 @@ size_t es_rowstore_limit(const es_rowstore *s) { return s->limit; }
 size_t es_rowstore_append(es_rowstore *s, es_batch *b, size_t *lost)
 {
     size_t added = 0;
+    if (b->count && s->count < s->limit)
+        pack_last(s, b);
     while (added < b->count && s->count < s->limit) {
         size_t block = s->count / ES_ROWSTORE_BLOCK_ROWS;
         size_t slot = s->count % ES_ROWSTORE_BLOCK_ROWS;

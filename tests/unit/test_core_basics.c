@@ -56,6 +56,25 @@ TEST(time_iso8601_round_trip)
     CHECK_STR(es_time_iso8601(t, out), "2026-11-24T21:22:28.123Z");
     CHECK(es_time_parse_iso8601("2024-02-29T23:59:59.9999999Z", &t));
     CHECK_STR(es_time_iso8601(t, out), "2024-02-29T23:59:59.999Z");
+    /* the text is printf's, to the millisecond, for any tick count (years past 9999 too) */
+    {
+        int wrong = 0;
+        uint64_t x = 88172645463325252ull;
+        for (int i = 0; i < 20000; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            uint64_t ticks = i < 10000 ? 120000000000000000ull + x % 30000000000000000ull : i == 10000 ? UINT64_MAX : x;
+            es_civil k;
+            char want[64];
+            es_time_to_civil(ticks, &k);
+            snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", k.year, k.month, k.day, k.hour,
+                     k.minute, k.second, k.ms);
+            wrong += strcmp(es_time_iso8601(ticks, out), want) != 0;
+        }
+        CHECK_INT(wrong, 0);
+        CHECK_STR(es_time_iso8601(UINT64_MAX, out), "60056-05-28T05:36:10.955Z");
+    }
     CHECK(!es_time_parse_iso8601("2023-02-29T00:00:00Z", &t));
     CHECK(!es_time_parse_iso8601("2023-01-01 00:00:00Z", &t));
     CHECK(!es_time_parse_iso8601("2023-01-01T00:00:00.Z", &t));
@@ -265,6 +284,58 @@ TEST(rowstore_takes_batches_across_blocks)
     es_rowstore_unref(s);
 }
 
+/* The store's memory: a batch's last block, partly empty, is packed into the store's own block
+ * (its rows pointed at the copy); long texts get blocks of their own rather than leave a block's
+ * rest empty; a message repeated within a batch is kept once. Every row still reads its texts. */
+TEST(rowstore_packs_batches_and_shares_messages)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_event ev = sample_event();
+    char msg[3000], want[3000], prov[32];
+    size_t text = 0;
+    for (int k = 0; k < 40; k++) {
+        es_batch *b = es_batch_new((uint32_t)k, 500);
+        for (int i = 0; i < 500; i++) {
+            int n = k * 500 + i;
+            /* every 50th message long (2,000+ bytes), every 3rd one repeated within the batch */
+            int len = snprintf(msg, sizeof msg, "message %d of batch %d", i % 3 == 0 ? -1 : n, k);
+            if (n % 50 == 7)
+                len += snprintf(msg + len, sizeof msg - (size_t)len, " %02000d", n);
+            if (i % 3 != 0 || i == 0 || n % 50 == 7 || (n - 3) % 50 == 7)
+                text += (size_t)len + 1;   /* a new text, not the batch's repeated one */
+            snprintf(prov, sizeof prov, "Provider-%d", i % 12);
+            ev.provider = prov;
+            ev.message = msg;
+            ev.record_id = (uint64_t)n;
+            CHECK(es_batch_add(b, &ev, 0));
+        }
+        CHECK_INT(es_rowstore_append(s, b, NULL), 500);
+    }
+    int bad = 0, shared = 0;
+    for (size_t n = 0; n < 20000; n++) {
+        const es_row *r = es_rowstore_get(s, n);
+        int i = (int)(n % 500), k = (int)(n / 500);
+        int len = snprintf(want, sizeof want, "message %d of batch %d", i % 3 == 0 ? -1 : (int)n, k);
+        if (n % 50 == 7)
+            len += snprintf(want + len, sizeof want - (size_t)len, " %02000d", (int)n);
+        snprintf(prov, sizeof prov, "Provider-%d", i % 12);
+        if (strcmp(r->message, want) != 0 || r->msg_len != (uint32_t)len || strcmp(r->provider, prov) != 0 ||
+            strcmp(r->computer, "srv01.example.com") != 0 || strcmp(r->level_text, "Information") != 0 ||
+            strcmp(r->task_text, "None") != 0 || r->record_id != n)
+            bad++;
+        if (i >= 3 && strcmp(r->message, es_rowstore_get(s, n - 3)->message) == 0)
+            shared += r->message == es_rowstore_get(s, n - 3)->message ? 1 : -100000;
+    }
+    CHECK_INT(bad, 0);
+    CHECK_INT(shared, 40 * 160);   /* 166 a batch, less the 6 next to a long one */
+    /* the rows, the texts each copied once (the repeated message once a batch), and little else */
+    size_t rows = (20000 + ES_ROWSTORE_BLOCK_ROWS - 1) / ES_ROWSTORE_BLOCK_ROWS * ES_ROWSTORE_BLOCK_ROWS * sizeof(es_row);
+    size_t bytes = es_rowstore_bytes(s);
+    CHECK(bytes > rows);
+    CHECK(bytes - rows < text + text / 20 + ((size_t)1 << 20));   /* + the store's block being filled */
+    es_rowstore_unref(s);
+}
+
 /* The row budget: rows past the limit are not stored and are counted for the caller, never
  * dropped silently; a reader's reference keeps the rows alive after the owner lets go. */
 TEST(rowstore_limit_counts_lost_rows)
@@ -350,6 +421,7 @@ int main(void)
     RUN(coverage_sentence);
     RUN(rowstore_takes_batches_across_blocks);
     RUN(rowstore_limit_counts_lost_rows);
+    RUN(rowstore_packs_batches_and_shares_messages);
     RUN(utf16_conversion);
     RUN(grow_doubles_and_refuses_overflow);
     TESTS_DONE();

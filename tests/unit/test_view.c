@@ -174,6 +174,67 @@ TEST(sort_matches_qsort_on_every_column)
     es_rowstore_unref(s);
 }
 
+/* Sorting by Message ranks the distinct texts 8 bytes at a time: thousands of them sharing long
+ * prefixes (of 0, 8, 12, 16, 39 and 143 bytes), differing after 8 or 16 bytes or only in case, being
+ * prefixes of one another, empty, with bytes next to the letters ('@', '[', '`', '{') and above
+ * 0x7f; repeated within a batch (one copy) and across batches (copies); some rows with their
+ * length not counted (msg_len 0). The order is qsort's with es_view_compare. */
+TEST(sort_by_message_matches_qsort_on_many_texts)
+{
+    static const char *const prefix[] = {"", "The Wind", "The Windows ", "The Windows Upda",
+                                         "The Windows Update service entered the ", "the windows update service entered THE ",
+                                         /* 143 bytes shared (but for case), then the texts part */
+                                         "A long prefix of one hundred and fifty bytes, the same in every text that has it, "
+                                         "written out so that the sort must jump over it to order them.",
+                                         "a LONG prefix of one hundred and fifty bytes, the same in every text that has it, "
+                                         "written out so that the sort must jump over it to order them."};
+    static const char alphabet[] = "aAbBzZ@[`{ 9\x80\xc3";
+    es_rowstore *s = es_rowstore_new();
+    char msg[256];
+    for (int k = 0; k < 30; k++) {
+        es_batch *b = es_batch_new((uint32_t)(k % 4), 1000);
+        for (int i = 0; i < 1000; i++) {
+            es_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.time_created = 133000000000000000ull;
+            ev.record_id = rnd() % 100;
+            ev.provider = "P";
+            ev.computer = "C";
+            size_t len = (size_t)snprintf(msg, sizeof msg, "%s", prefix[rnd() % 8]);
+            size_t extra = rnd() % 4 == 0 ? rnd() % 3 : rnd() % 20;
+            for (size_t j = 0; j < extra; j++)
+                msg[len++] = alphabet[rnd() % (sizeof alphabet - 1)];
+            msg[len] = 0;
+            ev.message = msg;
+            es_batch_add(b, &ev, 133000000000000000ull + (uint64_t)(k * 1000 + i));
+            if (rnd() % 10 == 0)
+                b->rows[b->count - 1].msg_len = 0;   /* not counted: the sort counts it */
+        }
+        es_rowstore_append(s, b, NULL);
+    }
+    es_view_ctx c = ctx();
+    size_t n = es_rowstore_count(s);
+    uint32_t *out = malloc(n * sizeof *out);
+    for (int desc = 0; desc < 2; desc++) {
+        es_order o = {ES_COL_MESSAGE, desc};
+        uint32_t *ref = reference(s, n, o, &c);
+        CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
+        size_t bad = 0;
+        for (size_t i = 0; i < n; i++)
+            bad += out[i] != ref[i];
+        CHECK_AT(bad == 0, "Message %s: %zu rows out of place", desc ? "desc" : "asc", bad);
+        /* and a part of the store (first > 0) */
+        CHECK(es_view_sort(s, 5000, 12345, o, &c, out, NULL));
+        bad = 0;
+        for (size_t i = 1; i < 12345; i++)
+            bad += es_view_compare(s, out[i - 1], out[i], o, &c) >= 0 || out[i] < 5000 || out[i] >= 17345;
+        CHECK_AT(bad == 0, "Message %s, rows 5000..17344: %zu out of place", desc ? "desc" : "asc", bad);
+        free(ref);
+    }
+    free(out);
+    es_rowstore_unref(s);
+}
+
 TEST(cancelled_sort_stops)
 {
     es_rowstore *s = make_store(5000, 1000);
@@ -254,6 +315,158 @@ TEST(find_matches_ids_and_time_as_displayed)
         es_find_free(f);
     }
     es_rowstore_unref(s);
+}
+
+/* The message scan (16 places at a time, the needle's first and last bytes, an overlapping last
+ * block) against a plain reference: messages of 0 to 90 bytes and needles of 1 to 7 bytes from
+ * a small alphabet (letters in both cases, CR, LF, TAB and space, UTF-8 bytes), so matches fall
+ * at every place, at the very end, and just past it. Other columns cannot match: their texts
+ * share no byte with the alphabet. Through es_view_filter (fetching ahead) and es_find_row. */
+static char fold_ref(char ch)
+{
+    if (ch >= 'A' && ch <= 'Z')
+        return (char)(ch + 32);
+    return ch == '\r' || ch == '\n' || ch == '\t' ? ' ' : ch;
+}
+
+TEST(find_scan_matches_a_plain_search)
+{
+    static const char alphabet[] = "qQxX \t\r\n\xc3\xa9#";
+    static const char *const names[] = {"-", "-"};
+    uint32_t rank[2] = {0, 1};
+    es_view_ctx c = {names, rank, 2, NULL, NULL};
+    es_rowstore *s = es_rowstore_new();
+    enum { N = 6000 };
+    char msg[128];
+    es_batch *b = NULL;
+    for (int i = 0; i < N; i++) {
+        if (!b)
+            b = es_batch_new((uint32_t)(i % 2), 500);
+        size_t len = rnd() % 91;
+        for (size_t j = 0; j < len; j++)
+            msg[j] = alphabet[rnd() % (sizeof alphabet - 1)];
+        msg[len] = 0;
+        es_event ev;
+        memset(&ev, 0, sizeof ev);
+        ev.provider = ev.computer = ev.level_text = ev.task_text = "-";
+        ev.message = msg;
+        es_batch_add(b, &ev, 0);
+        if (es_batch_full(b)) {
+            es_rowstore_append(s, b, NULL);
+            b = NULL;
+        }
+    }
+    uint32_t *in = malloc(N * sizeof *in), *out = malloc(N * sizeof *out);
+    for (uint32_t i = 0; i < N; i++)
+        in[i] = (uint32_t)((i * 7919u) % N);   /* all over the store, as a view's order is */
+    size_t bad = 0, hits = 0;
+    for (int t = 0; t < 300; t++) {
+        char needle[8], fn[8];
+        size_t nl = 1 + rnd() % 7;
+        for (size_t j = 0; j < nl; j++)
+            needle[j] = alphabet[rnd() % (sizeof alphabet - 1)];
+        needle[nl] = 0;
+        for (size_t j = 0; j <= nl; j++)
+            fn[j] = fold_ref(needle[j]);
+        es_find *f = es_find_new(needle, NULL);
+        size_t m = es_view_filter(s, in, N, f, NULL, 0, &c, out, NULL), k = 0;
+        for (size_t i = 0; i < N; i++) {
+            const es_row *r = es_rowstore_get(s, in[i]);
+            char fm[128];
+            size_t j = 0;
+            for (; r->message[j]; j++)
+                fm[j] = fold_ref(r->message[j]);
+            fm[j] = 0;
+            int want = strstr(fm, fn) != NULL;
+            bad += es_find_row(f, r, &c) != want;
+            if (want)
+                bad += k >= m || out[k++] != in[i];
+            hits += want;
+        }
+        bad += k != m;
+        es_find_free(f);
+    }
+    CHECK_AT(bad == 0, "%zu rows found wrongly", bad);
+    CHECK(hits > 10000);
+    free(in);
+    free(out);
+    es_rowstore_unref(s);
+}
+
+/* The time as ISO 8601 (no time_text) goes on to the millisecond: rows of one second with
+ * other milliseconds are told apart in a filter pass (which looks at each second's text once). */
+TEST(find_time_to_the_millisecond)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_batch *b = es_batch_new(0, 4);
+    const char *times[] = {"2026-11-28T09:15:42.250Z", "2026-11-28T09:15:42.999Z", "2026-11-28T09:15:42.250Z",
+                           "2026-11-28T09:15:43.250Z"};
+    for (int i = 0; i < 4; i++) {
+        es_event ev;
+        memset(&ev, 0, sizeof ev);
+        es_time_parse_iso8601(times[i], &ev.time_created);
+        ev.record_id = 1;
+        ev.message = "m";
+        es_batch_add(b, &ev, 0);
+    }
+    es_rowstore_append(s, b, NULL);
+    es_view_ctx c = ctx();
+    uint32_t in[4] = {0, 1, 2, 3}, out[4];
+    struct { const char *needle; size_t n; uint32_t first; } k[] = {
+        {".250", 3, 0}, {"42.999z", 1, 1}, {"42.9", 1, 1}, {"2.25", 2, 0}, {"09:15:42", 3, 0}, {"3.2", 1, 3},
+        {"250Z", 3, 0}, {"T09:15:43.250Z", 1, 3}, {"2026-11-28T09:15:42.250Z", 2, 0}, {"9", 4, 0},
+        {"250", 3, 0}, {"99", 1, 1}, {"4299", 0, 0}, {"0", 4, 0}, {"25", 3, 0},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        es_find *f = es_find_new(k[i].needle, NULL);
+        size_t m = es_view_filter(s, in, 4, f, NULL, 0, &c, out, NULL);
+        CHECK_AT(m == k[i].n && (m == 0 || out[0] == k[i].first), "\"%s\": %zu rows", k[i].needle, m);
+        for (uint32_t j = 0; j < 4; j++)
+            CHECK_AT(es_find_row(f, es_rowstore_get(s, j), &c) == (strstr(times[j], k[i].needle) != NULL ||
+                                                                      (strcmp(k[i].needle, "42.999z") == 0 && j == 1)),
+                     "\"%s\" row %u", k[i].needle, j);
+        es_find_free(f);
+    }
+    es_rowstore_unref(s);
+}
+
+/* A digit needle is looked for in the IDs as displayed: every window of their digits. */
+TEST(find_digits_in_ids)
+{
+    static const char *const names[] = {"-"};
+    uint32_t rank[1] = {0};
+    es_view_ctx c = {names, rank, 1, NULL, NULL};
+    es_row r;
+    memset(&r, 0, sizeof r);
+    r.provider = r.computer = r.level_text = r.task_text = r.message = "-";
+    r.time_created = 134000000000000000ull;   /* 2025-08-23T... : digits below come from the IDs */
+    struct { uint64_t id; const char *needle; int want; } k[] = {
+        {0, "0", 1}, {0, "00", 0}, {10, "0", 1}, {10, "10", 1}, {10, "010", 0}, {42, "0042", 0},
+        {1000042, "0042", 1}, {1000042, "00042", 1}, {1000042, "000042", 1}, {1000042, "0000042", 0},
+        {1000042, "10000421", 0}, {1000042, "1000042", 1}, {987654, "987654", 1}, {987654, "876", 1},
+        {987654, "9876540", 0}, {18446744073709551615ull, "18446744073709551615", 1},
+        {18446744073709551615ull, "551615", 1}, {18446744073709551615ull, "551616", 0},
+        {123456789, "345678", 1}, {123456789, "34567", 1}, {123456789, "3456", 1}, {123456789, "9", 1},
+        {123456789, "91", 0}, {5, "5", 1}, {5, "6", 0},
+    };
+    for (size_t i = 0; i < sizeof k / sizeof *k; i++) {
+        es_find *f = es_find_new(k[i].needle, NULL);
+        r.record_id = k[i].id;
+        r.event_id = 0xffffffffu;   /* 4294967295: no digit run of the needles but the last */
+        char t[64];
+        es_time_iso8601(r.time_created, t);
+        int in_other = strstr(t, k[i].needle) != NULL || strstr("4294967295", k[i].needle) != NULL;
+        CHECK_AT(es_find_row(f, &r, &c) == (k[i].want || in_other), "\"%s\" in %llu", k[i].needle,
+                 (unsigned long long)k[i].id);
+        /* the same needle in the event ID (32 bits) */
+        r.record_id = 0xffffffffffffffffull;
+        r.event_id = (uint32_t)k[i].id;
+        int in_other2 = strstr(t, k[i].needle) != NULL || strstr("18446744073709551615", k[i].needle) != NULL;
+        if (k[i].id <= 0xffffffffu)
+            CHECK_AT(es_find_row(f, &r, &c) == (k[i].want || in_other2), "\"%s\" in event ID %llu", k[i].needle,
+                     (unsigned long long)k[i].id);
+        es_find_free(f);
+    }
 }
 
 /* Rows arriving in batches land where a full sort would put them, filtered or not; and the
@@ -461,9 +674,13 @@ int main(void)
     RUN(columns_and_orders_parse);
     RUN(compare_follows_the_rules);
     RUN(sort_matches_qsort_on_every_column);
+    RUN(sort_by_message_matches_qsort_on_many_texts);
     RUN(cancelled_sort_stops);
     RUN(find_is_case_insensitive_over_displayed_columns);
     RUN(find_matches_ids_and_time_as_displayed);
+    RUN(find_scan_matches_a_plain_search);
+    RUN(find_digits_in_ids);
+    RUN(find_time_to_the_millisecond);
     RUN(rows_arriving_land_in_place);
     RUN(rows_arriving_land_in_place_filtered);
     RUN(install_then_catch_up);
