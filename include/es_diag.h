@@ -43,7 +43,8 @@ size_t es_diag_text(uint32_t error, int is_file, es_probe_verdict probe, char *o
 typedef struct es_probe_ops {
     void *ctx;
     /* Resolves name into at most max addresses the implementation keeps (in ctx); returns how
-     * many, 0 when the name does not resolve. A name that is an IP address yields itself. */
+     * many, 0 when the name does not resolve, -1 when the resolver failed otherwise (no
+     * verdict). A name that is an IP address yields itself. */
     int (*resolve)(void *ctx, const char *name, int max);
     /* A TCP connection to address i (0 <= i < resolved count) on port, within timeout_ms:
      * 1 when it was accepted, 0 when refused, unreachable or timed out. */
@@ -54,7 +55,8 @@ typedef struct es_probe_ops {
 #define ES_RPC_EPM_PORT    135
 
 /* Runs the probe for a server that answered 1722: resolve, then TCP 135 on each address (at
- * most ES_PROBE_MAX_ADDRS) until one answers. Returns its verdict (never ES_PROBE_NONE). */
+ * most ES_PROBE_MAX_ADDRS) until one answers. Returns its verdict; ES_PROBE_NONE when the
+ * resolver failed for another reason than an unknown name. */
 es_probe_verdict es_probe_rpc(const es_probe_ops *ops, const char *name, unsigned timeout_ms);
 
 /* Whether error is one the probe refines (1722). */

@@ -37,6 +37,7 @@ typedef struct es_evtrec {
     es_event     ev;        /* pointers into the decoder's text buffer */
     uint32_t     record_number;
     uint32_t     time_generated;   /* seconds since 1970-01-01 UTC */
+    uint32_t     time_written;
     uint16_t     event_type;
     uint16_t     nstrings;         /* as the header says (data holds at most ES_EVTREC_MAX_STRINGS) */
     int          cut;              /* 1 when strings were missing or cut at the record's end */

@@ -167,7 +167,9 @@ int es_probe_wanted(uint32_t error) { return error == 1722; }
 es_probe_verdict es_probe_rpc(const es_probe_ops *ops, const char *name, unsigned timeout_ms)
 {
     int n = ops->resolve(ops->ctx, name, ES_PROBE_MAX_ADDRS);
-    if (n <= 0)
+    if (n < 0)
+        return ES_PROBE_NONE;   /* the resolver failed (no answer, out of memory): say nothing */
+    if (n == 0)
         return ES_PROBE_NO_NAME;
     if (n > ES_PROBE_MAX_ADDRS)
         n = ES_PROBE_MAX_ADDRS;

@@ -86,6 +86,7 @@ int es_evtrec_next(es_evtrec_decoder *d, const void *buf, size_t len, size_t *of
     es_buf_clear(&d->text);
     out->record_number = u32(r + 8);
     out->time_generated = u32(r + 12);
+    out->time_written = u32(r + 16);
     uint32_t id = u32(r + 20);
     out->event_type = u16(r + 24);
     out->nstrings = u16(r + 26);

@@ -29,7 +29,7 @@ static int ws_resolve(void *ctx, const char *name, int max)
     ws_ctx *c = ctx;
     WCHAR *w = wu_wide(name);
     if (!w)
-        return 0;
+        return -1;   /* out of memory: no verdict */
     ADDRINFOW hints, *res = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -38,8 +38,8 @@ static int ws_resolve(void *ctx, const char *name, int max)
     int rc = GetAddrInfoW(w, L"135", &hints, &res);
     free(w);
     c->n = 0;
-    if (rc != 0)
-        return 0;
+    if (rc != 0)   /* only "no such name" says the name does not resolve; other failures say nothing */
+        return rc == WSAHOST_NOT_FOUND || rc == WSANO_DATA ? 0 : -1;
     for (ADDRINFOW *a = res; a && c->n < max && c->n < ES_PROBE_MAX_ADDRS; a = a->ai_next) {
         if (a->ai_addrlen > sizeof c->addr[0])
             continue;
@@ -126,7 +126,7 @@ es_probe_verdict probe_server(const WCHAR *server, unsigned connect_ms, unsigned
     r->name = wu_utf8(server);
     r->connect_ms = connect_ms;
     r->refs = 2;
-    HANDLE th = r->name ? CreateThread(NULL, 64 * 1024, probe_thread, r, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL) : NULL;
+    HANDLE th = r->name ? CreateThread(NULL, 256 * 1024, probe_thread, r, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL) : NULL;
     if (!th) {
         free(r->name);
         free(r);

@@ -415,7 +415,8 @@ void rowview_set_focus(uint8_t *shown, size_t n)
 
 /* Retry failed: the rows of the sources read again that came before (floor: per source, the
  * store's count then; 0 for the others) leave the view; nrows is how many. A job in flight
- * works on copies: its result is pruned when installed. */
+ * works on copies (its input copied, a sort its own `all`), so the view is pruned at once in
+ * every case, and again when a job's result is installed. */
 BOOL rowview_retire(const uint32_t *floor, size_t n, size_t nrows)
 {
     if (V.no_view)
@@ -423,16 +424,16 @@ BOOL rowview_retire(const uint32_t *floor, size_t n, size_t nrows)
     if (!es_view_retire(&V.v, floor, n))
         return FALSE;
     V.retired += nrows;
-    if (!V.job) {
+    size_t focus_row = SIZE_MAX;
+    int f = ListView_GetNextItem(g.lv, -1, LVNI_FOCUSED);
+    if (f >= 0 && (size_t)f < V.v.nvis)
+        focus_row = V.v.vis[f];
+    if (!V.job) {   /* rows still waiting are placed first (a job places them when it ends) */
         es_view_ctx c = ctx_of(V.names, V.rank, V.nsources);
-        size_t focus_row = SIZE_MAX;
-        int f = ListView_GetNextItem(g.lv, -1, LVNI_FOCUSED);
-        if (f >= 0 && (size_t)f < V.v.nvis)
-            focus_row = V.v.vis[f];
         es_view_add(&V.v, g.rows, es_rowstore_count(g.rows), &c, NULL, NULL);
-        es_view_prune(&V.v, g.rows);
-        list_update(NULL, 0, TRUE, focus_row);
     }
+    es_view_prune(&V.v, g.rows);
+    list_update(NULL, 0, TRUE, focus_row);
     update_status();
     return TRUE;
 }

@@ -282,16 +282,17 @@ void start_sweep(void)
     g.pending.engine = (sweep_engine)g.init->engine;
     /* A view replaces the filter row's filter. The sweep (and Retry failed) read the copy taken
      * now: the user may change the view meanwhile. */
-    free(g.pending_view);
-    g.pending_view = NULL;
-    if (g.view_text && !(g.pending_view = malloc(g.view_len + 1))) {
+    char *view_copy = NULL;   /* the old copy stays until the new one exists (Retry reads it) */
+    if (g.view_text && !(view_copy = malloc(g.view_len + 1))) {
         refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
         return;
     }
-    if (g.pending_view) {
-        memcpy(g.pending_view, g.view_text, g.view_len);
-        g.pending_view[g.view_len] = 0;
+    if (view_copy) {
+        memcpy(view_copy, g.view_text, g.view_len);
+        view_copy[g.view_len] = 0;
     }
+    free(g.pending_view);
+    g.pending_view = view_copy;
     g.pending.view_text = g.pending_view;
     g.pending.view_len = g.pending_view ? g.view_len : 0;
 
@@ -315,6 +316,7 @@ void start_sweep(void)
     SendMessageW(g.list, LB_SETSEL, FALSE, -1);
     g.had_failure = FALSE;
     g.retrying = FALSE;
+    g.user_stopped = FALSE;
     g.sweep_t0 = GetTickCount64();
     g.sweep_now = wu_now_ticks();
     g.sweep_t1 = 0;
@@ -440,6 +442,7 @@ void stop_sweep(void)
     if (!g.running || g.stopping)
         return;
     g.stopping = TRUE;
+    g.user_stopped = TRUE;   /* --retry does not read again what the user stopped */
     if (g.sw)
         sweep_stop(g.sw, ERROR_CANCELLED); /* while folders are listed there is no sweep yet: expand_done stops */
     enable_controls();
@@ -464,7 +467,9 @@ static BOOL *listed_targets(void)
 
 size_t retryable_count(void)
 {
-    if (g.running || !g.rows || !g.ntgt)
+    /* after the memory or row budget was reached the store has no room: a retry would only
+     * lose rows (its earlier ones retired, the new ones not stored); Start sweeps afresh */
+    if (g.running || !g.rows || !g.ntgt || g.budget_hit)
         return 0;
     BOOL *listed = listed_targets();
     size_t n = 0;
@@ -521,6 +526,14 @@ void retry_failed(void)
         refuse_start(L"The failed sources could not be read again: out of memory.", MB_ICONERROR);
         return;
     }
+    /* a source read again logs on with its entry's account as it is now (Connect as... may have
+     * fixed a wrong password since) */
+    for (size_t e = 0; e < g.nsrc; e++)
+        for (size_t k = g.src[e].first_tgt; k < g.src[e].first_tgt + g.src[e].ntgt && k < g.ntgt; k++)
+            if (listed[k] && g.tgt[k].kind != ES_NAME_PATH) {
+                account_unref(g.tgt[k].account);
+                g.tgt[k].account = account_ref(g.src[e].account);
+            }
     g.had_failure = FALSE;
     for (size_t i = 0; i < g.ntgt; i++) {
         target *t = &g.tgt[i];
@@ -702,7 +715,7 @@ void sweep_done(WPARAM wp)
     refresh();
     enable_controls();
     /* --retry: the sources that failed are read again before the files are written. */
-    if (g.cli_pending && g.retries_left > 0 && !g.interrupted && !g.budget_hit && retryable_count() > 0) {
+    if (g.cli_pending && g.retries_left > 0 && !g.interrupted && !g.user_stopped && retryable_count() > 0) {
         g.retries_left--;
         retry_failed();
         return;

@@ -96,16 +96,23 @@ static DWORD classic_read(worker *w, const source_query *q)
         }
         if (got > cap)
             got = cap;   /* a server's count is not trusted either */
+        if (got == 0)
+            break;       /* nothing read and no error: the end, never a loop */
         size_t off = 0;
         es_evtrec rec;
         char why[160];
         int rc;
         while ((rc = es_evtrec_next(&dec, buf, got, &off, log8, &rec, why, sizeof why)) == 1) {
-            /* newest first: the first record older than the window ends the reading */
-            if (q->since && rec.ev.time_created < q->since) {
+            /* newest first in the order they were written: a record written before the window
+             * (TimeWritten, with an hour's slack for clocks stepped back) ends the reading; one
+             * merely stamped earlier (TimeGenerated: a late reporter) is skipped, as the Event
+             * Log API's engine would not return it either */
+            if (q->since && es_evtrec_ticks(rec.time_written) + 36000000000ull < q->since) {
                 done = TRUE;
                 break;
             }
+            if (q->since && rec.ev.time_created < q->since)
+                continue;
             if (q->accept && !q->accept(q->accept_ctx, &rec.ev))
                 continue;
             if (!worker_emit(w, &rec.ev)) {

@@ -104,7 +104,8 @@ typedef struct app {
     size_t       view_len;
     char        *view_name;     /* how the filter row names it: the file, or the view's name */
     char        *pending_view;  /* the last Start's copy of it: the sweep's and Retry failed's */
-    BOOL         retrying;      /* the last reading was Retry failed (not Start) */
+    BOOL         retrying;
+    BOOL         user_stopped;  /* Stop was pressed in this sweep (or its retries) */      /* the last reading was Retry failed (not Start) */
     int          retries_left;  /* --retry: automatic retries still allowed in this run */
     BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
     uint64_t     memory_budget; /* bytes the rows may take */

@@ -114,6 +114,11 @@ TEST(probe_steps)
     CHECK_INT(s.max_seen, ES_PROBE_MAX_ADDRS);
 
     memset(&s, 0, sizeof s);
+    s.naddrs = -1;
+    CHECK_INT(run(&s), ES_PROBE_NONE);      /* the resolver failed otherwise: no verdict */
+    CHECK_INT(s.connects, 0);
+
+    memset(&s, 0, sizeof s);
     s.naddrs = 3;
     CHECK_INT(run(&s), ES_PROBE_NO_135);    /* every address tried */
     CHECK_INT(s.connects, 3);
