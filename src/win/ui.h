@@ -210,6 +210,10 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp);
 void sweep_done(WPARAM wp);
 void expand_done(expand_job *job);
 void stop_sweep(void);
+void launch(void);                                   /* every target known: start the threads */
+void refuse_start(const WCHAR *why, UINT icon);       /* a sweep that cannot start: say why */
+
+/* retry.c: Retry failed, --retry */
 size_t retryable_count(void);
 void retry_failed(void);
 void finish_cli(void);
