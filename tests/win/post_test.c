@@ -26,7 +26,10 @@
 #define WM_STRAY    (WM_APP + 4)   /* must never arrive */
 #define WM_PROBE    (WM_APP + 5)   /* the quota probe (real PostMessage) */
 #define WORKERS     4
-#define PER_WORKER  4000           /* 16,000 objects: more than the queue holds */
+/* Each worker alone has more objects than the queue holds, so none can finish while the window
+ * does not pump: with fewer, one worker scheduled ahead of the others could post all of its
+ * objects before the queue filled and end legitimately (seen once in CI with 4,000 each). */
+#define PER_WORKER  (QUOTA + 1000)
 #define MAGIC       0x0b1ec7u
 
 static int failures;
