@@ -272,16 +272,8 @@ void start_sweep(void)
             finish_cli();
         return;
     }
-    wcscpy(g.init->st->log, logname);
-    g.init->st->hours = hours;
-    g.pending.hours = (unsigned)hours;
-    g.pending.timeout_s = (unsigned)g.init->timeout;
-    g.pending.max_seconds = (unsigned)g.init->max_seconds;
-    g.pending.max_threads = (unsigned)g.init->threads;
-    g.pending.filter = filter;
-    g.pending.engine = (sweep_engine)g.init->engine;
-    /* A view replaces the filter row's filter. The sweep (and Retry failed) read the copy taken
-     * now: the user may change the view meanwhile. */
+    /* Everything the sweep needs is allocated before anything is committed: a refusal leaves
+     * the last sweep's settings, filter and view as Retry failed reads them. */
     char *view_copy = NULL;   /* the old copy stays until the new one exists (Retry reads it) */
     if (g.view_text && !(view_copy = malloc(g.view_len + 1))) {
         refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
@@ -291,15 +283,30 @@ void start_sweep(void)
         memcpy(view_copy, g.view_text, g.view_len);
         view_copy[g.view_len] = 0;
     }
+    if (!new_rowstore()) {
+        free(view_copy);
+        refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
+        return;
+    }
+    wcscpy(g.init->st->log, logname);
+    g.init->st->hours = hours;
+    g.pending.hours = (unsigned)hours;
+    g.pending.timeout_s = (unsigned)g.init->timeout;
+    g.pending.max_seconds = (unsigned)g.init->max_seconds;
+    g.pending.max_threads = (unsigned)g.init->threads;
+    /* The sweep's filter is a copy: the filter row parses into its own (on every Start, also
+     * one that is then refused), and Retry failed reads this one. */
+    static es_filter s_sweep_filter; /* 17 KB: not on the stack; UI thread only */
+    s_sweep_filter = *filter;
+    g.pending.filter = &s_sweep_filter;
+    g.pending.engine = (sweep_engine)g.init->engine;
+    /* A view replaces the filter row's filter. The sweep (and Retry failed) read the copy taken
+     * now: the user may change the view meanwhile. */
     free(g.pending_view);
     g.pending_view = view_copy;
     g.pending.view_text = g.pending_view;
     g.pending.view_len = g.pending_view ? g.view_len : 0;
 
-    if (!new_rowstore()) {
-        refuse_start(L"The sweep could not start: out of memory.", MB_ICONERROR);
-        return;
-    }
     details_show_row(SIZE_MAX); /* its row and target are about to go */
     free_targets();
     g.nlogs = nlogs;

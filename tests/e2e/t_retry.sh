@@ -84,12 +84,24 @@ queries healed sim-down1 2
 # ---- the window: Retry failed (Alt+Y) after a sweep, then Ctrl+E
 command -v xdotool >/dev/null || { echo "FAIL retry-gui: xdotool is not installed"; exit 1; }
 : >$QLOG
-"$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log System --hours 0 --timeout $TIMEOUT --run >$T/gui.out 2>&1 &
+# The sweep has a filter that keeps every row of this fleet (no event has ID 65535) but shows in
+# every query. Before Retry, a Start refused for a malformed ID ("12a") must not change the filter
+# the retry sends.
+"$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log System --hours 0 --timeout $TIMEOUT --ids=-65535 \
+    --run >$T/gui.out 2>&1 &
 app=$!
 main=$(find_window EventSweep 20) || { echo "FAIL retry-gui-window: no EventSweep window"; exit 1; }
 i=0; while [ "$(wc -l <$QLOG)" -lt 5 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 sleep 4   # every source answered (or failed) within a second or two
 import -window root $T/gui-before.png 2>/dev/null
+xdotool windowfocus --sync "$main" 2>/dev/null
+xdotool key --clearmodifiers alt+d ctrl+a
+xdotool type --delay 10 "12a"
+xdotool key F5
+sleep 1.5
+import -window root $T/gui-refused.png 2>/dev/null
+xdotool key Return   # the refusal's message box
+sleep 0.5
 xdotool windowfocus --sync "$main" 2>/dev/null
 xdotool key --clearmodifiers alt+y
 i=0; while [ "$(wc -l <$QLOG)" -lt 9 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -98,6 +110,11 @@ import -window root $T/gui-after.png 2>/dev/null
 cp $QLOG $T/gui-queries.txt
 queries gui sim-ok 1
 queries gui sim-brk1 2
+_rq=$(grep -i '^sim-brk1' $T/gui-queries.txt | sed -n 2p)
+case "$_rq" in
+    *65535*) echo "PASS gui-retry-keeps-filter" ;;
+    *) echo "FAIL gui-retry-keeps-filter: after a refused Start the retry of sim-brk1 sent: $_rq" ;;
+esac
 if export_as "$main" $T/gui-rows.csv; then
     i=0; while [ ! -s $T/gui-rows.csv ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
     sleep 0.5
