@@ -206,12 +206,13 @@ BOOL new_rowstore(void);
 void free_targets(void);
 const WCHAR *target_log(const target *t);   /* the log a server target reads; NULL for a saved log */
 void start_sweep(void);
-void sweep_message(UINT msg, WPARAM wp, LPARAM lp);
-void sweep_done(WPARAM wp);
 void expand_done(expand_job *job);
 void stop_sweep(void);
 void launch(void);                                   /* every target known: start the threads */
 void refuse_start(const WCHAR *why, UINT icon);       /* a sweep that cannot start: say why */
+/* arrivals.c: what the sweep's threads report */
+void sweep_message(UINT msg, WPARAM wp, LPARAM lp);
+void sweep_done(WPARAM wp);
 
 /* retry.c: Retry failed, --retry */
 size_t retryable_count(void);

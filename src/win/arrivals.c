@@ -1,0 +1,148 @@
+/* What a running sweep's threads report, on the UI thread: each batch of rows into the row
+ * store (a saved log's channels renumbered to its target's table), each source's state, probe,
+ * engine and coverage, the row budget, and the sweep's end (then --retry, then the command
+ * line's files). The messages are posted by sweep.c; an earlier sweep's are dropped. */
+#include "ui.h"
+#include "winutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* The channels a batch of a saved log names, into its target's table (at most 255; more: no
+ * Log), its rows' log_ix renumbered to that table. UI thread; the batch is ours. */
+static void renumber_logs(target *t, es_batch *b)
+{
+    uint8_t map[ES_BATCH_LOGS + 1] = {0};
+    for (unsigned k = 0; k < b->nlogs; k++) {
+        unsigned i = 0;
+        while (i < t->nfile_logs && strcmp(t->file_logs[i], b->logs[k]) != 0)
+            i++;
+        if (i == t->nfile_logs && i < 255) {
+            char **grown = realloc(t->file_logs, (i + 1) * sizeof *grown);
+            char *c = _strdup(b->logs[k]);
+            if (grown)
+                t->file_logs = grown;
+            if (!grown || !c) {
+                free(c);
+                continue;
+            }
+            t->file_logs[t->nfile_logs++] = c;
+        }
+        if (i < t->nfile_logs)
+            map[k + 1] = (uint8_t)(i + 1);
+    }
+    for (size_t r = 0; r < b->count; r++)
+        b->rows[r].log_ix = b->rows[r].log_ix <= ES_BATCH_LOGS ? map[b->rows[r].log_ix] : 0;
+}
+
+/* What the sweep's threads report. Messages of an earlier sweep (a thread it abandoned that
+ * came back) are dropped, their batches freed. */
+void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
+{
+    size_t id = SWEEP_WP_ID(wp);
+    if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw) || id >= g.ntgt) {
+        if (msg == SWM_BATCH)
+            es_batch_free((es_batch *)lp);
+        else if (msg == SWM_COVERAGE)
+            free((es_coverage *)lp);
+        return;
+    }
+    target *t = &g.tgt[id];
+    BOOL finished = t->state == ES_STATE_DONE || t->state == ES_STATE_FAILED;
+    switch (msg) {
+    case SWM_STATE:
+        if (finished)
+            break; /* a thread left behind that came back: its source was reported already */
+        t->state = (es_state)lp;
+        if (lp == ES_STATE_CONNECTING)
+            t->t_start = GetTickCount64();
+        break;
+    case SWM_BATCH: {
+        size_t lost = 0;
+        const es_batch *b = (const es_batch *)lp;
+        if (t->kind == ES_NAME_PATH && b->nlogs)
+            renumber_logs(t, (es_batch *)lp);   /* a saved log's Log column: its source's own table */
+        for (size_t i = 0; i < b->count; i++) {   /* the source list's summary */
+            uint8_t lv = b->rows[i].level;
+            t->nlevel[lv < 6 ? lv : 0]++;
+        }
+        t->events += es_rowstore_append(g.rows, (es_batch *)lp, &lost); /* ours now: the store takes it */
+        t->lost += lost;
+        /* The budget: past it nothing more is read (the rows kept stay viewable and exportable);
+         * the sources still reading end with ERROR_NOT_ENOUGH_MEMORY. */
+        if (!g.budget_hit) {
+            if (es_rowstore_count(g.rows) >= es_rowstore_limit(g.rows))
+                swprintf(g.budget_text, 96, L"the row limit (%zu rows) was reached", es_rowstore_limit(g.rows));
+            else if (es_rowstore_bytes(g.rows) >= g.memory_budget)
+                swprintf(g.budget_text, 96, L"the memory limit for rows (%llu MB) was reached",
+                         (unsigned long long)(g.memory_budget >> 20));
+            else if (lost)
+                swprintf(g.budget_text, 96, L"out of memory");
+            else
+                break;
+            g.budget_hit = TRUE;
+            sweep_stop(g.sw, ERROR_NOT_ENOUGH_MEMORY);
+        }
+        break;
+    }
+    case SWM_WARNINGS:
+        if (!finished)
+            t->skipped = (uint64_t)lp;
+        break;
+    case SWM_PROBE:
+        if (!finished)
+            t->probe = (int)lp;
+        break;
+    case SWM_ENGINE:
+        if (!finished)
+            t->classic = lp == 1;
+        break;
+    case SWM_COVERAGE:   /* ours now: copied, then freed */
+        if (!finished) {
+            t->cov = *(const es_coverage *)lp;
+            t->has_cov = TRUE;
+        }
+        free((es_coverage *)lp);
+        break;
+    case SWM_SOURCE_DONE:
+        t->error = SWEEP_DONE_ERROR(lp);
+        if (t->lost && !t->error)
+            t->error = ERROR_NOT_ENOUGH_MEMORY; /* rows were lost: never "done" */
+        t->state = t->error ? ES_STATE_FAILED : ES_STATE_DONE;
+        t->t_end = GetTickCount64();
+        t->t_start = t->t_end - SWEEP_DONE_MS(lp); /* the worker's own measure */
+        if (t->error)
+            g.had_failure = TRUE;
+        break;
+    }
+}
+
+/* Every source is reported and every thread that was not abandoned has ended. */
+void sweep_done(WPARAM wp)
+{
+    if (!g.sw || SWEEP_WP_GEN(wp) != sweep_generation(g.sw))
+        return; /* an earlier sweep's */
+    KillTimer(g.dlg, TIMER_REFRESH);
+    jobs_remove(&g.sw);
+    sweep_release(g.sw);
+    g.sw = NULL;
+    g.running = FALSE;
+    g.stopping = FALSE;
+    g.sweep_t1 = GetTickCount64();
+    if (g.closing) {
+        destroy_if_idle();
+        return;
+    }
+    refresh();
+    enable_controls();
+    /* --retry: the sources that failed are read again before the files are written. */
+    if (g.cli_pending && g.retries_left > 0 && !g.interrupted && !g.user_stopped && retryable_count() > 0) {
+        g.retries_left--;
+        retry_failed();
+        return;
+    }
+    if (g.cli_pending)
+        finish_cli();
+}
