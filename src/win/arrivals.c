@@ -99,6 +99,10 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
         if (!finished)
             t->classic = lp == 1;
         break;
+    case SWM_FALLBACK_ERROR:
+        if (!finished)
+            t->fallback_error = (DWORD)lp;
+        break;
     case SWM_COVERAGE:   /* ours now: copied, then freed */
         if (!finished) {
             t->cov = *(const es_coverage *)lp;

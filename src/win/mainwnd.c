@@ -426,6 +426,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case SWM_WARNINGS:
     case SWM_PROBE:
     case SWM_ENGINE:
+    case SWM_FALLBACK_ERROR:
     case SWM_COVERAGE:
         sweep_message(msg, wp, lp);
         return TRUE;

@@ -103,6 +103,7 @@ void retry_failed(void)
             t->error = 0;
             t->probe = 0;
             t->classic = FALSE;
+            t->fallback_error = 0;
             t->t_start = t->t_end = 0;
             t->has_cov = FALSE;
         } else if (t->state == ES_STATE_FAILED) {

@@ -149,6 +149,12 @@ void target_error(const target *t, WCHAR *out, size_t cap)
         return;
     }
     wu_error_text(t->error, out, cap);
+    if (t->fallback_error) {   /* the fallback to the classic API failed too */
+        WCHAR f[200];
+        wu_error_text(t->fallback_error, f, 200);
+        size_t l = wcslen(out);
+        swprintf(out + l, cap - l, L" The classic API failed too: %ls", f);
+    }
     if (t->lost) { /* another end came first (Stop, a time limit): the lost rows are still said */
         size_t l = wcslen(out);
         swprintf(out + l, cap - l, L" %llu rows were lost: %ls.", (unsigned long long)t->lost,
@@ -290,12 +296,13 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
             swprintf(e, 256, L"Cancelled");
         else
             target_error(t, e, 256);
-        if (t->tries > 1 || t->classic) {   /* these first: the line's end may be cut off */
+        BOOL classic = t->classic && !t->fallback_error;   /* the error is the classic API's */
+        if (t->tries > 1 || classic) {   /* these first: the line's end may be cut off */
             WCHAR e2[256], tr[24] = L"";
             if (t->tries > 1)
                 swprintf(tr, 24, L"try %u", t->tries);
-            swprintf(e2, 256, L"%ls%ls%ls: %ls", tr, t->tries > 1 && t->classic ? L", " : L"",
-                     t->classic ? L"classic API" : L"", e);
+            swprintf(e2, 256, L"%ls%ls%ls: %ls", tr, t->tries > 1 && classic ? L", " : L"",
+                     classic ? L"classic API" : L"", e);
             wcscpy(e, e2);
         }
         /* the likely cause in a few words (double click: the whole diagnosis) */

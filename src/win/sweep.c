@@ -373,7 +373,18 @@ static DWORD WINAPI worker_main(void *param)
             end_post(w);
         }
         worker_set_state(w, ES_STATE_CONNECTING);
+        DWORD first = err;
         err = w->engine->read(w, &w->q);
+        /* The classic API failed too, before any row: the source keeps the first error (its
+         * diagnosis says what to open for the Windows Event Log API); the classic API's error is
+         * said beside it. */
+        if (err && err != ERROR_CANCELLED && w->emitted == 0 && !w->cancelled) {
+            if (begin_post(w, NULL)) {
+                post(sw, SWM_FALLBACK_ERROR, w->index, err);
+                end_post(w);
+            }
+            err = first;
+        }
     }
     EnterCriticalSection(&w->batch_lock);
     BOOL abandoned = w->abandoned;

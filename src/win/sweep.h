@@ -43,6 +43,8 @@ enum {
     SWM_WARNINGS,             /* wParam: SWEEP_WP, lParam: damaged records skipped so far */
     SWM_PROBE,                /* wParam: SWEEP_WP, lParam: es_probe_verdict (why 1722; before SOURCE_DONE) */
     SWM_ENGINE,               /* wParam: SWEEP_WP, lParam: 1 = the classic API reads it (a fallback) */
+    SWM_FALLBACK_ERROR,       /* wParam: SWEEP_WP, lParam: the classic API's error when the fallback
+                                 failed too before any row (the source reports the first error) */
     SWM_COVERAGE,             /* wParam: SWEEP_WP, lParam: es_coverage* (malloc'ed; ownership passes:
                                  the window frees it, sweep_drain too) */
     SWM_SWEEP_DONE,           /* wParam: SWEEP_WP(gen, 0), lParam: threads abandoned by it */

@@ -63,6 +63,8 @@ typedef struct target {
     uint64_t     nlevel[6];     /* rows received per level (0 LogAlways .. 5 Verbose; others as 0) */
     DWORD        error;
     BOOL         classic;       /* read through the classic API (the fallback, or --engine classic) */
+    DWORD        fallback_error;/* the classic API failed too (the fallback, before any row): its
+                                   error, said beside the Windows Event Log API's; 0: none */
     int          probe;         /* es_probe_verdict: what the 1722 probe found (0: none) */
     BOOL         unlisted;      /* a folder that could not be listed: Start lists it again, Retry does not */
     unsigned     tries;         /* readings of it in this sweep: 1, more after Retry failed */
