@@ -153,7 +153,7 @@ void target_error(const target *t, WCHAR *out, size_t cap)
         WCHAR f[200];
         wu_error_text(t->fallback_error, f, 200);
         size_t l = wcslen(out);
-        swprintf(out + l, cap - l, L" The classic API failed too: %ls", f);
+        swprintf(out + l, cap - l, L" The classic API failed too: %ls (%lu)", f, (unsigned long)t->fallback_error);
     }
     if (t->lost) { /* another end came first (Stop, a time limit): the lost rows are still said */
         size_t l = wcslen(out);
