@@ -6,8 +6,10 @@
  *
  * The row store is append-only while a sweep runs: rows never move once appended (they sit in
  * fixed blocks reached through a fixed-size block table), so a reader that was told "there are
- * n rows" (an export thread) can read rows [0, n) while the UI thread appends more. A reader
- * holds a reference, so the store outlives it; rows are freed only with the last reference.
+ * n rows" (an export thread) can read rows [first, n) while the UI thread appends more. A reader
+ * holds a reference, so the store outlives it; rows are freed only with the last reference, or
+ * evicted by whole blocks, oldest first, when nobody but the owner holds one (live follow keeps
+ * its memory bounded that way: es_rowstore_evict).
  *
  * Portable core: no windows.h. */
 #ifndef ES_ROW_H
@@ -89,6 +91,9 @@ typedef struct es_rowstore es_rowstore;
  * while an export still reads the old one. References are taken and dropped on the owner's
  * thread only (the UI thread): no atomics are needed. */
 es_rowstore  *es_rowstore_new(void);
+/* The same with a ring of fewer blocks (a power of two, at most ES_ROWSTORE_MAX_BLOCKS), holding
+ * at most blocks x ES_ROWSTORE_BLOCK_ROWS rows: tests wrap it quickly. NULL for another count. */
+es_rowstore  *es_rowstore_new_ring(size_t blocks);
 es_rowstore  *es_rowstore_ref(es_rowstore *s);
 void          es_rowstore_unref(es_rowstore *s);                   /* NULL is fine */
 /* Rows it may hold at most (default and maximum ES_ROWSTORE_MAX_ROWS): the row budget. */
@@ -98,11 +103,20 @@ size_t        es_rowstore_limit(const es_rowstore *s);
  * fit (the limit was reached, or a block could not be allocated) are not stored, and their
  * number is written to *lost (may be NULL) for the caller to report — never silently. */
 size_t        es_rowstore_append(es_rowstore *s, es_batch *b, size_t *lost);
+/* Row indices run from es_rowstore_first() (0 until rows are evicted) to es_rowstore_count(). */
 size_t        es_rowstore_count(const es_rowstore *s);
-const es_row *es_rowstore_get(const es_rowstore *s, size_t i);   /* i < count */
+size_t        es_rowstore_first(const es_rowstore *s);
+const es_row *es_rowstore_get(const es_rowstore *s, size_t i);   /* first <= i < count */
+/* Frees the oldest rows (the first appended), by whole blocks of ES_ROWSTORE_BLOCK_ROWS, until
+ * at most `keep` rows are held or only the newest, unfilled block is left; their strings go with
+ * them. Nothing happens while another reference is held (a reader reads rows it was told of):
+ * returns the number of rows evicted (0 then). Row indices do not change: es_rowstore_first()
+ * moves up. The owner's thread only. */
+size_t        es_rowstore_evict(es_rowstore *s, size_t keep);
 size_t        es_rowstore_bytes(const es_rowstore *s);            /* memory held, roughly */
 
-/* Rows the store can hold: a fixed block table keeps row addresses stable without locks. */
+/* Rows the store can hold at once: a fixed block table (a ring, once rows are evicted) keeps
+ * row addresses stable without locks. Row indices stay below 2^32 for the life of a store. */
 #define ES_ROWSTORE_BLOCK_ROWS 4096u
 #define ES_ROWSTORE_MAX_BLOCKS 16384u   /* 67,108,864 rows */
 #define ES_ROWSTORE_MAX_ROWS   ((size_t)ES_ROWSTORE_BLOCK_ROWS * ES_ROWSTORE_MAX_BLOCKS)

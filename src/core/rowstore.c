@@ -199,30 +199,54 @@ void es_row_from_event(es_row *r, const es_event *ev, uint32_t source, uint64_t 
 
 /* ---- row store ---- */
 
+/* Blocks live in a ring: the store's block k (rows [k * BLOCK_ROWS, (k + 1) * BLOCK_ROWS)) sits
+ * at slot k % MAX_BLOCKS, so a store that evicts its oldest blocks (es_rowstore_evict) keeps
+ * appending for as long as row indices fit in 32 bits. Each block has a segment of strings:
+ * those of the batches whose last row lies in it (their rows lie in it or in earlier blocks),
+ * so evicting blocks up to k frees segments up to k and nothing a live row points at. */
+#define RING(k) ((size_t)(k) & s->mask)
+
 struct es_rowstore {
-    es_row  *blocks[ES_ROWSTORE_MAX_BLOCKS];
-    size_t   nblocks;
-    size_t   count;
-    size_t   limit;
-    unsigned refs;
-    es_arena strings;
+    es_row   *blocks[ES_ROWSTORE_MAX_BLOCKS];
+    es_arena *segs[ES_ROWSTORE_MAX_BLOCKS];   /* per block, its strings; NULL until needed */
+    size_t    nblocks;   /* blocks [first / BLOCK_ROWS, nblocks) are allocated */
+    size_t    first;     /* rows [0, first) were evicted (a multiple of BLOCK_ROWS) */
+    size_t    count;     /* rows [first, count) are held */
+    size_t    limit;
+    size_t    seg_bytes; /* bytes held by the segments */
+    size_t    mask;      /* ring slots - 1 (ES_ROWSTORE_MAX_BLOCKS - 1; fewer in tests) */
+    unsigned  refs;
+    es_arena  pinned;    /* strings with no segment (out of memory for one): kept to the end */
 };
+
+_Static_assert((ES_ROWSTORE_MAX_BLOCKS & (ES_ROWSTORE_MAX_BLOCKS - 1)) == 0, "the ring needs a power of two");
 
 /* The store's own blocks, which receive the batches' last blocks packed (see pack_last). */
 #define PACK_BLOCK ((size_t)1 << 20)
 
+/* The segment of block k, made when first needed; NULL when out of memory. */
+static es_arena *segment(es_rowstore *s, size_t k)
+{
+    es_arena **a = &s->segs[RING(k)];
+    if (!*a && (*a = malloc(sizeof **a)) != NULL) {
+        es_arena_init(*a);
+        (*a)->block_max = PACK_BLOCK;
+    }
+    return *a;
+}
+
 /* A batch's arena ends in a block it was still filling: on average half of it (up to 64 KiB)
- * is empty, some 30 bytes a row. Its used bytes are copied into the store's own block instead
+ * is empty, some 30 bytes a row. Its used bytes are copied into the segment's own block instead
  * (1 MiB blocks, filled one after the other) and the batch's block is freed; the batch's rows
  * — not yet in the store, so no reader sees them — are pointed at the copy. Strings in the
  * batch's other blocks stay where they are. Out of memory: nothing moves. */
-static void pack_last(es_rowstore *s, es_batch *b)
+static void pack_last(es_arena *seg, es_batch *b)
 {
     size_t used, size;
     char *from = es_arena_last(&b->strings, &used, &size);
     if (!from || used == 0 || used >= size || used > PACK_BLOCK / 4)
         return;
-    char *to = es_arena_alloc(&s->strings, used, 16);
+    char *to = es_arena_alloc(seg, used, 16);
     if (!to)
         return;
     memcpy(to, from, used);
@@ -243,17 +267,21 @@ static void pack_last(es_rowstore *s, es_batch *b)
     es_arena_drop_last(&b->strings);
 }
 
-es_rowstore *es_rowstore_new(void)
+es_rowstore *es_rowstore_new_ring(size_t blocks)
 {
+    if (blocks == 0 || blocks > ES_ROWSTORE_MAX_BLOCKS || (blocks & (blocks - 1)))
+        return NULL;
     es_rowstore *s = calloc(1, sizeof *s);
     if (s) {
-        es_arena_init(&s->strings);
-        s->strings.block_max = PACK_BLOCK;
-        s->limit = ES_ROWSTORE_MAX_ROWS;
+        es_arena_init(&s->pinned);
+        s->mask = blocks - 1;
+        s->limit = blocks * ES_ROWSTORE_BLOCK_ROWS;
         s->refs = 1;
     }
     return s;
 }
+
+es_rowstore *es_rowstore_new(void) { return es_rowstore_new_ring(ES_ROWSTORE_MAX_BLOCKS); }
 
 es_rowstore *es_rowstore_ref(es_rowstore *s)
 {
@@ -261,19 +289,34 @@ es_rowstore *es_rowstore_ref(es_rowstore *s)
     return s;
 }
 
+static void free_segment(es_rowstore *s, size_t k)
+{
+    es_arena *a = s->segs[RING(k)];
+    if (a) {
+        s->seg_bytes -= a->bytes;
+        es_arena_free(a);
+        free(a);
+        s->segs[RING(k)] = NULL;
+    }
+}
+
 void es_rowstore_unref(es_rowstore *s)
 {
     if (!s || --s->refs > 0)
         return;
-    for (size_t i = 0; i < s->nblocks; i++)
-        free(s->blocks[i]);
-    es_arena_free(&s->strings);
+    for (size_t k = s->first / ES_ROWSTORE_BLOCK_ROWS; k < s->nblocks; k++) {
+        free(s->blocks[RING(k)]);
+        free_segment(s, k);
+    }
+    free_segment(s, s->nblocks);   /* a batch that was to start the next block may have left its strings there */
+    es_arena_free(&s->pinned);
     free(s);
 }
 
 void es_rowstore_set_limit(es_rowstore *s, size_t rows)
 {
-    s->limit = rows && rows < ES_ROWSTORE_MAX_ROWS ? rows : ES_ROWSTORE_MAX_ROWS;
+    size_t max = (s->mask + 1) * ES_ROWSTORE_BLOCK_ROWS;
+    s->limit = rows && rows < max ? rows : max;
 }
 
 size_t es_rowstore_limit(const es_rowstore *s) { return s->limit; }
@@ -281,24 +324,31 @@ size_t es_rowstore_limit(const es_rowstore *s) { return s->limit; }
 size_t es_rowstore_append(es_rowstore *s, es_batch *b, size_t *lost)
 {
     size_t added = 0;
-    if (b->count && s->count < s->limit)
-        pack_last(s, b);
-    while (added < b->count && s->count < s->limit) {
+    /* What fits: the limit counts the rows held; indices stay below 2^32 (the view keeps 4 bytes
+     * a row). */
+    size_t room = s->limit - (s->count - s->first);
+    if (room > (size_t)UINT32_MAX - s->count)
+        room = (size_t)UINT32_MAX - s->count;
+    size_t want = b->count < room ? b->count : room;
+    /* The batch's strings go to the segment of the block its last row lands in. */
+    es_arena *seg = want ? segment(s, (s->count + want - 1) / ES_ROWSTORE_BLOCK_ROWS) : NULL;
+    size_t seg_before = seg ? seg->bytes : 0;
+    if (seg)
+        pack_last(seg, b);
+    while (added < want) {
         size_t block = s->count / ES_ROWSTORE_BLOCK_ROWS;
         size_t slot = s->count % ES_ROWSTORE_BLOCK_ROWS;
         if (block >= s->nblocks) {
             es_row *rows = malloc(ES_ROWSTORE_BLOCK_ROWS * sizeof *rows);
             if (!rows)
                 break;
-            s->blocks[block] = rows;
+            s->blocks[RING(block)] = rows;
             s->nblocks = block + 1;
         }
         size_t n = ES_ROWSTORE_BLOCK_ROWS - slot;
-        if (n > b->count - added)
-            n = b->count - added;
-        if (n > s->limit - s->count)
-            n = s->limit - s->count;
-        memcpy(&s->blocks[block][slot], &b->rows[added], n * sizeof(es_row));
+        if (n > want - added)
+            n = want - added;
+        memcpy(&s->blocks[RING(block)][slot], &b->rows[added], n * sizeof(es_row));
         s->count += n;
         added += n;
     }
@@ -306,19 +356,40 @@ size_t es_rowstore_append(es_rowstore *s, es_batch *b, size_t *lost)
         *lost = b->count - added;
     /* The rows point into the batch's arena: the store takes it whole, without copying. */
     if (added)
-        es_arena_adopt(&s->strings, &b->strings);
+        es_arena_adopt(seg ? seg : &s->pinned, &b->strings);
+    if (seg)
+        s->seg_bytes += seg->bytes - seg_before;
     es_batch_free(b);
     return added;
 }
+
+size_t es_rowstore_evict(es_rowstore *s, size_t keep)
+{
+    if (s->refs > 1)
+        return 0;   /* a reader reads rows [first, n): never under it */
+    size_t gone = 0;
+    while (s->count - s->first > keep && s->first + ES_ROWSTORE_BLOCK_ROWS <= s->count) {
+        size_t k = s->first / ES_ROWSTORE_BLOCK_ROWS;
+        free(s->blocks[RING(k)]);
+        s->blocks[RING(k)] = NULL;
+        free_segment(s, k);
+        s->first += ES_ROWSTORE_BLOCK_ROWS;
+        gone += ES_ROWSTORE_BLOCK_ROWS;
+    }
+    return gone;
+}
+
+size_t es_rowstore_first(const es_rowstore *s) { return s->first; }
 
 size_t es_rowstore_count(const es_rowstore *s) { return s->count; }
 
 const es_row *es_rowstore_get(const es_rowstore *s, size_t i)
 {
-    return &s->blocks[i / ES_ROWSTORE_BLOCK_ROWS][i % ES_ROWSTORE_BLOCK_ROWS];
+    return &s->blocks[RING(i / ES_ROWSTORE_BLOCK_ROWS)][i % ES_ROWSTORE_BLOCK_ROWS];
 }
 
 size_t es_rowstore_bytes(const es_rowstore *s)
 {
-    return s->nblocks * ES_ROWSTORE_BLOCK_ROWS * sizeof(es_row) + s->strings.bytes;
+    return (s->nblocks - s->first / ES_ROWSTORE_BLOCK_ROWS) * ES_ROWSTORE_BLOCK_ROWS * sizeof(es_row) + s->seg_bytes +
+           s->pinned.bytes;
 }

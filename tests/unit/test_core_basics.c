@@ -369,6 +369,95 @@ TEST(rowstore_limit_counts_lost_rows)
     es_rowstore_unref(reader);
 }
 
+/* Eviction (live follow keeps its memory bounded): whole blocks, oldest first, their strings
+ * with them; the rows left read their own texts (ASan would see a freed one); nothing under a
+ * reader; indices keep counting, and a small ring wraps many times over. */
+static es_batch *numbered_batch(uint32_t source, size_t from, size_t n)
+{
+    es_event ev = sample_event();
+    char msg[64], prov[32];
+    es_batch *b = es_batch_new(source, n);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(msg, sizeof msg, "message %zu", from + i);   /* distinct: every row its own text */
+        snprintf(prov, sizeof prov, "Provider-%zu", (from + i) % 7);
+        ev.message = msg;
+        ev.provider = prov;
+        ev.record_id = from + i;
+        if (!es_batch_add(b, &ev, 0))
+            break;
+    }
+    return b;
+}
+
+static int rows_read_back(const es_rowstore *s)
+{
+    int bad = 0;
+    char want[64], prov[32];
+    for (size_t i = es_rowstore_first(s); i < es_rowstore_count(s); i++) {
+        const es_row *r = es_rowstore_get(s, i);
+        snprintf(want, sizeof want, "message %zu", i);
+        snprintf(prov, sizeof prov, "Provider-%zu", i % 7);
+        if (r->record_id != i || strcmp(r->message, want) != 0 || strcmp(r->provider, prov) != 0)
+            bad++;
+    }
+    return bad;
+}
+
+TEST(rowstore_evicts_whole_blocks_oldest_first)
+{
+    es_rowstore *s = es_rowstore_new();
+    for (size_t k = 0; k < 50; k++)
+        CHECK_INT(es_rowstore_append(s, numbered_batch(0, k * 1000, 1000), NULL), 1000);
+    size_t before = es_rowstore_bytes(s);
+    CHECK_INT(es_rowstore_first(s), 0);
+    /* a reader (an export) holds the store: nothing goes */
+    es_rowstore *reader = es_rowstore_ref(s);
+    CHECK_INT(es_rowstore_evict(s, 10000), 0);
+    CHECK_INT(es_rowstore_first(s), 0);
+    es_rowstore_unref(reader);
+    /* 50,000 rows, keep 10,000: blocks of 4,096 go until at most 10,000 are held */
+    size_t gone = es_rowstore_evict(s, 10000);
+    CHECK_INT(gone, 10 * ES_ROWSTORE_BLOCK_ROWS);
+    CHECK_INT(es_rowstore_first(s), 40960);
+    CHECK_INT(es_rowstore_count(s), 50000);
+    CHECK_INT(rows_read_back(s), 0);
+    size_t after = es_rowstore_bytes(s);
+    CHECK(after < before / 4);   /* the rows and their strings went: 9,040 of 50,000 rows left */
+    /* appending goes on after the evicted rows; evicting again never takes the block being filled */
+    CHECK_INT(es_rowstore_append(s, numbered_batch(0, 50000, 500), NULL), 500);
+    CHECK_INT(es_rowstore_evict(s, 0), 2 * ES_ROWSTORE_BLOCK_ROWS);
+    CHECK_INT(es_rowstore_first(s), 49152);
+    CHECK_INT(es_rowstore_count(s) - es_rowstore_first(s), 50500 - 49152);
+    CHECK_INT(rows_read_back(s), 0);
+    es_rowstore_unref(s);
+}
+
+TEST(rowstore_ring_wraps_while_evicting)
+{
+    CHECK(es_rowstore_new_ring(3) == NULL);   /* not a power of two */
+    es_rowstore *s = es_rowstore_new_ring(4);   /* 16,384 rows at most */
+    CHECK_INT(es_rowstore_limit(s), 4 * ES_ROWSTORE_BLOCK_ROWS);
+    size_t next = 0, lost_total = 0;
+    for (int k = 0; k < 120; k++) {   /* 120 batches of 1,500: 180,000 rows through 4 slots */
+        size_t lost = 0;
+        next += es_rowstore_append(s, numbered_batch(0, next, 1500), &lost);
+        lost_total += lost;
+        es_rowstore_evict(s, 2 * ES_ROWSTORE_BLOCK_ROWS);
+        CHECK(es_rowstore_count(s) - es_rowstore_first(s) <= 3 * ES_ROWSTORE_BLOCK_ROWS);
+    }
+    CHECK_INT(lost_total, 0);
+    CHECK_INT(es_rowstore_count(s), 180000);
+    CHECK(es_rowstore_first(s) > 16 * ES_ROWSTORE_BLOCK_ROWS);   /* the ring went round several times */
+    CHECK_INT(rows_read_back(s), 0);
+    /* without eviction, the ring's limit holds: the rows past it are lost, and counted */
+    es_rowstore *full = es_rowstore_new_ring(1);
+    size_t lost = 0;
+    CHECK_INT(es_rowstore_append(full, numbered_batch(0, 0, 5000), &lost), ES_ROWSTORE_BLOCK_ROWS);
+    CHECK_INT(lost, 5000 - ES_ROWSTORE_BLOCK_ROWS);
+    es_rowstore_unref(full);
+    es_rowstore_unref(s);
+}
+
 TEST(utf16_conversion)
 {
     /* "Aé€😀" + lone high surrogate + NUL + "x" */
@@ -422,6 +511,8 @@ int main(void)
     RUN(rowstore_takes_batches_across_blocks);
     RUN(rowstore_limit_counts_lost_rows);
     RUN(rowstore_packs_batches_and_shares_messages);
+    RUN(rowstore_evicts_whole_blocks_oldest_first);
+    RUN(rowstore_ring_wraps_while_evicting);
     RUN(utf16_conversion);
     RUN(grow_doubles_and_refuses_overflow);
     TESTS_DONE();
