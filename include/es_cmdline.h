@@ -4,7 +4,7 @@
  *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N]
  *                  [--retry N] [--engine auto|wevt|classic] [--user NAME | --credential TARGET] [--auth A]
  *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--exit]
- *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [SOURCE...]
+ *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [--follow | --follow-minutes N] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
  * Portable core: no windows.h; arguments are UTF-8. */
@@ -21,6 +21,7 @@
 #define ES_MAX_TIMEOUT      86400
 #define ES_MAX_THREADS      4096
 #define ES_MAX_RETRY        10
+#define ES_MAX_FOLLOW_MINUTES 10080   /* a week */
 
 typedef struct es_options {
     const char  *servers_file;  /* --servers FILE, or NULL */
@@ -47,6 +48,8 @@ typedef struct es_options {
     const char  *query_file;    /* --query FILE: an Event Viewer view, or NULL */
     const char  *find;          /* --find TEXT: the quick find, or NULL */
     const char  *sort;          /* --sort COLUMN[:asc|:desc] (checked by es_order_parse), or NULL */
+    int          follow;        /* --follow, or --follow-minutes: live follow after the sweep */
+    int          follow_minutes;/* --follow-minutes N, 1..10080 (needs --run): then stop; 0 when not given */
     char       **sources;       /* positional SOURCE arguments (pointers into argv) */
     size_t       nsources;
 } es_options;

@@ -12,7 +12,9 @@ typedef enum es_state {
     ES_STATE_CONNECTING,    /* opening the session and the query */
     ES_STATE_READING,       /* events are arriving */
     ES_STATE_DONE,          /* finished without error */
-    ES_STATE_FAILED         /* finished with an error (also cancelled and timed out) */
+    ES_STATE_FAILED,        /* finished with an error (also cancelled and timed out) */
+    ES_STATE_FOLLOWING,     /* live follow: every event so far is read, new ones come as they happen */
+    ES_STATE_RECONNECTING   /* live follow: the server was lost; the next try comes after a pause */
 } es_state;
 
 /* Win32 error codes the core needs to name; the values are Windows' own. */

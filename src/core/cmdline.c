@@ -28,7 +28,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_FOLLOW, O_FOLLOW_MINUTES, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -60,6 +60,8 @@ static const struct opt {
     [O_EXIT] = {"exit", K_FLAG, NULL, 0, 0},
     [O_FIND] = {"find", K_STR, "the text to find", 0, 0},
     [O_SORT] = {"sort", K_STR, "a column, e.g. TimeCreated:desc", 0, 0},
+    [O_FOLLOW] = {"follow", K_FLAG, NULL, 0, 0},
+    [O_FOLLOW_MINUTES] = {"follow-minutes", K_INT, "a number of minutes", 1, ES_MAX_FOLLOW_MINUTES},
     [O_HELP] = {"help", K_FLAG, NULL, 0, 0},
 };
 
@@ -368,6 +370,8 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
             o->sort = val;
             break;
         }
+        case O_FOLLOW: o->follow = 1; break;
+        case O_FOLLOW_MINUTES: o->follow = 1; o->follow_minutes = num; break;
         case O_HELP: o->help = 1; break;
         default: break;
         }
@@ -379,6 +383,11 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
                 snprintf(err, err_len, "--log%s", lerr + 3);   /* "Log: ..." -> "--log: ..." */
             return failed(o, 0);
         }
+    }
+    if (o->follow_minutes && !o->run) {
+        if (err && err_len)
+            snprintf(err, err_len, "--follow-minutes: give it with --run (it follows the sweep it starts for that long).");
+        return failed(o, 0);
     }
     if (o->user && o->credential) {
         if (err && err_len)
@@ -445,6 +454,9 @@ const char *es_cmdline_usage(void)
            "  --sort COLUMN[:asc|:desc]  the order of the rows, by a column named as in the CSV header\n"
            "                     (default TimeCreated:desc, newest first); ties by server, then RecordID\n"
            "                     (with --export, the CSV holds the rows shown, in this order)\n"
+           "  --follow           after the sweep, keep reading new events of every server as they happen\n"
+           "                     (until Stop; saved logs are read once)\n"
+           "  --follow-minutes N follow for N minutes (1-" STR(ES_MAX_FOLLOW_MINUTES) "), then stop and write --export and --status\n"
            "  -h, --help, /?     show this help\n"
            "  --                 every argument after this is a SOURCE, even if it starts with '-'\n"
            "\n"

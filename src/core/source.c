@@ -10,6 +10,8 @@ const char *es_state_name(es_state s)
     case ES_STATE_READING: return "reading";
     case ES_STATE_DONE: return "done";
     case ES_STATE_FAILED: return "failed";
+    case ES_STATE_FOLLOWING: return "following";
+    case ES_STATE_RECONNECTING: return "reconnecting";
     }
     return "?";
 }

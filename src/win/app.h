@@ -25,6 +25,8 @@ typedef struct app_init {
     DWORD      auth;           /* --auth: EvtRpcLoginAuthNegotiate (default), Kerberos or NTLM */
     int        engine;         /* sweep_engine: --engine, else the saved choice (Limits...) */
     int        retry;          /* --retry N: failed sources read again up to N times before --export */
+    BOOL       follow;         /* --follow / --follow-minutes: the Follow box checked */
+    int        follow_minutes; /* --follow-minutes N: a --run run stops following after N minutes */
     BOOL       run;            /* --run: start the sweep at once */
     BOOL       exit_when_done; /* --exit */
     WCHAR     *export_path;    /* --export FILE */

@@ -55,9 +55,11 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_STATE:
         if (finished)
             break; /* a thread left behind that came back: its source was reported already */
-        t->state = (es_state)lp;
-        if (lp == ES_STATE_CONNECTING)
+        t->state = SWEEP_STATE(lp);
+        if (t->state == ES_STATE_CONNECTING)
             t->t_start = GetTickCount64();
+        if (t->state == ES_STATE_RECONNECTING)
+            t->retry_at = GetTickCount64() + SWEEP_STATE_DETAIL(lp) * 1000ull;
         break;
     case SWM_BATCH: {
         size_t lost = 0;
@@ -98,6 +100,12 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_ENGINE:
         if (!finished)
             t->classic = lp == 1;
+        break;
+    case SWM_GAP:   /* live follow: the log moved on while the source was away */
+        if ((uint64_t)lp == UINT64_MAX)
+            t->cleared = TRUE;
+        else
+            t->overwritten += (uint64_t)lp;
         break;
     case SWM_FALLBACK_ERROR:
         if (!finished)

@@ -115,3 +115,21 @@ BOOL coverage_read(worker *w, const wevt_api *api, EVT_HANDLE session, const WCH
     worker_call_end(w);
     return out->oldest_time != 0;
 }
+
+BOOL coverage_oldest_record(worker *w, const wevt_api *api, EVT_HANDLE session, const WCHAR *channel, uint64_t *oldest)
+{
+    *oldest = 0;
+    worker_call_begin(w, FALSE);
+    EVT_HANDLE log = api->OpenLog(session, channel, EvtOpenChannelPath);
+    worker_call_end(w);
+    if (!log)
+        return FALSE;
+    EVT_VARIANT v;
+    BOOL ok = log_info(w, api, log, EvtLogOldestRecordNumber, EvtVarTypeUInt64, &v);
+    worker_call_begin(w, FALSE);
+    api->Close(log);
+    worker_call_end(w);
+    if (ok)
+        *oldest = v.UInt64Val;
+    return ok;
+}

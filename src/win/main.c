@@ -214,6 +214,8 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.max_rows = o.max_rows > 0 ? o.max_rows : 0;
     init.threads = o.threads > 0 ? o.threads : st.threads;
     init.retry = o.retry;
+    init.follow = o.follow != 0;
+    init.follow_minutes = o.follow_minutes;
     init.user = o.user ? wu_wide(o.user) : NULL;
     init.credential = o.credential ? wu_wide(o.credential) : NULL;
     init.auth = !o.auth || !strcmp(o.auth, "negotiate") ? EvtRpcLoginAuthNegotiate

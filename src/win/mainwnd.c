@@ -117,6 +117,7 @@ void enable_controls(void)
     EnableWindow(GetDlgItem(g.dlg, IDC_IMPORT), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_CONNECT), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_LIMITS), !g.running);
+    EnableWindow(GetDlgItem(g.dlg, IDC_FOLLOW), !g.running);
     EnableWindow(g.log, !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_LOG_BROWSE), !g.running && !jobs_count(JOB_BROWSE));
     EnableWindow(g.hours, !g.running);
@@ -175,6 +176,7 @@ static void init_window(HWND dlg)
     rowview_init(g.init->sort_set ? g.init->sort : ES_ORDER_DEFAULT);
     results_init();
     details_init();
+    CheckDlgButton(dlg, IDC_FOLLOW, g.init->follow ? BST_CHECKED : BST_UNCHECKED);
     if (g.init->find) {
         WCHAR *w = wu_wide(g.init->find);
         if (w) {
@@ -412,10 +414,17 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             refresh();
             return TRUE;
         }
+        if (wp == TIMER_FOLLOW_END) {   /* --follow-minutes: the run's following is over */
+            KillTimer(dlg, TIMER_FOLLOW_END);
+            if (g.running)
+                stop_sweep();
+            return TRUE;
+        }
         if (wp == TIMER_CLOSE) {
             /* A job still has not reported: leave without destroying the window under it (its
              * thread may still post); the process's end ends the thread. */
             KillTimer(dlg, TIMER_CLOSE);
+        KillTimer(dlg, TIMER_FOLLOW_END);
             PostQuitMessage(g.exit_code);
             return TRUE;
         }
@@ -427,6 +436,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case SWM_PROBE:
     case SWM_ENGINE:
     case SWM_FALLBACK_ERROR:
+    case SWM_GAP:
     case SWM_COVERAGE:
         sweep_message(msg, wp, lp);
         return TRUE;

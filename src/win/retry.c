@@ -104,6 +104,8 @@ void retry_failed(void)
             t->probe = 0;
             t->classic = FALSE;
             t->fallback_error = 0;
+            t->overwritten = 0;
+            t->cleared = FALSE;
             t->t_start = t->t_end = 0;
             t->has_cov = FALSE;
         } else if (t->state == ES_STATE_FAILED) {

@@ -7,6 +7,7 @@
 #include "es_evtrec.h"
 #include "winutil.h"
 #include "es_names.h"
+#include "resource.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,6 +302,9 @@ void start_sweep(void)
     s_sweep_filter = *filter;
     g.pending.filter = &s_sweep_filter;
     g.pending.engine = (sweep_engine)g.init->engine;
+    g.pending.follow = IsDlgButtonChecked(g.dlg, IDC_FOLLOW) == BST_CHECKED;
+    if (g.pending.follow && g.cli_pending && g.init->follow_minutes > 0)   /* then stop, write the files */
+        SetTimer(g.dlg, TIMER_FOLLOW_END, (UINT)g.init->follow_minutes * 60000u, NULL);
     /* A view replaces the filter row's filter. The sweep (and Retry failed) read the copy taken
      * now: the user may change the view meanwhile. */
     free(g.pending_view);

@@ -41,6 +41,9 @@ typedef struct source_query {
     /* Servers: the account to log on with (account.h; the sweep holds a reference), or NULL for
      * the user's own logon. */
     account     *account;
+    /* Servers through wevtapi: once every event is read, keep reading new ones as they happen
+     * (live follow, follow.c) until the sweep is stopped. */
+    BOOL         follow;
 } source_query;
 
 typedef struct source_engine {
@@ -77,6 +80,22 @@ void  worker_set_probe(worker *w, int verdict);
  * the window, which says so when the log starts after the window's start. */
 void  worker_set_coverage(worker *w, const es_coverage *c);
 BOOL  worker_cancelled(const worker *w);
+/* Live follow (follow.c). The source leaves the sweep's thread limit (its slot goes to a source
+ * still waiting) and its time cap; each call is still timed. */
+void  worker_follow_begin(worker *w);
+/* Sends the rows gathered so far, then waits up to ms for ev or the sweep's Stop: TRUE when ev
+ * was signalled (ev NULL: a pause that only Stop cuts short). The wait is not a call: a quiet
+ * server is never "stopped answering". */
+BOOL  worker_wait(worker *w, HANDLE ev, DWORD ms);
+/* A state with a number the window shows (reconnecting: the seconds until the next try). */
+void  worker_set_state_detail(worker *w, es_state s, unsigned detail);
+/* Records of the log that were overwritten (or cleared: UINT64_MAX, a count unknown) while a
+ * following source was away: said on the source's line, never skipped silently. */
+void  worker_note_gap(worker *w, uint64_t records);
+/* Why the source was cancelled (1223 Stop, 1460 a call ran past the limit, 8 the memory
+ * budget); 0 when it was not. */
+DWORD worker_cancel_reason(const worker *w);
+
 /* The engine's own per-read state, for cancel(): guarded by worker_lock/unlock. An engine
  * publishes each handle cancel() needs as soon as it has it, and checks worker_cancelled()
  * under the lock when it does: a cancel that came before the handle existed still lands. */

@@ -10,6 +10,7 @@
 #include "coverage.h"
 #include "wevt.h"
 #include "wevt_reader.h"
+#include "follow.h"
 #include "probe.h"
 #include "winutil.h"
 #include "es_time.h"
@@ -171,6 +172,17 @@ static DWORD wevt_read(worker *w, const source_query *q)
         es_coverage cov;
         if (coverage_read(w, api, session, q->channel, q->since, r.sys_ctx, publish_query, &cov))
             worker_set_coverage(w, &cov);
+    }
+    /* Live follow: new events as they happen, after the newest one read (follow.c). */
+    if (!err && q->follow && !worker_cancelled(w)) {
+        if (query) {
+            set_handles(w, session, NULL);
+            worker_call_begin(w, FALSE);
+            api->Close(query);
+            worker_call_end(w);
+            query = NULL;
+        }
+        err = follow_run(w, q, api, &session, &r, set_handles);
     }
 
 done:

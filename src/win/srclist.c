@@ -270,6 +270,16 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     case ES_STATE_WAITING: swprintf(out, cap, L"waiting"); break;
     case ES_STATE_CONNECTING: swprintf(out, cap, t->kind == ES_NAME_PATH ? L"opening..." : L"connecting..."); break;
     case ES_STATE_READING: swprintf(out, cap, L"reading (%ls so far%ls%ls)%ls", n, lv[0] ? L": " : L"", lv, skipped); break;
+    case ES_STATE_FOLLOWING: swprintf(out, cap, L"following: %ls events%ls", n, levels); break;
+    case ES_STATE_RECONNECTING: {
+        ULONGLONG now = GetTickCount64();
+        unsigned s = t->retry_at > now ? (unsigned)((t->retry_at - now + 999) / 1000) : 0;
+        if (s)
+            swprintf(out, cap, L"reconnecting in %u s (lost; %ls events so far)", s, n);
+        else
+            swprintf(out, cap, L"reconnecting... (%ls events so far)", n);
+        break;
+    }
     case ES_STATE_DONE: {
         WCHAR how[48] = L"";
         if (t->tries > 1)
@@ -317,6 +327,13 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
         break;
     }
     }
+    /* live follow: what the log lost while the source was away is said, never skipped silently */
+    size_t l = wcslen(out);
+    if (t->overwritten)
+        swprintf(out + l, cap - l, L"; %llu records were overwritten while it was away",
+                 (unsigned long long)t->overwritten);
+    else if (t->cleared)
+        swprintf(out + l, cap - l, L"; the log was cleared while it was away");
 }
 
 /* The state line of a list entry: its target's, or a summary of a folder's files. */

@@ -49,6 +49,8 @@ struct worker {
     volatile LONG64 cancel_ms;   /* when the first cancel was asked */
     int             probe;       /* what the 1722 probe found (es_probe_verdict), on its own thread */
     volatile LONG64 emitted;     /* rows handed to worker_emit: a fallback only reads a source that gave none */
+    volatile LONG   slot_held;   /* it holds one of the sweep's slots (released once: report, or follow) */
+    volatile LONG   following;   /* live follow: the sweep's time cap no longer applies */
 };
 
 /* A log of the sweep: its channel, the query its servers are sent (built once, from the filter
@@ -261,6 +263,44 @@ void worker_set_coverage(worker *w, const es_coverage *c)
     free(copy);
 }
 
+void worker_set_state_detail(worker *w, es_state s, unsigned detail)
+{
+    es_batch *b = NULL;
+    if (!begin_post(w, &b))
+        return;
+    deliver(w, b);
+    post(w->sw, SWM_STATE, w->index, SWEEP_STATE_PARAM(s, detail));
+    end_post(w);
+}
+
+void worker_follow_begin(worker *w)
+{
+    InterlockedExchange(&w->following, 1);
+    if (InterlockedExchange(&w->slot_held, 0))
+        ReleaseSemaphore(w->sw->slots, 1, NULL);   /* a source still waiting may start */
+}
+
+BOOL worker_wait(worker *w, HANDLE ev, DWORD ms)
+{
+    flush(w);
+    if (!ev) {   /* a pause: the sweep's Stop alone ends it early */
+        WaitForSingleObject(w->sw->stop_event, ms);
+        return FALSE;
+    }
+    HANDLE waits[2] = {ev, w->sw->stop_event};
+    return WaitForMultipleObjects(2, waits, FALSE, ms) == WAIT_OBJECT_0;
+}
+
+void worker_note_gap(worker *w, uint64_t records)
+{
+    if (!begin_post(w, NULL))
+        return;
+    post(w->sw, SWM_GAP, w->index, (LPARAM)records);
+    end_post(w);
+}
+
+DWORD worker_cancel_reason(const worker *w) { return w->cancelled ? (DWORD)w->reason : 0; }
+
 BOOL worker_cancelled(const worker *w) { return w->cancelled != 0; }
 void worker_lock(worker *w) { EnterCriticalSection(&w->lock); }
 void worker_unlock(worker *w) { LeaveCriticalSection(&w->lock); }
@@ -311,7 +351,7 @@ static BOOL report(worker *w, DWORD err)
         err = (DWORD)w->reason; /* cancelled: why, rather than "cancelled" */
     ULONGLONG started = (ULONGLONG)w->started_ms;
     ULONGLONG ms = started ? GetTickCount64() - started : 0;
-    if (started)
+    if (InterlockedExchange(&w->slot_held, 0))
         ReleaseSemaphore(sw->slots, 1, NULL);
     post(sw, SWM_SOURCE_DONE, w->index, SWEEP_DONE_PARAM(err, ms > 0xffffffffu ? 0xffffffffu : ms));
     if (InterlockedDecrement(&sw->remaining) == 0)
@@ -356,6 +396,7 @@ static DWORD WINAPI worker_main(void *param)
         sweep_release(sw);
         return 0;
     }
+    InterlockedExchange(&w->slot_held, 1);
     InterlockedExchange64(&w->started_ms, (LONG64)GetTickCount64());
     worker_set_state(w, ES_STATE_CONNECTING);
     DWORD err = w->cancelled ? ERROR_CANCELLED : w->engine->read(w, &w->q);
@@ -425,7 +466,7 @@ static void check_limits(sweep *sw, BOOL stopping)
         if (!w->cancelled) {
             if (stopping)
                 ask_cancel(w, (DWORD)sw->stop_reason);
-            else if ((call && now - call >= timeout) || (cap && now - started >= cap))
+            else if ((call && now - call >= timeout) || (cap && now - started >= cap && !w->following))
                 ask_cancel(w, ERROR_TIMEOUT);
             continue;
         }
@@ -572,6 +613,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         w->q.since = sw->since;
         w->q.query_text = w->log->query;
         w->q.account = account_ref(t[i].account);
+        w->q.follow = s->follow && t[i].kind != ES_NAME_PATH;
         if (sw->view) {
             w->q.accept = accept_view;
             w->q.accept_ctx = sw->view;

@@ -45,6 +45,8 @@ enum {
     SWM_ENGINE,               /* wParam: SWEEP_WP, lParam: 1 = the classic API reads it (a fallback) */
     SWM_FALLBACK_ERROR,       /* wParam: SWEEP_WP, lParam: the classic API's error when the fallback
                                  failed too before any row (the source reports the first error) */
+    SWM_GAP,                  /* wParam: SWEEP_WP, lParam: records overwritten while a following
+                                 source was away (UINT64_MAX: the log was cleared, count unknown) */
     SWM_COVERAGE,             /* wParam: SWEEP_WP, lParam: es_coverage* (malloc'ed; ownership passes:
                                  the window frees it, sweep_drain too) */
     SWM_SWEEP_DONE,           /* wParam: SWEEP_WP(gen, 0), lParam: threads abandoned by it */
@@ -56,6 +58,11 @@ enum {
 #define SWEEP_WP(gen, id)   ((WPARAM)(((uint64_t)(uint32_t)(gen) << 32) | (uint32_t)(id)))
 #define SWEEP_WP_GEN(wp)    ((uint32_t)((uint64_t)(wp) >> 32))
 #define SWEEP_WP_ID(wp)     ((uint32_t)((uint64_t)(wp) & 0xffffffffu))
+
+/* SWM_STATE carries the state and a number its text shows (reconnecting: in how many seconds). */
+#define SWEEP_STATE_PARAM(s, detail) ((LPARAM)(((uint64_t)(uint32_t)(detail) << 8) | ((uint32_t)(s) & 0xffu)))
+#define SWEEP_STATE(lp)              ((es_state)((uint64_t)(lp) & 0xffu))
+#define SWEEP_STATE_DETAIL(lp)       ((unsigned)((uint64_t)(lp) >> 8))
 
 /* SWM_SOURCE_DONE carries the Win32 error (0 = ok) and the milliseconds the source took, as
  * the worker measured them (the window may see the messages much later under load). */
@@ -84,6 +91,8 @@ typedef struct sweep_settings {
     size_t       view_len;
     const es_filter *filter;   /* levels, IDs, providers; NULL = every event. Copied: the sweep's
                                   copy is shared read-only by its workers */
+    BOOL         follow;       /* live follow: servers read through wevtapi go on reading new
+                                  events until sweep_stop (follow.c) */
 } sweep_settings;
 
 typedef struct sweep_target {

@@ -26,6 +26,7 @@
 
 #define TIMER_REFRESH   1
 #define TIMER_CLOSE     2
+#define TIMER_FOLLOW_END 3   /* --follow-minutes */
 #define CLOSE_JOBS_GRACE_MS 10000 /* closing: how long a job stuck on a dead share may hold it */
 #define SWM_CLOSE_REQUEST (SWM_LAST + 11) /* a close request from the console (Ctrl+C) */
 #define SWM_VIEW_DONE   (SWM_LAST + 40) /* a sort or filter job ended: lParam = its job */
@@ -63,6 +64,9 @@ typedef struct target {
     uint64_t     nlevel[6];     /* rows received per level (0 LogAlways .. 5 Verbose; others as 0) */
     DWORD        error;
     BOOL         classic;       /* read through the classic API (the fallback, or --engine classic) */
+    ULONGLONG    retry_at;      /* live follow, reconnecting: when the next try comes (GetTickCount64) */
+    uint64_t     overwritten;   /* live follow: records the log overwrote while the source was away */
+    BOOL         cleared;       /* ...or the log was cleared then (how many: unknown) */
     DWORD        fallback_error;/* the classic API failed too (the fallback, before any row): its
                                    error, said beside the Windows Event Log API's; 0: none */
     int          probe;         /* es_probe_verdict: what the 1722 probe found (0: none) */

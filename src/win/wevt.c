@@ -38,6 +38,10 @@ static BOOL CALLBACK load_once(PINIT_ONCE once, PVOID param, PVOID *ctx)
     GET(NextChannelPath, "EvtNextChannelPath");
     GET(OpenLog, "EvtOpenLog");
     GET(GetLogInfo, "EvtGetLogInfo");
+    FARPROC p = GetProcAddress(g_api.dll, "EvtSubscribe");   /* optional (see wevt.h) */
+    memcpy(&g_api.Subscribe, &p, sizeof p);
+    p = GetProcAddress(g_api.dll, "EvtCreateBookmark");
+    memcpy(&g_api.CreateBookmark, &p, sizeof p);
     return TRUE;
 missing:
     g_err = ERROR_PROC_NOT_FOUND;

@@ -31,6 +31,10 @@ typedef struct wevt_api {
     /* A log's own facts (its oldest record, whether it is full), for the window's coverage. */
     EVT_HANDLE (WINAPI *OpenLog)(EVT_HANDLE, LPCWSTR, DWORD);
     BOOL (WINAPI *GetLogInfo)(EVT_HANDLE, EVT_LOG_PROPERTY_ID, DWORD, PEVT_VARIANT, PDWORD);
+    /* Live follow: a subscription (pull model: a signal event, then EvtNext) that starts after a
+     * bookmark. NULL when this wevtapi.dll lacks them (follow then says so). */
+    EVT_HANDLE (WINAPI *Subscribe)(EVT_HANDLE, HANDLE, LPCWSTR, LPCWSTR, EVT_HANDLE, PVOID, EVT_SUBSCRIBE_CALLBACK, DWORD);
+    EVT_HANDLE (WINAPI *CreateBookmark)(LPCWSTR);
 } wevt_api;
 
 /* Loads once per process (thread-safe; later calls return the same table). Returns NULL and

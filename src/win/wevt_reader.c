@@ -272,6 +272,13 @@ BOOL wevt_reader_open(wevt_reader *r, const wevt_api *api, worker *w, EVT_HANDLE
     return TRUE;
 }
 
+void wevt_reader_reset_session(wevt_reader *r, EVT_HANDLE session)
+{
+    free_publishers(r);
+    r->session = session;
+    r->last_pub = 0;
+}
+
 void wevt_reader_close(wevt_reader *r)
 {
     if (!r->api)

@@ -42,6 +42,9 @@ BOOL wevt_reader_open(wevt_reader *r, const wevt_api *api, worker *w, EVT_HANDLE
 /* The event as a row (worker_emit), unless it lies before q->since. FALSE when reading should
  * stop: *err says why (0 when the worker was cancelled). The caller closes ev. */
 BOOL wevt_reader_emit(wevt_reader *r, EVT_HANDLE ev, const source_query *q, DWORD *err);
+/* After a reconnect: the publishers' metadata of the old session is closed (calls: the caller
+ * times them) and the reader reads events of the new one. */
+void wevt_reader_reset_session(wevt_reader *r, EVT_HANDLE session);
 /* Closes the publishers' metadata and the contexts (calls to the server: the caller times
  * them) and frees the buffers. Not the session. */
 void wevt_reader_close(wevt_reader *r);

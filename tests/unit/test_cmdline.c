@@ -19,10 +19,35 @@ TEST(cmdline_defaults)
     CHECK_INT(o.threads, -1);
     CHECK_INT(o.retry, 0);
     CHECK_INT(o.run + o.exit_when_done + o.help, 0);
+    CHECK_INT(o.follow + o.follow_minutes, 0);
     CHECK_INT(o.nsources, 0);
     es_cmdline_free(&o);
     CHECK_INT(es_cmdline_parse(0, NULL, &o, err, sizeof err), 1);
     es_cmdline_free(&o);
+}
+
+TEST(cmdline_follow)
+{
+    char *a1[] = {"es", "--follow"};
+    es_options o;
+    char err[200];
+    CHECK_INT(es_cmdline_parse(ARGC(a1), a1, &o, err, sizeof err), 1);
+    CHECK_INT(o.follow, 1);
+    CHECK_INT(o.follow_minutes, 0);
+    es_cmdline_free(&o);
+    char *a2[] = {"es", "--run", "--follow-minutes=15"};
+    CHECK_INT(es_cmdline_parse(ARGC(a2), a2, &o, err, sizeof err), 1);
+    CHECK_INT(o.follow, 1);
+    CHECK_INT(o.follow_minutes, 15);
+    es_cmdline_free(&o);
+    char *a3[] = {"es", "--follow-minutes", "15"};   /* it ends a run: without --run, a usage error */
+    CHECK_INT(es_cmdline_parse(ARGC(a3), a3, &o, err, sizeof err), 0);
+    CHECK(strstr(err, "--follow-minutes") && strstr(err, "--run"));
+    char *a4[] = {"es", "--run", "--follow-minutes", "0"};
+    CHECK_INT(es_cmdline_parse(ARGC(a4), a4, &o, err, sizeof err), 0);
+    CHECK_STR(err, "--follow-minutes: \"0\" is not a whole number from 1 to 10080.");
+    char *a5[] = {"es", "--follow=1"};
+    CHECK_INT(es_cmdline_parse(ARGC(a5), a5, &o, err, sizeof err), 0);
 }
 
 TEST(cmdline_all_options)
@@ -316,6 +341,7 @@ int main(void)
 {
     RUN(cmdline_defaults);
     RUN(cmdline_all_options);
+    RUN(cmdline_follow);
     RUN(cmdline_limits);
     RUN(cmdline_last_wins_sources_collect_and_dashdash);
     RUN(cmdline_help);

@@ -1,0 +1,195 @@
+/* Live follow of one server's log (see follow.h). */
+#include "follow.h"
+#include "coverage.h"
+#include "wevtval.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#define FOLLOW_NEXT     64      /* events per EvtNext */
+#define FOLLOW_POLL_MS  250     /* a wait for the signal wakes this often (Stop, a cancel) */
+#define FOLLOW_CHECK    20      /* ...and every 20th wakes EvtNext anyway (5 s): a server that is
+                                   gone is noticed even when no signal comes */
+
+static const unsigned k_pause_s[] = {2, 5, 10, 30, 60};   /* before the 1st, 2nd, ... try again */
+
+size_t follow_bookmark_xml(const WCHAR *channel, uint64_t record, WCHAR *out, size_t cap)
+{
+    size_t o = 0;
+#define PUT(str)                                                                                   \
+    do {                                                                                           \
+        const WCHAR *p_ = (str);                                                                   \
+        size_t l_ = wcslen(p_);                                                                    \
+        if (o + l_ >= cap)                                                                         \
+            return 0;                                                                              \
+        memcpy(out + o, p_, l_ * sizeof(WCHAR));                                                   \
+        o += l_;                                                                                   \
+    } while (0)
+    PUT(L"<BookmarkList>\r\n  <Bookmark Channel='");
+    for (const WCHAR *c = channel; *c; c++) {
+        WCHAR one[2] = {*c, 0};
+        PUT(*c == L'&' ? L"&amp;" : *c == L'<' ? L"&lt;" : *c == L'>' ? L"&gt;" : *c == L'\'' ? L"&apos;"
+            : *c == L'"' ? L"&quot;" : one);
+    }
+    WCHAR num[64];
+    swprintf(num, 64, L"' RecordId='%llu' IsCurrent='true'/>\r\n</BookmarkList>", (unsigned long long)record);
+    PUT(num);
+#undef PUT
+    out[o] = 0;
+    return o;
+}
+
+/* Ends when the worker was cancelled: 0 for a Stop (following ended as asked), else the reason. */
+static DWORD end_reason(const worker *w)
+{
+    DWORD why = worker_cancel_reason(w);
+    return why == ERROR_CANCELLED ? 0 : why;
+}
+
+/* A subscription after the bookmark (or to future events when nothing was read yet); when the
+ * bookmarked record is gone, the gap is said and the log is read from its oldest record. NULL
+ * with *err when it failed. */
+static EVT_HANDLE subscribe(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session,
+                            wevt_reader *r, HANDLE signal, DWORD *err)
+{
+    const WCHAR *text = q->query_text ? q->query_text : L"*";
+    EVT_HANDLE bookmark = NULL;
+    DWORD flags = EvtSubscribeToFutureEvents;
+    if (r->last_record) {
+        WCHAR xml[600];
+        if (!follow_bookmark_xml(q->channel, r->last_record, xml, 600)) {
+            *err = ERROR_INVALID_NAME;   /* a channel name longer than any real one */
+            return NULL;
+        }
+        bookmark = api->CreateBookmark(xml);
+        if (!bookmark) {
+            *err = GetLastError();
+            return NULL;
+        }
+        flags = EvtSubscribeStartAfterBookmark | EvtSubscribeStrict;
+    }
+    worker_call_begin(w, FALSE);
+    EVT_HANDLE sub = api->Subscribe(session, signal, q->channel, text, bookmark, NULL, NULL, flags);
+    *err = sub ? 0 : GetLastError();
+    worker_call_end(w);
+    if (bookmark)
+        api->Close(bookmark);
+    if (sub || !r->last_record || (*err != ERROR_NOT_FOUND && *err != ERROR_EVT_QUERY_RESULT_STALE))
+        return sub;
+    /* The bookmarked record is no longer in the log: it wrapped (the oldest record is past the
+     * bookmark: those between were overwritten) or was cleared (numbers start again). */
+    uint64_t oldest = 0;
+    if (coverage_oldest_record(w, api, session, q->channel, &oldest))
+        worker_note_gap(w, oldest > r->last_record + 1 ? oldest - r->last_record - 1 : UINT64_MAX);
+    else
+        worker_note_gap(w, UINT64_MAX);
+    r->last_record = 0;   /* the log's numbers from now on */
+    worker_call_begin(w, FALSE);
+    sub = api->Subscribe(session, signal, q->channel, text, NULL, NULL, NULL, EvtSubscribeStartAtOldestRecord);
+    *err = sub ? 0 : GetLastError();
+    worker_call_end(w);
+    return sub;
+}
+
+/* Reads the subscription until the server is lost (its error) or the worker is cancelled (0). */
+static DWORD pull(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE sub, wevt_reader *r,
+                  HANDLE signal)
+{
+    unsigned quiet = 0;
+    for (;;) {
+        if (worker_cancelled(w))
+            return 0;
+        if (!worker_wait(w, signal, FOLLOW_POLL_MS) && ++quiet < FOLLOW_CHECK)
+            continue;
+        quiet = 0;
+        /* Reset before reading: an event that comes after the last EvtNext sets it again. */
+        ResetEvent(signal);
+        for (;;) {
+            EVT_HANDLE evs[FOLLOW_NEXT];
+            DWORD got = 0;
+            worker_call_begin(w, FALSE);
+            BOOL ok = api->Next(sub, FOLLOW_NEXT, evs, 0, 0, &got);
+            DWORD e = ok ? 0 : GetLastError();
+            worker_call_end(w);
+            if (!ok) {
+                if (e == ERROR_NO_MORE_ITEMS || e == ERROR_TIMEOUT)
+                    break;   /* all read: wait for the signal */
+                return e ? e : ERROR_INVALID_DATA;
+            }
+            BOOL go_on = TRUE;
+            DWORD err = 0;
+            for (DWORD i = 0; i < got && go_on; i++)
+                go_on = wevt_reader_emit(r, evs[i], q, &err);
+            worker_call_begin(w, FALSE);
+            for (DWORD i = 0; i < got; i++)
+                api->Close(evs[i]);
+            worker_call_end(w);
+            if (!go_on)
+                return worker_cancelled(w) ? 0 : err ? err : ERROR_NOT_ENOUGH_MEMORY;
+        }
+    }
+}
+
+DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE *session, wevt_reader *r,
+                 follow_publish_fn publish)
+{
+    if (!api->Subscribe || !api->CreateBookmark)
+        return ERROR_PROC_NOT_FOUND;   /* this wevtapi.dll cannot subscribe */
+    HANDLE signal = CreateEventW(NULL, TRUE, TRUE, NULL);
+    if (!signal)
+        return GetLastError();
+    worker_follow_begin(w);
+    DWORD err = 0;
+    unsigned failures = 0;
+    while (!worker_cancelled(w)) {
+        if (failures) {
+            /* Lost: a pause (Stop ends it at once), then a new session and the same bookmark. */
+            unsigned pause = k_pause_s[failures - 1 < 4 ? failures - 1 : 4];
+            worker_set_state_detail(w, ES_STATE_RECONNECTING, pause);
+            ULONGLONG until = GetTickCount64() + pause * 1000ull;
+            while (!worker_cancelled(w) && GetTickCount64() < until)
+                worker_wait(w, NULL, FOLLOW_POLL_MS);
+            if (worker_cancelled(w))
+                break;
+            publish(w, NULL, NULL);
+            if (*session) {
+                worker_call_begin(w, FALSE);
+                api->Close(*session);
+                worker_call_end(w);
+                *session = NULL;
+            }
+            if (q->kind != ES_NAME_LOCAL || q->account) {
+                worker_call_begin(w, FALSE);
+                BOOL opened = wevt_open_session(api, q->target, q->kind, q->account, session, &err);
+                worker_call_end(w);
+                if (!opened) {
+                    failures++;
+                    continue;
+                }
+                publish(w, *session, NULL);
+            }
+            /* the publishers' metadata belonged to the old session */
+            worker_call_begin(w, FALSE);
+            wevt_reader_reset_session(r, *session);
+            worker_call_end(w);
+        }
+        EVT_HANDLE sub = subscribe(w, q, api, *session, r, signal, &err);
+        if (!sub) {
+            failures++;
+            continue;
+        }
+        publish(w, *session, sub);
+        worker_set_state(w, ES_STATE_FOLLOWING);
+        err = pull(w, q, api, sub, r, signal);
+        publish(w, *session, NULL);
+        worker_call_begin(w, FALSE);
+        api->Close(sub);
+        worker_call_end(w);
+        if (!err)
+            break;   /* cancelled */
+        failures = 1;   /* it answered before: the first pause again */
+    }
+    CloseHandle(signal);
+    return worker_cancelled(w) ? end_reason(w) : err;
+}
