@@ -58,8 +58,10 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
         t->state = SWEEP_STATE(lp);
         if (t->state == ES_STATE_CONNECTING)
             t->t_start = GetTickCount64();
-        if (t->state == ES_STATE_RECONNECTING)
-            t->retry_at = GetTickCount64() + SWEEP_STATE_DETAIL(lp) * 1000ull;
+        if (t->state == ES_STATE_RECONNECTING) {
+            t->retry_at = GetTickCount64() + FOLLOW_DETAIL_SECONDS(SWEEP_STATE_DETAIL(lp)) * 1000ull;
+            t->lost_error = FOLLOW_DETAIL_ERROR(SWEEP_STATE_DETAIL(lp));
+        }
         break;
     case SWM_BATCH: {
         size_t lost = 0;

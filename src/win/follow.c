@@ -1,6 +1,7 @@
 /* Live follow of one server's log (see follow.h). */
 #include "follow.h"
 #include "coverage.h"
+#include "sweep.h"
 #include "wevtval.h"
 
 #include <stdio.h>
@@ -38,6 +39,30 @@ size_t follow_bookmark_xml(const WCHAR *channel, uint64_t record, WCHAR *out, si
 #undef PUT
     out[o] = 0;
     return o;
+}
+
+/* A server lost on the way (worth a new session and another try), as opposed to an answer
+ * that another try would only repeat (access denied, no such channel, a query it refuses). */
+static BOOL lost(DWORD e)
+{
+    switch (e) {
+    case RPC_S_SERVER_UNAVAILABLE:   /* 1722 */
+    case RPC_S_SERVER_TOO_BUSY:      /* 1723 */
+    case RPC_S_CALL_FAILED:          /* 1726 */
+    case RPC_S_CALL_FAILED_DNE:      /* 1727 */
+    case EPT_S_NOT_REGISTERED:       /* 1753 */
+    case RPC_S_CALL_CANCELLED:       /* 1818 */
+    case RPC_S_COMM_FAILURE:         /* 1820 */
+    case ERROR_TIMEOUT:              /* 1460 */
+    case ERROR_INVALID_HANDLE:       /* 6: the session's handle died with its connection */
+    case ERROR_BAD_NETPATH:          /* 53 */
+    case ERROR_NETNAME_DELETED:      /* 64 */
+    case ERROR_CONNECTION_ABORTED:   /* 1236 */
+    case ERROR_SEM_TIMEOUT:          /* 121 */
+        return TRUE;
+    default:
+        return FALSE;
+    }
 }
 
 /* Ends when the worker was cancelled: 0 for a Stop (following ended as asked), else the reason. */
@@ -146,7 +171,7 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
         if (failures) {
             /* Lost: a pause (Stop ends it at once), then a new session and the same bookmark. */
             unsigned pause = k_pause_s[failures - 1 < 4 ? failures - 1 : 4];
-            worker_set_state_detail(w, ES_STATE_RECONNECTING, pause);
+            worker_set_state_detail(w, ES_STATE_RECONNECTING, FOLLOW_DETAIL(pause, err));
             ULONGLONG until = GetTickCount64() + pause * 1000ull;
             while (!worker_cancelled(w) && GetTickCount64() < until)
                 worker_wait(w, NULL, FOLLOW_POLL_MS);
@@ -164,6 +189,8 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
                 BOOL opened = wevt_open_session(api, q->target, q->kind, q->account, session, &err);
                 worker_call_end(w);
                 if (!opened) {
+                    if (!lost(err))
+                        break;   /* refused (a password changed meanwhile, say): the source's error */
                     failures++;
                     continue;
                 }
@@ -176,6 +203,8 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
         }
         EVT_HANDLE sub = subscribe(w, q, api, *session, r, signal, &err);
         if (!sub) {
+            if (!lost(err))
+                break;   /* another try would be refused the same way */
             failures++;
             continue;
         }
@@ -188,6 +217,8 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
         worker_call_end(w);
         if (!err)
             break;   /* cancelled */
+        if (!lost(err))
+            break;
         failures = 1;   /* it answered before: the first pause again */
     }
     CloseHandle(signal);

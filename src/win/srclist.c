@@ -274,10 +274,12 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     case ES_STATE_RECONNECTING: {
         ULONGLONG now = GetTickCount64();
         unsigned s = t->retry_at > now ? (unsigned)((t->retry_at - now + 999) / 1000) : 0;
+        WCHAR why[200];
+        wu_error_text(t->lost_error, why, 200);
         if (s)
-            swprintf(out, cap, L"reconnecting in %u s (lost; %ls events so far)", s, n);
+            swprintf(out, cap, L"reconnecting in %u s (%ls events so far; lost: %ls)", s, n, why);
         else
-            swprintf(out, cap, L"reconnecting... (%ls events so far)", n);
+            swprintf(out, cap, L"reconnecting... (%ls events so far; lost: %ls)", n, why);
         break;
     }
     case ES_STATE_DONE: {

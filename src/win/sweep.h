@@ -64,6 +64,12 @@ enum {
 #define SWEEP_STATE(lp)              ((es_state)((uint64_t)(lp) & 0xffu))
 #define SWEEP_STATE_DETAIL(lp)       ((unsigned)((uint64_t)(lp) >> 8))
 
+/* A reconnecting state's number: the seconds until the next try, and the error that lost the
+ * server (follow.c). */
+#define FOLLOW_DETAIL(seconds, err)  (((unsigned)(err) << 8) | ((unsigned)(seconds) & 0xffu))
+#define FOLLOW_DETAIL_SECONDS(d)     ((d) & 0xffu)
+#define FOLLOW_DETAIL_ERROR(d)       ((DWORD)(d) >> 8)
+
 /* SWM_SOURCE_DONE carries the Win32 error (0 = ok) and the milliseconds the source took, as
  * the worker measured them (the window may see the messages much later under load). */
 #define SWEEP_DONE_PARAM(err, ms) ((LPARAM)(((uint64_t)(uint32_t)(ms) << 32) | (uint32_t)(err)))

@@ -65,6 +65,7 @@ typedef struct target {
     DWORD        error;
     BOOL         classic;       /* read through the classic API (the fallback, or --engine classic) */
     ULONGLONG    retry_at;      /* live follow, reconnecting: when the next try comes (GetTickCount64) */
+    DWORD        lost_error;    /* ...and the error that lost the server */
     uint64_t     overwritten;   /* live follow: records the log overwrote while the source was away */
     BOOL         cleared;       /* ...or the log was cleared then (how many: unknown) */
     DWORD        fallback_error;/* the classic API failed too (the fallback, before any row): its
