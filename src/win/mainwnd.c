@@ -60,9 +60,14 @@ void update_status(void)
         swprintf(b, 96, L"%ls rows", n);
     }
     SetDlgItemTextW(g.dlg, IDC_VIEW_COUNT, rowview_busy() ? L"Sorting and filtering..." : rowview_filtered() ? b : L"");
-    size_t exports = jobs_count(JOB_EXPORT);
+    size_t exports = jobs_count(JOB_EXPORT), following = 0;
+    for (size_t i = 0; g.running && i < g.ntgt; i++)
+        following += g.tgt[i].state == ES_STATE_FOLLOWING || g.tgt[i].state == ES_STATE_RECONNECTING;
     if (jobs_count(JOB_LISTING))
         swprintf(c, 160, g.stopping ? L"Stopping..." : L"Listing folders...");
+    else if (g.running && following && !g.stopping)   /* live follow: until Stop */
+        swprintf(c, 160, L"Following %zu source%ls... %.0f s", following, following == 1 ? L"" : L"s",
+                 (double)(GetTickCount64() - g.sweep_t0) / 1000.0);
     else if (g.running)
         swprintf(c, 160, g.stopping ? L"Stopping..." : g.retrying ? L"Reading the failed sources again... %.1f s" : L"Sweeping... %.1f s",
                  (double)(GetTickCount64() - g.sweep_t0) / 1000.0);
