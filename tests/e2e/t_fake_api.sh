@@ -89,4 +89,22 @@ cat $T/fakeapi_stuck.out | tr -d '\r'
 if [ $rc2 -ne 0 ] && ! grep -q '^FAIL' $T/fakeapi_stuck.out; then
     echo "FAIL fakeapi-stuck-run: fakeapi_test.exe stuck exited $rc2 without a FAIL line (stderr: $(head -c 400 $T/fakeapi_stuck.err))"
 fi
-[ $rc -eq 0 ] && [ $rc2 -eq 0 ]
+# Live servers, subscriptions and bookmarks: a program of its own (its fleet is written into
+# subscribe_test.c, whose timed scenarios count from the DLL's load).
+if ! x86_64-w64-mingw32-gcc -std=c11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-cast-function-type \
+        -Itests/fake -DUNICODE -D_UNICODE -D_WIN32_WINNT=0x0A00 -municode -static \
+        -o $T/subscribe_test.exe tests/e2e/subscribe_test.c tests/fake/fleetgen.c 2>$T/subscribe_test.build.txt; then
+    cat $T/subscribe_test.build.txt
+    echo "FAIL subscribe-build: x86_64-w64-mingw32-gcc failed"
+    exit 1
+fi
+sleaks=$T/subscribe-leaks.txt
+rm -f $sleaks
+ESFAKE_LEAKS=$(wine_path "$sleaks") timeout -k 5 120 "$WINE" $T/subscribe_test.exe "$(wine_path $T/subscribe-fleet.txt)" \
+    >$T/subscribe_test.out 2>$T/subscribe_test.err
+rc3=$?
+cat $T/subscribe_test.out | tr -d '\r'
+if [ $rc3 -ne 0 ] && ! grep -q '^FAIL' $T/subscribe_test.out; then
+    echo "FAIL subscribe-run: subscribe_test.exe exited $rc3 without a FAIL line (stderr: $(head -c 400 $T/subscribe_test.err))"
+fi
+[ $rc -eq 0 ] && [ $rc2 -eq 0 ] && [ $rc3 -eq 0 ]
