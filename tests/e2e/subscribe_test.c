@@ -285,6 +285,11 @@ static DWORD WINAPI t_drop(void *unused)
     EVT_HANDLE s = session(L"drop"), bm = pEvtCreateBookmark(NULL);
     EVT_HANDLE sub = pEvtSubscribe(s, sig, L"System", NULL, NULL, NULL, NULL, EvtSubscribeStartAtOldestRecord | EvtSubscribeStrict);
     check("subscribe-oldest-strict", sub && bm, "EvtSubscribe(drop) failed: %lu", GetLastError());
+    EVT_HANDLE q = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection), qev[4];
+    DWORD qgot = 0;
+    BOOL q1 = q && pEvtNext(q, 4, qev, INFINITE, 0, &qgot);
+    for (DWORD i = 0; q1 && i < qgot; i++)
+        pEvtClose(qev[i]);
     if (!sub)
         return 0;
     DWORD e = ERROR_NO_MORE_ITEMS;
@@ -305,6 +310,14 @@ static DWORD WINAPI t_drop(void *unused)
     pEvtClose(bm);
     int refused = 0, other = 0;
     EVT_HANDLE sub2 = NULL;
+    EVT_HANDLE q2 = pEvtQuery(s, L"System", L"*", EvtQueryChannelPath | EvtQueryForwardDirection);
+    DWORD qe2 = GetLastError();
+    EVT_HANDLE log2 = pEvtOpenLog(s, L"System", EvtOpenChannelPath);
+    DWORD le2 = GetLastError();
+    check("drop-refuses-query-and-log", secs() < 3.0 && !q2 && qe2 == RPC_S_SERVER_UNAVAILABLE && !log2 && le2 == RPC_S_SERVER_UNAVAILABLE,
+          "at %.2f s: EvtQuery %p err %lu, EvtOpenLog %p err %lu", secs(), q2, qe2, log2, le2);
+    if (q2) pEvtClose(q2);
+    if (log2) pEvtClose(log2);
     while (xml && !sub2 && secs() < 7) {
         EVT_HANDLE b2 = pEvtCreateBookmark(xml);
         sub2 = pEvtSubscribe(s, sig, L"System", NULL, b2, NULL, NULL, EvtSubscribeStartAfterBookmark | EvtSubscribeStrict);
@@ -321,6 +334,12 @@ static DWORD WINAPI t_drop(void *unused)
     at = secs();
     check("drop-refuses-while-away", refused >= 3 && other == 0, "%d refusals 1722, %d other errors", refused, other);
     check("drop-comes-back", sub2 && at >= 3.0, "resubscribed: %p at %.2f s (downfor ends at 3.0 s)", sub2, at);
+    BOOL q3 = q && pEvtNext(q, 4, qev, INFINITE, 0, &qgot);
+    DWORD qe3 = GetLastError();
+    check("drop-breaks-result-set", q1 && !q3 && qe3 == RPC_S_CALL_FAILED,
+          "a result set made before the drop, read after the come-back: %d err %lu", q3, qe3);
+    if (q)
+        pEvtClose(q);
     if (sub2) {
         wait_until(4000);
         e = drain(sub2, r, &n, 1000, NULL);

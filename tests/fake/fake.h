@@ -81,6 +81,12 @@ static inline int fleet_is_live(const fleet_server *s)
 {
     return s && (s->rate || s->has_drop || s->has_clear || s->maxrecords);
 }
+/* The server went away (dropafter) after a handle made `since` ticks after the load, by t: the
+ * handle (a result set, a subscription) is dead for good. */
+static inline int went_away(const fleet_server *s, uint64_t since, uint64_t t)
+{
+    return s->has_drop && since <= s->drop_at && t >= s->drop_at;
+}
 
 /* ---- the fleet (wevtapi.c) ---- */
 

@@ -48,12 +48,6 @@ static uint64_t first_match(const obj *o, uint64_t from, uint64_t to)
     return 0;
 }
 
-/* A server that went away after the subscription (or result set) was made: its handle is dead. */
-static int went_away(const fleet_server *srv, uint64_t since, uint64_t t)
-{
-    return srv->has_drop && since <= srv->drop_at && t >= srv->drop_at;
-}
-
 /* ---- the notifier: one thread while any subscription is open ---- */
 
 static SRWLOCK g_subs_lock = SRWLOCK_INIT;

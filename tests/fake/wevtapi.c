@@ -784,7 +784,7 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         fail(RPC_S_CALL_FAILED, L"The remote procedure call failed.");
         goto out;
     }
-    if (fleet_is_live(srv) && !q->broken && fleet_is_down(srv, since_load()))
+    if (!q->broken && went_away(srv, q->qnow > g_load_ticks ? q->qnow - g_load_ticks : 0, since_load()))
         q->broken = 1;   /* the server went away under the result set: it is dead for good */
     if (q->broken) {
         fail(RPC_S_CALL_FAILED, L"The remote procedure call failed.");
