@@ -301,15 +301,7 @@ out:
 
 static int q_match(const obj *q, uint64_t k)
 {
-    if (k < q->first || k > q->last)
-        return 0;
-    if (!q->xq)
-        return 1;
-    fg_spread sp = fleet_spread(q->srv);
-    fg_event e;
-    fleetgen_event(q->srv->name, q->srv->seed, &sp, k, &e);
-    xp_event xe = {&e, fleet_record_ticks(q->srv, q->now, k), q->channel};
-    return xp_match(q->xq, &xe, q->qnow, q->ignore_time);
+    return k >= q->first && k <= q->last && rec_match(q, q->xq, k, q->qnow, q->ignore_time);
 }
 
 /* From record k (excluded), the count-th record of the result set in direction dir (+1: the

@@ -65,6 +65,11 @@ EVT_HANDLE publish(obj *o);
 /* Puts n objects in the table; returns 0 (and puts none) when out of memory. */
 int        table_add(obj **objs, EVT_HANDLE *out, size_t n);
 
+/* 1 when record k of src's server (its anchor, its channel) is selected by xq (NULL: all). */
+int        rec_match(const obj *src, const xp_query *xq, uint64_t k, uint64_t now, int ignore_time);
+/* The event handles of records ks[0..n-1] of src (n <= 64); 0 when out of memory (error set). */
+int        hand_out(const obj *src, const uint64_t *ks, uint64_t n, uint64_t returned, EVT_HANDLE *out);
+
 /* ---- errors, waits, time (wevtapi.c) ---- */
 
 void     fail(DWORD code, const WCHAR *ext);

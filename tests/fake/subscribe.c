@@ -27,17 +27,7 @@ struct fake_sub {
     uint32_t  seq;
 };
 
-static int sub_match(const obj *o, uint64_t k)
-{
-    const struct fake_sub *s = o->sub;
-    if (!s->xq)
-        return 1;
-    fg_spread sp = fleet_spread(o->srv);
-    fg_event e;
-    fleetgen_event(o->srv->name, o->srv->seed, &sp, k, &e);
-    xp_event xe = {&e, fleet_record_ticks(o->srv, o->now, k), o->channel};
-    return xp_match(s->xq, &xe, now_ticks(), s->ignore_time);
-}
+static int sub_match(const obj *o, uint64_t k) { return rec_match(o, o->sub->xq, k, now_ticks(), o->sub->ignore_time); }
 
 /* The first record in from..to its query selects, or 0. */
 static uint64_t first_match(const obj *o, uint64_t from, uint64_t to)
@@ -337,25 +327,8 @@ BOOL sub_next(obj *o, DWORD n, EVT_HANDLE *events, DWORD timeout, DWORD *returne
         fail(ERROR_NO_MORE_ITEMS, L"No more data is available.");
         goto out;
     }
-    obj *objs[64];
-    uint64_t made = 0;
-    for (; made < found; made++) {
-        obj *e = obj_new(T_EVENT);
-        if (!e)
-            break;
-        e->srv = srv;
-        strcpy(e->name, o->name);
-        strcpy(e->channel, o->channel);
-        e->now = o->now;
-        e->k = ks[made];
-        e->nth = s->returned + made + 1;
-        objs[made] = e;
-    }
-    if (made < found || !table_add(objs, events, (size_t)found)) {
-        for (uint64_t i = 0; i < made; i++)
-            obj_release(objs[i]);
+    if (!hand_out(o, ks, found, s->returned, events)) {
         s->next = ks[0];   /* nothing was handed out */
-        fail(ERROR_OUTOFMEMORY, L"Out of memory.");
         goto out;
     }
     s->returned += found;

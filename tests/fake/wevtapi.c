@@ -727,6 +727,46 @@ out:
     return result;
 }
 
+/* 1 when record k of the server of `src` (a result set or subscription: its server, anchor and
+ * channel) is selected by xq (NULL: every record); timediff counts from now. */
+int rec_match(const obj *src, const xp_query *xq, uint64_t k, uint64_t now, int ignore_time)
+{
+    if (!xq)
+        return 1;
+    fg_spread sp = fleet_spread(src->srv);
+    fg_event e;
+    fleetgen_event(src->srv->name, src->srv->seed, &sp, k, &e);
+    xp_event xe = {&e, fleet_record_ticks(src->srv, src->now, k), src->channel};
+    return xp_match(xq, &xe, now, ignore_time);
+}
+
+/* Makes the event handles of records ks[0..n-1] of `src` (n <= 64), the first being the
+ * (returned+1)-th of its result set; 0 (none made, ERROR_OUTOFMEMORY) when out of memory. */
+int hand_out(const obj *src, const uint64_t *ks, uint64_t n, uint64_t returned, EVT_HANDLE *out)
+{
+    obj *objs[64];
+    uint64_t made = 0;
+    for (; made < n; made++) {
+        obj *e = obj_new(T_EVENT);
+        if (!e)
+            break;
+        e->srv = src->srv;
+        strcpy(e->name, src->name);
+        strcpy(e->channel, src->channel);
+        e->now = src->now;
+        e->k = ks[made];
+        e->nth = returned + made + 1;
+        objs[made] = e;
+    }
+    if (made < n || !table_add(objs, out, (size_t)n)) {
+        for (uint64_t i = 0; i < made; i++)
+            obj_release(objs[i]);
+        fail(ERROR_OUTOFMEMORY, L"Out of memory.");
+        return 0;
+    }
+    return 1;
+}
+
 EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_HANDLE *EventArray, DWORD Timeout,
                                DWORD Flags, PDWORD Returned)
 {
@@ -815,16 +855,12 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         pos = q->reverse ? pos - n : pos + n;
         nleft -= n;
     } else {
-        fg_spread sp = fleet_spread(srv);
         uint64_t found = 0;
         while (found < n && nleft) {
-            fg_event e;
             uint64_t k = pos;
             pos = q->reverse ? pos - 1 : pos + 1;
             nleft--;
-            fleetgen_event(srv->name, srv->seed, &sp, k, &e);
-            xp_event xe = {&e, fleet_record_ticks(srv, q->now, k), q->channel};
-            if (xp_match(q->xq, &xe, q->qnow, q->ignore_time))
+            if (rec_match(q, q->xq, k, q->qnow, q->ignore_time))
                 ks[found++] = k;
         }
         if (!found) {
@@ -835,26 +871,8 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         }
         n = found;
     }
-    obj *objs[64];
-    uint64_t made = 0;
-    for (; made < n; made++) {
-        obj *e = obj_new(T_EVENT);
-        if (!e)
-            break;
-        e->srv = srv;
-        strcpy(e->name, q->name);
-        strcpy(e->channel, q->channel);
-        e->now = q->now;
-        e->k = ks[made];
-        e->nth = q->returned + made + 1;
-        objs[made] = e;
-    }
-    if (made < n || !table_add(objs, EventArray, (size_t)n)) {
-        for (uint64_t i = 0; i < made; i++)
-            obj_release(objs[i]);
-        fail(ERROR_OUTOFMEMORY, L"Out of memory.");
+    if (!hand_out(q, ks, n, q->returned, EventArray))
         goto out;
-    }
     q->pos = pos;
     q->nleft = nleft;
     q->returned += n;
