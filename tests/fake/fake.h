@@ -103,6 +103,13 @@ const fleet_server *srv_now(const fleet_server *srv, int count);
 /* How a server being contacted answers after the connect's wait: 0 or the error (set). */
 DWORD contact_result(const fleet_server *srv, const obj *sess, DWORD waited);
 DWORD connect_cost(const obj *sess, const fleet_server *srv);
+/* The query text (UTF-16, NULL: all) compiled for path: 1 with *xq and *q8 (its UTF-8, malloc'ed
+ * or NULL), or 0 with the error set (15001, 87, ...; *q8 may still need free). */
+int   compile_query(LPCWSTR Query, const char *path, xp_query **xq, char **q8);
+/* Reaches the server of sess (NULL: "localhost") for channel as EvtQuery does: the connect's
+ * wait (EvtCancel of the session: 1223), hangquery, the server's answer, the channel. The server,
+ * or NULL with the error set. is_query: counts as an EvtQuery (flaky=, queries=). */
+const fleet_server *reach_server(obj *sess, const char *channel, int is_query);
 
 /* ---- subscriptions (subscribe.c) and bookmarks (bookmark.c) ---- */
 

@@ -168,7 +168,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE Session, HANDLE SignalEvent
     fleet_init();
     obj *sess = NULL, *bm = NULL, *o = NULL;
     EVT_HANDLE result = NULL;
-    char path[256] = "", *q8 = NULL, why[400];
+    char path[256] = "", *q8 = NULL;
     xp_query *xq = NULL;
     DWORD origin = Flags & EvtSubscribeOriginMask;
     if (Session && !(sess = get(Session, T_SESSION)))
@@ -186,36 +186,13 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE Session, HANDLE SignalEvent
     }
     if (Bookmark && !(bm = get(Bookmark, T_BOOKMARK)))
         goto out;
-    if (Query) {
-        int n = WideCharToMultiByte(CP_UTF8, 0, Query, -1, NULL, 0, NULL, NULL);
-        q8 = n > 0 ? malloc((size_t)n) : NULL;
-        if (!q8 || !WideCharToMultiByte(CP_UTF8, 0, Query, -1, q8, n, NULL, NULL)) {
-            fail(ERROR_INVALID_PARAMETER, L"Bad query text.");
-            goto out;
-        }
-    }
-    int verdict = xp_compile(q8, path, &xq, why, sizeof why);
-    if (verdict != XP_OK) {
-        fail_utf8(verdict == XP_INVALID ? ERROR_EVT_INVALID_QUERY : verdict == XP_UNSUPPORTED ? ERROR_NOT_SUPPORTED
-                  : verdict == XP_NOPATH ? ERROR_INVALID_PARAMETER : ERROR_OUTOFMEMORY, why);
+    if (!compile_query(Query, path, &xq, &q8))
         goto out;
-    }
     const char *channel = xp_channel(xq);
-    if (g_fleet_error) {
-        fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
-        goto out;
-    }
     /* like EvtQuery: the connect (cancelled by EvtCancel of the session), then the server answers */
-    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 0);
-    DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
-    if (!w && srv && srv->hangquery)
-        w = sim_wait(sess, NULL, INFINITE);
-    if (contact_result(srv, sess, w))
+    const fleet_server *srv = reach_server(sess, channel, 0);
+    if (!srv)
         goto out;
-    if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {
-        fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
-        goto out;
-    }
     struct fake_sub *s = calloc(1, sizeof *s);
     o = s ? obj_new(T_SUB) : NULL;
     if (!o || !DuplicateHandle(GetCurrentProcess(), SignalEvent, GetCurrentProcess(), &s->signal, 0, FALSE,

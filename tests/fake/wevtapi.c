@@ -621,6 +621,51 @@ DWORD connect_cost(const obj *sess, const fleet_server *srv)
     return sess && sess->connected ? srv->next_latency_ms : srv->latency_ms;
 }
 
+int compile_query(LPCWSTR Query, const char *path, xp_query **xq, char **q8)
+{
+    if (Query) {
+        int n = WideCharToMultiByte(CP_UTF8, 0, Query, -1, NULL, 0, NULL, NULL);
+        *q8 = n > 0 ? malloc((size_t)n) : NULL;
+        if (!*q8 || !WideCharToMultiByte(CP_UTF8, 0, Query, -1, *q8, n, NULL, NULL)) {
+            fail(ERROR_INVALID_PARAMETER, L"Bad query text.");
+            return 0;
+        }
+    }
+    char why[400];
+    int verdict = xp_compile(*q8, path, xq, why, sizeof why);
+    if (verdict != XP_OK) {
+        fail_utf8(verdict == XP_INVALID ? ERROR_EVT_INVALID_QUERY : verdict == XP_UNSUPPORTED ? ERROR_NOT_SUPPORTED
+                  : verdict == XP_NOPATH ? ERROR_INVALID_PARAMETER : ERROR_OUTOFMEMORY, why);
+        return 0;
+    }
+    return 1;
+}
+
+const fleet_server *reach_server(obj *sess, const char *channel, int is_query)
+{
+    if (g_fleet_error) {
+        fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
+        return NULL;
+    }
+    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), is_query);
+    if (is_query) {
+        InterlockedIncrement(&g_queries);
+        track_inflight(1);
+    }
+    DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
+    if (!w && srv && srv->hangquery)
+        w = sim_wait(sess, NULL, INFINITE);
+    if (is_query)
+        track_inflight(-1);
+    if (contact_result(srv, sess, w))
+        return NULL;
+    if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {
+        fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
+        return NULL;
+    }
+    return srv;
+}
+
 EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR Query, DWORD Flags)
 {
     fleet_init();
@@ -644,40 +689,13 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
         fail(ERROR_NOT_SUPPORTED, L"The simulated fleet serves channels only, not files.");
         goto out;
     }
-    if (Query) {
-        int n = WideCharToMultiByte(CP_UTF8, 0, Query, -1, NULL, 0, NULL, NULL);
-        q8 = n > 0 ? malloc((size_t)n) : NULL;
-        if (!q8 || !WideCharToMultiByte(CP_UTF8, 0, Query, -1, q8, n, NULL, NULL)) {
-            fail(ERROR_INVALID_PARAMETER, L"Bad query text.");
-            goto out;
-        }
-    }
-    char why[400];
-    int verdict = xp_compile(q8, path, &xq, why, sizeof why);
-    if (verdict != XP_OK) {
-        fail_utf8(verdict == XP_INVALID ? ERROR_EVT_INVALID_QUERY : verdict == XP_UNSUPPORTED ? ERROR_NOT_SUPPORTED
-                  : verdict == XP_NOPATH ? ERROR_INVALID_PARAMETER : ERROR_OUTOFMEMORY, why);
+    if (!compile_query(Query, path, &xq, &q8))
         goto out;
-    }
     /* a structured query names its channel itself; EvtQuery's Path is then ignored (documented) */
     const char *channel = xp_channel(xq);
-    if (g_fleet_error) {
-        fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
+    const fleet_server *srv = reach_server(sess, channel, 1);
+    if (!srv)
         goto out;
-    }
-    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 1);
-    InterlockedIncrement(&g_queries);
-    track_inflight(1);
-    DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
-    if (!w && srv && srv->hangquery)
-        w = sim_wait(sess, NULL, INFINITE);
-    track_inflight(-1);
-    if (contact_result(srv, sess, w))
-        goto out;
-    if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {
-        fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
-        goto out;
-    }
     obj *r = obj_new(T_QUERY);
     if (!r) {
         fail(ERROR_OUTOFMEMORY, L"Out of memory.");
