@@ -20,7 +20,7 @@
 API(EvtOpenSession) API(EvtQuery) API(EvtNext) API(EvtRender) API(EvtCreateRenderContext) API(EvtFormatMessage)
 API(EvtOpenPublisherMetadata) API(EvtCancel) API(EvtClose) API(EvtGetExtendedStatus) API(EvtSeek)
 API(EvtOpenEventMetadataEnum) API(EvtNextEventMetadata) API(EvtGetEventMetadataProperty)
-API(EvtOpenLog) API(EvtGetLogInfo)
+API(EvtOpenLog) API(EvtGetLogInfo) API(EvtClearLog)
 
 static int g_fail;
 #define PASS(name) printf("PASS %s\n", name)
@@ -1323,7 +1323,7 @@ int wmain(int argc, WCHAR **argv)
     LOAD(EvtOpenSession) LOAD(EvtQuery) LOAD(EvtNext) LOAD(EvtRender) LOAD(EvtCreateRenderContext) LOAD(EvtFormatMessage)
     LOAD(EvtOpenPublisherMetadata) LOAD(EvtCancel) LOAD(EvtClose) LOAD(EvtGetExtendedStatus) LOAD(EvtSeek)
     LOAD(EvtOpenEventMetadataEnum) LOAD(EvtNextEventMetadata) LOAD(EvtGetEventMetadataProperty)
-    LOAD(EvtOpenLog) LOAD(EvtGetLogInfo)
+    LOAD(EvtOpenLog) LOAD(EvtGetLogInfo) LOAD(EvtClearLog)
     WCHAR modpath[MAX_PATH];
     char mp8[MAX_PATH * 3];
     GetModuleFileNameW(dll, modpath, MAX_PATH);
@@ -1657,8 +1657,8 @@ int wmain(int argc, WCHAR **argv)
     s = session(L"ok1");
     BOOL c1 = pEvtClose(s), c2 = pEvtClose(s);
     CHECK("double-close", c1 && !c2 && GetLastError() == ERROR_INVALID_HANDLE, "close %d then %d (%lu)", c1, c2, GetLastError());
-    r = pEvtSeek(NULL, 0, NULL, 0, 0);
-    CHECK("stub-not-supported", !r && GetLastError() == ERROR_NOT_SUPPORTED, "EvtSeek %d %lu", r, GetLastError());
+    r = pEvtClearLog(NULL, L"System", NULL, 0);
+    CHECK("stub-not-supported", !r && GetLastError() == ERROR_NOT_SUPPORTED, "EvtClearLog %d %lu", r, GetLastError());
 
     /* ---- concurrency: 20 servers of 300 ms each, one thread each */
     HANDLE ths[20];

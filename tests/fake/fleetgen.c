@@ -27,6 +27,31 @@ static int ieq(const char *a, const char *b)
     return *a == *b;
 }
 
+/* "S" or "S.fff" seconds as ticks (100 ns). */
+static int parse_secs(const char *s, uint64_t *ticks)
+{
+    uint64_t whole = 0, frac = 0, scale = FLEET_TICKS_PER_SEC;
+    int digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++) {
+        if (whole > 100000000ull)
+            return 0;
+        whole = whole * 10 + (uint64_t)(*s - '0');
+    }
+    if (*s == '.') {
+        s++;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            if (scale < 10)
+                return 0;
+            scale /= 10;
+            frac += (uint64_t)(*s - '0') * scale;
+        }
+    }
+    if (*s || !digits)
+        return 0;
+    *ticks = whole * FLEET_TICKS_PER_SEC + frac;
+    return 1;
+}
+
 static int parse_u64(const char *s, uint64_t *v)
 {
     uint64_t x = 0;
@@ -51,7 +76,7 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
     }
     buf[n] = 0;
     fleet_server_defaults(out);
-    int tok = 0, step_set = 0;
+    int tok = 0, step_set = 0, clock_query = 0, downfor_set = 0;
     char *save = buf;
     for (;;) {
         while (*save == ' ' || *save == '\t')
@@ -105,8 +130,15 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
             }
         } else if (!strcmp(t, "clock")) {
             if (!strcmp(val, "load")) out->clock_load = 1;
-            else if (!strcmp(val, "query")) out->clock_load = 0;
+            else if (!strcmp(val, "query")) { out->clock_load = 0; clock_query = 1; }
             else ok = 0;
+        } else if (!strcmp(t, "dropafter") || !strcmp(t, "downfor") || !strcmp(t, "clearat")) {
+            uint64_t ticks;
+            if (!parse_secs(val, &ticks))
+                ok = 0;
+            else if (t[1] == 'r') { out->has_drop = 1; out->drop_at = ticks; }
+            else if (t[1] == 'o') { out->down_for = ticks; downfor_set = 1; }
+            else { out->has_clear = 1; out->clear_at = ticks; }
         } else if (!parse_u64(val, &v)) {
             ok = 0;
         } else if (!strcmp(t, "latency") && v <= 3600000) out->latency_ms = (uint32_t)v;
@@ -118,6 +150,8 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
         else if (!strcmp(t, "flaky") && v >= 1 && v <= 1000) out->flaky = (uint32_t)v;
         else if (!strcmp(t, "lockout") && v >= 1 && v <= 1000) out->lockout = (uint32_t)v;
         else if (!strcmp(t, "first") && v >= 1) out->first = v;
+        else if (!strcmp(t, "rate") && v >= 1 && v <= 100000) out->rate = (uint32_t)v;
+        else if (!strcmp(t, "maxrecords") && v >= 1) out->maxrecords = v;
         else if (!strcmp(t, "hang")) { out->hang = 1; out->hang_after = v; }
         else if (!strcmp(t, "stuck")) { out->stuck = 1; out->stuck_after = v; }
         else if (!strcmp(t, "stuckformat")) { out->stuckformat = 1; out->stuckformat_after = v; }
@@ -132,6 +166,17 @@ int fleet_parse_line(const char *line, fleet_server *out, char *err, size_t err_
     if (tok && out->first > out->events + 1) {
         snprintf(err, err_len, "server %s: first=%llu is past its %llu events (first=events+1: an empty log)", out->name,
                  (unsigned long long)out->first, (unsigned long long)out->events);
+        return -1;
+    }
+    if (tok && out->rate) {
+        if (clock_query) {
+            snprintf(err, err_len, "server %s: rate= needs clock=load (it implies it)", out->name);
+            return -1;
+        }
+        out->clock_load = 1;
+    }
+    if (tok && downfor_set && !out->has_drop) {
+        snprintf(err, err_len, "server %s: downfor= only goes with dropafter=", out->name);
         return -1;
     }
     if (tok && step_set && !out->edge_hours) {
@@ -218,6 +263,59 @@ int fleet_has_channel(const fleet_server *s, const char *ch)
         list = e + 1;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------------ live servers */
+
+uint64_t fleet_newest(const fleet_server *s, uint64_t t)
+{
+    /* record events+j is written at floor(j * 10^7 / rate): written by t iff j * 10^7 < (t + 1) * rate */
+    if (!s->rate)
+        return s->events;
+    return s->events + ((t + 1) * s->rate - 1) / FLEET_TICKS_PER_SEC;
+}
+
+uint64_t fleet_write_ticks(const fleet_server *s, uint64_t k)
+{
+    if (!s->rate || k <= s->events)
+        return 0;
+    return (k - s->events) * FLEET_TICKS_PER_SEC / s->rate;
+}
+
+static uint64_t cleared_before(const fleet_server *s, uint64_t t)
+{
+    return s->has_clear && t >= s->clear_at ? fleet_newest(s, s->clear_at) + 1 : 0;
+}
+
+uint64_t fleet_oldest(const fleet_server *s, uint64_t t)
+{
+    uint64_t newest = fleet_newest(s, t), o = s->first ? s->first : 1, c = cleared_before(s, t);
+    if (c > o)
+        o = c;
+    if (s->maxrecords && newest >= s->maxrecords && newest - s->maxrecords + 1 > o)
+        o = newest - s->maxrecords + 1;
+    return o;
+}
+
+int fleet_log_full(const fleet_server *s, uint64_t t)
+{
+    uint64_t newest = fleet_newest(s, t), c = cleared_before(s, t);
+    if (s->full && !c)
+        return 1;
+    return s->maxrecords && newest >= s->maxrecords && newest - s->maxrecords + 1 > (c ? c : 1);
+}
+
+int fleet_is_down(const fleet_server *s, uint64_t t)
+{
+    return s->has_drop && t >= s->drop_at && (s->down_for == 0 || t - s->drop_at < s->down_for);
+}
+
+uint64_t fleet_record_ticks(const fleet_server *s, uint64_t anchor, uint64_t k)
+{
+    if (k > s->events)
+        return anchor + fleet_write_ticks(s, k);
+    fg_spread sp = fleet_spread(s);
+    return anchor - fleetgen_age_ms(&sp, k) * 10000ull;
 }
 
 /* ------------------------------------------------------------------ providers */

@@ -59,6 +59,14 @@ typedef struct fleet_server {
     int      full;              /* the log is full (EvtLogFull): what is gone was overwritten; without
                                    it a log whose first > 1 was cleared */
     int      hanglog;           /* EvtOpenLog blocks until EvtCancel of its session */
+    /* A live server (README "Live servers"); times in 100-ns ticks after the DLL's load */
+    uint32_t rate;              /* > 0: new records per second after the load (implies clock=load) */
+    int      has_drop;          /* dropafter= given: the server is away from drop_at on ... */
+    uint64_t drop_at;
+    uint64_t down_for;          /* ... for that long (0: for good) */
+    int      has_clear;         /* clearat= given: the log is cleared at clear_at */
+    uint64_t clear_at;
+    uint64_t maxrecords;        /* > 0: the log keeps only its newest maxrecords records */
 } fleet_server;
 
 #define FLEET_DEFAULT_CHANNELS "System,Application,Setup,Security,ForwardedEvents"
@@ -74,6 +82,29 @@ int  fleet_parse_text(const char *text, size_t len, fleet_server **out, char *er
 const fleet_server *fleet_find(const fleet_server *v, int n, const char *name);
 /* 1 when the server has channel `ch` (case-insensitive). */
 int  fleet_has_channel(const fleet_server *s, const char *ch);
+
+/* ---- live servers: the log as it is t ticks (100 ns) after the DLL's load ----
+ * Records 1..events exist at the load (their times: the load minus fleetgen_age_ms). With
+ * rate=N, record events+j is written floor(j * 10^7 / N) ticks after the load; its content is
+ * fleetgen_event(k) like any other record's. A clear (clearat) removes every record written up to
+ * its moment; maxrecords keeps only the newest records; record numbers always go on (a clear does
+ * not restart them). */
+#define FLEET_TICKS_PER_SEC 10000000ull
+
+/* The newest record written by t (events when rate is 0). */
+uint64_t fleet_newest(const fleet_server *s, uint64_t t);
+/* The oldest record still in the log at t (newest + 1 when the log is empty): the largest of
+ * first=, the first record after a clear that has happened, and newest - maxrecords + 1. */
+uint64_t fleet_oldest(const fleet_server *s, uint64_t t);
+/* 1 when records were overwritten (maxrecords) since the last clear, or the line says `full`. */
+int      fleet_log_full(const fleet_server *s, uint64_t t);
+/* 1 while the server is away (dropafter/downfor). */
+int      fleet_is_down(const fleet_server *s, uint64_t t);
+/* The time of record k in FILETIME ticks, for a server anchored at `anchor` (the load for live
+ * servers): anchor - age for records 1..events, anchor + its write time for later ones. */
+uint64_t fleet_record_ticks(const fleet_server *s, uint64_t anchor, uint64_t k);
+/* When record k > events is written, in ticks after the load (0 for k <= events). */
+uint64_t fleet_write_ticks(const fleet_server *s, uint64_t k);
 
 /* ---- providers ---- */
 

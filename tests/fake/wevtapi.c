@@ -5,17 +5,12 @@
  * Handles are validated through a table (a bad or closed handle fails ERROR_INVALID_HANDLE);
  * objects are reference counted so a call in progress survives a concurrent EvtClose; every
  * simulated wait (latency, hang) wakes up on EvtCancel of the session or the result set. */
-#define WIN32_LEAN_AND_MEAN
-#include <windows.h>
-#include <winevt.h>
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fleetgen.h"
-#include "xpath.h"
+#include "fake.h"
 
 #define EVT_EXPORT   /* exported through wevtapi.def */
 
@@ -23,7 +18,7 @@
 
 static DWORD g_tls = TLS_OUT_OF_INDEXES;   /* the thread's extended status: a static WCHAR* */
 
-static void fail(DWORD code, const WCHAR *ext)
+void fail(DWORD code, const WCHAR *ext)
 {
     if (g_tls != TLS_OUT_OF_INDEXES)
         TlsSetValue(g_tls, (void *)ext);
@@ -34,7 +29,7 @@ static void fail(DWORD code, const WCHAR *ext)
  * kept in a per-thread buffer, which lives until the thread's next such failure, as long as
  * EvtGetExtendedStatus needs it. */
 static _Thread_local WCHAR t_msg[600];
-static void fail_utf8(DWORD code, const char *msg)
+void fail_utf8(DWORD code, const char *msg)
 {
     if (!MultiByteToWideChar(CP_UTF8, 0, msg, -1, t_msg, (int)(sizeof t_msg / sizeof *t_msg)))
         wcscpy(t_msg, L"The specified query is invalid.");
@@ -44,9 +39,9 @@ static void fail_utf8(DWORD code, const char *msg)
 /* ------------------------------------------------------------------ the fleet */
 
 static INIT_ONCE g_fleet_once = INIT_ONCE_STATIC_INIT;
-static fleet_server *g_fleet;
-static int g_nfleet;
-static DWORD g_fleet_error;        /* non-zero: the fleet file could not be used */
+fleet_server *g_fleet;
+int g_nfleet;
+DWORD g_fleet_error;        /* non-zero: the fleet file could not be used */
 
 /* A Windows path from the environment; "/unix/path" is taken as Z:\unix\path. */
 static int env_path(const WCHAR *var, WCHAR *out, DWORD cap)
@@ -104,7 +99,7 @@ static BOOL CALLBACK load_fleet(PINIT_ONCE once, PVOID param, PVOID *ctx)
     return TRUE;
 }
 
-static void fleet_init(void) { InitOnceExecuteOnce(&g_fleet_once, load_fleet, NULL, NULL); }
+void fleet_init(void) { InitOnceExecuteOnce(&g_fleet_once, load_fleet, NULL, NULL); }
 
 /* flaky=N: the server's first N EvtQuery calls meet its failures; later ones (a retry) meet the
  * same server healed. The healed copies are made once, at the first flaky query. */
@@ -127,7 +122,7 @@ static BOOL CALLBACK make_healed(PINIT_ONCE once, PVOID param, PVOID *ctx)
 
 /* The server a query meets: itself, or (flaky, past its failing queries) its healed copy.
  * count: this is an EvtQuery (it counts); else a later call on the session asks. */
-static const fleet_server *srv_now(const fleet_server *srv, int count)
+const fleet_server *srv_now(const fleet_server *srv, int count)
 {
     if (!srv || !srv->flaky)
         return srv;
@@ -141,50 +136,10 @@ static const fleet_server *srv_now(const fleet_server *srv, int count)
 
 /* ------------------------------------------------------------------ objects and handles */
 
-enum { T_SESSION = 1, T_QUERY, T_EVENT, T_CONTEXT, T_META, T_EMENUM, T_EMETA, T_CHENUM, T_LOG, T_NTYPES };
 static const char *const g_type_names[T_NTYPES] = {"", "sessions", "result_sets", "events", "render_contexts", "publisher_metadata",
-                                                   "event_metadata_enums", "event_metadata", "logs"};
+                                                   "event_metadata_enums", "event_metadata", "logs", "subscriptions",
+                                                   "bookmarks"};
 
-typedef struct obj obj;
-struct obj {
-    int           type;
-    volatile LONG refs;
-    HANDLE        cancel;       /* session, query: manual-reset, set by EvtCancel */
-    obj          *session;      /* query, meta: the session (a reference); NULL = local */
-    const fleet_server *srv;    /* NULL: not in the fleet */
-    char          name[FLEET_NAME_MAX];
-    /* session: the account it logs on with ("" = the caller's own logon); the password is
-     * compared, never logged */
-    char          login[300];
-    char          login_pass[256];
-    /* query */
-    CRITICAL_SECTION cs;
-    uint64_t      first, last, pos, returned, nleft;
-    int           reverse;
-    uint32_t      seq;
-    int           broken;
-    /* query, event */
-    uint64_t      now;          /* FILETIME ticks of the anchor: EvtQuery, or the DLL load (clock=load) */
-    char          channel[64];
-    /* event */
-    uint64_t      k;
-    uint64_t      nth;          /* its position in its result set: 1 = the first returned */
-    /* query: the compiled filter (NULL: every record), the moment of EvtQuery (timediff counts
-     * from it), and whether the server ignores the time terms (nofilter) */
-    xp_query     *xq;
-    uint64_t      qnow;
-    int           ignore_time;
-    /* context */
-    DWORD         ctx_flags;
-    /* meta */
-    int           prov;
-    /* event metadata enumerator, event metadata */
-    obj          *parent;       /* the publisher metadata (a reference) */
-    volatile LONG epos;         /* enumerator: next index; event metadata: its index */
-    /* session: an EvtQuery or EvtOpenLog through it reached its server (later ones cost a round
-     * trip, next_latency, not the connect) */
-    volatile LONG connected;
-};
 
 typedef struct slot { obj *o; uint32_t gen; } slot;
 
@@ -196,34 +151,36 @@ static uint32_t g_nfree;
 static volatile LONG g_open[T_NTYPES];
 static volatile LONG g_inflight, g_max_inflight, g_queries;
 
-static obj *obj_new(int type)
+obj *obj_new(int type)
 {
     obj *o = calloc(1, sizeof *o);
     if (!o)
         return NULL;
     o->type = type;
     o->refs = 1;   /* the handle table's reference */
-    if (type == T_SESSION || type == T_QUERY) {
+    if (type == T_SESSION || type == T_QUERY || type == T_SUB) {
         o->cancel = CreateEventW(NULL, TRUE, FALSE, NULL);
         if (!o->cancel) {
             free(o);
             return NULL;
         }
     }
-    if (type == T_QUERY)
+    if (type == T_QUERY || type == T_SUB)
         InitializeCriticalSection(&o->cs);
     InterlockedIncrement(&g_open[type]);
     return o;
 }
 
-static void obj_release(obj *o)
+void obj_release(obj *o)
 {
     if (!o || InterlockedDecrement(&o->refs) != 0)
         return;
     if (o->cancel)
         CloseHandle(o->cancel);
-    if (o->type == T_QUERY)
+    if (o->type == T_QUERY || o->type == T_SUB)
         DeleteCriticalSection(&o->cs);
+    if (o->sub || o->bm)
+        sub_free(o);
     xp_free(o->xq);
     if (o->session)
         obj_release(o->session);
@@ -238,8 +195,7 @@ static EVT_HANDLE make_handle(uint32_t idx, uint32_t gen)
     return (EVT_HANDLE)(uintptr_t)(((uint64_t)gen << 32) | ((uint64_t)(idx + 1) << 4) | 0xCu);
 }
 
-/* Puts n objects in the table; returns 0 (and puts none) when out of memory. */
-static int table_add(obj **objs, EVT_HANDLE *out, size_t n)
+int table_add(obj **objs, EVT_HANDLE *out, size_t n)
 {
     AcquireSRWLockExclusive(&g_lock);
     if (g_nfree < n && g_nslots + (n - g_nfree) > g_capslots) {
@@ -286,8 +242,7 @@ static int decode(EVT_HANDLE h, uint32_t *idx, uint32_t *gen)
     return 1;
 }
 
-/* A referenced object of the type (0: any), or NULL with ERROR_INVALID_HANDLE. */
-static obj *get(EVT_HANDLE h, int type)
+obj *get(EVT_HANDLE h, int type)
 {
     uint32_t idx, gen;
     obj *o = NULL;
@@ -305,7 +260,7 @@ static obj *get(EVT_HANDLE h, int type)
     return o;
 }
 
-static EVT_HANDLE publish(obj *o)
+EVT_HANDLE publish(obj *o)
 {
     EVT_HANDLE h;
     if (!table_add(&o, &h, 1)) {
@@ -320,7 +275,7 @@ static EVT_HANDLE publish(obj *o)
 
 /* Waits ms (INFINITE allowed) unless a or b is cancelled: 0 when the time passed,
  * ERROR_CANCELLED when cancelled. */
-static DWORD sim_wait(const obj *a, const obj *b, DWORD ms)
+DWORD sim_wait(const obj *a, const obj *b, DWORD ms)
 {
     HANDLE hs[2];
     DWORD n = 0;
@@ -336,7 +291,7 @@ static DWORD sim_wait(const obj *a, const obj *b, DWORD ms)
     return r == WAIT_TIMEOUT ? 0 : ERROR_CANCELLED;
 }
 
-static int to_utf8(const WCHAR *w, char *out, int cap)
+int to_utf8(const WCHAR *w, char *out, int cap)
 {
     if (!w)
         return 0;
@@ -346,14 +301,14 @@ static int to_utf8(const WCHAR *w, char *out, int cap)
     return 1;
 }
 
-static uint64_t now_ticks(void)
+uint64_t now_ticks(void)
 {
     FILETIME ft;
     GetSystemTimeAsFileTime(&ft);
     return ((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
 }
 
-static uint64_t g_load_ticks;   /* DLL_PROCESS_ATTACH: the anchor of clock=load servers */
+uint64_t g_load_ticks;
 
 /* A call that ignores EvtCancel (stuck, stuckformat): only the end of the process ends it. */
 static void never_return(void)
@@ -362,7 +317,7 @@ static void never_return(void)
         Sleep(INFINITE);
 }
 
-static uint64_t mix64(uint64_t x)
+uint64_t mix64(uint64_t x)
 {
     x += 0x9E3779B97F4A7C15ull;
     x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -521,12 +476,12 @@ static DWORD account_check(const fleet_server *srv, const obj *sess)
 /* How a server being contacted answers (EvtQuery, EvtOpenLog, EvtOpenChannelEnum), after the
  * wait for the connect (waited: cancelled meanwhile): 0, or the error, its message set — 1223
  * cancelled, 1722 unknown or down, 5 deny, and an account= server's logon check. */
-static DWORD contact_result(const fleet_server *srv, const obj *sess, DWORD waited)
+DWORD contact_result(const fleet_server *srv, const obj *sess, DWORD waited)
 {
     DWORD ae;
     if (waited)
         fail(ERROR_CANCELLED, L"The operation was canceled by the user.");
-    else if (!srv || srv->down)
+    else if (!srv || srv->down || fleet_is_down(srv, since_load()))
         fail(RPC_S_SERVER_UNAVAILABLE, L"The RPC server is unavailable.");
     else if (srv->deny)
         fail(ERROR_ACCESS_DENIED, L"Access is denied.");
@@ -659,11 +614,56 @@ static void track_inflight(LONG delta)
 
 /* What reaching the server costs: the connect (latency, 50 ms for a server not in the fleet),
  * or on a session that reached it before, one round trip (next_latency). */
-static DWORD connect_cost(const obj *sess, const fleet_server *srv)
+DWORD connect_cost(const obj *sess, const fleet_server *srv)
 {
     if (!srv)
         return 50;
     return sess && sess->connected ? srv->next_latency_ms : srv->latency_ms;
+}
+
+int compile_query(LPCWSTR Query, const char *path, xp_query **xq, char **q8)
+{
+    if (Query) {
+        int n = WideCharToMultiByte(CP_UTF8, 0, Query, -1, NULL, 0, NULL, NULL);
+        *q8 = n > 0 ? malloc((size_t)n) : NULL;
+        if (!*q8 || !WideCharToMultiByte(CP_UTF8, 0, Query, -1, *q8, n, NULL, NULL)) {
+            fail(ERROR_INVALID_PARAMETER, L"Bad query text.");
+            return 0;
+        }
+    }
+    char why[400];
+    int verdict = xp_compile(*q8, path, xq, why, sizeof why);
+    if (verdict != XP_OK) {
+        fail_utf8(verdict == XP_INVALID ? ERROR_EVT_INVALID_QUERY : verdict == XP_UNSUPPORTED ? ERROR_NOT_SUPPORTED
+                  : verdict == XP_NOPATH ? ERROR_INVALID_PARAMETER : ERROR_OUTOFMEMORY, why);
+        return 0;
+    }
+    return 1;
+}
+
+const fleet_server *reach_server(obj *sess, const char *channel, int is_query)
+{
+    if (g_fleet_error) {
+        fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
+        return NULL;
+    }
+    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), is_query);
+    if (is_query) {
+        InterlockedIncrement(&g_queries);
+        track_inflight(1);
+    }
+    DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
+    if (!w && srv && srv->hangquery)
+        w = sim_wait(sess, NULL, INFINITE);
+    if (is_query)
+        track_inflight(-1);
+    if (contact_result(srv, sess, w))
+        return NULL;
+    if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {
+        fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
+        return NULL;
+    }
+    return srv;
 }
 
 EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR Query, DWORD Flags)
@@ -689,40 +689,13 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
         fail(ERROR_NOT_SUPPORTED, L"The simulated fleet serves channels only, not files.");
         goto out;
     }
-    if (Query) {
-        int n = WideCharToMultiByte(CP_UTF8, 0, Query, -1, NULL, 0, NULL, NULL);
-        q8 = n > 0 ? malloc((size_t)n) : NULL;
-        if (!q8 || !WideCharToMultiByte(CP_UTF8, 0, Query, -1, q8, n, NULL, NULL)) {
-            fail(ERROR_INVALID_PARAMETER, L"Bad query text.");
-            goto out;
-        }
-    }
-    char why[400];
-    int verdict = xp_compile(q8, path, &xq, why, sizeof why);
-    if (verdict != XP_OK) {
-        fail_utf8(verdict == XP_INVALID ? ERROR_EVT_INVALID_QUERY : verdict == XP_UNSUPPORTED ? ERROR_NOT_SUPPORTED
-                  : verdict == XP_NOPATH ? ERROR_INVALID_PARAMETER : ERROR_OUTOFMEMORY, why);
+    if (!compile_query(Query, path, &xq, &q8))
         goto out;
-    }
     /* a structured query names its channel itself; EvtQuery's Path is then ignored (documented) */
     const char *channel = xp_channel(xq);
-    if (g_fleet_error) {
-        fail(g_fleet_error, L"The simulated fleet file (ESFAKE_FLEET) is missing or invalid.");
+    const fleet_server *srv = reach_server(sess, channel, 1);
+    if (!srv)
         goto out;
-    }
-    const fleet_server *srv = srv_now(sess ? sess->srv : fleet_find(g_fleet, g_nfleet, "localhost"), 1);
-    InterlockedIncrement(&g_queries);
-    track_inflight(1);
-    DWORD w = sim_wait(sess, NULL, connect_cost(sess, srv));
-    if (!w && srv && srv->hangquery)
-        w = sim_wait(sess, NULL, INFINITE);
-    track_inflight(-1);
-    if (contact_result(srv, sess, w))
-        goto out;
-    if (!fleet_has_channel(srv, channel) || strlen(channel) >= sizeof ((obj *)0)->channel) {
-        fail(ERROR_EVT_CHANNEL_NOT_FOUND, L"The specified channel could not be found.");
-        goto out;
-    }
     obj *r = obj_new(T_QUERY);
     if (!r) {
         fail(ERROR_OUTOFMEMORY, L"Out of memory.");
@@ -736,7 +709,7 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     r->session = sess;
     sess = NULL;   /* the result set keeps the reference */
     r->first = 1;
-    r->last = srv->events;
+    r->last = fleet_newest(srv, since_load());   /* a live server: what was written by now */
     fg_spread sp = fleet_spread(srv);
     r->qnow = qnow;
     r->ignore_time = srv->nofilter;   /* nofilter: the server ignores the time terms only */
@@ -750,8 +723,9 @@ EVT_EXPORT EVT_HANDLE WINAPI EvtQuery(EVT_HANDLE Session, LPCWSTR Path, LPCWSTR 
     uint64_t bound = r->xq && !r->ignore_time ? xp_min_time(r->xq, qnow) : 0;
     if (bound)
         r->first = bound > r->now ? srv->events + 1 : fleetgen_first_in_window(&sp, (r->now - bound) / 10000);
-    if (r->first < srv->first)
-        r->first = srv->first;   /* first=N: records 1..N-1 are gone (overwritten or cleared) */
+    uint64_t oldest = fleet_oldest(srv, since_load());
+    if (r->first < oldest)
+        r->first = oldest;   /* first=N (and clearat, maxrecords): the older records are gone */
     r->nleft = r->first <= r->last ? r->last - r->first + 1 : 0;
     r->reverse = (Flags & EvtQueryReverseDirection) != 0;
     r->pos = r->reverse ? r->last : r->first;
@@ -771,12 +745,57 @@ out:
     return result;
 }
 
+/* 1 when record k of the server of `src` (a result set or subscription: its server, anchor and
+ * channel) is selected by xq (NULL: every record); timediff counts from now. */
+int rec_match(const obj *src, const xp_query *xq, uint64_t k, uint64_t now, int ignore_time)
+{
+    if (!xq)
+        return 1;
+    fg_spread sp = fleet_spread(src->srv);
+    fg_event e;
+    fleetgen_event(src->srv->name, src->srv->seed, &sp, k, &e);
+    xp_event xe = {&e, fleet_record_ticks(src->srv, src->now, k), src->channel};
+    return xp_match(xq, &xe, now, ignore_time);
+}
+
+/* Makes the event handles of records ks[0..n-1] of `src` (n <= 64), the first being the
+ * (returned+1)-th of its result set; 0 (none made, ERROR_OUTOFMEMORY) when out of memory. */
+int hand_out(const obj *src, const uint64_t *ks, uint64_t n, uint64_t returned, EVT_HANDLE *out)
+{
+    obj *objs[64];
+    uint64_t made = 0;
+    for (; made < n; made++) {
+        obj *e = obj_new(T_EVENT);
+        if (!e)
+            break;
+        e->srv = src->srv;
+        strcpy(e->name, src->name);
+        strcpy(e->channel, src->channel);
+        e->now = src->now;
+        e->k = ks[made];
+        e->nth = returned + made + 1;
+        objs[made] = e;
+    }
+    if (made < n || !table_add(objs, out, (size_t)n)) {
+        for (uint64_t i = 0; i < made; i++)
+            obj_release(objs[i]);
+        fail(ERROR_OUTOFMEMORY, L"Out of memory.");
+        return 0;
+    }
+    return 1;
+}
+
 EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_HANDLE *EventArray, DWORD Timeout,
                                DWORD Flags, PDWORD Returned)
 {
-    obj *q = get(ResultSet, T_QUERY);
+    obj *q = get(ResultSet, 0);
     if (!q)
         return FALSE;
+    if (q->type != T_QUERY && q->type != T_SUB) {
+        obj_release(q);
+        fail(ERROR_INVALID_HANDLE, L"The handle is invalid.");
+        return FALSE;
+    }
     BOOL ok = FALSE;
     if (!EventArray || EventArraySize == 0 || !Returned || Flags != 0) {
         fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
@@ -784,6 +803,11 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         return FALSE;
     }
     *Returned = 0;
+    if (q->type == T_SUB) {
+        ok = sub_next(q, EventArraySize, EventArray, Timeout, Returned);
+        obj_release(q);
+        return ok;
+    }
     EnterCriticalSection(&q->cs);
     const fleet_server *srv = q->srv;
     if (srv->stuck && q->returned >= srv->stuck_after) {   /* deaf to EvtCancel */
@@ -818,8 +842,19 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         fail(RPC_S_CALL_FAILED, L"The remote procedure call failed.");
         goto out;
     }
+    if (!q->broken && went_away(srv, q->qnow > g_load_ticks ? q->qnow - g_load_ticks : 0, since_load()))
+        q->broken = 1;   /* the server went away under the result set: it is dead for good */
+    if (q->broken) {
+        fail(RPC_S_CALL_FAILED, L"The remote procedure call failed.");
+        goto out;
+    }
     if (q->nleft == 0) {
         fail(ERROR_NO_MORE_ITEMS, L"No more data is available.");
+        goto out;
+    }
+    if (fleet_is_live(srv) && (q->stale || q->pos < fleet_oldest(srv, since_load()))) {
+        q->stale = 1;   /* cleared or overwritten under the cursor: release it and query again */
+        fail(ERROR_EVT_QUERY_RESULT_STALE, L"The query result is stale or invalid; the log was cleared or rolled over.");
         goto out;
     }
     uint64_t n = EventArraySize;
@@ -838,16 +873,12 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         pos = q->reverse ? pos - n : pos + n;
         nleft -= n;
     } else {
-        fg_spread sp = fleet_spread(srv);
         uint64_t found = 0;
         while (found < n && nleft) {
-            fg_event e;
             uint64_t k = pos;
             pos = q->reverse ? pos - 1 : pos + 1;
             nleft--;
-            fleetgen_event(srv->name, srv->seed, &sp, k, &e);
-            xp_event xe = {&e, q->now - e.age_ms * 10000ull, q->channel};
-            if (xp_match(q->xq, &xe, q->qnow, q->ignore_time))
+            if (rec_match(q, q->xq, k, q->qnow, q->ignore_time))
                 ks[found++] = k;
         }
         if (!found) {
@@ -858,26 +889,8 @@ EVT_EXPORT BOOL WINAPI EvtNext(EVT_HANDLE ResultSet, DWORD EventArraySize, EVT_H
         }
         n = found;
     }
-    obj *objs[64];
-    uint64_t made = 0;
-    for (; made < n; made++) {
-        obj *e = obj_new(T_EVENT);
-        if (!e)
-            break;
-        e->srv = srv;
-        strcpy(e->name, q->name);
-        strcpy(e->channel, q->channel);
-        e->now = q->now;
-        e->k = ks[made];
-        e->nth = q->returned + made + 1;
-        objs[made] = e;
-    }
-    if (made < n || !table_add(objs, EventArray, (size_t)n)) {
-        for (uint64_t i = 0; i < made; i++)
-            obj_release(objs[i]);
-        fail(ERROR_OUTOFMEMORY, L"Out of memory.");
+    if (!hand_out(q, ks, n, q->returned, EventArray))
         goto out;
-    }
     q->pos = pos;
     q->nleft = nleft;
     q->returned += n;
@@ -917,6 +930,8 @@ EVT_EXPORT BOOL WINAPI EvtClose(EVT_HANDLE Object)
         fail(ERROR_INVALID_HANDLE, L"The handle is invalid.");
         return FALSE;
     }
+    if (o->type == T_SUB)
+        sub_closed(o);   /* no signal after EvtClose returns */
     obj_release(o);
     return TRUE;
 }
@@ -979,11 +994,7 @@ out:
 /* The simulated log file: records first..events (none when first > events); a 4 KB header and
  * a 64 KB chunk per 64 records (at least one); created 1 s before its first record ever (record
  * 1; for a cleared log, record `first`); last written at its newest record. */
-static uint64_t log_time_of(const obj *l, uint64_t k)
-{
-    fg_spread sp = fleet_spread(l->srv);
-    return l->now - fleetgen_age_ms(&sp, k) * 10000ull;
-}
+static uint64_t log_time_of(const obj *l, uint64_t k) { return fleet_record_ticks(l->srv, l->now, k); }
 
 EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID PropertyId, DWORD PropertyValueBufferSize,
                                      PEVT_VARIANT PropertyValueBuffer, PDWORD PropertyValueBufferUsed)
@@ -993,9 +1004,9 @@ EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID Propert
         return FALSE;
     BOOL ok = FALSE;
     const fleet_server *srv = l->srv;
-    uint64_t first = srv->first ? srv->first : 1;
-    uint64_t n = srv->events >= first ? srv->events - first + 1 : 0;
-    int cleared = first > 1 && !srv->full;
+    uint64_t t = since_load(), first = fleet_oldest(srv, t), newest = fleet_newest(srv, t);
+    uint64_t n = newest >= first ? newest - first + 1 : 0;
+    int full = fleet_log_full(srv, t), cleared = first > 1 && !full;
     EVT_VARIANT v;
     memset(&v, 0, sizeof v);
     if (!PropertyValueBufferUsed || (PropertyValueBufferSize && !PropertyValueBuffer)) {
@@ -1005,7 +1016,7 @@ EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID Propert
     switch ((int)PropertyId) {
     case EvtLogCreationTime:
         v.Type = EvtVarTypeFileTime;
-        v.FileTimeVal = (srv->events ? log_time_of(l, cleared && n ? first : 1) : l->now) - 10000000ull;
+        v.FileTimeVal = (newest ? log_time_of(l, cleared && n ? first : 1) : l->now) - 10000000ull;
         break;
     case EvtLogLastAccessTime:
         v.Type = EvtVarTypeFileTime;
@@ -1013,7 +1024,7 @@ EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID Propert
         break;
     case EvtLogLastWriteTime:
         v.Type = EvtVarTypeFileTime;
-        v.FileTimeVal = n ? log_time_of(l, srv->events) : l->now - 10000000ull;
+        v.FileTimeVal = n ? log_time_of(l, newest) : l->now - 10000000ull;
         break;
     case EvtLogFileSize:
         v.Type = EvtVarTypeUInt64;
@@ -1033,7 +1044,7 @@ EVT_EXPORT BOOL WINAPI EvtGetLogInfo(EVT_HANDLE Log, EVT_LOG_PROPERTY_ID Propert
         break;
     case EvtLogFull:
         v.Type = EvtVarTypeBoolean;
-        v.BooleanVal = srv->full ? TRUE : FALSE;
+        v.BooleanVal = full ? TRUE : FALSE;
         break;
     default:
         fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
@@ -1078,7 +1089,7 @@ static void gen_event(const obj *ev, fg_event *e)
     fleetgen_event(ev->srv->name, ev->srv->seed, &sp, ev->k, e);
 }
 
-static uint64_t event_time(const obj *ev, const fg_event *e) { return ev->now - e->age_ms * 10000ull; }
+static uint64_t event_time(const obj *ev, const fg_event *e) { return fleet_record_ticks(ev->srv, ev->now, e->record_id); }
 
 static int parse_guid(const char *s, GUID *g)
 {
@@ -1233,10 +1244,8 @@ EVT_EXPORT BOOL WINAPI EvtRender(EVT_HANDLE Context, EVT_HANDLE Fragment, DWORD 
         fail(ERROR_INVALID_PARAMETER, L"The parameter is incorrect.");
         return FALSE;
     }
-    if (Flags == EvtRenderBookmark) {
-        fail(ERROR_NOT_SUPPORTED, L"The simulated fleet has no bookmarks.");
-        return FALSE;
-    }
+    if (Flags == EvtRenderBookmark)
+        return bookmark_render(Fragment, BufferSize, Buffer, BufferUsed, PropertyCount);
     obj *ctx = NULL, *ev = NULL;
     BOOL ok = FALSE;
     if (Flags == EvtRenderEventValues && !(ctx = get(Context, T_CONTEXT)))
@@ -1707,10 +1716,6 @@ EVT_EXPORT DWORD WINAPI EvtGetExtendedStatus(DWORD BufferSize, LPWSTR Buffer, PD
 #define NOTSUP_BOOL  { fail(ERROR_NOT_SUPPORTED, L"Not supported by the simulated fleet."); return FALSE; }
 #define NOTSUP_NULL  { fail(ERROR_NOT_SUPPORTED, L"Not supported by the simulated fleet."); return NULL; }
 
-EVT_EXPORT BOOL WINAPI EvtSeek(EVT_HANDLE a, LONGLONG b, EVT_HANDLE c, DWORD d, DWORD e) NOTSUP_BOOL
-EVT_EXPORT EVT_HANDLE WINAPI EvtSubscribe(EVT_HANDLE a, HANDLE b, LPCWSTR c, LPCWSTR d, EVT_HANDLE e, PVOID f,
-                                          EVT_SUBSCRIBE_CALLBACK g, DWORD h) NOTSUP_NULL
-
 EVT_EXPORT BOOL WINAPI EvtExportLog(EVT_HANDLE a, LPCWSTR b, LPCWSTR c, LPCWSTR d, DWORD e) NOTSUP_BOOL
 EVT_EXPORT BOOL WINAPI EvtGetEventInfo(EVT_HANDLE a, EVT_EVENT_PROPERTY_ID b, DWORD c, PEVT_VARIANT d, PDWORD e) NOTSUP_BOOL
 EVT_EXPORT BOOL WINAPI EvtGetPublisherMetadataProperty(EVT_HANDLE a, EVT_PUBLISHER_METADATA_PROPERTY_ID b, DWORD c,
@@ -1723,8 +1728,6 @@ EVT_EXPORT BOOL WINAPI EvtGetChannelConfigProperty(EVT_HANDLE a, EVT_CHANNEL_CON
 EVT_EXPORT EVT_HANDLE WINAPI EvtOpenChannelConfig(EVT_HANDLE a, LPCWSTR b, DWORD c) NOTSUP_NULL
 EVT_EXPORT BOOL WINAPI EvtArchiveExportedLog(EVT_HANDLE a, LPCWSTR b, LCID c, DWORD d) NOTSUP_BOOL
 EVT_EXPORT BOOL WINAPI EvtClearLog(EVT_HANDLE a, LPCWSTR b, LPCWSTR c, DWORD d) NOTSUP_BOOL
-EVT_EXPORT EVT_HANDLE WINAPI EvtCreateBookmark(LPCWSTR a) NOTSUP_NULL
-EVT_EXPORT BOOL WINAPI EvtUpdateBookmark(EVT_HANDLE a, EVT_HANDLE b) NOTSUP_BOOL
 EVT_EXPORT BOOL WINAPI EvtGetObjectArrayProperty(EVT_OBJECT_ARRAY_PROPERTY_HANDLE a, DWORD b, DWORD c, DWORD d, DWORD e,
                                                  PEVT_VARIANT f, PDWORD g) NOTSUP_BOOL
 EVT_EXPORT BOOL WINAPI EvtGetObjectArraySize(EVT_OBJECT_ARRAY_PROPERTY_HANDLE a, PDWORD b) NOTSUP_BOOL
