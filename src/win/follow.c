@@ -72,6 +72,17 @@ static DWORD end_reason(const worker *w)
     return why == ERROR_CANCELLED ? 0 : why;
 }
 
+/* The bookmarked record is gone (the log wrapped or was cleared while the source was away, or
+ * under the subscription): the records lost are counted from the log's oldest record and said. */
+static void note_lost(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session, uint64_t last)
+{
+    uint64_t oldest = 0;
+    if (coverage_oldest_record(w, api, session, q->channel, &oldest) && oldest > last + 1)
+        worker_note_gap(w, oldest - last - 1);
+    else
+        worker_note_gap(w, UINT64_MAX);   /* cleared (its numbers may start again): how many is unknown */
+}
+
 /* A subscription after the bookmark (or to future events when nothing was read yet); when the
  * bookmarked record is gone, the gap is said and the log is read from its oldest record. NULL
  * with *err when it failed. */
@@ -103,13 +114,9 @@ static EVT_HANDLE subscribe(worker *w, const source_query *q, const wevt_api *ap
     if (sub || !r->last_record || (*err != ERROR_NOT_FOUND && *err != ERROR_EVT_QUERY_RESULT_STALE))
         return sub;
     /* The bookmarked record is no longer in the log: it wrapped (the oldest record is past the
-     * bookmark: those between were overwritten) or was cleared (numbers start again). */
-    uint64_t oldest = 0;
-    if (coverage_oldest_record(w, api, session, q->channel, &oldest))
-        worker_note_gap(w, oldest > r->last_record + 1 ? oldest - r->last_record - 1 : UINT64_MAX);
-    else
-        worker_note_gap(w, UINT64_MAX);
-    r->last_record = 0;   /* the log's numbers from now on */
+     * bookmark: those between were overwritten) or was cleared. */
+    note_lost(w, q, api, session, r->last_record);
+    r->last_record = 0;   /* the log's numbers from now on (a cleared log may start again at 1) */
     worker_call_begin(w, FALSE);
     sub = api->Subscribe(session, signal, q->channel, text, NULL, NULL, NULL, EvtSubscribeStartAtOldestRecord);
     *err = sub ? 0 : GetLastError();
@@ -118,8 +125,8 @@ static EVT_HANDLE subscribe(worker *w, const source_query *q, const wevt_api *ap
 }
 
 /* Reads the subscription until the server is lost (its error) or the worker is cancelled (0). */
-static DWORD pull(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE sub, wevt_reader *r,
-                  HANDLE signal)
+static DWORD pull(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session, EVT_HANDLE sub,
+                  wevt_reader *r, HANDLE signal)
 {
     unsigned quiet = 0;
     for (;;) {
@@ -140,6 +147,10 @@ static DWORD pull(worker *w, const source_query *q, const wevt_api *api, EVT_HAN
             if (!ok) {
                 if (e == ERROR_NO_MORE_ITEMS || e == ERROR_TIMEOUT)
                     break;   /* all read: wait for the signal */
+                if (e == ERROR_EVT_QUERY_RESULT_STALE) {   /* records went before they were read */
+                    note_lost(w, q, api, session, r->last_record);
+                    continue;   /* the subscription goes on from the oldest record left */
+                }
                 return e ? e : ERROR_INVALID_DATA;
             }
             BOOL go_on = TRUE;
@@ -210,7 +221,7 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
         }
         publish(w, *session, sub);
         worker_set_state(w, ES_STATE_FOLLOWING);
-        err = pull(w, q, api, sub, r, signal);
+        err = pull(w, q, api, *session, sub, r, signal);
         publish(w, *session, NULL);
         worker_call_begin(w, FALSE);
         api->Close(sub);
