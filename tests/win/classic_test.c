@@ -465,6 +465,16 @@ static uint32_t first_in_window(void)
     return NREC + 1;
 }
 
+/* The details pane's fetch of a classic row of System, as account a (NULL: own logon). */
+static fetch_job *fetch_row(uint32_t seq, const WCHAR *server, uint64_t record, account *a)
+{
+    fetch_job *j = fetch_new(seq, server, ES_NAME_IPV4, L"System", record);
+    j->classic = TRUE;
+    j->account = account_ref(a);
+    fetch_classic(j);
+    return j;
+}
+
 /* Another account through the classic API: logged on with NEW_CREDENTIALS and impersonated
  * for the calls, reverted and the token closed every time; a wrong password tried once. */
 static void accounts(void)
@@ -531,23 +541,15 @@ static void accounts(void)
     g_account = NULL;
 
     /* the details pane reads a row again as its account */
-    fetch_job *j = fetch_new(6, L"127.0.0.32", ES_NAME_IPV4, L"System", 275);
-    j->classic = TRUE;
-    j->account = account_ref(good);
-    fetch_classic(j);
+    fetch_job *j = fetch_row(6, L"127.0.0.32", 275, good);
     CHECK("acc-fetch", j->error == 0 && j->message && !strcmp(j->message, message_of(S_ACC2, 275)) && g_reverts == g_imps &&
           g_tokens_closed == g_logons, "error %lu, message %s, %ld impersonations, %ld reverts", j->error,
           j->message ? j->message : "(none)", g_imps, g_reverts);
     fetch_free(j);
-    j = fetch_new(7, L"127.0.0.32", ES_NAME_IPV4, L"System", 275);
-    j->classic = TRUE;
-    fetch_classic(j);
+    j = fetch_row(7, L"127.0.0.32", 275, NULL);
     CHECK("acc-fetch-own-logon-5", j->error == ERROR_ACCESS_DENIED, "error %lu", j->error);
     fetch_free(j);
-    j = fetch_new(8, L"127.0.0.32", ES_NAME_IPV4, L"System", 275);
-    j->classic = TRUE;
-    j->account = account_ref(wrong);
-    fetch_classic(j);
+    j = fetch_row(8, L"127.0.0.32", 275, wrong);
     CHECK("acc-fetch-wrong-1326", j->error == ERROR_LOGON_FAILURE && g_reverts == g_imps && g_tokens_closed == g_logons,
           "error %lu, %ld impersonations, %ld reverts", j->error, g_imps, g_reverts);
     fetch_free(j);
@@ -678,33 +680,23 @@ int wmain(void)
     }
     /* the details pane's fetch of a classic row: a seek read at its record */
     {
-        fetch_job *j = fetch_new(1, L"127.0.0.21", ES_NAME_IPV4, L"System", 250);
-        j->classic = TRUE;
-        fetch_classic(j);
+        fetch_job *j = fetch_row(1, L"127.0.0.21", 250, NULL);
         CHECK("fetch-record", j->error == 0 && !j->not_found && j->message && !strcmp(j->message, "Print Spooler; stopped") &&
               j->ndata == 2 && j->xml && strstr(j->xml, "<EventRecordID>250</EventRecordID>") &&
               strstr(j->xml, "<Data>Print Spooler</Data><Data>stopped</Data>"),
               "error %lu, not found %d, message %s, %zu items, xml %.200s", j->error, j->not_found,
               j->message ? j->message : "(none)", j->ndata, j->xml ? j->xml : "(none)");
         fetch_free(j);
-        j = fetch_new(2, L"127.0.0.24", ES_NAME_IPV4, L"System", NREC - 5);   /* larger than a read */
-        j->classic = TRUE;
-        fetch_classic(j);
+        j = fetch_row(2, L"127.0.0.24", NREC - 5, NULL);   /* larger than a read */
         CHECK("fetch-big-record", j->error == 0 && j->message && strlen(j->message) == 40000, "error %lu", j->error);
         fetch_free(j);
-        j = fetch_new(3, L"127.0.0.21", ES_NAME_IPV4, L"System", NREC + 7);
-        j->classic = TRUE;
-        fetch_classic(j);
+        j = fetch_row(3, L"127.0.0.21", NREC + 7, NULL);
         CHECK("fetch-gone", j->error == 0 && j->not_found, "error %lu, not found %d", j->error, j->not_found);
         fetch_free(j);
-        j = fetch_new(4, L"127.0.0.23", ES_NAME_IPV4, L"System", 5);
-        j->classic = TRUE;
-        fetch_classic(j);
+        j = fetch_row(4, L"127.0.0.23", 5, NULL);
         CHECK("fetch-denied", j->error == ERROR_ACCESS_DENIED, "error %lu", j->error);
         fetch_free(j);
-        j = fetch_new(5, L"127.0.0.21", ES_NAME_IPV4, L"System", 275);   /* a message the file has */
-        j->classic = TRUE;
-        fetch_classic(j);
+        j = fetch_row(5, L"127.0.0.21", 275, NULL);   /* a message the file has */
         CHECK("fetch-formatted", j->error == 0 && j->message && !strcmp(j->message, message_of(S_OK_, 275)) &&
               j->ndata == 2 && j->xml && strstr(j->xml, "<Data>Print Spooler</Data><Data>stopped</Data>"),
               "error %lu, message %s", j->error, j->message ? j->message : "(none)");
