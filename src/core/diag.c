@@ -83,6 +83,10 @@ static const entry k_table[] = {
     {0x80090322u, FOR_SERVER, {"Kerberos: wrong principal",
         "Kerberos reached a different computer than the name says (a stale DNS record or a duplicate SPN).",
         "Check the server's DNS record and its SPNs (setspn -X)."}},
+    {50, FOR_SERVER, {"classic API: Negotiate only",
+        "Read through the classic event log API, another account logs on with Negotiate only: not with "
+        "Kerberos or NTLM alone, as this account asks; and this computer is read with your own logon.",
+        "Connect as... with Negotiate, or read with the Windows Event Log API (Limits...)."}},
     {1460, FOR_BOTH, {"stopped answering",
         "The source stopped answering for longer than the time limit; the rows received are kept.",
         "Retry failed later, or raise the longest wait in Limits... for slow links."}},

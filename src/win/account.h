@@ -1,11 +1,11 @@
 /* account: another account to read sources with ("Connect as..."; --user; --credential).
  *
  * The password is kept only in memory, encrypted (CryptProtectMemory, this process only), and
- * decrypted only into the caller's buffer around the one call that needs it (EvtOpenSession),
- * which wipes it at once (account_reveal / account_forget_secret). It is never written anywhere:
- * not the settings, not a log, not a status file. The object is reference-counted: the source
- * list holds one reference per source that uses it, each sweep one per worker; the last one
- * wipes and frees it.
+ * decrypted only into the caller's buffer around the one call that needs it (EvtOpenSession; for
+ * the classic API LogonUserW), which wipes it at once (account_reveal / account_forget_secret).
+ * It is never written anywhere: not the settings, not a log, not a status file. The object is
+ * reference-counted: the source list holds one reference per source that uses it, each sweep
+ * one per worker; the last one wipes and frees it.
  *
  * Account lockout: a mistyped password sent to a thousand servers at once would be a thousand
  * failed logons and lock the account domain-wide. So the first source to use an account that

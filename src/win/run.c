@@ -8,6 +8,7 @@
 #include "winutil.h"
 #include "es_names.h"
 #include "resource.h"
+#include "source_classic.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -188,12 +189,20 @@ static BOOL check_classic(const WCHAR *log)
     char *l8 = wu_utf8(log), why[300] = "";
     BOOL ok = l8 && es_classic_log_known(l8);
     WCHAR m[700];
-    BOOL other_account = FALSE;
-    for (size_t i = 0; i < g.nsrc; i++)
-        other_account = other_account || g.src[i].account;
-    if (ok && other_account) {
-        swprintf(m, 700, L"The classic event log API cannot log on as another account yet: read these servers with the "
-                         L"Windows Event Log API (Limits...), or with your own logon (Connect as...).");
+    const app_source *refused = NULL;   /* an account the classic API cannot log on as asked */
+    for (size_t i = 0; i < g.nsrc && !refused; i++)
+        if (g.src[i].kind != ES_NAME_PATH && !classic_account_ok(g.src[i].account, g.src[i].kind))
+            refused = &g.src[i];
+    if (ok && refused && refused->kind == ES_NAME_LOCAL) {
+        swprintf(m, 700, L"The classic event log API reads this computer with your own logon: it cannot read %ls as %ls. "
+                         L"Read it with the Windows Event Log API (Limits...), or with your own logon (Connect as...).",
+                 refused->wname, account_name(refused->account));
+        ok = FALSE;
+    } else if (ok && refused) {
+        swprintf(m, 700, L"The classic event log API logs on as another account with Negotiate only: it cannot use "
+                         L"Kerberos or NTLM alone, as %ls for %ls asks. Connect as... with Negotiate, or read with the "
+                         L"Windows Event Log API (Limits...).",
+                 account_name(refused->account), refused->wname);
         ok = FALSE;
     } else if (!ok) {
         swprintf(m, 700, L"The classic event log API reads only the classic logs (System, Application, Security, Setup, "

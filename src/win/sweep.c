@@ -3,6 +3,7 @@
 #include "es_xquery.h"
 #include "post.h"
 #include "source.h"
+#include "source_classic.h"
 #include "es_evtrec.h"
 #include "es_diag.h"
 #include "winutil.h"
@@ -405,7 +406,7 @@ static DWORD WINAPI worker_main(void *param)
     if (sw->engine == SWEEP_ENGINE_AUTO && w->log->classic_ok && w->engine == &source_engine_wevt &&
         (err == RPC_S_SERVER_UNAVAILABLE || err == EPT_S_NOT_REGISTERED) && w->emitted == 0 && !w->cancelled &&
         w->probe != ES_PROBE_NO_NAME &&   /* a name that does not resolve: the classic API fails too */
-        !w->q.account) {                   /* another account: not through the classic API yet */
+        classic_account_ok(w->q.account, w->q.kind)) {   /* not Kerberos or NTLM only (Negotiate there) */
         worker_lock(w);
         w->engine = &source_engine_classic;   /* what cancel() reaches from now on */
         worker_unlock(w);

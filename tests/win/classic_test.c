@@ -38,15 +38,32 @@ static int g_fail;
 
 /* ---- the simulated classic API ---- */
 
-enum { S_OK_, S_NONE, S_DENY, S_BIG, S_BAD, S_HANG, S_BOTH, NSIM };
+enum { S_OK_, S_NONE, S_DENY, S_BIG, S_BAD, S_HANG, S_BOTH, S_ACC1, S_ACC2, S_ACC3, S_ACC4, S_ACC5, NSIM };
 /* IP addresses, so that the 1722 probe finds an address (a name no DNS knows is not worth the
- * classic API's try either: no fallback then); nothing listens on their TCP 135. */
+ * classic API's try either: no fallback then); nothing listens on their TCP 135. S_ACC1..5 open
+ * only for the account below (impersonated: own logon 5, a wrong password 1326); S_ACC5 sends
+ * garbage after ten records, as S_BAD does. */
 static const char *const k_names[NSIM] = {"127.0.0.21", "127.0.0.22", "127.0.0.23", "127.0.0.24", "127.0.0.25",
-                                          "127.0.0.26", "127.0.0.27"};
+                                          "127.0.0.26", "127.0.0.27", "127.0.0.31", "127.0.0.32", "127.0.0.33",
+                                          "127.0.0.34", "127.0.0.35"};
+#define ACC_DOMAIN L"CORP"
+#define ACC_USER   L"sweeper"
+#define ACC_PASS   L"right-pass"
+#define IS_ACC(s)  ((s) >= S_ACC1 && (s) <= S_ACC5)
+#define IS_BAD(s)  ((s) == S_BAD || (s) == S_ACC5)
 #define NREC 300            /* records of each readable server: one every 2 minutes, newest now */
 #define BAD_AFTER 10        /* cls-bad: good records before the garbage */
 
 static volatile LONG g_opens[NSIM], g_closes[NSIM];
+/* the simulated account calls */
+static DWORD g_tls;         /* the thread's impersonated token (sim_token *) */
+static volatile LONG g_logons, g_wrong_logon, g_imps, g_reverts, g_tokens_closed, g_nested, g_bad_opens, g_unimpersonated;
+/* the simulated message files */
+static volatile LONG g_reg_lookups, g_loads, g_unloads, g_formats, g_bad_load, g_bad_format;
+
+typedef struct sim_token {
+    WCHAR user[64], domain[64], pass[64];
+} sim_token;
 static uint32_t g_now_s;    /* seconds since 1970 when the program started */
 static char g_big[40001];   /* cls-big's one insertion string of 40,000 characters */
 
@@ -56,6 +73,7 @@ typedef struct sim_handle {
 } sim_handle;
 
 static const char *const k_strs[] = {"Print Spooler", "stopped"};
+static const char *const k_hostile[] = {"%n%n%s", "%1%2%%1"};   /* inserted literally, never formatted */
 
 static cg_record record_of(int server, uint32_t k)
 {
@@ -69,7 +87,7 @@ static cg_record record_of(int server, uint32_t k)
     r.category = (uint16_t)(k % 3);
     r.source = k % 2 ? "Service Control Manager" : "Legacy App";
     r.computer = k_names[server];
-    r.strings = server == S_BIG && k == NREC - 5 ? big : k_strs;
+    r.strings = server == S_BIG && k == NREC - 5 ? big : k % 40 == 39 ? k_hostile : k_strs;
     r.nstrings = server == S_BIG && k == NREC - 5 ? 1 : 2;
     r.sid_len = 12;
     return r;
@@ -99,6 +117,18 @@ static HANDLE WINAPI sim_open(LPCWSTR server, LPCWSTR log)
         SetLastError(ERROR_ACCESS_DENIED);
         return NULL;
     }
+    if (IS_ACC(s)) {   /* the credentials the thread impersonates, checked as the server would */
+        sim_token *t = TlsGetValue(g_tls);
+        if (!t) {
+            SetLastError(ERROR_ACCESS_DENIED);
+            return NULL;
+        }
+        if (wcscmp(t->user, ACC_USER) || wcscmp(t->domain, ACC_DOMAIN) || wcscmp(t->pass, ACC_PASS)) {
+            InterlockedIncrement(&g_bad_opens);
+            SetLastError(ERROR_LOGON_FAILURE);
+            return NULL;
+        }
+    }
     sim_handle *h = calloc(1, sizeof *h);
     h->server = s;
     h->next = NREC;
@@ -111,6 +141,8 @@ static BOOL WINAPI sim_read(HANDLE hh, DWORD flags, DWORD offset, LPVOID buf, DW
     sim_handle *h = hh;
     (void)offset;
     *got = *need = 0;
+    if (IS_ACC(h->server) && !TlsGetValue(g_tls))
+        InterlockedIncrement(&g_unimpersonated);   /* a call to the server as someone else */
     if (flags == (EVENTLOG_SEEK_READ | EVENTLOG_FORWARDS_READ)) {   /* the details pane's read */
         if (offset < 1 || offset > NREC) {
             SetLastError(ERROR_INVALID_PARAMETER);
@@ -133,7 +165,7 @@ static BOOL WINAPI sim_read(HANDLE hh, DWORD flags, DWORD offset, LPVOID buf, DW
     if (h->server == S_HANG && h->next <= NREC - 20) {
         Sleep(INFINITE);   /* a read that never returns: the sweep must leave it behind */
     }
-    if (h->server == S_BAD && h->next <= NREC - BAD_AFTER) {
+    if (IS_BAD(h->server) && h->next <= NREC - BAD_AFTER) {
         memset(buf, 0x5A, bytes < 256 ? bytes : 256);   /* not records */
         *got = bytes < 256 ? bytes : 256;
         return TRUE;
@@ -157,7 +189,7 @@ static BOOL WINAPI sim_read(HANDLE hh, DWORD flags, DWORD offset, LPVOID buf, DW
         cg_record_write(&r, (BYTE *)buf + used, bytes - used);
         used += (DWORD)size;
         h->next--;
-        if (h->server == S_BAD && h->next <= NREC - BAD_AFTER)
+        if (IS_BAD(h->server) && h->next <= NREC - BAD_AFTER)
             break;
         if (h->server == S_HANG && (NREC - h->next) % 10 == 0)
             break;   /* ten a read: the third never returns */
@@ -169,12 +201,141 @@ static BOOL WINAPI sim_read(HANDLE hh, DWORD flags, DWORD offset, LPVOID buf, DW
 static BOOL WINAPI sim_close(HANDLE hh)
 {
     sim_handle *h = hh;
+    if (IS_ACC(h->server) && !TlsGetValue(g_tls))
+        InterlockedIncrement(&g_unimpersonated);
     InterlockedIncrement(&g_closes[h->server]);
     free(h);
     return TRUE;
 }
 
-static const classic_api k_sim = {sim_open, sim_read, sim_close};
+/* Another account: LogonUser(NEW_CREDENTIALS) succeeds whatever the password (as Windows' does)
+ * and hands out a token recording the credentials; impersonating puts it on the thread. */
+static BOOL WINAPI sim_logon(LPCWSTR user, LPCWSTR domain, LPCWSTR password, DWORD type, DWORD provider, PHANDLE token)
+{
+    InterlockedIncrement(&g_logons);
+    if (type != LOGON32_LOGON_NEW_CREDENTIALS || provider != LOGON32_PROVIDER_WINNT50)
+        InterlockedIncrement(&g_wrong_logon);
+    sim_token *t = calloc(1, sizeof *t);
+    wcsncpy(t->user, user ? user : L"", 63);
+    wcsncpy(t->domain, domain ? domain : L"", 63);
+    wcsncpy(t->pass, password ? password : L"", 63);
+    *token = t;
+    return TRUE;
+}
+
+static BOOL WINAPI sim_impersonate(HANDLE token)
+{
+    if (TlsGetValue(g_tls))
+        InterlockedIncrement(&g_nested);
+    TlsSetValue(g_tls, token);
+    InterlockedIncrement(&g_imps);
+    return TRUE;
+}
+
+static BOOL WINAPI sim_revert(void)
+{
+    if (!TlsGetValue(g_tls))
+        InterlockedIncrement(&g_nested);   /* a revert without an impersonation */
+    TlsSetValue(g_tls, NULL);
+    InterlockedIncrement(&g_reverts);
+    return TRUE;
+}
+
+static BOOL WINAPI sim_close_token(HANDLE token)
+{
+    if (TlsGetValue(g_tls) == token)
+        InterlockedIncrement(&g_nested);   /* closed while still impersonated */
+    SecureZeroMemory(token, sizeof(sim_token));
+    free(token);
+    InterlockedIncrement(&g_tokens_closed);
+    return TRUE;
+}
+
+/* The message files: "Service Control Manager" of System registers two, the first missing;
+ * the second (the simulated module) has three messages. Every other source has none. */
+static const char k_fake_module[16];
+#define SCM_KEY L"SYSTEM\\CurrentControlSet\\Services\\EventLog\\System\\Service Control Manager"
+static const struct {
+    DWORD        id;
+    const WCHAR *text;
+} k_messages[] = {
+    {0x40000000u | 7035, L"The %1 service entered the %2 state.%r%n"},
+    {0x40000000u | 7037, L"%1 needs %2, %3 and %4.%n"},   /* more than the record's two strings */
+    {0x40000000u | 7039, L"Got %1 and %2.%n"},
+};
+
+static LSTATUS WINAPI sim_reg(HKEY key, LPCWSTR sub, LPCWSTR value, DWORD flags, LPDWORD type, PVOID data, LPDWORD bytes)
+{
+    static const WCHAR list[] = L"%SystemRoot%\\system32\\missing.dll; %SystemRoot%\\System32\\scm-fake.dll";
+    (void)flags;
+    InterlockedIncrement(&g_reg_lookups);
+    if (key != HKEY_LOCAL_MACHINE || _wcsicmp(sub, SCM_KEY) || _wcsicmp(value, L"EventMessageFile"))
+        return ERROR_FILE_NOT_FOUND;
+    if (*bytes < sizeof list) {
+        *bytes = sizeof list;
+        return ERROR_MORE_DATA;
+    }
+    memcpy(data, list, sizeof list);
+    *bytes = sizeof list;
+    *type = REG_EXPAND_SZ;
+    return ERROR_SUCCESS;
+}
+
+static HMODULE WINAPI sim_load(LPCWSTR path, HANDLE file, DWORD flags)
+{
+    (void)file;
+    size_t n = wcslen(path);
+    if (flags != (LOAD_LIBRARY_AS_DATAFILE | LOAD_LIBRARY_AS_IMAGE_RESOURCE) || wcschr(path, L'%'))
+        InterlockedIncrement(&g_bad_load);   /* loaded as code, or the path not expanded */
+    if (n >= 13 && !_wcsicmp(path + n - 13, L"\\scm-fake.dll")) {
+        InterlockedIncrement(&g_loads);
+        return (HMODULE)k_fake_module;
+    }
+    SetLastError(ERROR_MOD_NOT_FOUND);
+    return NULL;
+}
+
+/* The module's format with the caller's argument array, through Windows' own FormatMessage. */
+static DWORD WINAPI sim_format(DWORD flags, LPCVOID src, DWORD id, DWORD lang, LPWSTR buf, DWORD size, va_list *args)
+{
+    if (flags != (FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_ARGUMENT_ARRAY | FORMAT_MESSAGE_ALLOCATE_BUFFER) ||
+        src != k_fake_module) {
+        InterlockedIncrement(&g_bad_format);
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return 0;
+    }
+    InterlockedIncrement(&g_formats);
+    for (size_t i = 0; i < sizeof k_messages / sizeof *k_messages; i++)
+        if (k_messages[i].id == id)
+            return FormatMessageW(FORMAT_MESSAGE_FROM_STRING | FORMAT_MESSAGE_ARGUMENT_ARRAY | FORMAT_MESSAGE_ALLOCATE_BUFFER,
+                                  k_messages[i].text, 0, lang, buf, size, args);
+    SetLastError(ERROR_MR_MID_NOT_FOUND);
+    return 0;
+}
+
+static BOOL WINAPI sim_unload(HMODULE m)
+{
+    if (m == (HMODULE)k_fake_module)
+        InterlockedIncrement(&g_unloads);
+    return TRUE;
+}
+
+static const classic_api k_sim = {sim_open,   sim_read,        sim_close, sim_logon, sim_impersonate, sim_revert,
+                                  sim_close_token, sim_reg, sim_load, sim_format, sim_unload};
+
+/* The message a row of record k shows. */
+static const char *message_of(int server, uint32_t k)
+{
+    if (server == S_BIG && k == NREC - 5)
+        return g_big;
+    if (k % 2 == 1 && k % 40 == 35)   /* "Service Control Manager" */
+        return "The Print Spooler service entered the stopped state.";
+    if (k % 2 == 1 && k % 40 == 37)
+        return "Print Spooler needs stopped,  and .";
+    if (k % 2 == 1 && k % 40 == 39)
+        return "Got %n%n%s and %1%2%%1.";
+    return "Print Spooler; stopped";
+}
 
 /* ---- a sweep in this process ---- */
 
@@ -217,6 +378,7 @@ static LRESULT CALLBACK wndproc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 }
 
 static uint64_t g_since;
+static account *g_account;   /* the account every target of run() is read as (NULL: own logon) */
 
 static void run(result *res, const int *servers, size_t n, sweep_engine engine, const WCHAR *log, unsigned timeout_s)
 {
@@ -232,6 +394,7 @@ static void run(result *res, const int *servers, size_t n, sweep_engine engine, 
         t[i].name = names[i];
         t[i].kind = ES_NAME_IPV4;
         t[i].id = (uint32_t)servers[i];
+        t[i].account = g_account;
     }
     es_filter f;
     es_filter_init(&f);
@@ -280,7 +443,7 @@ static void check_rows(const char *name, const result *r, int s, uint32_t lowest
         dup += seen[k]++ > 0;
         cg_record want = record_of(s, k);
         uint8_t lv = es_evtrec_level(want.event_type);
-        int msg_ok = s == S_BIG && k == NREC - 5 ? strlen(row->message) == 40000 : !strcmp(row->message, "Print Spooler; stopped");
+        int msg_ok = !strcmp(row->message, message_of(s, k));
         if (row->event_id != 7000 + k % 40 || row->level != lv || row->task != want.category ||
             row->time_created != es_evtrec_ticks(want.time_generated) || strcmp(row->provider, want.source) ||
             strcmp(row->computer, k_names[s]) || !msg_ok) {
@@ -307,6 +470,99 @@ static uint32_t first_in_window(void)
     return NREC + 1;
 }
 
+/* The details pane's fetch of a classic row of System, as account a (NULL: own logon). */
+static fetch_job *fetch_row(uint32_t seq, const WCHAR *server, uint64_t record, account *a)
+{
+    fetch_job *j = fetch_new(seq, server, ES_NAME_IPV4, L"System", record);
+    j->classic = TRUE;
+    j->account = account_ref(a);
+    fetch_classic(j);
+    return j;
+}
+
+/* Another account through the classic API: logged on with NEW_CREDENTIALS and impersonated
+ * for the calls, reverted and the token closed every time; a wrong password tried once. */
+static void accounts(void)
+{
+    static result r;
+    account *good = account_new(ACC_DOMAIN L"\\" ACC_USER, ACC_PASS, EvtRpcLoginAuthNegotiate);
+    account *wrong = account_new(ACC_DOMAIN L"\\" ACC_USER, L"wrong-pass", EvtRpcLoginAuthNegotiate);
+    account *kerb = account_new(ACC_DOMAIN L"\\" ACC_USER, ACC_PASS, EvtRpcLoginAuthKerberos);
+    if (!good || !wrong || !kerb) {
+        printf("FAIL acc-new: account_new failed (CryptProtectMemory?)\n");
+        g_fail = 1;
+        return;
+    }
+    /* own logon: these servers refuse it */
+    int first[] = {S_ACC1};
+    run(&r, first, 1, SWEEP_ENGINE_AUTO, L"System", 5);
+    CHECK("acc-own-logon-5", r.classic[S_ACC1] && r.error[S_ACC1] == ERROR_ACCESS_DENIED && g_logons == 0,
+          "classic %d, error %lu, %ld logons", r.classic[S_ACC1], r.error[S_ACC1], g_logons);
+    es_rowstore_unref(r.rows);
+
+    /* the right password: the fallback reads as the account (S_ACC5: garbage, an error path) */
+    int four[] = {S_ACC1, S_ACC2, S_ACC3, S_ACC5};
+    g_account = good;
+    run(&r, four, 4, SWEEP_ENGINE_AUTO, L"System", 5);
+    uint32_t lo = first_in_window();
+    CHECK("acc-read", r.classic[S_ACC1] && r.error[S_ACC1] == 0 && r.error[S_ACC2] == 0 && r.error[S_ACC3] == 0,
+          "classic %d, errors %lu %lu %lu", r.classic[S_ACC1], r.error[S_ACC1], r.error[S_ACC2], r.error[S_ACC3]);
+    check_rows("acc-rows", &r, S_ACC2, lo, NREC);
+    CHECK("acc-bad-13", r.error[S_ACC5] == ERROR_INVALID_DATA, "error %lu", r.error[S_ACC5]);
+    check_rows("acc-bad-rows-kept", &r, S_ACC5, NREC - BAD_AFTER + 1, NREC);
+    es_rowstore_unref(r.rows);
+    printf("     account: %ld logons, %ld impersonations, %ld reverts, %ld tokens closed\n", g_logons, g_imps, g_reverts,
+           g_tokens_closed);
+    CHECK("acc-new-credentials", g_logons == 4 && g_wrong_logon == 0, "%ld logons, %ld not NEW_CREDENTIALS/WINNT50",
+          g_logons, g_wrong_logon);
+    CHECK("acc-reverted", g_imps == g_logons && g_reverts == g_imps && g_tokens_closed == g_logons && g_nested == 0 &&
+          g_unimpersonated == 0, "%ld impersonations, %ld reverts, %ld tokens closed, %ld out of order, %ld calls not impersonated",
+          g_imps, g_reverts, g_tokens_closed, g_nested, g_unimpersonated);
+
+    /* a wrong password on five servers: one OpenEventLog tries it, every source ends with 1326 */
+    int five[] = {S_ACC1, S_ACC2, S_ACC3, S_ACC4, S_ACC5};
+    g_account = wrong;
+    run(&r, five, 5, SWEEP_ENGINE_AUTO, L"System", 5);
+    int all1326 = 1;
+    for (size_t i = 0; i < 5; i++)
+        all1326 = all1326 && r.error[five[i]] == ERROR_LOGON_FAILURE;
+    CHECK("acc-wrong-once", all1326 && g_bad_opens == 1, "errors %lu %lu %lu %lu %lu, %ld opens with the wrong password",
+          r.error[S_ACC1], r.error[S_ACC2], r.error[S_ACC3], r.error[S_ACC4], r.error[S_ACC5], g_bad_opens);
+    CHECK("acc-wrong-reverted", g_reverts == g_imps && g_tokens_closed == g_logons && g_nested == 0,
+          "%ld impersonations, %ld reverts, %ld logons, %ld tokens closed", g_imps, g_reverts, g_logons, g_tokens_closed);
+    es_rowstore_unref(r.rows);
+
+    /* Kerberos only: the classic API cannot honour it: no fallback, and the engine refuses */
+    LONG logons = g_logons;
+    g_account = kerb;
+    run(&r, first, 1, SWEEP_ENGINE_AUTO, L"System", 5);
+    CHECK("acc-kerberos-no-fallback", !r.classic[S_ACC1] && r.error[S_ACC1] == RPC_S_SERVER_UNAVAILABLE && g_logons == logons,
+          "classic %d, error %lu, %ld logons", r.classic[S_ACC1], r.error[S_ACC1], g_logons - logons);
+    es_rowstore_unref(r.rows);
+    run(&r, first, 1, SWEEP_ENGINE_CLASSIC, L"System", 5);
+    CHECK("acc-kerberos-refused", r.error[S_ACC1] == ERROR_NOT_SUPPORTED && g_logons == logons, "error %lu, %ld logons",
+          r.error[S_ACC1], g_logons - logons);
+    es_rowstore_unref(r.rows);
+    g_account = NULL;
+
+    /* the details pane reads a row again as its account */
+    fetch_job *j = fetch_row(6, L"127.0.0.32", 275, good);
+    CHECK("acc-fetch", j->error == 0 && j->message && !strcmp(j->message, message_of(S_ACC2, 275)) && g_reverts == g_imps &&
+          g_tokens_closed == g_logons, "error %lu, message %s, %ld impersonations, %ld reverts", j->error,
+          j->message ? j->message : "(none)", g_imps, g_reverts);
+    fetch_free(j);
+    j = fetch_row(7, L"127.0.0.32", 275, NULL);
+    CHECK("acc-fetch-own-logon-5", j->error == ERROR_ACCESS_DENIED, "error %lu", j->error);
+    fetch_free(j);
+    j = fetch_row(8, L"127.0.0.32", 275, wrong);
+    CHECK("acc-fetch-wrong-1326", j->error == ERROR_LOGON_FAILURE && g_reverts == g_imps && g_tokens_closed == g_logons,
+          "error %lu, %ld impersonations, %ld reverts", j->error, g_imps, g_reverts);
+    fetch_free(j);
+    account_unref(good);
+    account_unref(wrong);
+    account_unref(kerb);
+}
+
 int wmain(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -319,13 +575,14 @@ int wmain(void)
     wc.lpfnWndProc = wndproc;
     wc.lpszClassName = L"classic_test";
     RegisterClassW(&wc);
+    g_tls = TlsAlloc();
     classic_set_api(&k_sim);
     static result r;
 
     /* auto: every server but cls-both is down for the Windows Event Log API (the fleet file) */
     int all[] = {S_OK_, S_NONE, S_DENY, S_BIG, S_BAD, S_HANG, S_BOTH};
     ULONGLONG t0 = GetTickCount64();
-    run(&r, all, NSIM, SWEEP_ENGINE_AUTO, L"System", 2);
+    run(&r, all, sizeof all / sizeof *all, SWEEP_ENGINE_AUTO, L"System", 2);
     double secs = (double)(GetTickCount64() - t0) / 1000.0;
     uint32_t lo = first_in_window();
     printf("     auto: %zu rows in %.1f s; the window holds records %u..%u\n", es_rowstore_count(r.rows), secs, lo, NREC);
@@ -353,7 +610,18 @@ int wmain(void)
         if (i != S_HANG)
             leaked += g_opens[i] - g_closes[i];
     CHECK("auto-handles-closed", leaked == 0, "%ld classic handles left open", leaked);
+    /* the message file: looked up and loaded once per source and read, never per record; freed */
+    LONG reads = 0;
+    for (int i = 0; i < NSIM; i++)
+        reads += g_opens[i];
+    printf("     message files: %ld lookups, %ld loads, %ld formats for %ld reads\n", g_reg_lookups, g_loads, g_formats, reads);
+    CHECK("msg-cached-per-read", g_loads > 0 && g_loads <= reads && g_reg_lookups <= 2 * reads && g_formats > 100,
+          "%ld loads, %ld lookups, %ld formats for %ld reads", g_loads, g_reg_lookups, g_formats, reads);
+    CHECK("msg-as-data-file", g_bad_load == 0 && g_bad_format == 0, "%ld loads with other flags or an unexpanded path, "
+          "%ld formats with other flags", g_bad_load, g_bad_format);
     es_rowstore_unref(r.rows);
+    /* the thread left behind in S_HANG still holds its module; every other read freed its own */
+    CHECK("msg-modules-freed", g_unloads == g_loads - (g_opens[S_HANG] > 0), "%ld loaded, %ld freed", g_loads, g_unloads);
 
     /* classic only: cls-both too; a log that is not classic is never opened */
     LONG before = g_opens[S_BOTH];
@@ -423,30 +691,28 @@ int wmain(void)
     }
     /* the details pane's fetch of a classic row: a seek read at its record */
     {
-        fetch_job *j = fetch_new(1, L"127.0.0.21", ES_NAME_IPV4, L"System", 250);
-        j->classic = TRUE;
-        fetch_classic(j);
+        fetch_job *j = fetch_row(1, L"127.0.0.21", 250, NULL);
         CHECK("fetch-record", j->error == 0 && !j->not_found && j->message && !strcmp(j->message, "Print Spooler; stopped") &&
               j->ndata == 2 && j->xml && strstr(j->xml, "<EventRecordID>250</EventRecordID>") &&
               strstr(j->xml, "<Data>Print Spooler</Data><Data>stopped</Data>"),
               "error %lu, not found %d, message %s, %zu items, xml %.200s", j->error, j->not_found,
               j->message ? j->message : "(none)", j->ndata, j->xml ? j->xml : "(none)");
         fetch_free(j);
-        j = fetch_new(2, L"127.0.0.24", ES_NAME_IPV4, L"System", NREC - 5);   /* larger than a read */
-        j->classic = TRUE;
-        fetch_classic(j);
+        j = fetch_row(2, L"127.0.0.24", NREC - 5, NULL);   /* larger than a read */
         CHECK("fetch-big-record", j->error == 0 && j->message && strlen(j->message) == 40000, "error %lu", j->error);
         fetch_free(j);
-        j = fetch_new(3, L"127.0.0.21", ES_NAME_IPV4, L"System", NREC + 7);
-        j->classic = TRUE;
-        fetch_classic(j);
+        j = fetch_row(3, L"127.0.0.21", NREC + 7, NULL);
         CHECK("fetch-gone", j->error == 0 && j->not_found, "error %lu, not found %d", j->error, j->not_found);
         fetch_free(j);
-        j = fetch_new(4, L"127.0.0.23", ES_NAME_IPV4, L"System", 5);
-        j->classic = TRUE;
-        fetch_classic(j);
+        j = fetch_row(4, L"127.0.0.23", 5, NULL);
         CHECK("fetch-denied", j->error == ERROR_ACCESS_DENIED, "error %lu", j->error);
         fetch_free(j);
+        j = fetch_row(5, L"127.0.0.21", 275, NULL);   /* a message the file has */
+        CHECK("fetch-formatted", j->error == 0 && j->message && !strcmp(j->message, message_of(S_OK_, 275)) &&
+              j->ndata == 2 && j->xml && strstr(j->xml, "<Data>Print Spooler</Data><Data>stopped</Data>"),
+              "error %lu, message %s", j->error, j->message ? j->message : "(none)");
+        fetch_free(j);
     }
+    accounts();
     return g_fail;
 }

@@ -18,7 +18,8 @@ echo "PASS classic-build"
 
 # 127.0.0.27 answers the Windows Event Log API; every other one is down for it (1722).
 # (classic_test.c: .21 readable, .22 unreachable, .23 access denied, .24 a record larger than a
-# read, .25 garbage after ten records, .26 a read that never returns)
+# read, .25 garbage after ten records, .26 a read that never returns, .31-.35 open only for an
+# account)
 cat >$T/fleet.txt <<'EOF'
 127.0.0.21  down
 127.0.0.22  down
@@ -27,6 +28,11 @@ cat >$T/fleet.txt <<'EOF'
 127.0.0.25  down
 127.0.0.26  down
 127.0.0.27  events=50 span=4
+127.0.0.31  down
+127.0.0.32  down
+127.0.0.33  down
+127.0.0.34  down
+127.0.0.35  down
 EOF
 e2e_wine classic classic-wine-setup
 ESFAKE_FLEET=$(wine_path $T/fleet.txt); export ESFAKE_FLEET
