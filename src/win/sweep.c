@@ -382,6 +382,14 @@ static void abandon(worker *w)
 
 /* ---- threads ---- */
 
+/* An error that says the server was not reached at all (as opposed to an answer from it). */
+static BOOL unreachable(DWORD e)
+{
+    return e == RPC_S_SERVER_UNAVAILABLE || e == EPT_S_NOT_REGISTERED || e == ERROR_BAD_NETPATH ||
+           e == ERROR_BAD_NET_NAME || e == ERROR_NETNAME_DELETED || e == ERROR_NETWORK_UNREACHABLE ||
+           e == ERROR_HOST_UNREACHABLE || e == ERROR_SEM_TIMEOUT || e == ERROR_REM_NOT_LIST;
+}
+
 static DWORD WINAPI worker_main(void *param)
 {
     worker *w = param;
@@ -417,10 +425,11 @@ static DWORD WINAPI worker_main(void *param)
         worker_set_state(w, ES_STATE_CONNECTING);
         DWORD first = err;
         err = w->engine->read(w, &w->q);
-        /* The classic API failed too, before any row: the source keeps the first error (its
-         * diagnosis says what to open for the Windows Event Log API); the classic API's error is
-         * said beside it. */
-        if (err && err != ERROR_CANCELLED && w->emitted == 0 && !w->cancelled) {
+        /* The classic API could not reach the server either, before any row: the source keeps
+         * the first error (its diagnosis says what to open for the Windows Event Log API); the
+         * classic API's is said beside it. When the classic API did reach it (access denied, a
+         * wrong password), that answer is the source's error: it is what is left to fix. */
+        if (err && w->emitted == 0 && !w->cancelled && unreachable(err)) {
             if (begin_post(w, NULL)) {
                 post(sw, SWM_FALLBACK_ERROR, w->index, err);
                 end_post(w);

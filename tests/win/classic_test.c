@@ -592,10 +592,12 @@ int wmain(void)
     check_rows("auto-big-rows", &r, S_BIG, lo, NREC);
     CHECK("auto-none-1722", r.classic[S_NONE] && r.error[S_NONE] == RPC_S_SERVER_UNAVAILABLE, "classic %d, error %lu",
           r.classic[S_NONE], r.error[S_NONE]);
-    /* the classic API refused too: the source keeps 1722 (its diagnosis), the 5 is said beside it */
-    CHECK("auto-deny-1722-then-5", r.classic[S_DENY] && r.error[S_DENY] == RPC_S_SERVER_UNAVAILABLE &&
-          r.fallback_error[S_DENY] == ERROR_ACCESS_DENIED, "error %lu, classic API's %lu", r.error[S_DENY],
-          r.fallback_error[S_DENY]);
+    /* the classic API reached the server and was refused: that answer is the source's error */
+    CHECK("auto-deny-5", r.classic[S_DENY] && r.error[S_DENY] == ERROR_ACCESS_DENIED && r.fallback_error[S_DENY] == 0,
+          "error %lu, classic API's beside it %lu", r.error[S_DENY], r.fallback_error[S_DENY]);
+    /* ... it could not reach it either: the source keeps 1722 (its diagnosis), the classic API's is said beside it */
+    CHECK("auto-none-1722-beside", r.fallback_error[S_NONE] == RPC_S_SERVER_UNAVAILABLE, "classic API's error %lu",
+          r.fallback_error[S_NONE]);
     CHECK("auto-bad-no-fallback-error", r.fallback_error[S_BAD] == 0 && r.fallback_error[S_OK_] == 0,
           "the classic API's error %lu (bad), %lu (ok): rows came, so its own error is the source's",
           r.fallback_error[S_BAD], r.fallback_error[S_OK_]);
