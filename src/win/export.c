@@ -69,11 +69,19 @@ static DWORD out_close(out_file *f, const WCHAR *path)
     return f->err;
 }
 
+es_rowset export_rowset(const export_job *job)
+{
+    es_rowset rs = {job->rows, job->order, job->nrows, (const char *const *)job->names,
+                    (const char *const *)job->logs, (const char *const *const *)job->flogs, job->nflogs, job->nnames};
+    return rs;
+}
+
 static DWORD write_rows(export_job *job)
 {
     out_file f;
     if (!out_open(&f, job->rows_path))
         return f.err;
+    es_rowset rs = export_rowset(job);
     es_buf b;
     es_buf_init(&b);
     es_export_rows_header(&b);
@@ -82,14 +90,8 @@ static DWORD write_rows(export_job *job)
             f.err = ERROR_CANCELLED;
             break;
         }
-        const es_row *r = es_rowstore_get(job->rows, job->order[i]);
-        const char *log = NULL;
-        if (r->source < job->nnames) {
-            log = job->logs[r->source];
-            if (!log && r->log_ix && r->log_ix <= job->nflogs[r->source])
-                log = job->flogs[r->source][r->log_ix - 1];
-        }
-        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "", log, r);
+        const es_row *r = es_rowset_row(&rs, i);
+        es_export_row(&b, es_rowset_server(&rs, r), es_rowset_log(&rs, r), r);
         if (b.len >= FLUSH_AT)
             out_write(&f, &b);
     }

@@ -13,6 +13,7 @@
 #include <windows.h>
 
 #include "es_row.h"
+#include "es_rowset.h"
 #include "es_source.h"
 #include "sweep.h"
 
@@ -38,6 +39,9 @@ typedef struct export_job {
     DWORD             error;        /* result: 0 or a Win32 error code */
     WCHAR            *failed_path;  /* which file the error is about */
 } export_job;
+
+/* The job's rows as the core walks them (es_rowset.h): its store, order, names and logs. */
+es_rowset export_rowset(const export_job *job);
 
 /* Starts the thread. On failure frees nothing and returns FALSE (the caller still owns job). */
 BOOL export_start(HWND hwnd, export_job *job);
