@@ -11,11 +11,22 @@
 
 static const char k_fffd[] = "\xEF\xBF\xBD";
 
+/* Bytes copied as they are without a look: printable ASCII but & < > " ', and TAB, LF, CR. */
+static inline int plain(unsigned char c)
+{
+    return (c >= 0x20 && c < 0x7F && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'') || c == '\t' ||
+           c == '\n' || c == '\r';
+}
+
 int es_html_escape(es_buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t run = 0;   /* bytes [run, i) are copied as they are */
     for (size_t i = 0; i < n;) {
+        while (i < n && plain(p[i]))
+            i++;
+        if (i >= n)
+            break;
         unsigned char c = p[i];
         const char *rep = NULL;
         size_t k = 1;
