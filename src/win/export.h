@@ -1,4 +1,4 @@
-/* export: writes the visible rows and/or the per-source status table to CSV on a background
+/* export: writes the visible rows and/or the per-source status table to CSV, and/or the HTML report, on a background
  * thread, so a million rows or a slow share never freeze the window.
  *
  * Ownership: export_start() takes the job; when the thread has finished it posts
@@ -23,6 +23,9 @@
 typedef struct export_job {
     WCHAR            *rows_path;    /* NULL: no rows file */
     WCHAR            *status_path;  /* NULL: no status file */
+    WCHAR            *html_path;    /* NULL: no HTML report (es_report.h); written from the same rows and status */
+    char             *report_servers, *report_logs, *report_window, *report_filters;   /* its parameters (UTF-8) */
+    uint64_t          report_time;  /* FILETIME ticks: when it was asked for */
     es_rowstore      *rows;         /* a reference the window took for this job and drops when
                                        SWM_EXPORT_DONE arrives: the rows outlive a new sweep */
     size_t            nrows;        /* rows visible when the export started */

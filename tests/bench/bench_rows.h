@@ -5,6 +5,7 @@
 #define BENCH_ROWS_H
 
 #include "es_row.h"
+#include "es_view.h"
 #include "es_time.h"
 #include "../fake/fleetgen.h"
 
@@ -68,12 +69,21 @@ static es_rowstore *fleet_rows(size_t n, size_t first_batch_rows)
     return s;
 }
 
-static void bench_names(void)
+/* The fleet's n rows (*n: how many were made), and the view's context for its servers. */
+static uint32_t g_rank[NSRC];
+static es_rowstore *bench_fleet(size_t *n, es_view_ctx *c)
 {
     for (int i = 0; i < NSRC; i++) {
         snprintf(g_names[i], sizeof g_names[i], "srv-%02d.example.com", (i * 7) % NSRC);
         g_name_ptrs[i] = g_names[i];
     }
+    double t0 = now_s();
+    es_rowstore *s = fleet_rows(*n, 0);
+    *n = es_rowstore_count(s);
+    printf("rows: %zu from %d servers (made in %.2f s)\n", *n, NSRC, now_s() - t0);
+    es_view_rank_sources(g_name_ptrs, NSRC, g_rank);
+    *c = (es_view_ctx){g_name_ptrs, g_rank, NSRC, NULL, NULL};
+    return s;
 }
 
 #endif

@@ -61,14 +61,8 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
-    bench_names();
-    double t0 = now_s();
-    es_rowstore *s = fleet_rows(n, 0);
-    n = es_rowstore_count(s);
-    printf("rows: %zu from %d servers (made in %.2f s)\n", n, NSRC, now_s() - t0);
-    uint32_t rank[NSRC];
-    es_view_rank_sources(g_name_ptrs, NSRC, rank);
-    es_view_ctx c = {g_name_ptrs, rank, NSRC, NULL, NULL};
+    es_view_ctx c;
+    es_rowstore *s = bench_fleet(&n, &c);
     uint32_t *out = malloc(n * sizeof *out), *peer = malloc(n * sizeof *peer);
 
     printf("\nsort (goal < 0.3 s)              view       qsort (peer)   ratio\n");
