@@ -115,7 +115,17 @@ static void time_order(occ *o, size_t n)
         }
         return;
     }
-    qsort(o, n, sizeof *o, occ_cmp);
+    if (n > 24) {
+        qsort(o, n, sizeof *o, occ_cmp);
+        return;
+    }
+    for (i = 1; i < n; i++) {   /* a few: insertion */
+        occ x = o[i];
+        size_t j = i;
+        for (; j > 0 && occ_cmp(&o[j - 1], &x) > 0; j--)
+            o[j] = o[j - 1];
+        o[j] = x;
+    }
 }
 
 /* Distinct servers, and the T-window sweep: cnt[] (per server, zero on entry and on return),
