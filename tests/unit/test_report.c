@@ -293,6 +293,44 @@ TEST(pick_filters_the_view)
     es_rowstore_unref(s);
 }
 
+TEST(rowset_names)
+{
+    es_rowstore *s = es_rowstore_new();
+    es_batch *b = es_batch_new(1, 2);
+    es_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.provider = "P";
+    ev.message = "m";
+    ev.channel = "Application";
+    es_batch_add(b, &ev, 1);
+    ev.channel = "Setup";
+    es_batch_add(b, &ev, 1);
+    es_rowstore_append(s, b, NULL);
+    add(s, 0, T0, "P", 1, 4, "m");
+    add(s, 7, T0, "P", 1, 4, "m");   /* a source past the names */
+    /* source 0 a server read for System; source 1 a saved log whose rows name their channel */
+    const char *const names[] = {"srv-a", "C:\\logs\\a.evtx"};
+    const char *const logs[] = {"System", NULL};
+    const char *const f1[] = {"Application", "Setup"};
+    const char *const *const flogs[] = {NULL, f1};
+    const uint8_t nflogs[] = {0, 2};
+    es_rowset rs = {s, NULL, 4, names, logs, flogs, nflogs, 2};
+    const es_row *r0 = es_rowset_row(&rs, 0), *r1 = es_rowset_row(&rs, 1), *r2 = es_rowset_row(&rs, 2);
+    CHECK_STR(es_rowset_server(&rs, r0), "C:\\logs\\a.evtx");
+    CHECK(r0->log_ix >= 1 && r1->log_ix >= 1);
+    /* a batch numbers its channels itself; the window renumbers them into flogs (here: the same) */
+    CHECK_STR(es_rowset_log(&rs, r0), "Application");
+    CHECK_STR(es_rowset_log(&rs, r1), "Setup");
+    CHECK_STR(es_rowset_server(&rs, r2), "srv-a");
+    CHECK_STR(es_rowset_log(&rs, r2), "System");
+    CHECK_STR(es_rowset_server(&rs, es_rowset_row(&rs, 3)), "");
+    CHECK_STR(es_rowset_log(&rs, es_rowset_row(&rs, 3)), "");
+    rs.logs = NULL;
+    rs.flogs = NULL;
+    CHECK_STR(es_rowset_log(&rs, r0), "");
+    es_rowstore_unref(s);
+}
+
 /* ---- the report ---- */
 
 static void escaped(const char *in, size_t n, const char *want)
@@ -542,6 +580,7 @@ int main(void)
     RUN(timeline_steps);
     RUN(timeline_cells_and_click);
     RUN(pick_filters_the_view);
+    RUN(rowset_names);
     RUN(html_escaping);
     RUN(report_is_safe_and_well_formed);
     RUN(report_sink_failure_and_empty);
