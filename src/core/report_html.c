@@ -140,7 +140,8 @@ static const char k_style[] =
     ".legend span{display:inline-block;width:12px;height:12px;margin:0 4px 0 12px;vertical-align:-2px}"
     "@media print{body{margin:0;font-size:10px}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "thead{display:table-header-group}tr{break-inside:avoid}h2{break-after:avoid}"
-    "svg{max-width:100%;height:auto}td.msg{max-width:none}}";
+    "svg{max-width:100%;height:auto}th,td{white-space:normal;padding:2px 4px}"
+    "td.msg{max-width:none;min-width:40%;word-break:normal;overflow-wrap:anywhere}}";
 
 /* ---- the sections ---- */
 
