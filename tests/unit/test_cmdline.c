@@ -52,7 +52,7 @@ TEST(cmdline_all_options)
         CHECK_STR(o.sources[1], "/logs/a.evtx");
         CHECK_STR(o.sources[2], "10.0.0.1");
         CHECK(o.sources[0] == argv[9]); /* pointers into argv */
-        CHECK(o.sources[1] == argv[18]);
+        CHECK(o.sources[1] == argv[20]);
     }
     es_cmdline_free(&o);
     CHECK(o.sources == NULL);
