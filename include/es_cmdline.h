@@ -3,7 +3,7 @@
  *   eventsweep.exe [--servers FILE] [--log NAME] [--hours N] [--timeout SECONDS]
  *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N]
  *                  [--retry N] [--engine auto|wevt|classic] [--user NAME | --credential TARGET] [--auth A]
- *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--exit]
+ *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--html FILE] [--exit]
  *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [--follow | --follow-minutes N] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
@@ -45,6 +45,7 @@ typedef struct es_options {
     int          help;          /* --help, -h, /? */
     const char  *export_file;   /* --export FILE */
     const char  *status_file;   /* --status FILE */
+    const char  *html_file;     /* --html FILE: the one-file HTML report (es_report.h) */
     const char  *query_file;    /* --query FILE: an Event Viewer view, or NULL */
     const char  *find;          /* --find TEXT: the quick find, or NULL */
     const char  *sort;          /* --sort COLUMN[:asc|:desc] (checked by es_order_parse), or NULL */

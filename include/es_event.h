@@ -46,6 +46,13 @@ typedef struct es_event {
 /* The level names Event Viewer uses; level 0 (LogAlways) shows as "Information". */
 const char *es_level_name(unsigned level);
 
+/* Event Viewer's levels by severity, most severe first: Critical 1, Error 2, Warning 3,
+ * Information (and LogAlways, 0) 4, Verbose 5, then custom levels in their order. */
+static inline unsigned es_level_rank(unsigned level)
+{
+    return level == 0 ? 4u : level <= 5 ? level : 6u + level;
+}
+
 /* Task text as Event Viewer shows it when the publisher has no name for the task:
  * "None" for 0, "(N)" otherwise. Writes into out (at least 16 bytes); returns out. */
 const char *es_task_fallback(unsigned task, char *out, size_t outlen);

@@ -24,5 +24,7 @@ size_t es_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap);
 
 /* 1 when a and b are equal but for the case of ASCII letters (other bytes compare exactly). */
 int es_ascii_ieq(const char *a, const char *b);
+/* The order of a and b when ASCII letters are folded to lower case: < 0, 0, > 0. */
+int es_ascii_icmp(const char *a, const char *b);
 
 #endif

@@ -83,6 +83,19 @@ es_find_memo *es_find_memo_new(size_t nsources);   /* NULL when out of memory */
 void          es_find_memo_free(es_find_memo *m);
 int           es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es_find_memo *m);
 
+/* ---- pick: what a click in the fleet picture filters the rows to ---- */
+
+/* One event (a summary row: the provider without regard to ASCII case, and the event ID), or
+ * one server over a time range (a timeline cell: the Server column's name without regard to
+ * ASCII case, TimeCreated in [t0, t1)). Strings are copied. NULL when out of memory. */
+typedef struct es_pick es_pick;
+es_pick *es_pick_event(const char *provider, uint32_t event_id);
+es_pick *es_pick_cell(const char *server, uint64_t t0, uint64_t t1);
+void     es_pick_free(es_pick *p);   /* NULL is fine */
+es_pick *es_pick_copy(const es_pick *p);   /* NULL in or out of memory: NULL */
+/* 1 when the row passes (p == NULL: every row does). */
+int      es_pick_row(const es_pick *p, const es_row *r, const es_view_ctx *c);
+
 /* ---- jobs: pure functions over rows [0, n) of the store ---- */
 
 /* Writes rows [first, first + n) in order o into out (n entries). Returns 1; 0 when cancelled
@@ -96,12 +109,17 @@ int es_view_sort(const es_rowstore *s, size_t first, size_t n, es_order o, const
 size_t es_view_filter(const es_rowstore *s, const uint32_t *in, size_t n, const es_find *f,
                       const uint8_t *shown, size_t nshown, const es_view_ctx *c, uint32_t *out,
                       atomic_int *cancel);
+/* The same with a pick too (p == NULL: none). */
+size_t es_view_filter_pick(const es_rowstore *s, const uint32_t *in, size_t n, const es_find *f, const es_pick *p,
+                           const uint8_t *shown, size_t nshown, const es_view_ctx *c, uint32_t *out,
+                           atomic_int *cancel);
 
 /* ---- the view itself (UI thread) ---- */
 
 typedef struct es_view {
     es_order  order;
     es_find  *find;        /* owned; NULL: none */
+    es_pick  *pick;        /* owned; NULL: none (a click in the summary or the timeline) */
     uint8_t  *shown;       /* owned; per source, 1 = shown; NULL: every source */
     size_t    nshown;
     uint32_t *all;         /* every row in [0, applied), in order */
@@ -148,6 +166,7 @@ typedef struct es_view_result {
     uint32_t *vis;         /* the rows of all that pass; NULL: the filter lets everything through */
     size_t    nvis, capvis;
     es_find  *find;        /* the filter the vis was made with */
+    es_pick  *pick;
     uint8_t  *shown;
     size_t    nshown;
 } es_view_result;

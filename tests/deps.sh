@@ -15,6 +15,7 @@ have clang || need="$need clang"
     ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need="$need libclang-rt-14-dev"
 have evtxexport || need="$need libevtx-utils"
 have valgrind || need="$need valgrind"
+have chromium || need="$need chromium"   # the HTML report seen by a real browser (t_report)
 [ -z "$need" ] && exit 0
 if have apt-get && [ "$(id -u)" = 0 ]; then
     echo "deps: installing:$need"

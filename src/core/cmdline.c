@@ -28,7 +28,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_EXIT, O_FIND, O_SORT, O_FOLLOW, O_FOLLOW_MINUTES, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_HTML, O_EXIT, O_FIND, O_SORT, O_FOLLOW, O_FOLLOW_MINUTES, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -57,6 +57,7 @@ static const struct opt {
     [O_RUN] = {"run", K_FLAG, NULL, 0, 0},
     [O_EXPORT] = {"export", K_STR, "the name of the file to write", 0, 0},
     [O_STATUS] = {"status", K_STR, "the name of the file to write", 0, 0},
+    [O_HTML] = {"html", K_STR, "the name of the file to write", 0, 0},
     [O_EXIT] = {"exit", K_FLAG, NULL, 0, 0},
     [O_FIND] = {"find", K_STR, "the text to find", 0, 0},
     [O_SORT] = {"sort", K_STR, "a column, e.g. TimeCreated:desc", 0, 0},
@@ -361,6 +362,7 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_RUN: o->run = 1; break;
         case O_EXPORT: o->export_file = val; break;
         case O_STATUS: o->status_file = val; break;
+        case O_HTML: o->html_file = val; break;
         case O_EXIT: o->exit_when_done = 1; break;
         case O_FIND: o->find = val; break;
         case O_SORT: {
@@ -449,6 +451,8 @@ const char *es_cmdline_usage(void)
            "  --run              start reading at once, without waiting for Start\n"
            "  --export FILE      when done, write the events to FILE (CSV)\n"
            "  --status FILE      when done, write each source's result to FILE (CSV)\n"
+           "  --html FILE        when done, write a one-file HTML report to FILE: the sweep, each source,\n"
+           "                     the fleet summary, the timeline and the first 10,000 rows shown\n"
            "  --exit             close when done (for scheduled runs, with --run)\n"
            "  --find TEXT        show only the rows whose visible text contains TEXT (any case)\n"
            "  --sort COLUMN[:asc|:desc]  the order of the rows, by a column named as in the CSV header\n"

@@ -81,19 +81,7 @@ static int text_cmp(const char *a, const char *b)
     }
 }
 
-/* Event Viewer's levels by severity; LogAlways (0) shows as Information. */
-static uint64_t level_rank(unsigned level)
-{
-    switch (level) {
-    case 1: return 1;
-    case 2: return 2;
-    case 3: return 3;
-    case 0:
-    case 4: return 4;
-    case 5: return 5;
-    default: return 6 + (uint64_t)level;
-    }
-}
+static uint64_t level_rank(unsigned level) { return es_level_rank(level); }
 
 static const char *col_text(const es_row *r, es_col col)
 {

@@ -136,7 +136,9 @@ size_t es_utf8_to_utf16(const char *s, size_t len, uint16_t *out, size_t cap)
     return w;
 }
 
-int es_ascii_ieq(const char *a, const char *b)
+int es_ascii_ieq(const char *a, const char *b) { return es_ascii_icmp(a, b) == 0; }
+
+int es_ascii_icmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
         int x = (unsigned char)*a, y = (unsigned char)*b;
@@ -144,9 +146,7 @@ int es_ascii_ieq(const char *a, const char *b)
             x += 32;
         if (y >= 'A' && y <= 'Z')
             y += 32;
-        if (x != y)
-            return 0;
-        if (!x)
-            return 1;
+        if (x != y || !x)
+            return x - y;
     }
 }

@@ -1,6 +1,7 @@
 /* The view: the filter (sources in focus, quick find) and rows placed in their sorted place as
  * they arrive (see es_view.h); the order itself is order.c's. */
 #include "es_view.h"
+#include "es_utf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +11,24 @@ static int cancelled(atomic_int *cancel) { return cancel && atomic_load_explicit
 
 /* ---- filter ---- */
 
-static int passes(const es_row *r, const es_find *f, const uint8_t *shown, size_t nshown, const es_view_ctx *c,
-                  es_find_memo *m)
+static int passes(const es_row *r, const es_find *f, const es_pick *p, const uint8_t *shown, size_t nshown,
+                  const es_view_ctx *c, es_find_memo *m)
 {
     if (shown && (r->source >= nshown || !shown[r->source]))
         return 0;
-    return es_find_row_memo(f, r, c, m);
+    return es_pick_row(p, r, c) && es_find_row_memo(f, r, c, m);
 }
 
 size_t es_view_filter(const es_rowstore *s, const uint32_t *in, size_t n, const es_find *f,
                       const uint8_t *shown, size_t nshown, const es_view_ctx *c, uint32_t *out,
                       atomic_int *cancel)
+{
+    return es_view_filter_pick(s, in, n, f, NULL, shown, nshown, c, out, cancel);
+}
+
+size_t es_view_filter_pick(const es_rowstore *s, const uint32_t *in, size_t n, const es_find *f, const es_pick *p,
+                           const uint8_t *shown, size_t nshown, const es_view_ctx *c, uint32_t *out,
+                           atomic_int *cancel)
 {
     size_t k = 0;
     es_find_memo *m = f ? es_find_memo_new(c->nsources) : NULL;   /* none: each row looks itself */
@@ -44,11 +52,52 @@ size_t es_view_filter(const es_rowstore *s, const uint32_t *in, size_t n, const 
             __builtin_prefetch(msg + 64);
         }
 #endif
-        if (passes(es_rowstore_get(s, in[i]), f, shown, nshown, c, m))
+        if (passes(es_rowstore_get(s, in[i]), f, p, shown, nshown, c, m))
             out[k++] = in[i];
     }
     es_find_memo_free(m);
     return k;
+}
+
+/* ---- pick ---- */
+
+struct es_pick {
+    char    *text;      /* the provider, or the server */
+    int      cell;      /* 0: an event (provider, id); 1: a server over [t0, t1) */
+    uint32_t event_id;
+    uint64_t t0, t1;
+};
+
+static es_pick *pick_new(const char *text, int cell, uint32_t id, uint64_t t0, uint64_t t1)
+{
+    size_t n = strlen(text ? text : "") + 1;
+    es_pick *p = malloc(sizeof *p + n);
+    if (!p)
+        return NULL;
+    p->text = (char *)(p + 1);
+    memcpy(p->text, text ? text : "", n);
+    p->cell = cell;
+    p->event_id = id;
+    p->t0 = t0;
+    p->t1 = t1;
+    return p;
+}
+
+es_pick *es_pick_event(const char *provider, uint32_t event_id) { return pick_new(provider, 0, event_id, 0, 0); }
+es_pick *es_pick_cell(const char *server, uint64_t t0, uint64_t t1) { return pick_new(server, 1, 0, t0, t1); }
+es_pick *es_pick_copy(const es_pick *p) { return p ? pick_new(p->text, p->cell, p->event_id, p->t0, p->t1) : NULL; }
+void     es_pick_free(es_pick *p) { free(p); }
+
+int es_pick_row(const es_pick *p, const es_row *r, const es_view_ctx *c)
+{
+    if (!p)
+        return 1;
+    if (!p->cell)
+        return r->event_id == p->event_id && es_ascii_ieq(r->provider ? r->provider : "", p->text);
+    if (r->time_created < p->t0 || r->time_created >= p->t1)
+        return 0;
+    const char *name = r->source < c->nsources && c->source_names[r->source] ? c->source_names[r->source] : "";
+    return es_ascii_ieq(name, p->text);
 }
 
 /* ---- the view ---- */
@@ -72,12 +121,13 @@ void es_view_free(es_view *v)
     free_vis(v);
     free(v->all);
     es_find_free(v->find);
+    es_pick_free(v->pick);
     free(v->shown);
     free(v->floor);
     es_view_init(v);
 }
 
-int es_view_filters(const es_view *v) { return v->find != NULL || v->shown != NULL; }
+int es_view_filters(const es_view *v) { return v->find != NULL || v->pick != NULL || v->shown != NULL; }
 
 static int grow(uint32_t **a, size_t *cap, size_t need)
 {
@@ -152,7 +202,7 @@ int es_view_add(es_view *v, const es_rowstore *s, size_t n, const es_view_ctx *c
                 add[w++] = add[i];
         k = w;
     }
-    size_t kvis = filt ? es_view_filter(s, add, k, v->find, v->shown, v->nshown, c, addvis, NULL) : k;
+    size_t kvis = filt ? es_view_filter_pick(s, add, k, v->find, v->pick, v->shown, v->nshown, c, addvis, NULL) : k;
     merge_in(v->all, &v->nall, add, k, s, v->order, c, filt ? NULL : pos);
     if (filt) {
         merge_in(v->vis, &v->nvis, addvis, kvis, s, v->order, c, pos);
@@ -241,8 +291,10 @@ void es_view_install(es_view *v, es_view_result *r)
         v->applied = r->nall;
     }
     es_find_free(v->find);
+    es_pick_free(v->pick);
     free(v->shown);
     v->find = r->find;
+    v->pick = r->pick;
     v->shown = r->shown;
     v->nshown = r->nshown;
     if (r->vis) {
@@ -262,6 +314,7 @@ void es_view_result_free(es_view_result *r)
     free(r->all);
     free(r->vis);
     es_find_free(r->find);
+    es_pick_free(r->pick);
     free(r->shown);
     memset(r, 0, sizeof *r);
 }

@@ -31,6 +31,7 @@ typedef struct app_init {
     BOOL       exit_when_done; /* --exit */
     WCHAR     *export_path;    /* --export FILE */
     WCHAR     *status_path;    /* --status FILE */
+    WCHAR     *html_path;      /* --html FILE */
     const char *find;          /* --find TEXT (UTF-8), or NULL */
     const char *view_text;     /* --query: the view file's bytes (any encoding es_xquery reads), or NULL */
     size_t     view_len;

@@ -3,6 +3,7 @@
 #include "winutil.h"
 #include "es_buf.h"
 #include "es_export.h"
+#include "es_report.h"
 
 #include <stdlib.h>
 #include <wchar.h>
@@ -13,14 +14,15 @@ typedef struct out_file {
     HANDLE h;
     WCHAR *tmp;
     DWORD  err;
+    volatile LONG *cancel;   /* NULL, or a flag that stops the writing (ERROR_CANCELLED) */
 } out_file;
 
-static void out_write(out_file *f, es_buf *b)
+/* An es_sink's write (es_report.h): 1, or 0 with the error kept in f->err. */
+static int out_bytes(void *ctx, const char *p, size_t left)
 {
-    if (f->err == 0 && b->failed)
-        f->err = ERROR_NOT_ENOUGH_MEMORY;
-    const char *p = b->data;
-    size_t left = b->len;
+    out_file *f = ctx;
+    if (f->err == 0 && f->cancel && *f->cancel)
+        f->err = ERROR_CANCELLED;
     while (f->err == 0 && left > 0) {
         DWORD wrote = 0;
         if (!WriteFile(f->h, p, (DWORD)(left > (1u << 30) ? (1u << 30) : left), &wrote, NULL))
@@ -28,6 +30,14 @@ static void out_write(out_file *f, es_buf *b)
         p += wrote;
         left -= wrote;
     }
+    return f->err == 0;
+}
+
+static void out_write(out_file *f, es_buf *b)
+{
+    if (f->err == 0 && b->failed)
+        f->err = ERROR_NOT_ENOUGH_MEMORY;
+    out_bytes(f, b->data, b->len);
     es_buf_clear(b);
 }
 
@@ -38,6 +48,7 @@ static BOOL out_open(out_file *f, const WCHAR *path)
     size_t n = wcslen(path) + 16;
     f->tmp = malloc(n * sizeof(WCHAR));
     f->err = 0;
+    f->cancel = NULL;
     if (!f->tmp) {
         f->err = ERROR_NOT_ENOUGH_MEMORY;
         return FALSE;
@@ -69,11 +80,19 @@ static DWORD out_close(out_file *f, const WCHAR *path)
     return f->err;
 }
 
+es_rowset export_rowset(const export_job *job)
+{
+    es_rowset rs = {job->rows, job->order, job->nrows, (const char *const *)job->names,
+                    (const char *const *)job->logs, (const char *const *const *)job->flogs, job->nflogs, job->nnames};
+    return rs;
+}
+
 static DWORD write_rows(export_job *job)
 {
     out_file f;
     if (!out_open(&f, job->rows_path))
         return f.err;
+    es_rowset rs = export_rowset(job);
     es_buf b;
     es_buf_init(&b);
     es_export_rows_header(&b);
@@ -82,14 +101,8 @@ static DWORD write_rows(export_job *job)
             f.err = ERROR_CANCELLED;
             break;
         }
-        const es_row *r = es_rowstore_get(job->rows, job->order[i]);
-        const char *log = NULL;
-        if (r->source < job->nnames) {
-            log = job->logs[r->source];
-            if (!log && r->log_ix && r->log_ix <= job->nflogs[r->source])
-                log = job->flogs[r->source][r->log_ix - 1];
-        }
-        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "", log, r);
+        const es_row *r = es_rowset_row(&rs, i);
+        es_export_row(&b, es_rowset_server(&rs, r), es_rowset_log(&rs, r), r);
         if (b.len >= FLUSH_AT)
             out_write(&f, &b);
     }
@@ -110,6 +123,30 @@ static DWORD write_status(export_job *job)
     return err;
 }
 
+/* The report of the same rows and sources; the writer builds the summary and the timeline. */
+static DWORD write_html(export_job *job)
+{
+    out_file f;
+    if (!out_open(&f, job->html_path))
+        return f.err;
+    es_rowset rs = export_rowset(job);
+    es_report r = {0};
+    r.generated = job->report_time;
+    r.servers = job->report_servers;
+    r.logs = job->report_logs;
+    r.window = job->report_window;
+    r.filters = job->report_filters;
+    r.sources = job->status;
+    r.nsources = job->nstatus;
+    r.rows = &rs;
+    r.max_rows = ES_REPORT_ROWS;
+    es_sink sink = {out_bytes, &f};
+    f.cancel = &job->cancel;   /* looked at on every 64 KiB the writer hands over */
+    if (!es_report_html(&r, &sink, NULL) && f.err == 0)
+        f.err = ERROR_NOT_ENOUGH_MEMORY;
+    return out_close(&f, job->html_path);
+}
+
 static void export_work(void *param)
 {
     export_job *job = param;
@@ -122,6 +159,11 @@ static void export_work(void *param)
         job->error = write_status(job);
         if (job->error)
             job->failed_path = job->status_path;
+    }
+    if (!job->error && job->html_path && !job->cancel) {
+        job->error = write_html(job);
+        if (job->error)
+            job->failed_path = job->html_path;
     }
 }
 
@@ -138,6 +180,11 @@ void export_free(export_job *job)
         return;
     free(job->rows_path);
     free(job->status_path);
+    free(job->html_path);
+    free(job->report_servers);
+    free(job->report_logs);
+    free(job->report_window);
+    free(job->report_filters);
     free(job->order);
     for (size_t i = 0; i < job->nnames; i++) {
         free(job->names[i]);

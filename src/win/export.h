@@ -1,4 +1,4 @@
-/* export: writes the visible rows and/or the per-source status table to CSV on a background
+/* export: writes the visible rows and/or the per-source status table to CSV, and/or the HTML report, on a background
  * thread, so a million rows or a slow share never freeze the window.
  *
  * Ownership: export_start() takes the job; when the thread has finished it posts
@@ -13,6 +13,7 @@
 #include <windows.h>
 
 #include "es_row.h"
+#include "es_rowset.h"
 #include "es_source.h"
 #include "sweep.h"
 
@@ -22,6 +23,9 @@
 typedef struct export_job {
     WCHAR            *rows_path;    /* NULL: no rows file */
     WCHAR            *status_path;  /* NULL: no status file */
+    WCHAR            *html_path;    /* NULL: no HTML report (es_report.h); written from the same rows and status */
+    char             *report_servers, *report_logs, *report_window, *report_filters;   /* its parameters (UTF-8) */
+    uint64_t          report_time;  /* FILETIME ticks: when it was asked for */
     es_rowstore      *rows;         /* a reference the window took for this job and drops when
                                        SWM_EXPORT_DONE arrives: the rows outlive a new sweep */
     size_t            nrows;        /* rows visible when the export started */
@@ -38,6 +42,9 @@ typedef struct export_job {
     DWORD             error;        /* result: 0 or a Win32 error code */
     WCHAR            *failed_path;  /* which file the error is about */
 } export_job;
+
+/* The job's rows as the core walks them (es_rowset.h): its store, order, names and logs. */
+es_rowset export_rowset(const export_job *job);
 
 /* Starts the thread. On failure frees nothing and returns FALSE (the caller still owns job). */
 BOOL export_start(HWND hwnd, export_job *job);

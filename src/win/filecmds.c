@@ -3,6 +3,8 @@
 #include "ui.h"
 #include "winutil.h"
 #include "es_listfile.h"
+#include "es_filter.h"
+#include "es_time.h"
 
 #include <commdlg.h>
 #include <stdio.h>
@@ -91,13 +93,66 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
     return job;
 }
 
+/* The HTML report's file and the sweep's parameters as its first section shows them (UTF-8). */
+static BOOL report_params(export_job *job, const WCHAR *html_path)
+{
+    es_buf b;
+    es_buf_init(&b);
+    /* the servers (a server read for several logs once), by name */
+    es_rowset rs = export_rowset(job);
+    uint32_t *of = malloc((job->nnames ? job->nnames : 1) * sizeof *of);
+    uint32_t *first = malloc((job->nnames ? job->nnames : 1) * sizeof *first);
+    size_t ns = of && first ? es_rowset_servers(&rs, of, first) : SIZE_MAX;
+    if (ns != SIZE_MAX) {
+        es_buf_printf(&b, "%zu: ", ns);
+        for (size_t i = 0; i < ns; i++)
+            es_buf_printf(&b, "%s%s", i ? ", " : "", job->names[first[i]] ? job->names[first[i]] : "");
+        job->report_servers = _strdup(b.data ? b.data : "");
+    }
+    free(of);
+    free(first);
+    es_buf_clear(&b);
+    for (size_t i = 0; i < g.nlogs; i++) {
+        char *l = wu_utf8(g.log_ptrs[i]);
+        es_buf_printf(&b, "%s%s", i ? ", " : "", l ? l : "");
+        free(l);
+    }
+    job->report_logs = _strdup(b.data ? b.data : "");
+    es_buf_clear(&b);
+    char t0[ES_ISO8601_LEN], t1[ES_ISO8601_LEN];
+    es_time_iso8601(g.sweep_now, t1);
+    if (g.pending.hours)
+        es_buf_printf(&b, "the last %u hours: from %s (the sweep started %s)", g.pending.hours,
+                      es_time_iso8601(es_window_start(g.sweep_now, g.pending.hours), t0), t1);
+    else
+        es_buf_printf(&b, "no time limit (the sweep started %s)", t1);
+    job->report_window = _strdup(b.data ? b.data : "");
+    es_buf_clear(&b);
+    if (g.pending_view)
+        es_buf_printf(&b, "custom view %s", g.view_name ? g.view_name : "");
+    else if (g.pending.filter)
+        es_filter_describe(g.pending.filter, &b);
+    job->report_filters = _strdup(b.data ? b.data : "");
+    BOOL ok = !b.failed;
+    es_buf_free(&b);
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    job->report_time = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
+    job->html_path = _wcsdup(html_path);
+    return ok && job->html_path && job->report_servers && job->report_logs && job->report_window && job->report_filters;
+}
+
 static void cancel_export(void *job) { InterlockedExchange(&((export_job *)job)->cancel, 1); }
 
 /* Starts an export of the rows visible now (and the sources' states); returns the job, or
  * NULL (said to the user) when it could not start. */
-export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path)
+export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path)
 {
     export_job *job = make_job(rows_path, status_path);
+    if (job && html_path && !report_params(job, html_path)) {
+        export_free(job);
+        job = NULL;
+    }
     if (job && jobs_add(JOB_EXPORT, job, cancel_export)) {
         job->rows = es_rowstore_ref(g.rows);
         if (export_start(g.dlg, job)) {
@@ -150,7 +205,7 @@ void export_dialog(void)
     BOOL ok = ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path);
     g_save_title = NULL;
     if (ok && !g.closing)
-        run_export(path, NULL);
+        run_export(path, NULL, NULL);
 }
 
 void export_done(export_job *job)

@@ -225,6 +225,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.exit_when_done = o.exit_when_done;
     init.export_path = o.export_file ? wu_wide(o.export_file) : NULL;
     init.status_path = o.status_file ? wu_wide(o.status_file) : NULL;
+    init.html_path = o.html_file ? wu_wide(o.html_file) : NULL;
     init.find = o.find;
     init.view_text = view_text;
     init.view_len = view_len;
@@ -242,6 +243,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     free(init.credential);
     free(init.export_path);
     free(init.status_path);
+    free(init.html_path);
     for (size_t i = 0; i < lc.n; i++)
         free(lc.items[i]);
     free(lc.items);

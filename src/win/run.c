@@ -489,8 +489,8 @@ void finish_cli(void)
         return;
     }
     g.cli_wait_view = FALSE;
-    if (g.init->export_path || g.init->status_path) {
-        g.cli_export = run_export(g.init->export_path, g.init->status_path);
+    if (g.init->export_path || g.init->status_path || g.init->html_path) {
+        g.cli_export = run_export(g.init->export_path, g.init->status_path, g.init->html_path);
         if (g.cli_export)
             return; /* export_done goes on, for this export only (the user may start others) */
         g.exit_code = 1;

@@ -228,7 +228,7 @@ void finish_cli(void);
 void cli_done(void);
 
 /* filecmds.c: the Export and Import commands */
-export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path);
+export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path);
 void export_dialog(void);
 void export_done(export_job *job);
 void import_dialog(void);

@@ -16,68 +16,12 @@
 #include "es_export.h"
 #include "es_time.h"
 #include "es_view.h"
-#include "../fake/fleetgen.h"
+#include "bench_rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-#define NSRC 10
-static char g_names[NSRC][32];
-static const char *g_name_ptrs[NSRC];
-
-static es_rowstore *fleet_rows(size_t n, size_t first_batch_rows)
-{
-    es_rowstore *s = es_rowstore_new();
-    fg_spread sp = fleetgen_spread(n / NSRC + 1, 24);
-    size_t per = n / NSRC, done = 0;
-    uint64_t k[NSRC] = {0};
-    char msg[4096], task[32];
-    /* batches of 1,000 from the servers in turn, as a sweep delivers them */
-    while (done < n) {
-        for (int src = 0; src < NSRC && done < n; src++) {
-            size_t cnt = 1000;
-            if (cnt > n - done)
-                cnt = n - done;
-            if (cnt > per - k[src] && k[src] < per)
-                cnt = per - k[src];
-            if (k[src] >= per)
-                cnt = n - done < 1000 ? n - done : 1000;
-            es_batch *b = es_batch_new((uint32_t)src, cnt);
-            for (size_t i = 0; i < cnt; i++) {
-                fg_event e;
-                fleetgen_event(g_names[src], (uint32_t)src + 1, &sp, ++k[src], &e);
-                fleetgen_expected_message(&e, msg, sizeof msg);
-                es_event ev;
-                memset(&ev, 0, sizeof ev);
-                ev.time_created = 134000000000000000ull - e.age_ms * ES_TICKS_PER_MS;
-                ev.record_id = e.record_id;
-                ev.event_id = e.event_id;
-                ev.level = e.level;
-                ev.task = e.task;
-                ev.provider = e.provider_name;
-                ev.computer = e.computer;
-                ev.level_text = fleetgen_expected_level(&e);
-                ev.task_text = fleetgen_expected_task(&e, task, sizeof task);
-                ev.message = msg;
-                es_batch_add(b, &ev, 134000000000000000ull + done + i);
-            }
-            es_rowstore_append(s, b, NULL);
-            done += cnt;
-            if (first_batch_rows && done >= first_batch_rows)
-                return s;
-        }
-    }
-    return s;
-}
 
 static const es_rowstore *q_store;
 static es_order q_order;
@@ -96,7 +40,7 @@ static double export_csv(const es_rowstore *s, const uint32_t *order, size_t n, 
     es_export_rows_header(&b);
     for (size_t i = 0; i < n; i++) {
         const es_row *r = es_rowstore_get(s, order ? order[i] : i);
-        es_export_row(&b, g_name_ptrs[r->source], r);
+        es_export_row(&b, g_name_ptrs[r->source], "System", r);
         if (b.len > (1u << 20)) {
             fwrite(b.data, 1, b.len, f);
             es_buf_clear(&b);
@@ -117,17 +61,8 @@ static int cmp_double(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
-    for (int i = 0; i < NSRC; i++) {
-        snprintf(g_names[i], sizeof g_names[i], "srv-%02d.example.com", (i * 7) % NSRC);
-        g_name_ptrs[i] = g_names[i];
-    }
-    double t0 = now_s();
-    es_rowstore *s = fleet_rows(n, 0);
-    n = es_rowstore_count(s);
-    printf("rows: %zu from %d servers (made in %.2f s)\n", n, NSRC, now_s() - t0);
-    uint32_t rank[NSRC];
-    es_view_rank_sources(g_name_ptrs, NSRC, rank);
-    es_view_ctx c = {g_name_ptrs, rank, NSRC, NULL, NULL};
+    es_view_ctx c;
+    es_rowstore *s = bench_fleet(&n, &c);
     uint32_t *out = malloc(n * sizeof *out), *peer = malloc(n * sizeof *peer);
 
     printf("\nsort (goal < 0.3 s)              view       qsort (peer)   ratio\n");

@@ -480,7 +480,7 @@ uint64_t fleetgen_first_in_window(const fg_spread *sp, uint64_t window_ms)
 #define K1 X10(X10("0123456789"))
 static const char g_long[] = "long value start|" K1 K1 K1 K1 "|long value end";   /* 4,032 bytes */
 
-/* Values chosen to hurt a CSV writer, a UTF-16 converter or a spreadsheet. */
+/* Values chosen to hurt a CSV writer, a UTF-16 converter, a spreadsheet or an HTML page. */
 static const char *const g_tricky[] = {
     "Windows Update",
     "Print Spooler",
@@ -500,6 +500,8 @@ static const char *const g_tricky[] = {
     "semi;colon",
     "line feed only\nhere",
     "<xml> & 'apostrophes'",
+    "<script>alert(1)</script>",              /* for an HTML report: text, never markup */
+    "\"><img src=x onerror=alert(1)>",
 };
 #define NTRICKY (sizeof g_tricky / sizeof g_tricky[0])
 

@@ -53,7 +53,7 @@ TEST(cmdline_follow)
 TEST(cmdline_all_options)
 {
     char *argv[] = {"es", "--servers", "list.txt", "--log=Application", "--hours", "24", "--timeout=30", "--threads", "64",
-                    "srv01", "--retry=3", "--engine", "Classic", "--run", "--export", "C:\\out\\ev.csv", "--status=st.csv", "--exit", "/logs/a.evtx", "10.0.0.1"};
+                    "srv01", "--retry=3", "--engine", "Classic", "--run", "--export", "C:\\out\\ev.csv", "--status=st.csv", "--html", "r.html", "--exit", "/logs/a.evtx", "10.0.0.1"};
     es_options o;
     char err[200];
     CHECK_INT(es_cmdline_parse(ARGC(argv), argv, &o, err, sizeof err), 1);
@@ -69,6 +69,7 @@ TEST(cmdline_all_options)
     CHECK_INT(o.exit_when_done, 1);
     CHECK_INT(o.help, 0);
     CHECK_STR(o.export_file, "C:\\out\\ev.csv");
+    CHECK_STR(o.html_file, "r.html");
     CHECK_STR(o.status_file, "st.csv");
     CHECK_INT(o.nsources, 3);
     if (o.nsources == 3) {
@@ -76,7 +77,7 @@ TEST(cmdline_all_options)
         CHECK_STR(o.sources[1], "/logs/a.evtx");
         CHECK_STR(o.sources[2], "10.0.0.1");
         CHECK(o.sources[0] == argv[9]); /* pointers into argv */
-        CHECK(o.sources[1] == argv[18]);
+        CHECK(o.sources[1] == argv[20]);
     }
     es_cmdline_free(&o);
     CHECK(o.sources == NULL);
@@ -151,7 +152,7 @@ TEST(cmdline_help)
     }
     const char *u = es_cmdline_usage();
     const char *must[] = {"--servers FILE", "--log NAME", "--hours N", "--timeout SECONDS", "--threads N", "--run",
-                          "--export FILE", "--status FILE", "--exit", "--help", "/?", "Exit codes", "0  every source",
+                          "--export FILE", "--status FILE", "--html FILE", "--exit", "--help", "/?", "Exit codes", "0  every source",
                           "2  one or more sources failed", "1  usage error", "default 8)", "1-86400, default 120",
                           "1-4096, default 1024", "0-8760", "--retry N", "0-10, default 0"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
