@@ -3,7 +3,7 @@
  *
  * Sorting a million rows: the order is a chain of keys (column, source, RecordID, arrival), so
  * the rows are sorted key by key, least significant first, each pass a stable LSD radix sort on
- * 64-bit keys that skips the bytes every key shares. Source, Task and Computer rank the few
+ * 64-bit keys that skips the bytes every key shares. Source, Task, Computer and Log rank the few
  * distinct strings rows share; Message ranks its distinct texts (found by a case-folding hash);
  * otherwise a text's key is its first 8 bytes, case-folded, and the rows whose 8 bytes tie and go
  * on are refined by the next 8, jumping over long shared prefixes. */
@@ -16,7 +16,8 @@
 #include <string.h>
 
 static const char *const k_col_names[ES_NCOLS] = {"Server", "TimeCreated", "Level", "Source", "EventID",
-                                                  "Task", "RecordID", "Computer", "Message", "Received"};
+                                                  "Task", "RecordID", "Computer", "Message", "Received",
+                                                  "Log"};
 
 const char *es_col_name(es_col c) { return (unsigned)c < ES_NCOLS ? k_col_names[c] : "?"; }
 
@@ -47,7 +48,7 @@ int es_order_parse(const char *text, es_order *o, char *err, size_t errlen)
     }
     if (c < 0) {
         snprintf(err, errlen, "--sort: \"%.*s\" is not a column (Server, TimeCreated, Level, Source, EventID, Task, "
-                 "RecordID, Computer, Message, Received).", (int)(n > 64 ? 64 : n), text);
+                 "RecordID, Computer, Message, Received, Log).", (int)(n > 64 ? 64 : n), text);
         return 0;
     }
     o->col = (es_col)c;
@@ -95,9 +96,10 @@ static uint64_t level_rank(unsigned level)
     }
 }
 
-static const char *col_text(const es_row *r, es_col col)
+static const char *col_text(const es_row *r, es_col col, const es_view_ctx *c)
 {
     switch (col) {
+    case ES_COL_LOG: return es_view_log(c, r);
     case ES_COL_SOURCE: return r->provider;
     case ES_COL_TASK: return r->task_text;
     case ES_COL_COMPUTER: return r->computer;
@@ -117,7 +119,7 @@ static uint64_t col_key(const es_row *r, es_col col, const es_view_ctx *c)
     case ES_COL_RECORDID: return r->record_id;
     case ES_COL_RECEIVED: return r->received;
     default: {
-        const unsigned char *s = (const unsigned char *)col_text(r, col);
+        const unsigned char *s = (const unsigned char *)col_text(r, col, c);
         uint64_t k = 0;
         int i = 0;
         for (; i < 8 && s[i]; i++)
@@ -127,7 +129,11 @@ static uint64_t col_key(const es_row *r, es_col col, const es_view_ctx *c)
     }
 }
 
-static int is_text(es_col col) { return col == ES_COL_SOURCE || col == ES_COL_TASK || col == ES_COL_COMPUTER || col == ES_COL_MESSAGE; }
+static int is_text(es_col col)
+{
+    return col == ES_COL_SOURCE || col == ES_COL_TASK || col == ES_COL_COMPUTER || col == ES_COL_MESSAGE ||
+           col == ES_COL_LOG;
+}
 
 static uint64_t source_key(const es_row *r, const es_view_ctx *c)
 {
@@ -141,7 +147,7 @@ int es_view_compare(const es_rowstore *s, uint32_t ia, uint32_t ib, es_order o, 
     const es_row *a = es_rowstore_get(s, ia), *b = es_rowstore_get(s, ib);
     int d;
     if (is_text(o.col)) {
-        d = text_cmp(col_text(a, o.col), col_text(b, o.col));
+        d = text_cmp(col_text(a, o.col, c), col_text(b, o.col, c));
     } else {
         uint64_t x = col_key(a, o.col, c), y = col_key(b, o.col, c);
         d = x < y ? -1 : x > y;
@@ -226,17 +232,18 @@ static int radix(kv **a, kv **tmp, size_t n, atomic_int *cancel)
 }
 
 /* The run a[lo, hi) ties on its 8-byte prefix: a stable merge sort on the rest of the text. */
-static void text_run_sort(kv *a, kv *tmp, size_t n, const es_rowstore *s, es_col col, int desc, size_t off)
+static void text_run_sort(kv *a, kv *tmp, size_t n, const es_rowstore *s, es_col col, const es_view_ctx *c, int desc,
+                          size_t off)
 {
     if (n < 2)
         return;
     if (n <= 16) {  /* insertion sort: stable */
         for (size_t i = 1; i < n; i++) {
             kv x = a[i];
-            const char *tx = col_text(es_rowstore_get(s, x.row), col) + off;
+            const char *tx = col_text(es_rowstore_get(s, x.row), col, c) + off;
             size_t j = i;
             while (j > 0) {
-                int d = text_cmp(col_text(es_rowstore_get(s, a[j - 1].row), col) + off, tx);
+                int d = text_cmp(col_text(es_rowstore_get(s, a[j - 1].row), col, c) + off, tx);
                 if (desc ? d >= 0 : d <= 0)
                     break;
                 a[j] = a[j - 1];
@@ -247,13 +254,13 @@ static void text_run_sort(kv *a, kv *tmp, size_t n, const es_rowstore *s, es_col
         return;
     }
     size_t h = n / 2;
-    text_run_sort(a, tmp, h, s, col, desc, off);
-    text_run_sort(a + h, tmp, n - h, s, col, desc, off);
+    text_run_sort(a, tmp, h, s, col, c, desc, off);
+    text_run_sort(a + h, tmp, n - h, s, col, c, desc, off);
     memcpy(tmp, a, h * sizeof *a);
     size_t i = 0, j = h, k = 0;
     while (i < h && j < n) {
-        int d = text_cmp(col_text(es_rowstore_get(s, a[j].row), col) + off,
-                         col_text(es_rowstore_get(s, tmp[i].row), col) + off);
+        int d = text_cmp(col_text(es_rowstore_get(s, a[j].row), col, c) + off,
+                         col_text(es_rowstore_get(s, tmp[i].row), col, c) + off);
         if (desc ? d > 0 : d < 0)
             a[k++] = a[j++];
         else
@@ -276,17 +283,17 @@ static uint64_t text_key_at(const char *text, size_t off)
 /* a[0, n) tie on the text's first `off` bytes and go on (no NUL among them): sorts them by the
  * next 8 bytes (a stable radix pass keeps the tie-breaks' order), then each run that ties
  * again by the 8 after, and so on; small runs (and 256 levels of splits) by merge sort. */
-static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, int desc, size_t off, int depth,
-                  atomic_int *cancel)
+static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, const es_view_ctx *c, int desc,
+                  size_t off, int depth, atomic_int *cancel)
 {
     for (;;) {
         if (n <= 24 || depth > 256) {
-            text_run_sort(a, t, n, s, col, desc, off);
+            text_run_sort(a, t, n, s, col, c, desc, off);
             return 1;
         }
         uint64_t first = 0, all_same = 1;
         for (size_t i = 0; i < n; i++) {
-            uint64_t k = text_key_at(col_text(es_rowstore_get(s, a[i].row), col), off);
+            uint64_t k = text_key_at(col_text(es_rowstore_get(s, a[i].row), col, c), off);
             a[i].key = desc ? ~k : k;
             if (i == 0)
                 first = a[i].key;
@@ -300,10 +307,10 @@ static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, int 
             uint64_t k = desc ? ~first : first;
             if ((k & 0xff) == 0)
                 return 1;   /* equal to the end: the tie-breaks' order stands */
-            const unsigned char *t0 = (const unsigned char *)col_text(es_rowstore_get(s, a[0].row), col) + off;
+            const unsigned char *t0 = (const unsigned char *)col_text(es_rowstore_get(s, a[0].row), col, c) + off;
             size_t lcp = SIZE_MAX;
             for (size_t i = 1; i < n && lcp > 8; i++) {
-                const unsigned char *ti = (const unsigned char *)col_text(es_rowstore_get(s, a[i].row), col) + off;
+                const unsigned char *ti = (const unsigned char *)col_text(es_rowstore_get(s, a[i].row), col, c) + off;
                 size_t l = 0;
                 while (l < lcp && t0[l] && fold(t0[l]) == fold(ti[l]))
                     l++;
@@ -313,7 +320,7 @@ static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, int 
                 /* every text equals the first up to its end? only if none goes on */
                 int longer = 0;
                 for (size_t i = 1; i < n && !longer; i++)
-                    longer = col_text(es_rowstore_get(s, a[i].row), col)[off + lcp] != 0;
+                    longer = col_text(es_rowstore_get(s, a[i].row), col, c)[off + lcp] != 0;
                 if (!longer)
                     return 1;
             }
@@ -333,7 +340,7 @@ static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, int 
                 j++;
             uint64_t k = desc ? ~a[i].key : a[i].key;
             if (j - i > 1 && (k & 0xff) != 0 &&
-                !refine(a + i, t + i, j - i, s, col, desc, off + 8, depth + 1, cancel))
+                !refine(a + i, t + i, j - i, s, col, c, desc, off + 8, depth + 1, cancel))
                 return 0;
             i = j;
         }
@@ -345,7 +352,7 @@ static int refine(kv *a, kv *t, size_t n, const es_rowstore *s, es_col col, int 
  * of each), ranked once: the distinct string pointers, sorted by text, give each row an exact
  * key in one pass over the rows in arrival order. NULL when the strings are many (Message) or
  * memory is short: the caller sorts by prefix instead. */
-static uint64_t *text_ranks(const es_rowstore *s, size_t first, size_t n, es_col col)
+static uint64_t *text_ranks(const es_rowstore *s, size_t first, size_t n, es_col col, const es_view_ctx *c)
 {
     size_t cap = 1024;
     while (cap < n / 8 * 2 && cap < ((size_t)1 << 30))
@@ -359,7 +366,7 @@ static uint64_t *text_ranks(const es_rowstore *s, size_t first, size_t n, es_col
     size_t nd = 0;
     int ok = slot && slot_id && row_id && distinct;
     for (size_t i = 0; ok && i < n; i++) {
-        const char *p = col_text(es_rowstore_get(s, first + i), col);
+        const char *p = col_text(es_rowstore_get(s, first + i), col, c);
         size_t h = (size_t)(((uintptr_t)p >> 3) * 0x9E3779B97F4A7C15ull) & (cap - 1);
         while (slot[h] && slot[h] != p)
             h = (h + 1) & (cap - 1);
@@ -750,7 +757,7 @@ int es_view_sort(const es_rowstore *s, size_t first, size_t n, es_order o, const
     uint64_t *colkey = malloc(n * sizeof *colkey);
     uint64_t *ranks = !is_text(o.col)              ? NULL
                       : o.col == ES_COL_MESSAGE ? message_ranks(s, first, n, cancel)
-                                                : text_ranks(s, first, n, o.col);
+                                                : text_ranks(s, first, n, o.col, c);
     int ok = a && t && colkey;
     int prefix = is_text(o.col) && !ranks;   /* keys are 8-byte prefixes: ties to refine */
     /* The keys, in arrival order (the rows and their strings are read in the order they lie in
@@ -793,7 +800,7 @@ int es_view_sort(const es_rowstore *s, size_t first, size_t n, es_order o, const
             j++;
         uint64_t k = o.desc ? ~a[i].key : a[i].key;
         if (j - i > 1 && (k & 0xff) != 0)
-            ok = refine(a + i, t + i, j - i, s, o.col, o.desc, 8, 1, cancel);
+            ok = refine(a + i, t + i, j - i, s, o.col, c, o.desc, 8, 1, cancel);
         i = j;
     }
     if (ok)
