@@ -20,7 +20,7 @@ static const struct { const WCHAR *title; int width_dlu; int right; int pos; es_
     {L"Server", 56, 0, 2, ES_COL_SERVER},  {L"Time", 72, 0, 1, ES_COL_TIME},          {L"Level", 46, 0, 0, ES_COL_LEVEL},
     {L"Source", 70, 0, 4, ES_COL_SOURCE},  {L"Event ID", 34, 1, 5, ES_COL_EVENTID},   {L"Task", 46, 0, 6, ES_COL_TASK},
     {L"Record", 40, 1, 8, ES_COL_RECORDID}, {L"Computer", 70, 0, 9, ES_COL_COMPUTER}, {L"Message", 300, 0, 7, ES_COL_MESSAGE},
-    {L"Log", 48, 0, 3, ES_COL_LOG}};
+    {L"Log", 46, 0, 3, ES_COL_LOG}};
 
 static HIMAGELIST g_icons;   /* level icons: 0 critical/error, 1 warning, 2 information */
 

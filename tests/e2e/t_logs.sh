@@ -5,7 +5,9 @@
 # (the Log column says which), and one status line per server and log: sim-sys has no
 # Application channel (15007 for that log only, its System rows kept), sim-down fails both.
 # Then Retry failed reads only the failed server-and-log pairs, and a saved log's rows carry the
-# channel of its events in Log (t_files checks every column of the fixture files).
+# channel of its events in Log (t_files checks every column of the fixture files). The window's
+# list has a Log column: --sort Log and --find on it (check_view), and the list itself read
+# through tests/win/details_probe.exe against the export of the same window.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 e2e_dir logs
@@ -13,6 +15,7 @@ HOURS=8
 TIMEOUT=20
 
 build_checker check_sweep logs-checker-build
+build_checker check_view logs-checker-build
 echo "PASS logs-checker-build"
 cat >$T/fleet.txt <<'EOF'
 # SIMULATED FLEET for tests/e2e/t_logs.sh (format: tests/fake/README)
@@ -48,6 +51,15 @@ done
 echo "PASS two-queries-per-log"
 check_handles two
 
+# the Log column sorts (then server, then RecordID) and is found by the quick find
+run_app bylog 180 --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT \
+    --sort Log --run --export "$(wine_path $T/bylog-rows.csv)" --exit
+run_checker bylog build/test/check_view --name bylog --view $T/bylog-rows.csv --sort Log --all $T/two-rows.csv
+run_app findlog 180 --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT \
+    --sort log:desc --find APPLIC --run --export "$(wine_path $T/findlog-rows.csv)" --exit
+run_checker findlog build/test/check_view --name findlog --view $T/findlog-rows.csv --sort Log:desc --all $T/two-rows.csv \
+    --find applic
+
 # a malformed list is a usage error naming it
 run_app badlog 60 --log "System, system" --run --exit sim-a
 expect_exit badlog-exit-code-1 1
@@ -59,13 +71,22 @@ else echo "FAIL badlog-message: $(tr -d '\r' <$T/badlog.out | head -3)"; fi
 # System); Home selects Application alone, Shift+Down adds ForwardedEvents, Enter writes them
 # into the Log box, and F5 reads those two logs (the fake's query log)
 if command -v xdotool >/dev/null; then
-    "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT --run \
-        >$T/gui.out 2>&1 &
+    rm -f $T/gui-rows.csv
+    "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT \
+        --sort Log:desc --run --export "$(wine_path $T/gui-rows.csv)" >$T/gui.out 2>&1 &
     app=$!
     if main=$(find_window EventSweep 30); then
-        sleep 6
+        i=0; while [ ! -s $T/gui-rows.csv ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+        sleep 1
         import -window root build/test/logs-window.png 2>/dev/null
         echo "PASS logs-gui-window (build/test/logs-window.png)"
+        # the list as the window shows it: a Log column, each row's log (the export of the same view)
+        if "$WINE" build/test/details_probe.exe list EventSweep "$(wine_path $T/gui-list.tsv)" >$T/gui-list.probe 2>&1; then
+            run_checker gui-list build/test/check_view --name gui-list --view $T/gui-rows.csv --sort Log:desc \
+                --list $T/gui-list.tsv
+        else
+            echo "FAIL gui-list: the probe could not read the list: $(cat $T/gui-list.probe)"
+        fi
         : >$QLOG
         xdotool windowfocus --sync "$main" 2>/dev/null
         xdotool key --clearmodifiers alt+b

@@ -12,6 +12,9 @@
  *       does, for the last of them: the pane must show that one.
  *   details_probe.exe focus TITLE               prints the control ID that has the keyboard
  *       focus in the app ("focus=ID").
+ *   details_probe.exe list TITLE OUT            writes the results list as it shows it to OUT
+ *       (UTF-8, tab-separated): a line of the column titles, then each row's cells, columns in
+ *       their subitem order. Prints "rows=N columns=M".
  * Exit code 0 when done, 1 when the window or row was not found, 2 when the pane never
  * answered. */
 #include <windows.h>
@@ -57,6 +60,47 @@ static void set_state(HWND lv, int item, UINT state, UINT mask)
     SendMessageW(lv, LVM_SETITEMSTATE, (WPARAM)item, (LPARAM)g_remote);
 }
 
+/* The list as shown: the titles (LVM_GETCOLUMNW), then every cell (tabs and line breaks as spaces). */
+static int list_rows(HWND lv, const WCHAR *out_path)
+{
+    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
+    int ncols = hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
+    int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
+    FILE *f = _wfopen(out_path, L"wb");
+    if (!f || ncols <= 0)
+        return 1;
+    static WCHAR cellw[TEXT_CAP];
+    static char cellu[TEXT_CAP * 3];
+    for (int i = -1; i < count; i++)
+        for (int c = 0; c < ncols; c++) {
+            if (i < 0) {   /* the title: an LVCOLUMNW and its text in the app's process */
+                LVCOLUMNW col;
+                memset(&col, 0, sizeof col);
+                col.mask = LVCF_TEXT;
+                col.cchTextMax = TEXT_CAP;
+                col.pszText = (WCHAR *)(g_remote + sizeof col);
+                SIZE_T n;
+                cellw[0] = 0;
+                if (WriteProcessMemory(g_proc, g_remote, &col, sizeof col, &n) &&
+                    SendMessageW(lv, LVM_GETCOLUMNW, (WPARAM)c, (LPARAM)g_remote))
+                    ReadProcessMemory(g_proc, g_remote + sizeof col, cellw, TEXT_CAP * sizeof(WCHAR), &n);
+                cellw[TEXT_CAP - 1] = 0;
+            } else {
+                cell(lv, i, c, cellw);
+            }
+            for (WCHAR *p = cellw; *p; p++)
+                if (*p == L'\t' || *p == L'\r' || *p == L'\n')
+                    *p = L' ';
+            int n = WideCharToMultiByte(CP_UTF8, 0, cellw, -1, cellu, (int)sizeof cellu, NULL, NULL);
+            fprintf(f, "%s%s", c ? "\t" : "", n > 0 ? cellu : "");
+            if (c == ncols - 1)
+                fputs("\n", f);
+        }
+    fclose(f);
+    printf("rows=%d columns=%d\n", count, ncols);
+    return 0;
+}
+
 static WCHAR *text_of(HWND h)
 {
     LRESULT len = SendMessageW(h, WM_GETTEXTLENGTH, 0, 0);
@@ -84,7 +128,7 @@ static void write_utf8(const WCHAR *path, const WCHAR *text)
 int wmain(int argc, WCHAR **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: details_probe.exe select TITLE SERVER OUT [SOURCE] | focus TITLE\n");
+        fprintf(stderr, "usage: details_probe.exe select TITLE SERVER OUT [SOURCE] | focus TITLE | list TITLE OUT\n");
         return 1;
     }
     HWND dlg = NULL;
@@ -104,11 +148,12 @@ int wmain(int argc, WCHAR **argv)
         printf("focus=%d\n", gi.hwndFocus ? GetDlgCtrlID(gi.hwndFocus) : 0);
         return 0;
     }
-    if (argc != 5 && argc != 6)
+    BOOL list = wcscmp(argv[1], L"list") == 0;
+    if (list ? argc != 4 : argc != 5 && argc != 6)
         return 1;
     HWND lv = GetDlgItem(dlg, IDC_RESULTS), tab = GetDlgItem(dlg, IDC_DETAILS_TAB);
     HWND general = tab ? GetDlgItem(tab, IDC_DETAILS_GENERAL) : NULL, xml = tab ? GetDlgItem(tab, IDC_DETAILS_XML) : NULL;
-    if (!lv || !general || !xml) {
+    if (!lv || (!list && (!general || !xml))) {
         fprintf(stderr, "details_probe: no results list or details pane\n");
         return 1;
     }
@@ -119,6 +164,12 @@ int wmain(int argc, WCHAR **argv)
     if (!g_remote) {
         fprintf(stderr, "details_probe: no memory in the app's process (%lu)\n", GetLastError());
         return 1;
+    }
+    if (list) {
+        int rc = list_rows(lv, argv[3]);
+        VirtualFreeEx(g_proc, g_remote, 0, MEM_RELEASE);
+        CloseHandle(g_proc);
+        return rc;
     }
     static WCHAR buf[TEXT_CAP], rec[TEXT_CAP], msg[TEXT_CAP];
     BOOL burst = wcscmp(argv[1], L"burst") == 0;
