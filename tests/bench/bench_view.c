@@ -33,6 +33,7 @@ static double now_s(void)
 #define NSRC 10
 static char g_names[NSRC][32];
 static const char *g_name_ptrs[NSRC];
+static const char *g_logs[NSRC];   /* the Log column: System or Application, as a sweep of two logs */
 
 static es_rowstore *fleet_rows(size_t n, size_t first_batch_rows)
 {
@@ -96,7 +97,7 @@ static double export_csv(const es_rowstore *s, const uint32_t *order, size_t n, 
     es_export_rows_header(&b);
     for (size_t i = 0; i < n; i++) {
         const es_row *r = es_rowstore_get(s, order ? order[i] : i);
-        es_export_row(&b, g_name_ptrs[r->source], "System", r);
+        es_export_row(&b, g_name_ptrs[r->source], g_logs[r->source], r);
         if (b.len > (1u << 20)) {
             fwrite(b.data, 1, b.len, f);
             es_buf_clear(&b);
@@ -120,6 +121,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < NSRC; i++) {
         snprintf(g_names[i], sizeof g_names[i], "srv-%02d.example.com", (i * 7) % NSRC);
         g_name_ptrs[i] = g_names[i];
+        g_logs[i] = i % 2 ? "Application" : "System";
     }
     double t0 = now_s();
     es_rowstore *s = fleet_rows(n, 0);
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
     printf("rows: %zu from %d servers (made in %.2f s)\n", n, NSRC, now_s() - t0);
     uint32_t rank[NSRC];
     es_view_rank_sources(g_name_ptrs, NSRC, rank);
-    es_view_ctx c = {g_name_ptrs, rank, NSRC, NULL, NULL};
+    es_view_ctx c = {.source_names = g_name_ptrs, .source_rank = rank, .nsources = NSRC, .source_logs = g_logs};
     uint32_t *out = malloc(n * sizeof *out), *peer = malloc(n * sizeof *peer);
 
     printf("\nsort (goal < 0.3 s)              view       qsort (peer)   ratio\n");
