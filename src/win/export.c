@@ -77,19 +77,14 @@ static DWORD write_rows(export_job *job)
     es_buf b;
     es_buf_init(&b);
     es_export_rows_header(&b);
+    es_view_ctx c = src_texts_ctx(&job->srcs);   /* the Log column as the list shows it */
     for (size_t i = 0; i < job->nrows && f.err == 0; i++) {
         if (job->cancel) {
             f.err = ERROR_CANCELLED;
             break;
         }
         const es_row *r = es_rowstore_get(job->rows, job->order[i]);
-        const char *log = NULL;
-        if (r->source < job->nnames) {
-            log = job->logs[r->source];
-            if (!log && r->log_ix && r->log_ix <= job->nflogs[r->source])
-                log = job->flogs[r->source][r->log_ix - 1];
-        }
-        es_export_row(&b, r->source < job->nnames ? job->names[r->source] : "", log, r);
+        es_export_row(&b, r->source < job->srcs.n ? job->srcs.names[r->source] : "", es_view_log(&c, r), r);
         if (b.len >= FLUSH_AT)
             out_write(&f, &b);
     }
@@ -139,17 +134,7 @@ void export_free(export_job *job)
     free(job->rows_path);
     free(job->status_path);
     free(job->order);
-    for (size_t i = 0; i < job->nnames; i++) {
-        free(job->names[i]);
-        free(job->logs[i]);
-        for (unsigned k = 0; job->flogs[i] && k < job->nflogs[i]; k++)
-            free(job->flogs[i][k]);
-        free(job->flogs[i]);
-    }
-    free(job->names);
-    free(job->logs);
-    free(job->flogs);
-    free(job->nflogs);
+    src_texts_free(&job->srcs, TRUE);
     for (size_t i = 0; i < job->nstatus; i++) {
         free((char *)job->status[i].name);
         free((char *)job->status[i].error_text);

@@ -21,15 +21,10 @@
 #include <string.h>
 #include <wchar.h>
 
-/* What the view reads of the sources: the Server column's names and their ranks, and the Log
- * column's logs (a server's, or a saved log's channels by its rows' log_ix). */
+/* What the view reads of the sources: their texts (srctexts.h) and the ranks of their names. */
 typedef struct view_srcs {
-    char     **names;
-    uint32_t  *rank;
-    char     **logs;      /* per source: a server's log (UTF-8); NULL: a saved log */
-    char    ***flogs;     /* per source: a saved log's channels */
-    uint8_t   *nflogs;
-    size_t     n;
+    src_texts t;
+    uint32_t *rank;
 } view_srcs;
 
 typedef struct view_job {
@@ -90,61 +85,35 @@ size_t rowview_time_text(uint64_t ticks, char *out, size_t cap) { return time_te
 
 static es_view_ctx ctx_of(const view_srcs *s)
 {
-    es_view_ctx c = {.source_names = (const char *const *)s->names, .source_rank = s->rank, .nsources = s->n,
-                     .time_text = time_text, .source_logs = (const char *const *)s->logs,
-                     .file_logs = (const char *const *const *)s->flogs, .nfile_logs = s->nflogs};
+    es_view_ctx c = src_texts_ctx(&s->t);
+    c.source_rank = s->rank;
+    c.time_text = time_text;
     return c;
 }
 
 static BOOL srcs_alloc(view_srcs *s, size_t n)
 {
-    size_t k = n ? n : 1;
-    s->names = calloc(k, sizeof *s->names);
-    s->rank = calloc(k, sizeof *s->rank);
-    s->logs = calloc(k, sizeof *s->logs);
-    s->flogs = calloc(k, sizeof *s->flogs);
-    s->nflogs = calloc(k, sizeof *s->nflogs);
-    s->n = 0;
-    return s->names && s->rank && s->logs && s->flogs && s->nflogs;
+    s->rank = calloc(n ? n : 1, sizeof *s->rank);
+    return src_texts_alloc(&s->t, n) && s->rank;
 }
 
 /* deep: the strings are the view_srcs' own (a job's copy) */
 static void srcs_free(view_srcs *s, BOOL deep)
 {
-    for (size_t i = 0; deep && i < s->n; i++) {
-        free(s->names[i]);
-        free(s->logs[i]);
-        for (unsigned k = 0; s->flogs[i] && k < s->nflogs[i]; k++)
-            free(s->flogs[i][k]);
-        free(s->flogs[i]);
-    }
-    free(s->names);
+    src_texts_free(&s->t, deep);
     free(s->rank);
-    free(s->logs);
-    free(s->flogs);
-    free(s->nflogs);
-    memset(s, 0, sizeof *s);
+    s->rank = NULL;
 }
 
-/* A job's own copy of everything a source shows: the window may change or free its own meanwhile
- * (a saved log's channels grow as rows arrive). */
+/* A job's own copy of the view's. */
 static BOOL srcs_copy(view_srcs *d, const view_srcs *s)
 {
-    if (!srcs_alloc(d, s->n))
+    if (!srcs_alloc(d, s->t.n))
         return FALSE;
-    for (size_t i = 0; i < s->n; i++) {
-        d->n = i + 1;
+    for (size_t i = 0; i < s->t.n; i++) {
         d->rank[i] = s->rank[i];
-        d->names[i] = _strdup(s->names[i] ? s->names[i] : "");
-        if (!d->names[i] || (s->logs[i] && !(d->logs[i] = _strdup(s->logs[i]))))
+        if (!src_texts_set(&d->t, i, s->t.names[i], s->t.logs[i], s->t.flogs[i], s->t.nflogs[i]))
             return FALSE;
-        if (s->nflogs[i] && !(d->flogs[i] = calloc(s->nflogs[i], sizeof **d->flogs)))
-            return FALSE;
-        for (unsigned k = 0; k < s->nflogs[i]; k++) {
-            if (!(d->flogs[i][k] = _strdup(s->flogs[i][k])))
-                return FALSE;
-            d->nflogs[i] = (uint8_t)(k + 1);
-        }
     }
     return TRUE;
 }
@@ -409,21 +378,22 @@ void rowview_set_sources(void)
         srcs_free(&V.srcs, FALSE);
         return;
     }
-    V.srcs.n = g.ntgt;
+    src_texts *t = &V.srcs.t;
+    t->n = g.ntgt;
     for (size_t i = 0; i < g.ntgt; i++) {
-        V.srcs.names[i] = g.tgt[i].row_name;
-        V.srcs.logs[i] = g.tgt[i].kind == ES_NAME_PATH || g.tgt[i].log >= ES_MAX_LOGS ? NULL : V.log_text[g.tgt[i].log];
+        t->names[i] = g.tgt[i].row_name;
+        t->logs[i] = g.tgt[i].kind == ES_NAME_PATH || g.tgt[i].log >= ES_MAX_LOGS ? NULL : V.log_text[g.tgt[i].log];
         rowview_file_logs_changed(i);
     }
-    es_view_rank_sources((const char *const *)V.srcs.names, g.ntgt, V.srcs.rank);
+    es_view_rank_sources((const char *const *)t->names, g.ntgt, V.srcs.rank);
 }
 
 /* Target i's table of a saved log's channels changed (grown as its rows came: run.c). */
 void rowview_file_logs_changed(size_t i)
 {
-    if (i < V.srcs.n) {
-        V.srcs.flogs[i] = g.tgt[i].file_logs;
-        V.srcs.nflogs[i] = g.tgt[i].nfile_logs;
+    if (i < V.srcs.t.n) {
+        V.srcs.t.flogs[i] = g.tgt[i].file_logs;
+        V.srcs.t.nflogs[i] = g.tgt[i].nfile_logs;
     }
 }
 

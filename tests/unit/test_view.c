@@ -101,6 +101,18 @@ static uint32_t *reference(const es_rowstore *s, size_t n, es_order o, const es_
     return r;
 }
 
+/* es_view_sort of the whole store in order o puts every row where qsort does (out: n entries). */
+static void check_sort_like_qsort(const es_rowstore *s, size_t n, es_order o, const es_view_ctx *c, uint32_t *out)
+{
+    uint32_t *ref = reference(s, n, o, c);
+    CHECK(es_view_sort(s, 0, n, o, c, out, NULL));
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += out[i] != ref[i];
+    CHECK_AT(bad == 0, "%s %s: %zu rows out of place", es_col_name(o.col), o.desc ? "desc" : "asc", bad);
+    free(ref);
+}
+
 TEST(columns_and_orders_parse)
 {
     es_order o;
@@ -176,16 +188,8 @@ TEST(sort_matches_qsort_on_every_column)
     size_t n = es_rowstore_count(s);
     uint32_t *out = malloc(n * sizeof *out);
     for (int col = 0; col < ES_NCOLS; col++)
-        for (int desc = 0; desc < 2; desc++) {
-            es_order o = {(es_col)col, desc};
-            uint32_t *ref = reference(s, n, o, &c);
-            CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
-            size_t bad = 0;
-            for (size_t i = 0; i < n; i++)
-                bad += out[i] != ref[i];
-            CHECK_AT(bad == 0, "%s %s: %zu rows out of place", es_col_name((es_col)col), desc ? "desc" : "asc", bad);
-            free(ref);
-        }
+        for (int desc = 0; desc < 2; desc++)
+            check_sort_like_qsort(s, n, (es_order){(es_col)col, desc}, &c, out);
     free(out);
     es_rowstore_unref(s);
 }
@@ -233,19 +237,13 @@ TEST(sort_by_message_matches_qsort_on_many_texts)
     uint32_t *out = malloc(n * sizeof *out);
     for (int desc = 0; desc < 2; desc++) {
         es_order o = {ES_COL_MESSAGE, desc};
-        uint32_t *ref = reference(s, n, o, &c);
-        CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
-        size_t bad = 0;
-        for (size_t i = 0; i < n; i++)
-            bad += out[i] != ref[i];
-        CHECK_AT(bad == 0, "Message %s: %zu rows out of place", desc ? "desc" : "asc", bad);
+        check_sort_like_qsort(s, n, o, &c, out);
         /* and a part of the store (first > 0) */
         CHECK(es_view_sort(s, 5000, 12345, o, &c, out, NULL));
-        bad = 0;
+        size_t bad = 0;
         for (size_t i = 1; i < 12345; i++)
             bad += es_view_compare(s, out[i - 1], out[i], o, &c) >= 0 || out[i] < 5000 || out[i] >= 17345;
         CHECK_AT(bad == 0, "Message %s, rows 5000..17344: %zu out of place", desc ? "desc" : "asc", bad);
-        free(ref);
     }
     free(out);
     es_rowstore_unref(s);
@@ -381,16 +379,8 @@ TEST(sort_by_log_of_many_sources)
     }
     size_t n = es_rowstore_count(s);
     uint32_t *out = malloc(n * sizeof *out);
-    for (int desc = 0; desc < 2; desc++) {
-        es_order o = {ES_COL_LOG, desc};
-        uint32_t *ref = reference(s, n, o, &c);
-        CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
-        size_t bad = 0;
-        for (size_t i = 0; i < n; i++)
-            bad += out[i] != ref[i];
-        CHECK_AT(bad == 0, "Log %s: %zu rows out of place", desc ? "desc" : "asc", bad);
-        free(ref);
-    }
+    for (int desc = 0; desc < 2; desc++)
+        check_sort_like_qsort(s, n, (es_order){ES_COL_LOG, desc}, &c, out);
     free(out);
     es_rowstore_unref(s);
 }

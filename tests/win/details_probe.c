@@ -32,6 +32,20 @@
 static HANDLE g_proc;
 static BYTE  *g_remote;   /* an LVITEMW, then TEXT_CAP WCHARs, in the app's process */
 
+/* Sends msg with a copy of st (size bytes: an LVITEMW or LVCOLUMNW whose text points at
+ * g_remote + size) in the app's process, and reads the text it wrote back into out. */
+static BOOL remote_text(HWND h, UINT msg, WPARAM wp, const void *st, size_t size, WCHAR *out)
+{
+    SIZE_T n;
+    out[0] = 0;
+    if (!WriteProcessMemory(g_proc, g_remote, st, size, &n))
+        return FALSE;
+    SendMessageW(h, msg, wp, (LPARAM)g_remote);
+    ReadProcessMemory(g_proc, g_remote + size, out, TEXT_CAP * sizeof(WCHAR), &n);
+    out[TEXT_CAP - 1] = 0;
+    return TRUE;
+}
+
 static BOOL cell(HWND lv, int item, int sub, WCHAR *out)
 {
     LVITEMW it;
@@ -39,14 +53,7 @@ static BOOL cell(HWND lv, int item, int sub, WCHAR *out)
     it.iSubItem = sub;
     it.cchTextMax = TEXT_CAP;
     it.pszText = (WCHAR *)(g_remote + sizeof it);
-    SIZE_T n;
-    if (!WriteProcessMemory(g_proc, g_remote, &it, sizeof it, &n))
-        return FALSE;
-    SendMessageW(lv, LVM_GETITEMTEXTW, (WPARAM)item, (LPARAM)g_remote);
-    out[0] = 0;
-    ReadProcessMemory(g_proc, g_remote + sizeof it, out, TEXT_CAP * sizeof(WCHAR), &n);
-    out[TEXT_CAP - 1] = 0;
-    return TRUE;
+    return remote_text(lv, LVM_GETITEMTEXTW, (WPARAM)item, &it, sizeof it, out);
 }
 
 static void set_state(HWND lv, int item, UINT state, UINT mask)
@@ -79,12 +86,7 @@ static int list_rows(HWND lv, const WCHAR *out_path)
                 col.mask = LVCF_TEXT;
                 col.cchTextMax = TEXT_CAP;
                 col.pszText = (WCHAR *)(g_remote + sizeof col);
-                SIZE_T n;
-                cellw[0] = 0;
-                if (WriteProcessMemory(g_proc, g_remote, &col, sizeof col, &n) &&
-                    SendMessageW(lv, LVM_GETCOLUMNW, (WPARAM)c, (LPARAM)g_remote))
-                    ReadProcessMemory(g_proc, g_remote + sizeof col, cellw, TEXT_CAP * sizeof(WCHAR), &n);
-                cellw[TEXT_CAP - 1] = 0;
+                remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, cellw);
             } else {
                 cell(lv, i, c, cellw);
             }
