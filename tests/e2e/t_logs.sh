@@ -110,5 +110,40 @@ if command -v xdotool >/dev/null; then
     fi
     wine_kill
     wait $app 2>/dev/null
+
+    # column settings saved before the Log column (nine columns, Server first and 90 DLU wide)
+    # are kept, and Log comes right after Server at its default width (46 DLU, as Task's);
+    # closing saves ten columns
+    appdata="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/EventSweep"
+    mkdir -p "$appdata"
+    printf 'log=System\r\ncolumns=90:0,72:2,46:1,70:3,34:4,46:5,40:7,70:8,300:6\r\n' >"$appdata/settings.ini"
+    "$WINE" $EXE >$T/cols.out 2>&1 &
+    app=$!
+    if main=$(find_window EventSweep 30); then
+        "$WINE" build/test/details_probe.exe columns EventSweep 2>&1 | tr -d '\r' >$T/cols.txt
+        col() { awk -v t="$1" -v f="$2" '$1 == t { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' $T/cols.txt; }
+        if [ "$(col Log pos)" = 1 ] && [ "$(col Server pos)" = 0 ] && [ "$(col Log width)" = "$(col Task width)" ] &&
+            [ "$(col Server width)" -gt "$(col Source width)" ] && [ "$(col Message pos)" = 7 ] && [ "$(col Computer pos)" = 9 ]; then
+            echo "PASS logs-old-column-settings"
+        else
+            echo "FAIL logs-old-column-settings: $(tr '\n' ';' <$T/cols.txt)"
+        fi
+        "$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
+        wait_gone $app 20 || wine_kill
+        # "width:position" per column in subitem order: Server, Time, Level, Source, Event ID, Task,
+        # Record, Computer, Message, Log
+        saved=$(tr -d '\r' <"$appdata/settings.ini" | sed -n 's/^columns=//p')
+        pos=$(echo "$saved" | tr ',' '\n' | cut -d: -f2 | tr '\n' ' ')
+        widths=$(echo "$saved" | tr ',' '\n' | cut -d: -f1 | tr '\n' ' ')
+        if [ "$pos" = "0 3 2 4 5 6 8 9 7 1 " ] && [ "$(echo $widths | cut -d' ' -f6)" = "$(echo $widths | cut -d' ' -f10)" ]; then
+            echo "PASS logs-column-settings-saved"
+        else
+            echo "FAIL logs-column-settings-saved: columns=$saved"
+        fi
+    else
+        echo "FAIL logs-old-column-settings: no EventSweep window"
+    fi
+    wine_kill
+    wait $app 2>/dev/null
 fi
 exit 0

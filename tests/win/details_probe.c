@@ -15,6 +15,8 @@
  *   details_probe.exe list TITLE OUT            writes the results list as it shows it to OUT
  *       (UTF-8, tab-separated): a line of the column titles, then each row's cells, columns in
  *       their subitem order. Prints "rows=N columns=M".
+ *   details_probe.exe columns TITLE            prints each column of the results list, in subitem
+ *       order: "TITLE width=PIXELS pos=DISPLAY-POSITION".
  * Exit code 0 when done, 1 when the window or row was not found, 2 when the pane never
  * answered. */
 #include <windows.h>
@@ -65,6 +67,32 @@ static void set_state(HWND lv, int item, UINT state, UINT mask)
     SIZE_T n;
     WriteProcessMemory(g_proc, g_remote, &it, sizeof it, &n);
     SendMessageW(lv, LVM_SETITEMSTATE, (WPARAM)item, (LPARAM)g_remote);
+}
+
+/* The columns: title, width and place (LVM_GETCOLUMNORDERARRAY into the app's process). */
+static int list_columns(HWND lv)
+{
+    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
+    int ncols = hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
+    int order[64], pos[64];
+    SIZE_T n;
+    if (ncols <= 0 || ncols > 64 || !SendMessageW(lv, LVM_GETCOLUMNORDERARRAY, (WPARAM)ncols, (LPARAM)g_remote) ||
+        !ReadProcessMemory(g_proc, g_remote, order, (size_t)ncols * sizeof *order, &n))
+        return 1;
+    for (int p = 0; p < ncols; p++)
+        if (order[p] >= 0 && order[p] < ncols)
+            pos[order[p]] = p;
+    static WCHAR title[TEXT_CAP];
+    for (int c = 0; c < ncols; c++) {
+        LVCOLUMNW col;
+        memset(&col, 0, sizeof col);
+        col.mask = LVCF_TEXT;
+        col.cchTextMax = TEXT_CAP;
+        col.pszText = (WCHAR *)(g_remote + sizeof col);
+        remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, title);
+        printf("%ls width=%d pos=%d\n", title, (int)SendMessageW(lv, LVM_GETCOLUMNWIDTH, (WPARAM)c, 0), pos[c]);
+    }
+    return 0;
 }
 
 /* The list as shown: the titles (LVM_GETCOLUMNW), then every cell (tabs and line breaks as spaces). */
@@ -150,12 +178,12 @@ int wmain(int argc, WCHAR **argv)
         printf("focus=%d\n", gi.hwndFocus ? GetDlgCtrlID(gi.hwndFocus) : 0);
         return 0;
     }
-    BOOL list = wcscmp(argv[1], L"list") == 0;
-    if (list ? argc != 4 : argc != 5 && argc != 6)
+    BOOL list = wcscmp(argv[1], L"list") == 0, columns = wcscmp(argv[1], L"columns") == 0;
+    if (list ? argc != 4 : columns ? argc != 3 : argc != 5 && argc != 6)
         return 1;
     HWND lv = GetDlgItem(dlg, IDC_RESULTS), tab = GetDlgItem(dlg, IDC_DETAILS_TAB);
     HWND general = tab ? GetDlgItem(tab, IDC_DETAILS_GENERAL) : NULL, xml = tab ? GetDlgItem(tab, IDC_DETAILS_XML) : NULL;
-    if (!lv || (!list && (!general || !xml))) {
+    if (!lv || (!list && !columns && (!general || !xml))) {
         fprintf(stderr, "details_probe: no results list or details pane\n");
         return 1;
     }
@@ -167,8 +195,8 @@ int wmain(int argc, WCHAR **argv)
         fprintf(stderr, "details_probe: no memory in the app's process (%lu)\n", GetLastError());
         return 1;
     }
-    if (list) {
-        int rc = list_rows(lv, argv[3]);
+    if (list || columns) {
+        int rc = columns ? list_columns(lv) : list_rows(lv, argv[3]);
         VirtualFreeEx(g_proc, g_remote, 0, MEM_RELEASE);
         CloseHandle(g_proc);
         return rc;
