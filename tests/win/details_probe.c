@@ -69,11 +69,27 @@ static void set_state(HWND lv, int item, UINT state, UINT mask)
     SendMessageW(lv, LVM_SETITEMSTATE, (WPARAM)item, (LPARAM)g_remote);
 }
 
+static int column_count(HWND lv)
+{
+    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
+    return hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
+}
+
+/* Column c's title: an LVCOLUMNW and its text in the app's process. */
+static void column_title(HWND lv, int c, WCHAR *out)
+{
+    LVCOLUMNW col;
+    memset(&col, 0, sizeof col);
+    col.mask = LVCF_TEXT;
+    col.cchTextMax = TEXT_CAP;
+    col.pszText = (WCHAR *)(g_remote + sizeof col);
+    remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, out);
+}
+
 /* The columns: title, width and place (LVM_GETCOLUMNORDERARRAY into the app's process). */
 static int list_columns(HWND lv)
 {
-    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
-    int ncols = hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
+    int ncols = column_count(lv);
     int order[64], pos[64];
     SIZE_T n;
     if (ncols <= 0 || ncols > 64 || !SendMessageW(lv, LVM_GETCOLUMNORDERARRAY, (WPARAM)ncols, (LPARAM)g_remote) ||
@@ -84,12 +100,7 @@ static int list_columns(HWND lv)
             pos[order[p]] = p;
     static WCHAR title[TEXT_CAP];
     for (int c = 0; c < ncols; c++) {
-        LVCOLUMNW col;
-        memset(&col, 0, sizeof col);
-        col.mask = LVCF_TEXT;
-        col.cchTextMax = TEXT_CAP;
-        col.pszText = (WCHAR *)(g_remote + sizeof col);
-        remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, title);
+        column_title(lv, c, title);
         printf("%ls width=%d pos=%d\n", title, (int)SendMessageW(lv, LVM_GETCOLUMNWIDTH, (WPARAM)c, 0), pos[c]);
     }
     return 0;
@@ -98,8 +109,7 @@ static int list_columns(HWND lv)
 /* The list as shown: the titles (LVM_GETCOLUMNW), then every cell (tabs and line breaks as spaces). */
 static int list_rows(HWND lv, const WCHAR *out_path)
 {
-    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
-    int ncols = hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
+    int ncols = column_count(lv);
     int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
     FILE *f = _wfopen(out_path, L"wb");
     if (!f || ncols <= 0)
@@ -108,16 +118,10 @@ static int list_rows(HWND lv, const WCHAR *out_path)
     static char cellu[TEXT_CAP * 3];
     for (int i = -1; i < count; i++)
         for (int c = 0; c < ncols; c++) {
-            if (i < 0) {   /* the title: an LVCOLUMNW and its text in the app's process */
-                LVCOLUMNW col;
-                memset(&col, 0, sizeof col);
-                col.mask = LVCF_TEXT;
-                col.cchTextMax = TEXT_CAP;
-                col.pszText = (WCHAR *)(g_remote + sizeof col);
-                remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, cellw);
-            } else {
+            if (i < 0)
+                column_title(lv, c, cellw);
+            else
                 cell(lv, i, c, cellw);
-            }
             for (WCHAR *p = cellw; *p; p++)
                 if (*p == L'\t' || *p == L'\r' || *p == L'\n')
                     *p = L' ';
