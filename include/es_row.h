@@ -81,6 +81,21 @@ static inline int es_batch_full(const es_batch *b) { return b->count >= b->cap; 
 void es_row_from_event(es_row *r, const es_event *ev, uint32_t source, uint64_t received,
                        es_buf *text_scratch, char *task_buf, size_t task_buf_len);
 
+/* A row's Log column: its source's log (a server is read for one log), else the channel its
+ * log_ix names in its source's table (a saved log may hold several); "" when none. Any table may
+ * be NULL; each has nsources entries. The view (es_view_log) and the rowset (es_rowset_log) say
+ * it through this one rule. */
+static inline const char *es_row_log(const es_row *r, size_t nsources, const char *const *logs,
+                                     const char *const *const *flogs, const uint8_t *nflogs)
+{
+    if (r->source >= nsources)
+        return "";
+    const char *l = logs ? logs[r->source] : NULL;
+    if (!l && flogs && nflogs && flogs[r->source] && r->log_ix && r->log_ix <= nflogs[r->source])
+        l = flogs[r->source][r->log_ix - 1];
+    return l ? l : "";
+}
+
 /* ---- row store: owned by the UI thread ---- */
 
 typedef struct es_rowstore es_rowstore;

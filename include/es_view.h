@@ -23,10 +23,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The columns, in the CSV's order (es_export.h). */
+/* The columns, in the CSV's order (es_export.h); Log came last, as in the CSV. */
 typedef enum es_col {
     ES_COL_SERVER = 0, ES_COL_TIME, ES_COL_LEVEL, ES_COL_SOURCE, ES_COL_EVENTID, ES_COL_TASK,
-    ES_COL_RECORDID, ES_COL_COMPUTER, ES_COL_MESSAGE, ES_COL_RECEIVED, ES_NCOLS
+    ES_COL_RECORDID, ES_COL_COMPUTER, ES_COL_MESSAGE, ES_COL_RECEIVED, ES_COL_LOG, ES_NCOLS
 } es_col;
 
 const char *es_col_name(es_col c);        /* "TimeCreated", as in the CSV header */
@@ -44,8 +44,9 @@ typedef struct es_order {
  * (newest first), as a click on their header does. */
 int es_order_parse(const char *text, es_order *o, char *err, size_t errlen);
 
-/* What the view knows beyond the rows: the sources' names (the Server column) and how the Time
- * column is displayed. Owned by the caller; read by jobs, so immutable while one runs. */
+/* What the view knows beyond the rows: the sources' names (the Server column), their logs (the
+ * Log column) and how the Time column is displayed. Owned by the caller; read by jobs, so
+ * immutable while one runs. */
 typedef struct es_view_ctx {
     const char *const *source_names;   /* per source, UTF-8, as the Server column shows it */
     const uint32_t    *source_rank;    /* per source: its place when sorted by name */
@@ -54,7 +55,21 @@ typedef struct es_view_ctx {
      * callable from any thread. Writes a NUL-terminated text; returns its length. */
     size_t (*time_text)(void *ctx, uint64_t ticks, char *out, size_t cap);
     void  *time_ctx;
+    /* The Log column, per source (nsources entries; NULL arrays: no Log): a server's log, the
+     * same for all its rows; NULL for a saved log, whose rows name theirs by log_ix in
+     * file_logs[source][log_ix - 1] (nfile_logs[source] entries). */
+    const char *const        *source_logs;
+    const char *const *const *file_logs;
+    const uint8_t            *nfile_logs;
 } es_view_ctx;
+
+/* A row's Log as the list shows it: "" when it has none. */
+static inline const char *es_view_log(const es_view_ctx *c, const es_row *r)
+{
+    if (!c->source_logs)
+        return "";   /* no Log column */
+    return es_row_log(r, c->nsources, c->source_logs, c->file_logs, c->nfile_logs);
+}
 
 /* Fills rank[] (nsources entries) from names: the place of each source when the names are
  * sorted case-insensitively (ties by index). */

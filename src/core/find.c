@@ -254,7 +254,7 @@ static int message_contains(const es_row *r, const es_find *f)
 }
 
 /* Per filter pass: the short texts rows share (provider, computer, level, task: a batch keeps one
- * copy of each) are looked at once per copy; the server names once per source; the time once per
+ * copy of each; the log: one per source and log) are looked at once per copy; the server names once per source; the time once per
  * second. */
 #define MEMO_SLOTS 1024
 struct es_find_memo {
@@ -320,7 +320,8 @@ int es_find_row_memo(const es_find *f, const es_row *r, const es_view_ctx *c, es
         }
     }
     if (shared_contains(r->level_text, f, m) || shared_contains(r->provider, f, m) ||
-        shared_contains(r->task_text, f, m) || shared_contains(r->computer, f, m) || message_contains(r, f))
+        shared_contains(r->task_text, f, m) || shared_contains(r->computer, f, m) ||
+        shared_contains(es_view_log(c, r), f, m) || message_contains(r, f))
         return 1;
     if (f->timelike) {
         /* The window's time text is to the second: looked at once per second. ISO 8601 (no

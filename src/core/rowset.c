@@ -13,14 +13,7 @@ const char *es_rowset_server(const es_rowset *rs, const es_row *r) { return name
 
 const char *es_rowset_log(const es_rowset *rs, const es_row *r)
 {
-    uint32_t s = r->source;
-    if (s >= rs->nsources)
-        return "";
-    if (rs->logs && rs->logs[s])
-        return rs->logs[s];
-    if (r->log_ix && rs->flogs && rs->nflogs && rs->flogs[s] && r->log_ix <= rs->nflogs[s] && rs->flogs[s][r->log_ix - 1])
-        return rs->flogs[s][r->log_ix - 1];
-    return "";
+    return es_row_log(r, rs->nsources, rs->logs, rs->flogs, rs->nflogs);
 }
 
 typedef struct named { const char *name; uint32_t ix; } named;

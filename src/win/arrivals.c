@@ -66,8 +66,10 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
     case SWM_BATCH: {
         size_t lost = 0;
         const es_batch *b = (const es_batch *)lp;
-        if (t->kind == ES_NAME_PATH && b->nlogs)
+        if (t->kind == ES_NAME_PATH && b->nlogs) {
             renumber_logs(t, (es_batch *)lp);   /* a saved log's Log column: its source's own table */
+            rowview_file_logs_changed(id);
+        }
         for (size_t i = 0; i < b->count; i++) {   /* the source list's summary */
             uint8_t lv = b->rows[i].level;
             t->nlevel[lv < 6 ? lv : 0]++;

@@ -169,10 +169,9 @@ static char *row_header(const es_row *r)
     es_buf_puts(&b, tg && tg->kind == ES_NAME_PATH ? "Saved log: " : "Server: ");
     if (tg)
         put_wide(&b, tg->path);
-    if (!tg || tg->kind != ES_NAME_PATH) {
-        es_buf_puts(&b, "\r\nLog: ");
-        put_wide(&b, tg && target_log(tg) ? target_log(tg) : L"");
-    }
+    const char *log = es_view_log(rowview_ctx(), r);   /* the Log column's: a saved log's own channel too */
+    if (*log || !tg || tg->kind != ES_NAME_PATH)
+        es_buf_printf(&b, "\r\nLog: %s", log);
     es_buf_printf(&b, "\r\nSource: %s\r\nEvent ID: %lu\r\nLevel: %s\r\nTask: %s\r\nLogged: %s (UTC)\r\n"
                       "Record: %llu\r\nComputer: %s",
                   r->provider ? r->provider : "", (unsigned long)r->event_id, r->level_text, r->task_text,

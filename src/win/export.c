@@ -82,8 +82,9 @@ static DWORD out_close(out_file *f, const WCHAR *path)
 
 es_rowset export_rowset(const export_job *job)
 {
-    es_rowset rs = {job->rows, job->order, job->nrows, (const char *const *)job->names,
-                    (const char *const *)job->logs, (const char *const *const *)job->flogs, job->nflogs, job->nnames};
+    es_rowset rs = {job->rows, job->order, job->nrows, (const char *const *)job->srcs.names,
+                    (const char *const *)job->srcs.logs, (const char *const *const *)job->srcs.flogs, job->srcs.nflogs,
+                    job->srcs.n};
     return rs;
 }
 
@@ -186,17 +187,7 @@ void export_free(export_job *job)
     free(job->report_window);
     free(job->report_filters);
     free(job->order);
-    for (size_t i = 0; i < job->nnames; i++) {
-        free(job->names[i]);
-        free(job->logs[i]);
-        for (unsigned k = 0; job->flogs[i] && k < job->nflogs[i]; k++)
-            free(job->flogs[i][k]);
-        free(job->flogs[i]);
-    }
-    free(job->names);
-    free(job->logs);
-    free(job->flogs);
-    free(job->nflogs);
+    src_texts_free(&job->srcs, TRUE);
     for (size_t i = 0; i < job->nstatus; i++) {
         free((char *)job->status[i].name);
         free((char *)job->status[i].error_text);

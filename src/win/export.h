@@ -15,6 +15,7 @@
 #include "es_row.h"
 #include "es_rowset.h"
 #include "es_source.h"
+#include "srctexts.h"
 #include "sweep.h"
 
 #define SWM_EXPORT_DONE (SWM_LAST + 1)
@@ -30,13 +31,8 @@ typedef struct export_job {
                                        SWM_EXPORT_DONE arrives: the rows outlive a new sweep */
     size_t            nrows;        /* rows visible when the export started */
     uint32_t         *order;        /* their row-store indices, in the visible order (owned) */
-    char            **names;        /* server name per source index of the rows */
-    char            **logs;         /* a server's log per source index (the Log column), owned; NULL: a
-                                       saved log, whose rows name theirs in flogs by log_ix */
-    char           ***flogs;        /* per source: a saved log's channels (copies, owned) */
-    uint8_t          *nflogs;
-    size_t            nnames;
-    es_source_status *status;       /* copied, with copied strings (its log points into logs[]) */
+    src_texts         srcs;         /* per source index of the rows: Server and Log (copies, owned) */
+    es_source_status *status;       /* copied, with copied strings (its log points into srcs) */
     size_t            nstatus;
     volatile LONG     cancel;       /* set by the UI when the window closes mid-export */
     DWORD             error;        /* result: 0 or a Win32 error code */

@@ -30,27 +30,21 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
     }
     job->order = rowview_copy(&job->nrows);   /* exactly what is visible, in its order */
     ok = job->order != NULL;
-    job->names = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->names);
-    job->logs = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->logs);
-    job->flogs = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->flogs);
-    job->nflogs = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->nflogs);
     job->status = calloc(g.ntgt ? g.ntgt : 1, sizeof *job->status);
-    ok = ok && job->names && job->logs && job->flogs && job->nflogs && job->status;
+    ok = ok && src_texts_alloc(&job->srcs, g.ntgt) && job->status;
     for (size_t i = 0; ok && i < g.ntgt; i++) {
         const target *t = &g.tgt[i];
-        job->names[i] = _strdup(t->row_name);
-        job->nnames = i + 1;
-        job->logs[i] = target_log(t) ? wu_utf8(target_log(t)) : NULL;
-        if (!target_log(t) && t->nfile_logs && (job->flogs[i] = calloc(t->nfile_logs, sizeof **job->flogs)) != NULL)
-            for (unsigned k = 0; k < t->nfile_logs; k++) {
-                if (!(job->flogs[i][k] = _strdup(t->file_logs[k])))
-                    break;
-                job->nflogs[i] = (uint8_t)(k + 1);
-            }
+        char *log = target_log(t) ? wu_utf8(target_log(t)) : NULL;
+        ok = (log || !target_log(t)) && src_texts_set(&job->srcs, i, t->row_name, log, target_log(t) ? NULL : t->file_logs,
+                                                      target_log(t) ? 0 : t->nfile_logs);
+        free(log);
+        if (!ok)
+            break;
+        const src_texts *sx = &job->srcs;
         es_source_status *st = &job->status[i];
         job->nstatus = i + 1;
         st->name = _strdup(t->status_name);
-        st->log = job->logs[i] ? job->logs[i] : job->nflogs[i] ? job->flogs[i][0] : NULL;   /* a file: its first log */
+        st->log = sx->logs[i] ? sx->logs[i] : sx->nflogs[i] ? sx->flogs[i][0] : NULL;   /* a file: its first log */
         st->state = t->state;
         st->events = t->events;
         st->error = t->error;
@@ -84,7 +78,7 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
         char cov[160];
         target_coverage(t, FALSE, cov, sizeof cov);   /* UTC, as every time in the CSV files */
         st->coverage = _strdup(cov);
-        ok = job->names[i] && st->name && st->error_text && st->coverage;
+        ok = st->name && st->error_text && st->coverage;
     }
     if (!ok) {
         export_free(job);
@@ -100,13 +94,13 @@ static BOOL report_params(export_job *job, const WCHAR *html_path)
     es_buf_init(&b);
     /* the servers (a server read for several logs once), by name */
     es_rowset rs = export_rowset(job);
-    uint32_t *of = malloc((job->nnames ? job->nnames : 1) * sizeof *of);
-    uint32_t *first = malloc((job->nnames ? job->nnames : 1) * sizeof *first);
+    uint32_t *of = malloc((job->srcs.n ? job->srcs.n : 1) * sizeof *of);
+    uint32_t *first = malloc((job->srcs.n ? job->srcs.n : 1) * sizeof *first);
     size_t ns = of && first ? es_rowset_servers(&rs, of, first) : SIZE_MAX;
     if (ns != SIZE_MAX) {
         es_buf_printf(&b, "%zu: ", ns);
         for (size_t i = 0; i < ns; i++)
-            es_buf_printf(&b, "%s%s", i ? ", " : "", job->names[first[i]] ? job->names[first[i]] : "");
+            es_buf_printf(&b, "%s%s", i ? ", " : "", job->srcs.names[first[i]] ? job->srcs.names[first[i]] : "");
         job->report_servers = _strdup(b.data ? b.data : "");
     }
     free(of);

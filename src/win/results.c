@@ -11,14 +11,16 @@
 #include <string.h>
 #include <wchar.h>
 
-enum { COL_SERVER, COL_TIME, COL_LEVEL, COL_SOURCE, COL_ID, COL_TASK, COL_RECORD, COL_COMPUTER, COL_MESSAGE, NCOLS };
-/* The columns in the CSV's order (their subitem index is their es_col); shown by default as
- * Event Viewer does — Level, time, then where from — with Message visible in the default window
- * and RecordID and Computer after it. */
-static const struct { const WCHAR *title; int width_dlu; int right; int pos; } k_cols[NCOLS] = {
-    {L"Server", 56, 0, 2}, {L"Time", 72, 0, 1},   {L"Level", 46, 0, 0},   {L"Source", 70, 0, 3},
-    {L"Event ID", 34, 1, 4}, {L"Task", 46, 0, 5}, {L"Record", 40, 1, 7}, {L"Computer", 70, 0, 8},
-    {L"Message", 300, 0, 6}};
+enum { COL_SERVER, COL_TIME, COL_LEVEL, COL_SOURCE, COL_ID, COL_TASK, COL_RECORD, COL_COMPUTER, COL_MESSAGE, COL_LOG, NCOLS };
+/* The columns in the CSV's order but Received (their subitem index is the COL_ value; col: what
+ * sorts them); shown by default as Event Viewer does — Level, time, then where from (the server
+ * and its log) — with Message visible in the default window and RecordID and Computer after it.
+ * Log came last (settings saved before it have one column fewer: see results_init). */
+static const struct { const WCHAR *title; int width_dlu; int right; int pos; es_col col; } k_cols[NCOLS] = {
+    {L"Server", 56, 0, 2, ES_COL_SERVER},  {L"Time", 72, 0, 1, ES_COL_TIME},          {L"Level", 46, 0, 0, ES_COL_LEVEL},
+    {L"Source", 70, 0, 4, ES_COL_SOURCE},  {L"Event ID", 34, 1, 5, ES_COL_EVENTID},   {L"Task", 46, 0, 6, ES_COL_TASK},
+    {L"Record", 40, 1, 8, ES_COL_RECORDID}, {L"Computer", 70, 0, 9, ES_COL_COMPUTER}, {L"Message", 300, 0, 7, ES_COL_MESSAGE},
+    {L"Log", 46, 0, 3, ES_COL_LOG}};
 
 static HIMAGELIST g_icons;   /* level icons: 0 critical/error, 1 warning, 2 information */
 
@@ -54,6 +56,7 @@ void get_dispinfo(NMLVDISPINFOW *di)
     case COL_TASK: wu_to_wide_buf(r->task_text, out, cap); break;
     case COL_RECORD: swprintf(out, (size_t)cap, L"%llu", (unsigned long long)r->record_id); break;
     case COL_COMPUTER: wu_to_wide_buf(r->computer, out, cap); break;
+    case COL_LOG: wu_to_wide_buf(es_view_log(rowview_ctx(), r), out, cap); break;
     case COL_MESSAGE:
         wu_to_wide_buf(r->message, out, cap);
         for (WCHAR *p = out; *p; p++) /* one line in the list; the CSV keeps the line breaks */
@@ -87,24 +90,29 @@ static void make_icons(void)
 }
 
 /* The columns at the widths and in the order the user left them (settings.ini), else the
- * defaults. */
+ * defaults. Settings saved before the Log column (one column fewer) keep theirs, and Log comes
+ * right after Server at its default width. */
 void results_init(void)
 {
     ListView_SetExtendedListViewStyle(g.lv, LVS_EX_FULLROWSELECT | LVS_EX_DOUBLEBUFFER | LVS_EX_HEADERDRAGDROP |
                                                 LVS_EX_LABELTIP | LVS_EX_SUBITEMIMAGES);
     const settings *st = g.init->st;
-    BOOL saved = st->ncols == NCOLS;
+    BOOL saved = st->ncols == NCOLS, before_log = st->ncols == COL_LOG;
+    int log_pos = before_log ? st->col_order[COL_SERVER] + 1 : 0;
     int order[NCOLS];
     for (int c = 0; c < NCOLS; c++) {
+        BOOL kept = saved || (before_log && c != COL_LOG);
         LVCOLUMNW col;
         memset(&col, 0, sizeof col);
         col.mask = LVCF_TEXT | LVCF_WIDTH | LVCF_FMT | LVCF_SUBITEM;
         col.fmt = k_cols[c].right ? LVCFMT_RIGHT : LVCFMT_LEFT;
-        col.cx = dlu_to_px(saved ? st->col_width[c] : k_cols[c].width_dlu);
+        col.cx = dlu_to_px(kept ? st->col_width[c] : k_cols[c].width_dlu);
         col.pszText = (WCHAR *)k_cols[c].title;
         col.iSubItem = c;
         ListView_InsertColumn(g.lv, c, &col);
-        order[saved ? st->col_order[c] : k_cols[c].pos] = c;
+        int pos = saved ? st->col_order[c] : !before_log ? k_cols[c].pos : c == COL_LOG ? log_pos
+                  : st->col_order[c] + (st->col_order[c] >= log_pos);
+        order[pos] = c;
     }
     ListView_SetColumnOrderArray(g.lv, NCOLS, order);
     results_rescale();   /* remembers the DPI the widths are for */
@@ -148,7 +156,7 @@ void results_show_order(void)
         h.mask = HDI_FORMAT;
         Header_GetItem(hdr, c, &h);
         h.fmt &= ~(HDF_SORTUP | HDF_SORTDOWN);
-        if ((int)o.col == c)
+        if (o.col == k_cols[c].col)
             h.fmt |= o.desc ? HDF_SORTDOWN : HDF_SORTUP;
         Header_SetItem(hdr, c, &h);
     }
@@ -161,11 +169,11 @@ void results_column_click(int col)
     if (col < 0 || col >= NCOLS)
         return;
     es_order o = rowview_order();
-    if ((int)o.col == col)
+    if (o.col == k_cols[col].col)
         o.desc = !o.desc;
     else {
-        o.col = (es_col)col;
-        o.desc = col == COL_TIME;
+        o.col = k_cols[col].col;
+        o.desc = o.col == ES_COL_TIME;
     }
     rowview_set_order(o);
     results_show_order();

@@ -21,6 +21,12 @@
 #include <string.h>
 #include <wchar.h>
 
+/* What the view reads of the sources: their texts (srctexts.h) and the ranks of their names. */
+typedef struct view_srcs {
+    src_texts t;
+    uint32_t *rank;
+} view_srcs;
+
 typedef struct view_job {
     es_rowstore *rows;        /* a reference, dropped by the UI thread */
     size_t       n;           /* rows [0, n) */
@@ -28,9 +34,7 @@ typedef struct view_job {
     uint32_t    *in;          /* the input order (owned), when not sorting */
     size_t       nin;
     es_view_result res;       /* what it computes (res.find, res.shown: the filter, owned) */
-    char       **names;       /* the sources' names and ranks: the job's own copies */
-    uint32_t    *rank;
-    size_t       nsources;
+    view_srcs    srcs;        /* the job's own copies */
     unsigned     gen;         /* the store's generation it was made for */
     atomic_int   cancel;
     int          ok;
@@ -45,9 +49,8 @@ static struct {
     view_job  *job;           /* the one in flight */
     unsigned   gen;           /* bumped with each new store */
     BOOL       no_view;       /* the benchmark's peer (uitiming.h): arrival order, no view */
-    char     **names;         /* the sources' names (borrowed from g.tgt) and their ranks */
-    uint32_t  *rank;
-    size_t     nsources;
+    view_srcs  srcs;          /* names and file logs borrowed from g.tgt; logs point into log_text */
+    char      *log_text[ES_MAX_LOGS];   /* the sweep's logs (g.logs), UTF-8 */
     size_t     retired;       /* rows of sources read again (Retry failed) that left the view */
 } V;
 
@@ -80,10 +83,39 @@ static size_t time_text(void *ctx, uint64_t ticks, char *out, size_t cap)
 
 size_t rowview_time_text(uint64_t ticks, char *out, size_t cap) { return time_text(NULL, ticks, out, cap); }
 
-static es_view_ctx ctx_of(char **names, uint32_t *rank, size_t n)
+static es_view_ctx ctx_of(const view_srcs *s)
 {
-    es_view_ctx c = {(const char *const *)names, rank, n, time_text, NULL};
+    es_view_ctx c = src_texts_ctx(&s->t);
+    c.source_rank = s->rank;
+    c.time_text = time_text;
     return c;
+}
+
+static BOOL srcs_alloc(view_srcs *s, size_t n)
+{
+    s->rank = calloc(n ? n : 1, sizeof *s->rank);
+    return src_texts_alloc(&s->t, n) && s->rank;
+}
+
+/* deep: the strings are the view_srcs' own (a job's copy) */
+static void srcs_free(view_srcs *s, BOOL deep)
+{
+    src_texts_free(&s->t, deep);
+    free(s->rank);
+    s->rank = NULL;
+}
+
+/* A job's own copy of the view's. */
+static BOOL srcs_copy(view_srcs *d, const view_srcs *s)
+{
+    if (!srcs_alloc(d, s->t.n))
+        return FALSE;
+    for (size_t i = 0; i < s->t.n; i++) {
+        d->rank[i] = s->rank[i];
+        if (!src_texts_set(&d->t, i, s->t.names[i], s->t.logs[i], s->t.flogs[i], s->t.nflogs[i]))
+            return FALSE;
+    }
+    return TRUE;
 }
 
 /* ---- the list ---- */
@@ -155,10 +187,7 @@ static void job_free(view_job *j)
     es_rowstore_unref(j->rows);
     free(j->in);
     es_view_result_free(&j->res);
-    for (size_t i = 0; i < j->nsources; i++)
-        free(j->names[i]);
-    free(j->names);
-    free(j->rank);
+    srcs_free(&j->srcs, TRUE);
     free(j);
 }
 
@@ -174,7 +203,7 @@ static void job_free_orphan(void *arg)
 static void job_main(void *arg)
 {
     view_job *j = arg;
-    es_view_ctx c = ctx_of(j->names, j->rank, j->nsources);
+    es_view_ctx c = ctx_of(&j->srcs);
     es_view_result *r = &j->res;
     const uint32_t *in = j->in;
     size_t nin = j->nin;
@@ -235,18 +264,10 @@ static void kick(void)
             memcpy(j->res.shown, V.want_shown, V.nshown);
         j->res.nshown = V.nshown;
     }
-    j->names = calloc(V.nsources ? V.nsources : 1, sizeof *j->names);
-    j->rank = malloc((V.nsources ? V.nsources : 1) * sizeof *j->rank);
-    BOOL ok = !oom && j->names && j->rank && (!V.want_shown || j->res.shown);
-    for (size_t i = 0; ok && i < V.nsources; i++) {
-        j->names[i] = _strdup(V.names[i] ? V.names[i] : "");
-        j->nsources = i + 1;
-        ok = j->names[i] != NULL;
-        j->rank[i] = V.rank[i];
-    }
+    BOOL ok = !oom && (!V.want_shown || j->res.shown) && srcs_copy(&j->srcs, &V.srcs);
     /* Rows that arrived are placed first, so the input covers every row there is. */
     if (ok && !sort) {
-        es_view_ctx c = ctx_of(V.names, V.rank, V.nsources);
+        es_view_ctx c = ctx_of(&V.srcs);
         ok = es_view_add(&V.v, g.rows, n, &c, NULL, NULL);
     }
     if (ok && sort) {
@@ -297,7 +318,7 @@ void rowview_job_done(LPARAM lp)
         }
         es_view_install(&V.v, &j->res);
         es_view_prune(&V.v, g.rows);   /* a job begun before Retry failed sorted retired rows too */
-        es_view_ctx c = ctx_of(V.names, V.rank, V.nsources);
+        es_view_ctx c = ctx_of(&V.srcs);
         es_view_add(&V.v, g.rows, es_rowstore_count(g.rows), &c, NULL, NULL);
         list_update(NULL, 0, TRUE, focus_row);
         update_status();
@@ -329,11 +350,7 @@ void rowview_reset(void)
     free(V.want_shown);   /* the sources are new: the focus goes */
     V.want_shown = NULL;
     V.nshown = 0;
-    free(V.names);
-    free(V.rank);
-    V.names = NULL;
-    V.rank = NULL;
-    V.nsources = 0;
+    srcs_free(&V.srcs, FALSE);
     /* the find stays; the empty view gets it with its first job */
     if (V.want_find) {
         es_view_result r;
@@ -348,21 +365,36 @@ void rowview_reset(void)
     ListView_SetItemCountEx(g.lv, 0, 0);
 }
 
-/* The sources of the sweep are known (launch): their names as the Server column shows them. */
+/* The sources of the sweep are known (launch): their names as the Server column shows them and
+ * their logs as the Log column does. */
 void rowview_set_sources(void)
 {
-    free(V.names);
-    free(V.rank);
-    V.nsources = g.ntgt;
-    V.names = calloc(g.ntgt ? g.ntgt : 1, sizeof *V.names);
-    V.rank = calloc(g.ntgt ? g.ntgt : 1, sizeof *V.rank);
-    if (!V.names || !V.rank) {
-        V.nsources = 0;
+    srcs_free(&V.srcs, FALSE);
+    for (size_t k = 0; k < ES_MAX_LOGS; k++) {
+        free(V.log_text[k]);
+        V.log_text[k] = k < g.nlogs ? wu_utf8(g.logs[k]) : NULL;
+    }
+    if (!srcs_alloc(&V.srcs, g.ntgt)) {
+        srcs_free(&V.srcs, FALSE);
         return;
     }
-    for (size_t i = 0; i < g.ntgt; i++)
-        V.names[i] = g.tgt[i].row_name;
-    es_view_rank_sources((const char *const *)V.names, g.ntgt, V.rank);
+    src_texts *t = &V.srcs.t;
+    t->n = g.ntgt;
+    for (size_t i = 0; i < g.ntgt; i++) {
+        t->names[i] = g.tgt[i].row_name;
+        t->logs[i] = g.tgt[i].kind == ES_NAME_PATH || g.tgt[i].log >= ES_MAX_LOGS ? NULL : V.log_text[g.tgt[i].log];
+        rowview_file_logs_changed(i);
+    }
+    es_view_rank_sources((const char *const *)t->names, g.ntgt, V.srcs.rank);
+}
+
+/* Target i's table of a saved log's channels changed (grown as its rows came: run.c). */
+void rowview_file_logs_changed(size_t i)
+{
+    if (i < V.srcs.t.n) {
+        V.srcs.t.flogs[i] = g.tgt[i].file_logs;
+        V.srcs.t.nflogs[i] = g.tgt[i].nfile_logs;
+    }
 }
 
 /* The refresh tick: rows that arrived take their places (unless a job is about to replace the
@@ -380,7 +412,7 @@ void rowview_sync(void)
     if (!g.rows || V.job)
         return;
     size_t *ins = NULL, nins = 0;
-    es_view_ctx c = ctx_of(V.names, V.rank, V.nsources);
+    es_view_ctx c = ctx_of(&V.srcs);
     size_t before = V.v.nvis;
     if (!es_view_add(&V.v, g.rows, es_rowstore_count(g.rows), &c, &ins, &nins))
         return;   /* out of memory: the rows stay in the store, placed on a later tick */
@@ -429,7 +461,7 @@ BOOL rowview_retire(const uint32_t *floor, size_t n, size_t nrows)
     if (f >= 0 && (size_t)f < V.v.nvis)
         focus_row = V.v.vis[f];
     if (!V.job) {   /* rows still waiting are placed first (a job places them when it ends) */
-        es_view_ctx c = ctx_of(V.names, V.rank, V.nsources);
+        es_view_ctx c = ctx_of(&V.srcs);
         es_view_add(&V.v, g.rows, es_rowstore_count(g.rows), &c, NULL, NULL);
     }
     es_view_prune(&V.v, g.rows);
@@ -473,7 +505,7 @@ uint32_t *rowview_copy(size_t *n)
 const es_view_ctx *rowview_ctx(void)
 {
     static es_view_ctx c;
-    c = ctx_of(V.names, V.rank, V.nsources);
+    c = ctx_of(&V.srcs);
     return &c;
 }
 
@@ -482,8 +514,9 @@ void rowview_free(void)
     es_view_free(&V.v);
     free(V.want_find);
     free(V.want_shown);
-    free(V.names);
-    free(V.rank);
+    srcs_free(&V.srcs, FALSE);
+    for (size_t k = 0; k < ES_MAX_LOGS; k++)
+        free(V.log_text[k]);
     memset(&V, 0, sizeof V);
 }
 

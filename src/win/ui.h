@@ -172,6 +172,7 @@ void      rowview_init(es_order o);
 void      rowview_free(void);
 void      rowview_reset(void);
 void      rowview_set_sources(void);
+void      rowview_file_logs_changed(size_t tgt);
 void      rowview_sync(void);
 void      rowview_job_done(LPARAM lp);
 void      rowview_set_order(es_order o);
@@ -186,6 +187,7 @@ size_t    rowview_total(void);
 size_t    rowview_row(size_t item);
 uint32_t *rowview_copy(size_t *n);
 size_t    rowview_time_text(uint64_t ticks, char *out, size_t cap);
+const es_view_ctx *rowview_ctx(void);   /* the view's context now (UI thread): the Log column's texts */
 
 /* querybar.c: the log combo and the Last hours edit with its arrows */
 void querybar_init(void);

@@ -23,6 +23,7 @@ static double now_s(void)
 #define NSRC 10
 static char g_names[NSRC][32];
 static const char *g_name_ptrs[NSRC];
+static const char *g_logs[NSRC];   /* the Log column: System or Application, as a sweep of two logs */
 
 static es_rowstore *fleet_rows(size_t n, size_t first_batch_rows)
 {
@@ -76,13 +77,14 @@ static es_rowstore *bench_fleet(size_t *n, es_view_ctx *c)
     for (int i = 0; i < NSRC; i++) {
         snprintf(g_names[i], sizeof g_names[i], "srv-%02d.example.com", (i * 7) % NSRC);
         g_name_ptrs[i] = g_names[i];
+        g_logs[i] = i % 2 ? "Application" : "System";
     }
     double t0 = now_s();
     es_rowstore *s = fleet_rows(*n, 0);
     *n = es_rowstore_count(s);
     printf("rows: %zu from %d servers (made in %.2f s)\n", *n, NSRC, now_s() - t0);
     es_view_rank_sources(g_name_ptrs, NSRC, g_rank);
-    *c = (es_view_ctx){g_name_ptrs, g_rank, NSRC, NULL, NULL};
+    *c = (es_view_ctx){.source_names = g_name_ptrs, .source_rank = g_rank, .nsources = NSRC, .source_logs = g_logs};
     return s;
 }
 

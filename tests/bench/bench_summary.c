@@ -92,8 +92,8 @@ int main(int argc, char **argv)
     es_rowstore *s = bench_fleet(&n, &c);
     uint32_t *view = malloc(n * sizeof *view);
     es_view_sort(s, 0, n, ES_ORDER_DEFAULT, &c, view, NULL);
-    es_rowset in_view = {s, view, n, g_name_ptrs, NULL, NULL, NULL, NSRC};
-    es_rowset arrival = {s, NULL, n, g_name_ptrs, NULL, NULL, NULL, NSRC};
+    es_rowset in_view = {s, view, n, g_name_ptrs, g_logs, NULL, NULL, NSRC};
+    es_rowset arrival = {s, NULL, n, g_name_ptrs, g_logs, NULL, NULL, NSRC};
 
     size_t pg;
     double tp = count_by_key(s, n, &pg);

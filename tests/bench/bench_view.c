@@ -40,7 +40,7 @@ static double export_csv(const es_rowstore *s, const uint32_t *order, size_t n, 
     es_export_rows_header(&b);
     for (size_t i = 0; i < n; i++) {
         const es_row *r = es_rowstore_get(s, order ? order[i] : i);
-        es_export_row(&b, g_name_ptrs[r->source], "System", r);
+        es_export_row(&b, g_name_ptrs[r->source], g_logs[r->source], r);
         if (b.len > (1u << 20)) {
             fwrite(b.data, 1, b.len, f);
             es_buf_clear(&b);

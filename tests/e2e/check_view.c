@@ -2,7 +2,7 @@
  * out here on their own (not the app's code):
  *
  *   check_view --name TAG --view VIEW.csv --sort COLUMN[:asc|:desc] [--all ALL.csv] [--find TEXT]
- *              [--exact-ties SERVER-PREFIX]
+ *              [--exact-ties SERVER-PREFIX] [--list LIST.tsv]
  *
  * Order: each row of VIEW is at or after the one before by the column (text columns compared
  * case-insensitively, ASCII letters folded; Level by severity: Critical, Error, Warning,
@@ -12,10 +12,15 @@
  * ascending.
  *
  * Rows (with --all, an export of every row from another run of the same fleet): VIEW holds
- * exactly the rows of ALL, matched by Server and RecordID, whose displayed text contains TEXT in
- * any case: Server, Level, Source, EventID, Task, RecordID, Computer and Message (line breaks
- * and tabs shown as spaces) — TEXT must not look like a time, whose display is local. Without
- * --find, VIEW holds every row of ALL. Each once: as many rows as expected. Each row's fields but the times equal ALL's. */
+ * exactly the rows of ALL, matched by Server, Log and RecordID, whose displayed text contains TEXT
+ * in any case: Server, Level, Source, EventID, Task, RecordID, Computer, Message (line breaks
+ * and tabs shown as spaces) and Log — TEXT must not look like a time, whose display is local.
+ * Without --find, VIEW holds every row of ALL. Each once: as many rows as expected. Each row's
+ * fields but the times equal ALL's.
+ *
+ * The window (with --list, the results list as tests/win/details_probe.exe read it: a line of
+ * column titles, then each row's cells, tab-separated): it has a Log column, and row i shows
+ * VIEW's row i — the same Server, Record and Log — when VIEW was exported from that window. */
 #include "csvcheck.h"
 
 #include <stdio.h>
@@ -93,7 +98,7 @@ static int order_cmp(int col, int desc, const csv_row *a, const csv_row *b)
 /* the displayed text of the row contains the needle (folded) */
 static int shown_contains(const csv_row *r, const char *needle)
 {
-    static const int cols[] = {F_SERVER, F_LEVEL, F_SOURCE, F_ID, F_TASK, F_RECORD, F_COMPUTER, F_MESSAGE};
+    static const int cols[] = {F_SERVER, F_LEVEL, F_SOURCE, F_ID, F_TASK, F_RECORD, F_COMPUTER, F_MESSAGE, F_LOG};
     size_t n = strlen(needle);
     for (size_t c = 0; c < sizeof cols / sizeof *cols; c++) {
         const char *s = raw(r->f[cols[c]]);
@@ -116,14 +121,82 @@ static int shown_contains(const csv_row *r, const char *needle)
 static const csv_row *find_key(const csv *c, const csv_row *r)
 {
     for (size_t i = 1; i < c->nrows; i++)
-        if (!strcmp(c->rows[i].f[F_SERVER], r->f[F_SERVER]) && !strcmp(c->rows[i].f[F_RECORD], r->f[F_RECORD]))
+        if (!strcmp(c->rows[i].f[F_SERVER], r->f[F_SERVER]) && !strcmp(c->rows[i].f[F_RECORD], r->f[F_RECORD]) &&
+            !strcmp(c->rows[i].f[F_LOG], r->f[F_LOG]))
             return &c->rows[i];
     return NULL;
 }
 
+/* The list as the window showed it, against VIEW (exported from it): same rows, same order, and
+ * the Server, Record and Log cells of each. */
+static void check_list(const char *path, const csv *v)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        failf("list", "cannot read %s", path);
+        return;
+    }
+    static char line[1 << 16];
+    int col_server = -1, col_record = -1, col_log = -1;
+    size_t row = 0, bad = 0, logs = 0;
+    char first_log[64] = "";
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *cell[16];
+        int nc = 0;
+        for (char *p = line; nc < 16;) {
+            cell[nc++] = p;
+            char *t = strchr(p, '\t');
+            if (!t)
+                break;
+            *t = 0;
+            p = t + 1;
+        }
+        if (row == 0) {   /* the titles */
+            for (int c = 0; c < nc; c++) {
+                if (!strcmp(cell[c], "Server")) col_server = c;
+                if (!strcmp(cell[c], "Record")) col_record = c;
+                if (!strcmp(cell[c], "Log")) col_log = c;
+            }
+            if (col_log < 0 || col_server < 0 || col_record < 0) {
+                failf("list-log-column", "the list's columns have no Log (or Server, Record): %d of them", nc);
+                fclose(f);
+                return;
+            }
+            pass("list-log-column");
+            row++;
+            continue;
+        }
+        if (row >= v->nrows || col_log >= nc || col_record >= nc) {
+            if (!bad)
+                detail("list row %zu: no such export row, or %d cells", row, nc);
+            bad++;
+        } else {
+            const csv_row *e = &v->rows[row];
+            if (strcmp(cell[col_server], e->f[F_SERVER]) || strcmp(cell[col_record], e->f[F_RECORD]) ||
+                strcmp(cell[col_log], e->f[F_LOG])) {
+                if (!bad)
+                    detail("list row %zu shows %s record %s log \"%s\"; the export: %s record %s log \"%s\"", row,
+                           cell[col_server], cell[col_record], cell[col_log], e->f[F_SERVER], e->f[F_RECORD], e->f[F_LOG]);
+                bad++;
+            }
+            if (row == 1)
+                snprintf(first_log, sizeof first_log, "%s", cell[col_log]);
+            else if (strcmp(cell[col_log], first_log))
+                logs = 1;   /* more than one log shown */
+        }
+        row++;
+    }
+    fclose(f);
+    verdict("list-rows", bad + (row != v->nrows), "%zu of %zu list rows differ from the export (%zu rows there)", bad,
+            row ? row - 1 : 0, v->nrows - 1);
+    if (!logs)
+        failf("list-logs", "every row shows the log \"%s\": the Log column went untested", first_log);
+}
+
 int main(int argc, char **argv)
 {
-    const char *view_path = NULL, *all_path = NULL, *sort = NULL, *find = NULL;
+    const char *view_path = NULL, *all_path = NULL, *sort = NULL, *find = NULL, *list_path = NULL;
     g_tag = "view";
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--name")) g_tag = argv[i + 1];
@@ -132,6 +205,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--sort")) sort = argv[i + 1];
         else if (!strcmp(argv[i], "--find")) find = argv[i + 1];
         else if (!strcmp(argv[i], "--exact-ties")) g_exact = argv[i + 1];
+        else if (!strcmp(argv[i], "--list")) list_path = argv[i + 1];
     }
     if (!view_path || !sort) {
         fprintf(stderr, "usage: check_view --name TAG --view VIEW.csv --sort COL[:asc|:desc] [--all ALL.csv] [--find TEXT]\n");
@@ -173,6 +247,8 @@ int main(int argc, char **argv)
             bad++;
         }
     verdict("order", bad, "%zu of %zu rows out of %s order", bad, v->nrows - 1, sort);
+    if (list_path)
+        check_list(list_path, v);
     /* a tie on the column and the server somewhere, so the tie-break was exercised */
     size_t ties = 0;
     for (size_t i = 2; i < v->nrows; i++)

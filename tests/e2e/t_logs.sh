@@ -5,7 +5,9 @@
 # (the Log column says which), and one status line per server and log: sim-sys has no
 # Application channel (15007 for that log only, its System rows kept), sim-down fails both.
 # Then Retry failed reads only the failed server-and-log pairs, and a saved log's rows carry the
-# channel of its events in Log (t_files checks every column of the fixture files).
+# channel of its events in Log (t_files checks every column of the fixture files). The window's
+# list has a Log column: --sort Log and --find on it (check_view), and the list itself read
+# through tests/win/details_probe.exe against the export of the same window.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 e2e_dir logs
@@ -13,6 +15,7 @@ HOURS=8
 TIMEOUT=20
 
 build_checker check_sweep logs-checker-build
+build_checker check_view logs-checker-build
 echo "PASS logs-checker-build"
 cat >$T/fleet.txt <<'EOF'
 # SIMULATED FLEET for tests/e2e/t_logs.sh (format: tests/fake/README)
@@ -48,6 +51,15 @@ done
 echo "PASS two-queries-per-log"
 check_handles two
 
+# the Log column sorts (then server, then RecordID) and is found by the quick find
+run_app bylog 180 --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT \
+    --sort Log --run --export "$(wine_path $T/bylog-rows.csv)" --exit
+run_checker bylog build/test/check_view --name bylog --view $T/bylog-rows.csv --sort Log --all $T/two-rows.csv
+run_app findlog 180 --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT \
+    --sort log:desc --find APPLIC --run --export "$(wine_path $T/findlog-rows.csv)" --exit
+run_checker findlog build/test/check_view --name findlog --view $T/findlog-rows.csv --sort Log:desc --all $T/two-rows.csv \
+    --find applic
+
 # a malformed list is a usage error naming it
 run_app badlog 60 --log "System, system" --run --exit sim-a
 expect_exit badlog-exit-code-1 1
@@ -59,13 +71,22 @@ else echo "FAIL badlog-message: $(tr -d '\r' <$T/badlog.out | head -3)"; fi
 # System); Home selects Application alone, Shift+Down adds ForwardedEvents, Enter writes them
 # into the Log box, and F5 reads those two logs (the fake's query log)
 if command -v xdotool >/dev/null; then
-    "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT --run \
-        >$T/gui.out 2>&1 &
+    rm -f $T/gui-rows.csv
+    "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log "System, Application" --hours $HOURS --timeout $TIMEOUT \
+        --sort Log:desc --run --export "$(wine_path $T/gui-rows.csv)" >$T/gui.out 2>&1 &
     app=$!
     if main=$(find_window EventSweep 30); then
-        sleep 6
+        i=0; while [ ! -s $T/gui-rows.csv ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+        sleep 1
         import -window root build/test/logs-window.png 2>/dev/null
         echo "PASS logs-gui-window (build/test/logs-window.png)"
+        # the list as the window shows it: a Log column, each row's log (the export of the same view)
+        if "$WINE" build/test/details_probe.exe list EventSweep "$(wine_path $T/gui-list.tsv)" >$T/gui-list.probe 2>&1; then
+            run_checker gui-list build/test/check_view --name gui-list --view $T/gui-rows.csv --sort Log:desc \
+                --list $T/gui-list.tsv
+        else
+            echo "FAIL gui-list: the probe could not read the list: $(cat $T/gui-list.probe)"
+        fi
         : >$QLOG
         xdotool windowfocus --sync "$main" 2>/dev/null
         xdotool key --clearmodifiers alt+b
@@ -86,6 +107,41 @@ if command -v xdotool >/dev/null; then
         fi
     else
         echo "FAIL logs-gui-window: no EventSweep window"
+    fi
+    wine_kill
+    wait $app 2>/dev/null
+
+    # column settings saved before the Log column (nine columns, Server first and 90 DLU wide)
+    # are kept, and Log comes right after Server at its default width (46 DLU, as Task's);
+    # closing saves ten columns
+    appdata="$WINEPREFIX/drive_c/users/$(id -un)/AppData/Roaming/EventSweep"
+    mkdir -p "$appdata"
+    printf 'log=System\r\ncolumns=90:0,72:2,46:1,70:3,34:4,46:5,40:7,70:8,300:6\r\n' >"$appdata/settings.ini"
+    "$WINE" $EXE >$T/cols.out 2>&1 &
+    app=$!
+    if main=$(find_window EventSweep 30); then
+        "$WINE" build/test/details_probe.exe columns EventSweep 2>&1 | tr -d '\r' >$T/cols.txt
+        col() { awk -v t="$1" -v f="$2" '$1 == t { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == f) print kv[2] } }' $T/cols.txt; }
+        if [ "$(col Log pos)" = 1 ] && [ "$(col Server pos)" = 0 ] && [ "$(col Log width)" = "$(col Task width)" ] &&
+            [ "$(col Server width)" -gt "$(col Source width)" ] && [ "$(col Message pos)" = 7 ] && [ "$(col Computer pos)" = 9 ]; then
+            echo "PASS logs-old-column-settings"
+        else
+            echo "FAIL logs-old-column-settings: $(tr '\n' ';' <$T/cols.txt)"
+        fi
+        "$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
+        wait_gone $app 20 || wine_kill
+        # "width:position" per column in subitem order: Server, Time, Level, Source, Event ID, Task,
+        # Record, Computer, Message, Log
+        saved=$(tr -d '\r' <"$appdata/settings.ini" | sed -n 's/^columns=//p')
+        pos=$(echo "$saved" | tr ',' '\n' | cut -d: -f2 | tr '\n' ' ')
+        widths=$(echo "$saved" | tr ',' '\n' | cut -d: -f1 | tr '\n' ' ')
+        if [ "$pos" = "0 3 2 4 5 6 8 9 7 1 " ] && [ "$(echo $widths | cut -d' ' -f6)" = "$(echo $widths | cut -d' ' -f10)" ]; then
+            echo "PASS logs-column-settings-saved"
+        else
+            echo "FAIL logs-column-settings-saved: columns=$saved"
+        fi
+    else
+        echo "FAIL logs-old-column-settings: no EventSweep window"
     fi
     wine_kill
     wait $app 2>/dev/null

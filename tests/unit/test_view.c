@@ -55,6 +55,9 @@ static es_rowstore *make_store(size_t n, size_t batch)
             ev.computer = k_names[rnd() % 4];
             ev.message = k_msgs[rnd() % 10];
             es_batch_add(b, &ev, 133000000000000000ull + done + i);
+            /* its log in its source's table (as the window numbers them); 0 and 4: none. A
+             * server's rows show its own log whatever they carry. */
+            b->rows[b->count - 1].log_ix = (uint8_t)(rnd() % 5);
         }
         es_rowstore_append(s, b, NULL);
         done += k;
@@ -62,11 +65,19 @@ static es_rowstore *make_store(size_t n, size_t batch)
     return s;
 }
 
+/* The Log column: three servers (two logs differing only in case), and a saved log whose rows
+ * name one of three channels by log_ix. */
+static const char *const k_logs[] = {"System", "Application", "system", NULL};
+static const char *const k_file_logs[] = {"Setup", "Microsoft-Windows-TaskScheduler/Operational", "application"};
+static const char *const *const k_flogs[] = {NULL, NULL, NULL, k_file_logs};
+static const uint8_t k_nflogs[] = {0, 0, 0, 3};
+
 static uint32_t g_rank[4];
 static es_view_ctx ctx(void)
 {
     es_view_rank_sources(k_names, 4, g_rank);
-    es_view_ctx c = {k_names, g_rank, 4, NULL, NULL};
+    es_view_ctx c = {.source_names = k_names, .source_rank = g_rank, .nsources = 4, .source_logs = k_logs,
+                     .file_logs = k_flogs, .nfile_logs = k_nflogs};
     return c;
 }
 
@@ -90,6 +101,18 @@ static uint32_t *reference(const es_rowstore *s, size_t n, es_order o, const es_
     return r;
 }
 
+/* es_view_sort of the whole store in order o puts every row where qsort does (out: n entries). */
+static void check_sort_like_qsort(const es_rowstore *s, size_t n, es_order o, const es_view_ctx *c, uint32_t *out)
+{
+    uint32_t *ref = reference(s, n, o, c);
+    CHECK(es_view_sort(s, 0, n, o, c, out, NULL));
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += out[i] != ref[i];
+    CHECK_AT(bad == 0, "%s %s: %zu rows out of place", es_col_name(o.col), o.desc ? "desc" : "asc", bad);
+    free(ref);
+}
+
 TEST(columns_and_orders_parse)
 {
     es_order o;
@@ -98,6 +121,11 @@ TEST(columns_and_orders_parse)
     CHECK(es_order_parse("level", &o, err, sizeof err) && o.col == ES_COL_LEVEL && !o.desc);
     CHECK(es_order_parse("EVENTID:desc", &o, err, sizeof err) && o.col == ES_COL_EVENTID && o.desc);
     CHECK(es_order_parse("received:asc", &o, err, sizeof err) && o.col == ES_COL_RECEIVED && !o.desc);
+    CHECK(es_order_parse("Log", &o, err, sizeof err) && o.col == ES_COL_LOG && !o.desc);
+    CHECK(es_order_parse("log:asc", &o, err, sizeof err) && o.col == ES_COL_LOG && !o.desc);
+    CHECK(es_order_parse("LOG:desc", &o, err, sizeof err) && o.col == ES_COL_LOG && o.desc);
+    CHECK_INT(ES_COL_LOG, ES_NCOLS - 1);   /* last, as in the CSV: saved column settings keep their places */
+    CHECK(strcmp(es_col_name(ES_COL_LOG), "Log") == 0);
     CHECK(!es_order_parse("Levle", &o, err, sizeof err));
     CHECK(strstr(err, "\"Levle\" is not a column") != NULL);
     CHECK(!es_order_parse("Level:up", &o, err, sizeof err));
@@ -160,16 +188,8 @@ TEST(sort_matches_qsort_on_every_column)
     size_t n = es_rowstore_count(s);
     uint32_t *out = malloc(n * sizeof *out);
     for (int col = 0; col < ES_NCOLS; col++)
-        for (int desc = 0; desc < 2; desc++) {
-            es_order o = {(es_col)col, desc};
-            uint32_t *ref = reference(s, n, o, &c);
-            CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
-            size_t bad = 0;
-            for (size_t i = 0; i < n; i++)
-                bad += out[i] != ref[i];
-            CHECK_AT(bad == 0, "%s %s: %zu rows out of place", es_col_name((es_col)col), desc ? "desc" : "asc", bad);
-            free(ref);
-        }
+        for (int desc = 0; desc < 2; desc++)
+            check_sort_like_qsort(s, n, (es_order){(es_col)col, desc}, &c, out);
     free(out);
     es_rowstore_unref(s);
 }
@@ -217,20 +237,150 @@ TEST(sort_by_message_matches_qsort_on_many_texts)
     uint32_t *out = malloc(n * sizeof *out);
     for (int desc = 0; desc < 2; desc++) {
         es_order o = {ES_COL_MESSAGE, desc};
-        uint32_t *ref = reference(s, n, o, &c);
-        CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
-        size_t bad = 0;
-        for (size_t i = 0; i < n; i++)
-            bad += out[i] != ref[i];
-        CHECK_AT(bad == 0, "Message %s: %zu rows out of place", desc ? "desc" : "asc", bad);
+        check_sort_like_qsort(s, n, o, &c, out);
         /* and a part of the store (first > 0) */
         CHECK(es_view_sort(s, 5000, 12345, o, &c, out, NULL));
-        bad = 0;
+        size_t bad = 0;
         for (size_t i = 1; i < 12345; i++)
             bad += es_view_compare(s, out[i - 1], out[i], o, &c) >= 0 || out[i] < 5000 || out[i] >= 17345;
         CHECK_AT(bad == 0, "Message %s, rows 5000..17344: %zu out of place", desc ? "desc" : "asc", bad);
-        free(ref);
     }
+    free(out);
+    es_rowstore_unref(s);
+}
+
+/* The Log column: each row's log (a server's for all its rows, a saved log's by log_ix, "" for
+ * none or a log_ix past its table), sorted case-insensitively with the usual tie-breaks (source
+ * by name, RecordID in the column's direction, arrival) — checked pair by pair against the rules
+ * written out here — and found by the quick find. */
+static int fold_strcmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = *a >= 'A' && *a <= 'Z' ? *a + 32 : (unsigned char)*a, y = *b >= 'A' && *b <= 'Z' ? *b + 32 : (unsigned char)*b;
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
+static const char *log_of(const es_row *r)
+{
+    if (r->source < 3)
+        return k_logs[r->source];
+    return r->log_ix >= 1 && r->log_ix <= 3 ? k_file_logs[r->log_ix - 1] : "";
+}
+
+TEST(sort_and_find_by_log)
+{
+    es_rowstore *s = make_store(8000, 300);
+    es_view_ctx c = ctx();
+    size_t n = es_rowstore_count(s);
+    uint32_t *out = malloc(n * sizeof *out);
+    size_t seen[6] = {0};
+    for (size_t i = 0; i < n; i++) {
+        const es_row *r = es_rowstore_get(s, (uint32_t)i);
+        CHECK_AT(strcmp(es_view_log(&c, r), log_of(r)) == 0, "row %zu: log %s, not %s", i, es_view_log(&c, r), log_of(r));
+        seen[r->source < 3 ? (int)r->source : 3 + (r->log_ix >= 1 && r->log_ix <= 3 ? (r->log_ix - 1) % 2 : 2)]++;
+    }
+    for (int k = 0; k < 6; k++)
+        CHECK_AT(seen[k] > 0, "no rows of kind %d", k);
+    for (int desc = 0; desc < 2; desc++) {
+        es_order o = {ES_COL_LOG, desc};
+        CHECK(es_view_sort(s, 0, n, o, &c, out, NULL));
+        size_t bad = 0, ties = 0;
+        for (size_t i = 1; i < n; i++) {
+            const es_row *a = es_rowstore_get(s, out[i - 1]), *b = es_rowstore_get(s, out[i]);
+            int d = fold_strcmp(log_of(a), log_of(b));
+            if (desc)
+                d = -d;
+            if (d == 0) {   /* the tie-breaks: source by name (either direction), RecordID, arrival */
+                ties++;
+                d = (int)g_rank[a->source] - (int)g_rank[b->source];
+                if (d == 0 && a->record_id != b->record_id)
+                    d = (a->record_id < b->record_id) != desc ? -1 : 1;
+                if (d == 0)
+                    d = out[i - 1] < out[i] ? -1 : 1;
+            }
+            bad += d > 0;
+        }
+        CHECK_AT(bad == 0, "Log %s: %zu pairs out of order", desc ? "desc" : "asc", bad);
+        CHECK(ties > n / 2);
+        /* "" (no log) first ascending, last descending; System and system tie */
+        CHECK(strcmp(log_of(es_rowstore_get(s, out[desc ? n - 1 : 0])), "") == 0);
+    }
+    /* without logs in the context every row's Log is "": the tie-breaks alone */
+    es_view_ctx bare = {.source_names = k_names, .source_rank = g_rank, .nsources = 4};
+    CHECK(strcmp(es_view_log(&bare, es_rowstore_get(s, 0)), "") == 0);
+    es_order lo = {ES_COL_LOG, 0}, so = {ES_COL_SERVER, 0};
+    uint32_t *ref = malloc(n * sizeof *ref);
+    CHECK(es_view_sort(s, 0, n, lo, &bare, out, NULL));
+    CHECK(es_view_sort(s, 0, n, so, &bare, ref, NULL));
+    CHECK(memcmp(out, ref, n * sizeof *out) == 0);
+    free(ref);
+    /* the quick find looks at the Log as shown */
+    static const struct { const char *needle; } k[] = {{"APPLIC"}, {"taskscheduler/oper"}, {"setup"}, {"stem"}};
+    for (size_t t = 0; t < sizeof k / sizeof *k; t++) {
+        es_find *f = es_find_new(k[t].needle, NULL);
+        size_t hits = 0, bad = 0;
+        for (size_t i = 0; i < n; i++) {
+            const es_row *r = es_rowstore_get(s, (uint32_t)i);
+            char lg[64];
+            size_t j = 0;
+            for (const char *p = log_of(r); *p; p++)
+                lg[j++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            lg[j] = 0;
+            char needle[64];
+            for (j = 0; k[t].needle[j]; j++)
+                needle[j] = (char)(k[t].needle[j] >= 'A' && k[t].needle[j] <= 'Z' ? k[t].needle[j] + 32 : k[t].needle[j]);
+            needle[j] = 0;
+            int want = strstr(lg, needle) != NULL;
+            hits += want;
+            /* found when its Log holds the needle, else as without the Log column */
+            bad += es_find_row(f, r, &c) != (want || es_find_row(f, r, &bare));
+        }
+        ref = malloc(n * sizeof *ref);
+        size_t m = es_view_filter(s, out, n, f, NULL, 0, &c, ref, NULL);
+        CHECK_AT(bad == 0 && hits > 0 && m >= hits && m < n, "\"%s\": %zu rows found wrongly, %zu with the log, %zu kept",
+                 k[t].needle, bad, hits, m);
+        free(ref);
+        es_find_free(f);
+    }
+    free(out);
+    es_rowstore_unref(s);
+}
+
+/* Many logs (a distinct text per source: past what the sort ranks at once), sharing long
+ * prefixes: the sort by prefix and refinement, against qsort with the comparison. */
+TEST(sort_by_log_of_many_sources)
+{
+    enum { NSRC = 700 };
+    static char names_buf[NSRC][16], logs_buf[NSRC][64];
+    static const char *names[NSRC], *logs[NSRC];
+    static uint32_t rank[NSRC];
+    for (int i = 0; i < NSRC; i++) {
+        snprintf(names_buf[i], sizeof names_buf[i], "srv-%03d", (int)(rnd() % 1000));
+        snprintf(logs_buf[i], sizeof logs_buf[i], "%sMicrosoft-Windows-Component-%03d/%s", i % 7 ? "" : "x",
+                 (int)(rnd() % 400), rnd() % 2 ? "Operational" : "ADMIN");
+        names[i] = names_buf[i];
+        logs[i] = i % 50 == 0 ? NULL : logs_buf[i];   /* a few saved logs without channels: "" */
+    }
+    es_view_rank_sources(names, NSRC, rank);
+    es_view_ctx c = {.source_names = names, .source_rank = rank, .nsources = NSRC, .source_logs = logs};
+    es_rowstore *s = es_rowstore_new();
+    for (int i = 0; i < NSRC; i++) {
+        es_batch *b = es_batch_new((uint32_t)i, 2);
+        for (int k = 0; k < 2; k++) {
+            es_event ev;
+            memset(&ev, 0, sizeof ev);
+            ev.record_id = rnd() % 5;
+            ev.message = "m";
+            es_batch_add(b, &ev, 0);
+        }
+        es_rowstore_append(s, b, NULL);
+    }
+    size_t n = es_rowstore_count(s);
+    uint32_t *out = malloc(n * sizeof *out);
+    for (int desc = 0; desc < 2; desc++)
+        check_sort_like_qsort(s, n, (es_order){ES_COL_LOG, desc}, &c, out);
     free(out);
     es_rowstore_unref(s);
 }
@@ -334,7 +484,7 @@ TEST(find_scan_matches_a_plain_search)
     static const char alphabet[] = "qQxX \t\r\n\xc3\xa9#";
     static const char *const names[] = {"-", "-"};
     uint32_t rank[2] = {0, 1};
-    es_view_ctx c = {names, rank, 2, NULL, NULL};
+    es_view_ctx c = {.source_names = names, .source_rank = rank, .nsources = 2};
     es_rowstore *s = es_rowstore_new();
     enum { N = 6000 };
     char msg[128];
@@ -435,7 +585,7 @@ TEST(find_digits_in_ids)
 {
     static const char *const names[] = {"-"};
     uint32_t rank[1] = {0};
-    es_view_ctx c = {names, rank, 1, NULL, NULL};
+    es_view_ctx c = {.source_names = names, .source_rank = rank, .nsources = 1};
     es_row r;
     memset(&r, 0, sizeof r);
     r.provider = r.computer = r.level_text = r.task_text = r.message = "-";
@@ -675,6 +825,8 @@ int main(void)
     RUN(compare_follows_the_rules);
     RUN(sort_matches_qsort_on_every_column);
     RUN(sort_by_message_matches_qsort_on_many_texts);
+    RUN(sort_and_find_by_log);
+    RUN(sort_by_log_of_many_sources);
     RUN(cancelled_sort_stops);
     RUN(find_is_case_insensitive_over_displayed_columns);
     RUN(find_matches_ids_and_time_as_displayed);

@@ -60,7 +60,7 @@ TEST(view_jobs_read_while_rows_arrive)
 {
     store = es_rowstore_new();
     es_view_rank_sources(names, 3, rank);
-    ctx = (es_view_ctx){names, rank, 3, NULL, NULL};
+    ctx = (es_view_ctx){.source_names = names, .source_rank = rank, .nsources = 3};
     es_view v;
     es_view_init(&v);
     int b = 0;

@@ -12,6 +12,11 @@
  *       does, for the last of them: the pane must show that one.
  *   details_probe.exe focus TITLE               prints the control ID that has the keyboard
  *       focus in the app ("focus=ID").
+ *   details_probe.exe list TITLE OUT            writes the results list as it shows it to OUT
+ *       (UTF-8, tab-separated): a line of the column titles, then each row's cells, columns in
+ *       their subitem order. Prints "rows=N columns=M".
+ *   details_probe.exe columns TITLE            prints each column of the results list, in subitem
+ *       order: "TITLE width=PIXELS pos=DISPLAY-POSITION".
  * Exit code 0 when done, 1 when the window or row was not found, 2 when the pane never
  * answered. */
 #include <windows.h>
@@ -29,6 +34,20 @@
 static HANDLE g_proc;
 static BYTE  *g_remote;   /* an LVITEMW, then TEXT_CAP WCHARs, in the app's process */
 
+/* Sends msg with a copy of st (size bytes: an LVITEMW or LVCOLUMNW whose text points at
+ * g_remote + size) in the app's process, and reads the text it wrote back into out. */
+static BOOL remote_text(HWND h, UINT msg, WPARAM wp, const void *st, size_t size, WCHAR *out)
+{
+    SIZE_T n;
+    out[0] = 0;
+    if (!WriteProcessMemory(g_proc, g_remote, st, size, &n))
+        return FALSE;
+    SendMessageW(h, msg, wp, (LPARAM)g_remote);
+    ReadProcessMemory(g_proc, g_remote + size, out, TEXT_CAP * sizeof(WCHAR), &n);
+    out[TEXT_CAP - 1] = 0;
+    return TRUE;
+}
+
 static BOOL cell(HWND lv, int item, int sub, WCHAR *out)
 {
     LVITEMW it;
@@ -36,14 +55,7 @@ static BOOL cell(HWND lv, int item, int sub, WCHAR *out)
     it.iSubItem = sub;
     it.cchTextMax = TEXT_CAP;
     it.pszText = (WCHAR *)(g_remote + sizeof it);
-    SIZE_T n;
-    if (!WriteProcessMemory(g_proc, g_remote, &it, sizeof it, &n))
-        return FALSE;
-    SendMessageW(lv, LVM_GETITEMTEXTW, (WPARAM)item, (LPARAM)g_remote);
-    out[0] = 0;
-    ReadProcessMemory(g_proc, g_remote + sizeof it, out, TEXT_CAP * sizeof(WCHAR), &n);
-    out[TEXT_CAP - 1] = 0;
-    return TRUE;
+    return remote_text(lv, LVM_GETITEMTEXTW, (WPARAM)item, &it, sizeof it, out);
 }
 
 static void set_state(HWND lv, int item, UINT state, UINT mask)
@@ -55,6 +67,72 @@ static void set_state(HWND lv, int item, UINT state, UINT mask)
     SIZE_T n;
     WriteProcessMemory(g_proc, g_remote, &it, sizeof it, &n);
     SendMessageW(lv, LVM_SETITEMSTATE, (WPARAM)item, (LPARAM)g_remote);
+}
+
+static int column_count(HWND lv)
+{
+    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
+    return hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
+}
+
+/* Column c's title: an LVCOLUMNW and its text in the app's process. */
+static void column_title(HWND lv, int c, WCHAR *out)
+{
+    LVCOLUMNW col;
+    memset(&col, 0, sizeof col);
+    col.mask = LVCF_TEXT;
+    col.cchTextMax = TEXT_CAP;
+    col.pszText = (WCHAR *)(g_remote + sizeof col);
+    remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, out);
+}
+
+/* The columns: title, width and place (LVM_GETCOLUMNORDERARRAY into the app's process). */
+static int list_columns(HWND lv)
+{
+    int ncols = column_count(lv);
+    int order[64], pos[64];
+    SIZE_T n;
+    if (ncols <= 0 || ncols > 64 || !SendMessageW(lv, LVM_GETCOLUMNORDERARRAY, (WPARAM)ncols, (LPARAM)g_remote) ||
+        !ReadProcessMemory(g_proc, g_remote, order, (size_t)ncols * sizeof *order, &n))
+        return 1;
+    for (int p = 0; p < ncols; p++)
+        if (order[p] >= 0 && order[p] < ncols)
+            pos[order[p]] = p;
+    static WCHAR title[TEXT_CAP];
+    for (int c = 0; c < ncols; c++) {
+        column_title(lv, c, title);
+        printf("%ls width=%d pos=%d\n", title, (int)SendMessageW(lv, LVM_GETCOLUMNWIDTH, (WPARAM)c, 0), pos[c]);
+    }
+    return 0;
+}
+
+/* The list as shown: the titles (LVM_GETCOLUMNW), then every cell (tabs and line breaks as spaces). */
+static int list_rows(HWND lv, const WCHAR *out_path)
+{
+    int ncols = column_count(lv);
+    int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
+    FILE *f = _wfopen(out_path, L"wb");
+    if (!f || ncols <= 0)
+        return 1;
+    static WCHAR cellw[TEXT_CAP];
+    static char cellu[TEXT_CAP * 3];
+    for (int i = -1; i < count; i++)
+        for (int c = 0; c < ncols; c++) {
+            if (i < 0)
+                column_title(lv, c, cellw);
+            else
+                cell(lv, i, c, cellw);
+            for (WCHAR *p = cellw; *p; p++)
+                if (*p == L'\t' || *p == L'\r' || *p == L'\n')
+                    *p = L' ';
+            int n = WideCharToMultiByte(CP_UTF8, 0, cellw, -1, cellu, (int)sizeof cellu, NULL, NULL);
+            fprintf(f, "%s%s", c ? "\t" : "", n > 0 ? cellu : "");
+            if (c == ncols - 1)
+                fputs("\n", f);
+        }
+    fclose(f);
+    printf("rows=%d columns=%d\n", count, ncols);
+    return 0;
 }
 
 static WCHAR *text_of(HWND h)
@@ -84,7 +162,7 @@ static void write_utf8(const WCHAR *path, const WCHAR *text)
 int wmain(int argc, WCHAR **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: details_probe.exe select TITLE SERVER OUT [SOURCE] | focus TITLE\n");
+        fprintf(stderr, "usage: details_probe.exe select TITLE SERVER OUT [SOURCE] | focus TITLE | list TITLE OUT\n");
         return 1;
     }
     HWND dlg = NULL;
@@ -104,11 +182,12 @@ int wmain(int argc, WCHAR **argv)
         printf("focus=%d\n", gi.hwndFocus ? GetDlgCtrlID(gi.hwndFocus) : 0);
         return 0;
     }
-    if (argc != 5 && argc != 6)
+    BOOL list = wcscmp(argv[1], L"list") == 0, columns = wcscmp(argv[1], L"columns") == 0;
+    if (list ? argc != 4 : columns ? argc != 3 : argc != 5 && argc != 6)
         return 1;
     HWND lv = GetDlgItem(dlg, IDC_RESULTS), tab = GetDlgItem(dlg, IDC_DETAILS_TAB);
     HWND general = tab ? GetDlgItem(tab, IDC_DETAILS_GENERAL) : NULL, xml = tab ? GetDlgItem(tab, IDC_DETAILS_XML) : NULL;
-    if (!lv || !general || !xml) {
+    if (!lv || (!list && !columns && (!general || !xml))) {
         fprintf(stderr, "details_probe: no results list or details pane\n");
         return 1;
     }
@@ -119,6 +198,12 @@ int wmain(int argc, WCHAR **argv)
     if (!g_remote) {
         fprintf(stderr, "details_probe: no memory in the app's process (%lu)\n", GetLastError());
         return 1;
+    }
+    if (list || columns) {
+        int rc = columns ? list_columns(lv) : list_rows(lv, argv[3]);
+        VirtualFreeEx(g_proc, g_remote, 0, MEM_RELEASE);
+        CloseHandle(g_proc);
+        return rc;
     }
     static WCHAR buf[TEXT_CAP], rec[TEXT_CAP], msg[TEXT_CAP];
     BOOL burst = wcscmp(argv[1], L"burst") == 0;
