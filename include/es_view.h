@@ -176,8 +176,9 @@ size_t es_view_moved(const size_t *ins, size_t nins, size_t p);
  * may read `all`) and new rows wait in the store; es_view_add places them afterwards. */
 typedef struct es_view_result {
     es_order  order;
-    uint32_t *all;         /* sorted rows [0, nall); NULL: the view's `all` stays (same order) */
+    uint32_t *all;         /* sorted rows [first, first + nall); NULL: the view's `all` stays (same order) */
     size_t    nall, capall;
+    size_t    first;       /* the store's first row when the job began (es_rowstore_first; 0 usually) */
     uint32_t *vis;         /* the rows of all that pass; NULL: the filter lets everything through */
     size_t    nvis, capvis;
     es_find  *find;        /* the filter the vis was made with */
@@ -185,6 +186,10 @@ typedef struct es_view_result {
     uint8_t  *shown;
     size_t    nshown;
 } es_view_result;
+
+/* The store evicted its rows below `first` (es_rowstore_evict): they leave `all` and `vis`, in
+ * order; returns how many left the visible rows. */
+size_t es_view_evict(es_view *v, size_t first);
 
 /* Installs a job's result; the view takes everything in it (r is emptied). */
 void   es_view_install(es_view *v, es_view_result *r);

@@ -279,6 +279,26 @@ size_t es_view_moved(const size_t *ins, size_t nins, size_t p)
     return p + lo;
 }
 
+static size_t drop_below(uint32_t *a, size_t n, size_t first)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] >= first)
+            a[w++] = a[i];
+    return w;
+}
+
+size_t es_view_evict(es_view *v, size_t first)
+{
+    int same = v->vis == v->all;
+    size_t before = v->nvis;
+    v->nall = drop_below(v->all, v->nall, first);
+    v->nvis = same ? v->nall : drop_below(v->vis, v->nvis, first);
+    if (v->applied < first)
+        v->applied = first;   /* rows evicted before they were placed are never placed */
+    return before - v->nvis;
+}
+
 void es_view_install(es_view *v, es_view_result *r)
 {
     v->order = r->order;
@@ -288,7 +308,7 @@ void es_view_install(es_view *v, es_view_result *r)
         v->all = r->all;
         v->nall = r->nall;
         v->capall = r->capall;
-        v->applied = r->nall;
+        v->applied = r->first + r->nall;
     }
     es_find_free(v->find);
     es_pick_free(v->pick);

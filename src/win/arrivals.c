@@ -37,6 +37,29 @@ static void renumber_logs(target *t, es_batch *b)
         b->rows[r].log_ix = b->rows[r].log_ix <= ES_BATCH_LOGS ? map[b->rows[r].log_ix] : 0;
 }
 
+/* Live follow near a limit: rows held above 90% of the row limit, or bytes above 90% of the
+ * memory budget, go down to about 80% (the oldest first, by whole blocks). */
+static void follow_make_room(void)
+{
+    size_t first = es_rowstore_first(g.rows), held = es_rowstore_count(g.rows) - first;
+    size_t limit = es_rowstore_limit(g.rows), bytes = es_rowstore_bytes(g.rows), keep = SIZE_MAX;
+    if (held >= limit - limit / 10)
+        keep = limit - limit / 5;
+    if (g.memory_budget && bytes >= g.memory_budget - g.memory_budget / 10 && bytes > 0) {
+        size_t k = (size_t)((double)held * (double)(g.memory_budget - g.memory_budget / 5) / (double)bytes);
+        if (k < keep)
+            keep = k;
+    }
+    if (keep == SIZE_MAX)
+        return;
+    size_t gone = es_rowstore_evict(g.rows, keep);
+    if (gone) {
+        g.evicted += gone;
+        rowview_evicted();
+        update_status();
+    }
+}
+
 /* What the sweep's threads report. Messages of an earlier sweep (a thread it abandoned that
  * came back) are dropped, their batches freed. */
 void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
@@ -76,10 +99,15 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
         }
         t->events += es_rowstore_append(g.rows, (es_batch *)lp, &lost); /* ours now: the store takes it */
         t->lost += lost;
+        /* Live follow runs for days: near the row or memory limit, the oldest rows make room
+         * (whole blocks, never under a reader such as an export) and the status bar says how
+         * many went. What still does not fit ends the sweep as below. */
+        if (g.pending.follow && !lost)
+            follow_make_room();
         /* The budget: past it nothing more is read (the rows kept stay viewable and exportable);
          * the sources still reading end with ERROR_NOT_ENOUGH_MEMORY. */
         if (!g.budget_hit) {
-            if (es_rowstore_count(g.rows) >= es_rowstore_limit(g.rows))
+            if (es_rowstore_count(g.rows) - es_rowstore_first(g.rows) >= es_rowstore_limit(g.rows))
                 swprintf(g.budget_text, 96, L"the row limit (%zu rows) was reached", es_rowstore_limit(g.rows));
             else if (es_rowstore_bytes(g.rows) >= g.memory_budget)
                 swprintf(g.budget_text, 96, L"the memory limit for rows (%llu MB) was reached",

@@ -77,6 +77,12 @@ void update_status(void)
         swprintf(c, 160, g.retrying ? L"Retry took %.1f s" : L"Sweep took %.1f s", (double)(g.sweep_t1 - g.sweep_t0) / 1000.0);
     else
         swprintf(c, 160, L"Ready");
+    if (g.evicted) {   /* live follow made room: said, never silent */
+        WCHAR ev[32];
+        fmt_count(g.evicted, ev, 32);
+        size_t l = wcslen(a);
+        swprintf(a + l, 128 - l, L"; %ls oldest rows removed (limits)", ev);
+    }
     LONG stuck = sweep_abandoned_threads();
     if (stuck) { /* they end with the process; shown so that nobody wonders where they went */
         size_t l = wcslen(a);

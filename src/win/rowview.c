@@ -29,8 +29,8 @@ typedef struct view_srcs {
 
 typedef struct view_job {
     es_rowstore *rows;        /* a reference, dropped by the UI thread */
-    size_t       n;           /* rows [0, n) */
-    int          sort;        /* sort rows [0, n) first; else in[] is the input */
+    size_t       first, n;    /* rows [first, n) (first: the store's first row, once rows are evicted) */
+    int          sort;        /* sort rows [first, n) first; else in[] is the input */
     uint32_t    *in;          /* the input order (owned), when not sorting */
     size_t       nin;
     es_view_result res;       /* what it computes (res.find, res.shown: the filter, owned) */
@@ -209,12 +209,14 @@ static void job_main(void *arg)
     size_t nin = j->nin;
     j->ok = 1;
     if (j->sort) {
-        r->capall = j->n ? j->n : 1;
+        size_t k = j->n - j->first;
+        r->capall = k ? k : 1;
         r->all = malloc(r->capall * sizeof *r->all);
-        r->nall = j->n;
-        j->ok = r->all && es_view_sort(j->rows, 0, j->n, r->order, &c, r->all, &j->cancel);
+        r->nall = k;
+        r->first = j->first;
+        j->ok = r->all && es_view_sort(j->rows, j->first, k, r->order, &c, r->all, &j->cancel);
         in = r->all;
-        nin = j->n;
+        nin = k;
     }
     if (j->ok && (r->find || r->shown)) {
         r->capvis = nin ? nin : 1;
@@ -272,6 +274,7 @@ static void kick(void)
     }
     if (ok && sort) {
         j->sort = 1;
+        j->first = es_rowstore_first(g.rows);
         j->n = n;
     } else if (ok) {
         /* Typing on (the new text contains the old) looks only at the rows shown now. */
@@ -402,7 +405,7 @@ void rowview_file_logs_changed(size_t i)
 void rowview_sync(void)
 {
     if (V.no_view && g.rows) {   /* the list as it was before the view: rows as they came */
-        size_t n = es_rowstore_count(g.rows);
+        size_t n = es_rowstore_count(g.rows) - es_rowstore_first(g.rows);
         if (n != g.shown_rows) {
             g.shown_rows = n;
             ListView_SetItemCountEx(g.lv, (int)n, LVSICF_NOINVALIDATEALL | LVSICF_NOSCROLL);
@@ -472,14 +475,35 @@ BOOL rowview_retire(const uint32_t *floor, size_t n, size_t nrows)
 
 BOOL   rowview_busy(void) { return V.job != NULL; }
 size_t rowview_count(void) { return V.v.nvis; }
-size_t rowview_total(void) { return g.rows ? es_rowstore_count(g.rows) - V.retired : 0; }
+size_t rowview_total(void) { return g.rows ? es_rowstore_count(g.rows) - es_rowstore_first(g.rows) - V.retired : 0; }
+
+/* The store evicted its oldest rows (live follow's row limit): they leave the list; the focused
+ * row stays focused when it is still there. */
+void rowview_evicted(void)
+{
+    if (!g.rows)
+        return;
+    size_t first = es_rowstore_first(g.rows);
+    if (V.no_view) {
+        rowview_sync();
+        InvalidateRect(g.lv, NULL, FALSE);
+        return;
+    }
+    size_t focus_row = SIZE_MAX;
+    int f = ListView_GetNextItem(g.lv, -1, LVNI_FOCUSED);
+    if (f >= 0 && (size_t)f < V.v.nvis && V.v.vis[f] >= first)
+        focus_row = V.v.vis[f];
+    es_view_evict(&V.v, first);
+    list_update(NULL, 0, TRUE, focus_row);
+}
 BOOL   rowview_filtered(void) { return es_view_filters(&V.v); }
 
 /* The row-store index of list item i; SIZE_MAX when there is none. */
 size_t rowview_row(size_t i)
 {
     if (V.no_view)
-        return g.rows && i < es_rowstore_count(g.rows) ? i : SIZE_MAX;
+        return g.rows && i < es_rowstore_count(g.rows) - es_rowstore_first(g.rows) ? es_rowstore_first(g.rows) + i
+                                                                                      : SIZE_MAX;
     return i < V.v.nvis ? V.v.vis[i] : SIZE_MAX;
 }
 
@@ -488,10 +512,11 @@ size_t rowview_row(size_t i)
 uint32_t *rowview_copy(size_t *n)
 {
     if (V.no_view) {
-        *n = g.rows ? es_rowstore_count(g.rows) : 0;
+        size_t first = g.rows ? es_rowstore_first(g.rows) : 0;
+        *n = g.rows ? es_rowstore_count(g.rows) - first : 0;
         uint32_t *c = malloc((*n ? *n : 1) * sizeof *c);
         for (size_t i = 0; c && i < *n; i++)
-            c[i] = (uint32_t)i;
+            c[i] = (uint32_t)(first + i);
         return c;
     }
     rowview_sync();

@@ -331,6 +331,7 @@ void start_sweep(void)
     g.pending.channels = g.log_ptrs;
     g.pending.nchannels = g.nlogs;
     g.budget_hit = FALSE;
+    g.evicted = 0;
     rowview_reset();
     /* A sweep shows every source's rows: the list's selection (which chose the rows shown, or
      * was left by a Remove) is cleared. */

@@ -117,6 +117,7 @@ typedef struct app {
     BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
     uint64_t     memory_budget; /* bytes the rows may take */
     WCHAR        budget_text[96]; /* which budget was reached, for the sources' error text */
+    uint64_t     evicted;       /* live follow: the oldest rows removed to stay within the limits */
 } app;
 
 extern app g;
@@ -180,6 +181,7 @@ es_order  rowview_order(void);
 void      rowview_set_find(const char *utf8);
 void      rowview_set_focus(uint8_t *shown, size_t n);
 BOOL      rowview_retire(const uint32_t *floor, size_t n, size_t nrows);
+void      rowview_evicted(void);   /* the store evicted its oldest rows (live follow's limit) */
 BOOL      rowview_busy(void);
 BOOL      rowview_filtered(void);
 size_t    rowview_count(void);

@@ -89,16 +89,22 @@ static int q_cmp(const void *a, const void *b)
     return es_view_compare(q_store, *(const uint32_t *)a, *(const uint32_t *)b, q_order, &q_ctx);
 }
 
-static uint32_t *reference(const es_rowstore *s, size_t n, es_order o, const es_view_ctx *c)
+/* Rows [first, n) in order o, by qsort. */
+static uint32_t *reference_from(const es_rowstore *s, size_t first, size_t n, es_order o, const es_view_ctx *c)
 {
-    uint32_t *r = malloc((n ? n : 1) * sizeof *r);
-    for (size_t i = 0; i < n; i++)
-        r[i] = (uint32_t)i;
+    uint32_t *r = malloc((n - first ? n - first : 1) * sizeof *r);
+    for (size_t i = first; i < n; i++)
+        r[i - first] = (uint32_t)i;
     q_store = s;
     q_order = o;
     q_ctx = *c;
-    qsort(r, n, sizeof *r, q_cmp);
+    qsort(r, n - first, sizeof *r, q_cmp);
     return r;
+}
+
+static uint32_t *reference(const es_rowstore *s, size_t n, es_order o, const es_view_ctx *c)
+{
+    return reference_from(s, 0, n, o, c);
 }
 
 /* es_view_sort of the whole store in order o puts every row where qsort does (out: n entries). */
@@ -816,6 +822,69 @@ static void retire_case(int filtered)
     es_rowstore_unref(s);
 }
 
+/* Live follow's row limit: the store evicts its oldest blocks; they leave `all` and `vis` in
+ * order, rows still arriving are placed after them, and a job begun after the eviction sorts
+ * rows [first, n) and installs as if it had sorted the whole store that is left. */
+static void evict_case(int filtered)
+{
+    es_rowstore *s = make_store(20000, 300);
+    es_view_ctx c = ctx();
+    es_view v;
+    es_view_init(&v);
+    es_order o = {ES_COL_TIME, 1};
+    v.order = o;
+    es_find *f = filtered ? es_find_new("service", NULL) : NULL;
+    if (filtered) {
+        es_view_result r;
+        memset(&r, 0, sizeof r);
+        r.order = o;
+        r.find = es_find_new("service", NULL);
+        r.vis = malloc(16);
+        r.capvis = 4;
+        es_view_install(&v, &r);
+    }
+    CHECK(es_view_add(&v, s, 15000, &c, NULL, NULL));
+    size_t before = v.nvis;
+    CHECK_INT(es_rowstore_evict(s, 9000), 3 * ES_ROWSTORE_BLOCK_ROWS);   /* 20,000 held, keep at most 9,000 */
+    size_t first = es_rowstore_first(s);
+    size_t left_vis = es_view_evict(&v, first);
+    CHECK(es_view_add(&v, s, 20000, &c, NULL, NULL));   /* the rest arrive after the eviction */
+    /* what is left, in order: every row at or above first, filtered as the view is */
+    uint32_t *ref = reference_from(s, first, 20000, o, &c), *want = malloc(20000 * sizeof *want);
+    size_t k = 0;
+    for (size_t i = 0; i < 20000 - first; i++)
+        if (!f || es_find_row(f, es_rowstore_get(s, ref[i]), &c))
+            want[k++] = ref[i];
+    size_t bad = v.nvis != k;
+    for (size_t i = 0; !bad && i < k; i++)
+        bad += v.vis[i] != want[i];
+    CHECK_INT(bad, 0);
+    CHECK(left_vis > 0 && left_vis <= before);
+    CHECK_INT(v.nall, 20000 - first);
+    /* a sort job after the eviction: rows [first, n) */
+    es_view_result r;
+    memset(&r, 0, sizeof r);
+    r.order = (es_order){ES_COL_EVENTID, 0};
+    r.first = first;
+    r.nall = r.capall = 20000 - first;
+    r.all = malloc(r.nall * sizeof *r.all);
+    CHECK(es_view_sort(s, first, r.nall, r.order, &c, r.all, NULL));
+    es_view_install(&v, &r);
+    CHECK_INT(v.applied, 20000);
+    size_t below = 0;
+    for (size_t i = 0; i < v.nall; i++)
+        below += v.all[i] < first;
+    CHECK_INT(below, 0);
+    free(ref);
+    free(want);
+    es_find_free(f);
+    es_view_free(&v);
+    es_rowstore_unref(s);
+}
+
+TEST(evicted_rows_leave_the_view) { evict_case(0); }
+TEST(evicted_rows_leave_the_view_filtered) { evict_case(1); }
+
 TEST(retired_rows_leave_the_view) { retire_case(0); }
 TEST(retired_rows_leave_the_view_filtered) { retire_case(1); }
 
@@ -838,5 +907,7 @@ int main(void)
     RUN(install_then_catch_up);
     RUN(retired_rows_leave_the_view);
     RUN(retired_rows_leave_the_view_filtered);
+    RUN(evicted_rows_leave_the_view);
+    RUN(evicted_rows_leave_the_view_filtered);
     TESTS_DONE();
 }
