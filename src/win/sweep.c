@@ -1,8 +1,6 @@
-/* The sweep: worker threads, the supervisor, batching, cancelling and abandoning (see sweep.h). */
-#include "sweep.h"
-#include "es_xquery.h"
-#include "post.h"
-#include "source.h"
+/* The sweep: worker threads, the supervisor, cancelling and abandoning (see sweep.h); what the
+ * engines call on a worker (batching, posting) is in worker.c. */
+#include "sweep_int.h"
 #include "source_classic.h"
 #include "es_evtrec.h"
 #include "es_diag.h"
@@ -12,79 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH_ROWS      512     /* rows per batch: few messages, and rows still stream */
-#define BATCH_MAX_AGE   100     /* ms: a partly filled batch is sent after this long */
 #define WORKER_STACK    (256 * 1024)
 #define SUPERVISOR_TICK 100     /* ms between checks of the limits; cancels are re-sent as often */
 
 _Static_assert(sizeof(WPARAM) >= 8, "SWEEP_WP packs the generation and the source id into WPARAM");
-
-typedef struct sweep_log sweep_log;
-
-struct worker {
-    sweep          *sw;
-    const sweep_log *log;        /* the log it reads (the sweep's) */
-    uint32_t        index;       /* the window's id for this source (sweep_target.id) */
-    source_query    q;
-    const source_engine *engine;
-    HANDLE          thread;
-    CRITICAL_SECTION lock;       /* guards engine_slot against cancel() */
-    void           *engine_slot;
-    CRITICAL_SECTION batch_lock; /* guards batch and abandoned: the supervisor takes the batch of
-                                    a source it abandons */
-    es_batch       *batch;
-    ULONGLONG       batch_first_ms;
-    ULONGLONG       last_wait_ms; /* when the engine last waited for data */
-    volatile LONG   abandoned;   /* the supervisor gave up on it (under batch_lock) */
-    volatile LONG   returned;    /* read() came back in time (under batch_lock) */
-    volatile LONG   posting;     /* its thread is posting to the window (set under batch_lock): a
-                                    wait for the window is no sign of a dead server, so a source
-                                    is never abandoned while it posts */
-    DWORD           start_error; /* its thread could not be created: the supervisor reports it */
-    volatile LONG   cancelled;   /* a cancel was asked (Stop, a limit, the memory budget) */
-    volatile LONG   reason;      /* the error a cancelled source ends with: 1223, 1460, 8 */
-    volatile LONG   cancel_busy; /* a cancel call is on the thread pool */
-    volatile LONG   finished;    /* reported (by its own thread, or by the supervisor) */
-    volatile LONG64 started_ms;  /* GetTickCount64 when it left the queue; 0 while queued */
-    volatile LONG64 call_ms;     /* when the call in progress began; 0 between calls */
-    volatile LONG64 cancel_ms;   /* when the first cancel was asked */
-    int             probe;       /* what the 1722 probe found (es_probe_verdict), on its own thread */
-    volatile LONG64 emitted;     /* rows handed to worker_emit: a fallback only reads a source that gave none */
-    volatile LONG   slot_held;   /* it holds one of the sweep's slots (released once: report, or follow) */
-    volatile LONG   following;   /* live follow: the sweep's time cap no longer applies */
-};
-
-/* A log of the sweep: its channel, the query its servers are sent (built once, from the filter
- * or the view and the window's start), and whether the classic API may read it (a classic log,
- * and a filter or view our own matcher evaluates). */
-typedef struct sweep_log {
-    WCHAR *channel;
-    WCHAR *query;
-    BOOL   classic_ok;
-} sweep_log;
-
-struct sweep {
-    volatile LONG refs;
-    uint32_t      gen;
-    HWND          hwnd;
-    sweep_log    *logs;          /* the logs read (each server reads each): channel, query */
-    size_t        nlogs;
-    uint64_t      since;
-    es_filter    *filter;        /* the sweep's own copy, read-only once workers run */
-    es_xquery    *view;          /* --query: the sweep's own parsed copy (read-only once workers run) */
-    sweep_engine  engine;
-    unsigned      timeout_s, max_seconds;
-    size_t        n;
-    worker       *workers;
-    WCHAR       **names;
-    HANDLE        slots;         /* semaphore: sources read at once */
-    HANDLE        stop_event;    /* manual reset: Stop was asked */
-    HANDLE        all_reported;  /* manual reset: every source has been reported */
-    HANDLE        supervisor;
-    volatile LONG stop_reason;
-    volatile LONG remaining;     /* sources not yet reported */
-    volatile LONG abandoned;     /* threads this sweep abandoned */
-};
 
 static volatile LONG g_generation;
 static volatile LONG g_abandoned;
@@ -134,179 +63,6 @@ void sweep_release(sweep *sw)
         sweep_free(sw);
 }
 
-/* ---- posting ---- */
-
-static BOOL post(sweep *sw, UINT msg, uint32_t id, LPARAM lp)
-{
-    return post_retry(sw->hwnd, msg, SWEEP_WP(sw->gen, id), lp, NULL);
-}
-
-static void deliver(worker *w, es_batch *b)
-{
-    if (b && b->count && post(w->sw, SWM_BATCH, w->index, (LPARAM)b))
-        return; /* the window's now */
-    es_batch_free(b); /* empty, or not delivered: still ours */
-}
-
-/* The worker's own posts begin here, under the lock the supervisor takes to abandon a source:
- * either the source is abandoned and the worker posts nothing more, or the worker is posting
- * and the supervisor leaves it alone until it is done (end_post). Takes the batch being filled
- * when `batch` is given. FALSE when the source was abandoned. */
-static BOOL begin_post(worker *w, es_batch **batch)
-{
-    EnterCriticalSection(&w->batch_lock);
-    BOOL ok = !w->abandoned;
-    if (ok) {
-        InterlockedExchange(&w->posting, 1);
-        if (batch) {
-            *batch = w->batch;
-            w->batch = NULL;
-        }
-    }
-    LeaveCriticalSection(&w->batch_lock);
-    return ok;
-}
-
-static void end_post(worker *w) { InterlockedExchange(&w->posting, 0); }
-
-/* Sends the rows gathered so far (the worker's own thread). */
-static void flush(worker *w)
-{
-    es_batch *b = NULL;
-    if (begin_post(w, &b)) {
-        deliver(w, b);
-        end_post(w);
-    }
-}
-
-/* ---- what engines call ---- */
-
-BOOL worker_emit(worker *w, const es_event *ev)
-{
-    if (w->cancelled)
-        return FALSE;
-    es_batch *send = NULL;
-    BOOL ok = FALSE;
-    EnterCriticalSection(&w->batch_lock);
-    if (!w->abandoned) {
-        if (!w->batch) {
-            w->batch = es_batch_new(w->index, BATCH_ROWS);
-            w->batch_first_ms = GetTickCount64();
-        }
-        ok = w->batch && es_batch_add(w->batch, ev, wu_now_ticks());
-        if (ok)
-            InterlockedIncrement64(&w->emitted);
-        if (ok && (es_batch_full(w->batch) || GetTickCount64() - w->batch_first_ms >= BATCH_MAX_AGE)) {
-            send = w->batch;
-            w->batch = NULL;
-            InterlockedExchange(&w->posting, 1);
-        }
-    }
-    LeaveCriticalSection(&w->batch_lock);
-    if (send) {
-        deliver(w, send); /* outside the lock: a full queue makes only this thread wait */
-        end_post(w);
-    }
-    return ok && !w->cancelled;
-}
-
-void worker_call_begin(worker *w, BOOL for_data)
-{
-    ULONGLONG now = GetTickCount64();
-    if (for_data) {
-        if (w->last_wait_ms && now - w->last_wait_ms >= BATCH_MAX_AGE)
-            flush(w);
-        w->last_wait_ms = now;
-    }
-    w->call_ms = (LONG64)now; /* an aligned 64-bit store: the supervisor reads it whole, no fence needed */
-}
-
-void worker_call_end(worker *w) { w->call_ms = 0; }
-
-void worker_set_state(worker *w, es_state s)
-{
-    es_batch *b = NULL;
-    if (!begin_post(w, &b))
-        return;
-    deliver(w, b); /* rows first, so the window never shows "done" before the last rows */
-    post(w->sw, SWM_STATE, w->index, (LPARAM)s);
-    end_post(w);
-}
-
-void worker_set_warnings(worker *w, uint64_t skipped)
-{
-    if (!begin_post(w, NULL))
-        return;
-    post(w->sw, SWM_WARNINGS, w->index, (LPARAM)skipped);
-    end_post(w);
-}
-
-void worker_set_probe(worker *w, int verdict)
-{
-    w->probe = verdict;
-    if (!begin_post(w, NULL))
-        return;
-    post(w->sw, SWM_PROBE, w->index, (LPARAM)verdict);
-    end_post(w);
-}
-
-void worker_set_coverage(worker *w, const es_coverage *c)
-{
-    es_coverage *copy = malloc(sizeof *copy);
-    if (!copy)
-        return;   /* information only */
-    *copy = *c;
-    if (begin_post(w, NULL)) {
-        if (post(w->sw, SWM_COVERAGE, w->index, (LPARAM)copy))
-            copy = NULL;   /* the window's now */
-        end_post(w);
-    }
-    free(copy);
-}
-
-void worker_set_state_detail(worker *w, es_state s, unsigned detail)
-{
-    es_batch *b = NULL;
-    if (!begin_post(w, &b))
-        return;
-    deliver(w, b);
-    post(w->sw, SWM_STATE, w->index, SWEEP_STATE_PARAM(s, detail));
-    end_post(w);
-}
-
-void worker_follow_begin(worker *w)
-{
-    InterlockedExchange(&w->following, 1);
-    if (InterlockedExchange(&w->slot_held, 0))
-        ReleaseSemaphore(w->sw->slots, 1, NULL);   /* a source still waiting may start */
-}
-
-BOOL worker_wait(worker *w, HANDLE ev, DWORD ms)
-{
-    flush(w);
-    if (!ev) {   /* a pause: the sweep's Stop alone ends it early */
-        WaitForSingleObject(w->sw->stop_event, ms);
-        return FALSE;
-    }
-    HANDLE waits[2] = {ev, w->sw->stop_event};
-    return WaitForMultipleObjects(2, waits, FALSE, ms) == WAIT_OBJECT_0;
-}
-
-void worker_note_gap(worker *w, uint64_t records)
-{
-    if (!begin_post(w, NULL))
-        return;
-    post(w->sw, SWM_GAP, w->index, (LPARAM)records);
-    end_post(w);
-}
-
-DWORD worker_cancel_reason(const worker *w) { return w->cancelled ? (DWORD)w->reason : 0; }
-
-BOOL worker_cancelled(const worker *w) { return w->cancelled != 0; }
-void worker_lock(worker *w) { EnterCriticalSection(&w->lock); }
-void worker_unlock(worker *w) { LeaveCriticalSection(&w->lock); }
-void **worker_engine_slot(worker *w) { return &w->engine_slot; }
-
 /* ---- cancelling ---- */
 
 static VOID CALLBACK cancel_work(PTP_CALLBACK_INSTANCE inst, void *param)
@@ -354,7 +110,7 @@ static BOOL report(worker *w, DWORD err)
     ULONGLONG ms = started ? GetTickCount64() - started : 0;
     if (InterlockedExchange(&w->slot_held, 0))
         ReleaseSemaphore(sw->slots, 1, NULL);
-    post(sw, SWM_SOURCE_DONE, w->index, SWEEP_DONE_PARAM(err, ms > 0xffffffffu ? 0xffffffffu : ms));
+    sweep_post(sw, SWM_SOURCE_DONE, w->index, SWEEP_DONE_PARAM(err, ms > 0xffffffffu ? 0xffffffffu : ms));
     if (InterlockedDecrement(&sw->remaining) == 0)
         SetEvent(sw->all_reported);
     return TRUE;
@@ -376,7 +132,7 @@ static void abandon(worker *w)
     w->batch = NULL;
     LeaveCriticalSection(&w->batch_lock);
     InterlockedIncrement(&w->sw->abandoned);
-    deliver(w, b);
+    worker_deliver(w, b);
     report(w, w->reason ? (DWORD)w->reason : ERROR_TIMEOUT);
 }
 
@@ -418,9 +174,9 @@ static DWORD WINAPI worker_main(void *param)
         worker_lock(w);
         w->engine = &source_engine_classic;   /* what cancel() reaches from now on */
         worker_unlock(w);
-        if (begin_post(w, NULL)) {
-            post(sw, SWM_ENGINE, w->index, 1);
-            end_post(w);
+        if (worker_begin_post(w, NULL)) {
+            sweep_post(sw, SWM_ENGINE, w->index, 1);
+            worker_end_post(w);
         }
         worker_set_state(w, ES_STATE_CONNECTING);
         DWORD first = err;
@@ -430,9 +186,9 @@ static DWORD WINAPI worker_main(void *param)
          * classic API's is said beside it. When the classic API did reach it (access denied, a
          * wrong password), that answer is the source's error: it is what is left to fix. */
         if (err && w->emitted == 0 && !w->cancelled && unreachable(err)) {
-            if (begin_post(w, NULL)) {
-                post(sw, SWM_FALLBACK_ERROR, w->index, err);
-                end_post(w);
+            if (worker_begin_post(w, NULL)) {
+                sweep_post(sw, SWM_FALLBACK_ERROR, w->index, err);
+                worker_end_post(w);
             }
             err = first;
         }
@@ -448,7 +204,7 @@ static DWORD WINAPI worker_main(void *param)
     } else {
         es_batch *b = w->batch; /* returned: the supervisor no longer touches it */
         w->batch = NULL;
-        deliver(w, b);
+        worker_deliver(w, b);
         report(w, err);
     }
     sweep_release(sw);
@@ -509,7 +265,7 @@ static DWORD WINAPI supervisor_main(void *param)
         if (w->thread && !w->abandoned)
             WaitForSingleObject(w->thread, INFINITE);
     }
-    post(sw, SWM_SWEEP_DONE, 0, (LPARAM)sw->abandoned);
+    sweep_post(sw, SWM_SWEEP_DONE, 0, (LPARAM)sw->abandoned);
     sweep_release(sw);
     return 0;
 }
