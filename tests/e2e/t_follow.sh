@@ -5,9 +5,10 @@
 #   1. --run --follow-minutes 1 --hours 0 --threads 1 --export --status --exit, four servers:
 #        sim-steady  new records at 4/s: rows 1..N once each, N what was written by the end
 #        sim-drop    away 10..18 s after the load: rows contiguous across the reconnect, "ok"
-#        sim-wrap    away 8..20 s, its log of 100 records wraps meanwhile: rows 1..a then b..N,
+#        sim-wrap    200 records/s, away 8..20 s: its log of 2000 records wraps meanwhile: rows 1..a then b..N,
 #                    a+1..b-1 exactly the records overwritten, and the status line's Error says
-#                    how many
+#                    how many (at 200/s the log moves on every 5 ms: a count taken at the wrong
+#                    moment is off by a record or two)
 #        sim-down    fails 1722 as in a plain sweep: exit code 2
 #      With --threads 1 the three live servers all follow: a follower holds no slot.
 #   2. --run --follow --exit, Stop (Alt+P) in the window: following ends, the sources are "ok"
@@ -25,7 +26,7 @@ cat >$T/fleet.txt <<'EOF'
 # SIMULATED FLEET for tests/e2e/t_follow.sh (format: tests/fake/README)
 sim-steady   events=40 rate=4 seed=41
 sim-drop     events=30 rate=4 dropafter=10 downfor=8 seed=42
-sim-wrap     events=20 rate=10 maxrecords=100 dropafter=8 downfor=12 seed=43
+sim-wrap     events=20 rate=200 maxrecords=2000 dropafter=8 downfor=12 seed=43
 sim-down     down
 sim-steady2  events=25 rate=5 seed=44
 EOF
