@@ -15,7 +15,7 @@
  *               after it can be in the export);
  *   from below  the latest Received of any row of the run, minus a slack: the app was still
  *               following then, so a server that is followed must have delivered what it had
- *               written a few seconds before; with --minutes M also L + M minutes - 10 s (the
+ *               written a few seconds before; with --minutes M also L + M minutes - 15 s (the
  *               timer starts before the DLL is loaded, and stops the follow at M minutes).
  * What a server in LIST should end as (its fleet line):
  *   not in FLEET, down          error 1722, no rows
@@ -228,7 +228,7 @@ int main(int argc, char **argv)
     printf("     %s: the fake's load %.1f s before the run's end; the last row received %.1f s after the load\n", g_tag,
            secs((int64_t)(end - L)), secs((int64_t)(rcv_max - L)));
     if (minutes) {
-        uint64_t want = (uint64_t)minutes * 60 * ES_TICKS_PER_SEC - 10 * ES_TICKS_PER_SEC;
+        uint64_t want = (uint64_t)minutes * 60 * ES_TICKS_PER_SEC - 15 * ES_TICKS_PER_SEC;
         verdict("follow-length", rcv_max - L < want, "the last row was received %.1f s after the load; --follow-minutes %u follows until %u s",
                 secs((int64_t)(rcv_max - L)), minutes, minutes * 60);
     }

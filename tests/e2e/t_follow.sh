@@ -41,10 +41,13 @@ ESFAKE_FLEET=$(wine_path $T/fleet.txt); export ESFAKE_FLEET
 
 now() { date +%s.%N; }
 
-# ---- 1. one minute of following, from the command line
+# ---- 1. one minute of following, from the command line (a screenshot while two servers are away)
+(sleep 16; import -window root $T/reconnecting.png 2>/dev/null) &
+shot=$!
 run_app run 180 --servers "$(wine_path $T/servers.txt)" --log System --hours 0 --timeout 10 --threads 1 \
     --run --follow-minutes 1 --export "$(wine_path $T/run-rows.csv)" --status "$(wine_path $T/run-status.csv)" --exit
 end=$(now)
+wait $shot
 expect_exit run-exit-code-2 2 "sim-down failed"
 if awk -v s="$secs" 'BEGIN { exit !(s >= 59 && s < 100) }'; then echo "PASS run-duration: $secs s"; else
     echo "FAIL run-duration: --follow-minutes 1 ran $secs s"; fi
