@@ -65,32 +65,6 @@ static int cmp_seen(const void *a, const void *b)
 
 static double secs(int64_t ticks) { return (double)ticks / ES_TICKS_PER_SEC; }
 
-static int read_list(const char *path, server **out)
-{
-    size_t len;
-    char *t = slurp(path, &len);
-    if (!t)
-        return -1;
-    int n = 0, cap = 0;
-    server *v = NULL;
-    for (char *line = strtok(t, "\r\n"); line; line = strtok(NULL, "\r\n")) {
-        while (*line == ' ' || *line == '\t')
-            line++;
-        if (!*line || *line == '#')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = realloc(v, (size_t)cap * sizeof *v);
-        }
-        memset(&v[n], 0, sizeof v[n]);
-        snprintf(v[n].name, sizeof v[n].name, "%s", line);
-        n++;
-    }
-    free(t);
-    *out = v;
-    return n;
-}
-
 static server *find_server(server *v, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
@@ -121,20 +95,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: check_follow --name TAG --fleet F --servers L --export ROWS.csv --status STATUS.csv --end UNIX [--minutes M]\n");
         return 2;
     }
-    size_t flen;
-    char *ftext = slurp(fleet_path, &flen), err[300];
     fleet_server *fleet = NULL;
-    int nf = ftext ? fleet_parse_text(ftext, flen, &fleet, err, sizeof err) : -1;
-    if (nf < 0) {
-        printf("FAIL %s-fleet: cannot read %s: %s\n", g_tag, fleet_path, ftext ? err : "missing");
+    int nf = fleet_load(fleet_path, &fleet);
+    if (nf < 0)
         return 1;
-    }
-    server *sv = NULL;
-    int ns = read_list(list_path, &sv);
-    if (ns < 0) {
-        printf("FAIL %s-servers: cannot read %s\n", g_tag, list_path);
+    char **names = NULL;
+    int ns = list_load(list_path, &names);
+    if (ns < 0)
         return 1;
-    }
+    server *sv = calloc((size_t)ns + 1, sizeof *sv);
+    for (int i = 0; i < ns; i++)
+        snprintf(sv[i].name, sizeof sv[i].name, "%.*s", (int)sizeof sv[i].name - 1, names[i]);
     for (int i = 0; i < ns; i++)
         sv[i].fs = fleet_find(fleet, nf, sv[i].name);
     uint64_t end = ES_UNIX_EPOCH_TICKS + (uint64_t)(end_unix * ES_TICKS_PER_SEC);
@@ -143,9 +114,6 @@ int main(int argc, char **argv)
     csv *c = csv_load(export_path, "export-format", "export-exists", ROW_HEADER, ROW_COLS);
     if (!c)
         return 1;
-    es_buf tmp, msg;
-    es_buf_init(&tmp);
-    es_buf_init(&msg);
     size_t bad_fields = 0, unknown = 0, bad_cols = 0, bad_msgs = 0, bad_times = 0, nrows = 0;
     uint64_t load_min = UINT64_MAX, load_max = 0, rcv_max = 0;
     for (size_t r = 1; r < c->nrows; r++) {
@@ -187,26 +155,7 @@ int main(int argc, char **argv)
         fg_event ev;
         fg_spread sp = fleet_spread(s->fs);
         fleetgen_event(s->fs->name, s->fs->seed, &sp, k, &ev);
-        char task[32], id[16];
-        snprintf(id, sizeof id, "%u", ev.event_id);
-        const char *want[8] = {NULL, NULL, fleetgen_expected_level(&ev), ev.provider_name, id,
-                               fleetgen_expected_task(&ev, task, sizeof task), NULL, ev.computer};
-        for (int j = 2; j < 8; j++) {
-            if (!want[j])
-                continue;
-            const char *w = as_field(want[j], &tmp);
-            if (strcmp(row->f[j], w) && bad_cols++ < 8)
-                detail("line %zu: %s record %" PRIu64 " %s is \"%.60s\", expected \"%.60s\"", row->line, s->name, k, ROW_HEADER[j],
-                       row->f[j], w);
-        }
-        size_t ml = fleetgen_expected_message(&ev, NULL, 0);
-        es_buf_clear(&msg);
-        es_buf_reserve(&msg, ml + 1);
-        fleetgen_expected_message(&ev, msg.data, ml + 1);
-        msg.len = ml;
-        const char *wm = as_field(msg.data, &tmp);
-        if (strcmp(row->f[8], wm) && bad_msgs++ < 6)
-            detail("line %zu: %s record %" PRIu64 " Message is \"%.80s\", expected \"%.80s\"", row->line, s->name, k, row->f[8], wm);
+        row_check_event(row, s->name, &ev, &bad_cols, &bad_msgs);
     }
     verdict("export-formula-guard", bad_fields, "%zu fields (see above)", bad_fields);
     verdict("export-servers", unknown, "%zu rows of servers that cannot have rows", unknown);
