@@ -74,6 +74,20 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
         } else {
             st->error_text = _strdup("");
         }
+        /* live follow: what the log lost while the source was away, as its line in the window says */
+        if (st->error_text && (t->overwritten || t->cleared)) {
+            char m[96];
+            if (t->overwritten)
+                snprintf(m, sizeof m, "%llu records were overwritten while it was away", (unsigned long long)t->overwritten);
+            else
+                snprintf(m, sizeof m, "the log was cleared while it was away");
+            size_t l = strlen(st->error_text) + 2 + strlen(m) + 1;
+            char *both = malloc(l);
+            if (both)
+                snprintf(both, l, "%s%s%s", st->error_text, st->error_text[0] ? "; " : "", m);
+            free((char *)st->error_text);
+            st->error_text = both;
+        }
         st->seconds = target_seconds(t);
         char cov[160];
         target_coverage(t, FALSE, cov, sizeof cov);   /* UTC, as every time in the CSV files */

@@ -72,26 +72,61 @@ static DWORD end_reason(const worker *w)
     return why == ERROR_CANCELLED ? 0 : why;
 }
 
-/* The bookmarked record is gone (the log wrapped or was cleared while the source was away, or
- * under the subscription): the records lost are counted from the log's oldest record and said. */
-static void note_lost(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session, uint64_t last)
+/* Records the follower will never see: the log wrapped or was cleared while the source was
+ * away, or under the subscription. What is said at once is counted from the log's oldest record
+ * (EvtGetLogInfo); the subscription then starts at the oldest record of a later moment (the log
+ * goes on being written), so when the first record after the gap comes, the count is made exact:
+ * the records up to that one (or up to the log's oldest then, with a filter that skips some) that
+ * were not said yet are added. */
+typedef struct follow_gap {
+    BOOL     pending;   /* a gap was said; the first record after it has not come yet */
+    uint64_t base;      /* the log's oldest record when it was said (0: unknown, a clear) */
+} follow_gap;
+
+static void note_lost(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session, uint64_t last,
+                      follow_gap *gap)
 {
     uint64_t oldest = 0;
-    if (coverage_oldest_record(w, api, session, q->channel, &oldest) && oldest > last + 1)
+    if (gap->pending)
+        return;   /* lost again before anything came: the first record's count covers both */
+    gap->pending = TRUE;
+    gap->base = 0;
+    if (last && coverage_oldest_record(w, api, session, q->channel, &oldest) && oldest > last + 1) {
         worker_note_gap(w, oldest - last - 1);
-    else
+        gap->base = oldest;
+    } else {
         worker_note_gap(w, UINT64_MAX);   /* cleared (its numbers may start again): how many is unknown */
+    }
 }
 
-/* A subscription after the bookmark (or to future events when nothing was read yet); when the
- * bookmarked record is gone, the gap is said and the log is read from its oldest record. NULL
+/* The first record after a gap came (record id `got`): what was lost between the log's oldest
+ * record at the gap and it, and not said yet, is said now. */
+static void gap_settled(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session, uint64_t got,
+                        follow_gap *gap)
+{
+    gap->pending = FALSE;
+    if (!gap->base || got <= gap->base)
+        return;
+    uint64_t upto = got, oldest = 0;
+    if (coverage_oldest_record(w, api, session, q->channel, &oldest) && oldest < upto)
+        upto = oldest;   /* a filter skipped the records oldest..got-1: they were there, not lost */
+    if (upto > gap->base)
+        worker_note_gap(w, upto - gap->base);
+}
+
+/* A subscription after the bookmark (from the oldest record when nothing was read yet); when
+ * the bookmarked record is gone, the gap is said and the log is read from its oldest record. NULL
  * with *err when it failed. */
 static EVT_HANDLE subscribe(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session,
-                            wevt_reader *r, HANDLE signal, DWORD *err)
+                            wevt_reader *r, HANDLE signal, follow_gap *gap, DWORD *err)
 {
     const WCHAR *text = q->query_text ? q->query_text : L"*";
     EVT_HANDLE bookmark = NULL;
-    DWORD flags = EvtSubscribeToFutureEvents;
+    /* Nothing read yet (the sweep's query matched nothing): from the oldest record, with the
+     * same query. What matched it then is read already (nothing), and future events alone would
+     * miss what was written since the query. After a gap (nothing read since): Strict, so that a
+     * record lost before it is read is counted, not skipped. */
+    DWORD flags = EvtSubscribeStartAtOldestRecord | (gap->pending ? EvtSubscribeStrict : 0);
     if (r->last_record) {
         WCHAR xml[600];
         if (!follow_bookmark_xml(q->channel, r->last_record, xml, 600)) {
@@ -115,10 +150,11 @@ static EVT_HANDLE subscribe(worker *w, const source_query *q, const wevt_api *ap
         return sub;
     /* The bookmarked record is no longer in the log: it wrapped (the oldest record is past the
      * bookmark: those between were overwritten) or was cleared. */
-    note_lost(w, q, api, session, r->last_record);
+    note_lost(w, q, api, session, r->last_record, gap);
     r->last_record = 0;   /* the log's numbers from now on (a cleared log may start again at 1) */
     worker_call_begin(w, FALSE);
-    sub = api->Subscribe(session, signal, q->channel, text, NULL, NULL, NULL, EvtSubscribeStartAtOldestRecord);
+    sub = api->Subscribe(session, signal, q->channel, text, NULL, NULL, NULL,
+                         EvtSubscribeStartAtOldestRecord | EvtSubscribeStrict);
     *err = sub ? 0 : GetLastError();
     worker_call_end(w);
     return sub;
@@ -126,7 +162,7 @@ static EVT_HANDLE subscribe(worker *w, const source_query *q, const wevt_api *ap
 
 /* Reads the subscription until the server is lost (its error) or the worker is cancelled (0). */
 static DWORD pull(worker *w, const source_query *q, const wevt_api *api, EVT_HANDLE session, EVT_HANDLE sub,
-                  wevt_reader *r, HANDLE signal)
+                  wevt_reader *r, HANDLE signal, follow_gap *gap)
 {
     unsigned quiet = 0;
     for (;;) {
@@ -148,15 +184,19 @@ static DWORD pull(worker *w, const source_query *q, const wevt_api *api, EVT_HAN
                 if (e == ERROR_NO_MORE_ITEMS || e == ERROR_TIMEOUT)
                     break;   /* all read: wait for the signal */
                 if (e == ERROR_EVT_QUERY_RESULT_STALE) {   /* records went before they were read */
-                    note_lost(w, q, api, session, r->last_record);
+                    note_lost(w, q, api, session, r->last_record, gap);
                     continue;   /* the subscription goes on from the oldest record left */
                 }
                 return e ? e : ERROR_INVALID_DATA;
             }
             BOOL go_on = TRUE;
             DWORD err = 0;
-            for (DWORD i = 0; i < got && go_on; i++)
+            for (DWORD i = 0; i < got && go_on; i++) {
+                uint64_t before = r->last_record;
                 go_on = wevt_reader_emit(r, evs[i], q, &err);
+                if (gap->pending && r->last_record != before)
+                    gap_settled(w, q, api, session, r->last_record, gap);
+            }
             worker_call_begin(w, FALSE);
             for (DWORD i = 0; i < got; i++)
                 api->Close(evs[i]);
@@ -178,6 +218,7 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
     worker_follow_begin(w);
     DWORD err = 0;
     unsigned failures = 0;
+    follow_gap gap = {FALSE, 0};
     while (!worker_cancelled(w)) {
         if (failures) {
             /* Lost: a pause (Stop ends it at once), then a new session and the same bookmark. */
@@ -212,7 +253,7 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
             wevt_reader_reset_session(r, *session);
             worker_call_end(w);
         }
-        EVT_HANDLE sub = subscribe(w, q, api, *session, r, signal, &err);
+        EVT_HANDLE sub = subscribe(w, q, api, *session, r, signal, &gap, &err);
         if (!sub) {
             if (!lost(err))
                 break;   /* another try would be refused the same way */
@@ -221,7 +262,7 @@ DWORD follow_run(worker *w, const source_query *q, const wevt_api *api, EVT_HAND
         }
         publish(w, *session, sub);
         worker_set_state(w, ES_STATE_FOLLOWING);
-        err = pull(w, q, api, *session, sub, r, signal);
+        err = pull(w, q, api, *session, sub, r, signal, &gap);
         publish(w, *session, NULL);
         worker_call_begin(w, FALSE);
         api->Close(sub);

@@ -10,7 +10,10 @@
  * and subscribes again after the same bookmark. When the bookmarked record is no longer in the
  * log (Strict: ERROR_NOT_FOUND; the log wrapped or was cleared while the source was away), the
  * records overwritten are counted from the log's oldest record number and said on the source's
- * line, and what the log still holds is read from its oldest record.
+ * line, and what the log still holds is read from its oldest record (Strict again: a record lost
+ * before it is read is counted too); the count is made exact when the first record after the gap
+ * comes. When the sweep's query read nothing, the subscription starts at the log's oldest record
+ * with the same query (future events alone would miss what came between the query and it).
  *
  * A follower holds no slot of the sweep's thread limit and no time cap; each call is still
  * timed. It ends on Stop (then it is a source that ended well: 0) or on a cancel for another

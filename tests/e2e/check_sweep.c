@@ -376,38 +376,6 @@ static int cmp_u64(const void *a, const void *b)
 
 /* ------------------------------------------------------------------ main */
 
-static int read_list(const char *path, server **out)
-{
-    size_t len;
-    char *t = slurp(path, &len);
-    if (!t)
-        return -1;
-    int n = 0, cap = 0;
-    server *v = NULL;
-    char *save = t;
-    if (len >= 3 && !memcmp(t, ES_CSV_BOM, 3))
-        save += 3;
-    for (char *line = strtok(save, "\r\n"); line; line = strtok(NULL, "\r\n")) {
-        while (*line == ' ' || *line == '\t')
-            line++;
-        size_t l = strlen(line);
-        while (l && (line[l - 1] == ' ' || line[l - 1] == '\t'))
-            line[--l] = 0;
-        if (!l || *line == '#')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 32;
-            v = realloc(v, (size_t)cap * sizeof *v);
-        }
-        memset(&v[n], 0, sizeof v[n]);
-        snprintf(v[n].name, sizeof v[n].name, "%s", line);
-        n++;
-    }
-    free(t);
-    *out = v;
-    return n;
-}
-
 /* The server NAME read for LOG (the rows' and status lines' Log column). */
 static server *find_server(server *v, int n, const char *name, const char *log)
 {
@@ -543,20 +511,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: check_sweep [--make-expected] --fleet F --servers L --hours H --timeout S [--max-seconds S] [--max-rows N] [--retries N] [--logs A,B] [--levels L] [--ids L] [--providers L] --export ROWS.csv --status STATUS.csv [--name TAG]\n");
         return 2;
     }
-    size_t flen;
-    char *ftext = slurp(fleet_path, &flen), err[300];
     fleet_server *fleet = NULL;
-    int nf = ftext ? fleet_parse_text(ftext, flen, &fleet, err, sizeof err) : -1;
-    if (nf < 0) {
-        printf("FAIL %s-fleet: cannot read %s: %s\n", g_tag, fleet_path, ftext ? err : "missing");
+    int nf = fleet_load(fleet_path, &fleet);
+    if (nf < 0)
         return 1;
-    }
-    server *sv = NULL;
-    int ns = read_list(list_path, &sv);
-    if (ns < 0) {
-        printf("FAIL %s-servers: cannot read %s\n", g_tag, list_path);
+    char **names = NULL;
+    int ns = list_load(list_path, &names);
+    if (ns < 0)
         return 1;
-    }
+    server *sv = calloc((size_t)ns + 1, sizeof *sv);
+    for (int i = 0; i < ns; i++)
+        snprintf(sv[i].name, sizeof sv[i].name, "%.*s", (int)sizeof sv[i].name - 1, names[i]);
     /* --logs A,B: each server is read once per log (its rows and status line say which) */
     {
         char logs[16][128];
@@ -595,9 +560,6 @@ int main(int argc, char **argv)
     if (!c)
         return 1;
 
-    es_buf tmp, msg;
-    es_buf_init(&tmp);
-    es_buf_init(&msg);
     size_t bad_fields = 0, unknown = 0, bad_cols = 0, bad_msgs = 0, bad_times = 0, outside = 0, nrows = 0, nload = 0;
     uint64_t anchor_min = UINT64_MAX, anchor_max = 0;   /* clock=load rows: TimeCreated + age */
     const char *anchor_min_at = "", *anchor_max_at = "";
@@ -633,30 +595,7 @@ int main(int argc, char **argv)
         fg_event e;
         fg_spread sp = fleet_spread(s->fs);
         fleetgen_event(s->fs->name, s->fs->seed, &sp, k, &e);
-        char task[32], id[16];
-        snprintf(id, sizeof id, "%u", e.event_id);
-        const char *want[10] = {NULL, NULL, fleetgen_expected_level(&e), e.provider_name, id,
-                                fleetgen_expected_task(&e, task, sizeof task), NULL, e.computer, NULL, NULL};
-        for (int j = 2; j < 8; j++) {
-            if (!want[j])
-                continue;
-            const char *w = as_field(want[j], &tmp);
-            if (strcmp(row->f[j], w)) {
-                if (bad_cols++ < 8)
-                    detail("line %zu: %s record %" PRIu64 " %s is \"%.60s\", expected \"%.60s\"", row->line, s->name, k, ROW_HEADER[j], row->f[j], w);
-            }
-        }
-        size_t ml = fleetgen_expected_message(&e, NULL, 0);
-        es_buf_clear(&msg);
-        es_buf_reserve(&msg, ml + 1);
-        fleetgen_expected_message(&e, msg.data, ml + 1);
-        msg.len = ml;
-        const char *wm = as_field(msg.data, &tmp);
-        if (strcmp(row->f[8], wm)) {
-            if (bad_msgs++ < 6)
-                detail("line %zu: %s record %" PRIu64 " (%s %u) Message is \"%.80s\", expected \"%.80s\"", row->line, s->name, k,
-                       e.provider_name, e.event_id, row->f[8], wm);
-        }
+        row_check_event(row, s->name, &e, &bad_cols, &bad_msgs);
         uint64_t tc, rc;
         if (!es_time_parse_iso8601(row->f[1], &tc) || !es_time_parse_iso8601(row->f[9], &rc) || strlen(row->f[1]) != 24) {
             if (bad_times++ < 5)

@@ -4,6 +4,7 @@
 #include "es_csv.h"
 #include "es_export.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,4 +277,74 @@ int status_parse(const csv_row *row, status_line *s)
     s->coverage = row->f[6];
     s->log = row->f[7];
     return 1;
+}
+
+/* ------------------------------------------------------------------ the simulated fleet */
+
+int fleet_load(const char *path, fleet_server **out)
+{
+    size_t len;
+    char *text = slurp(path, &len), err[300];
+    int n = text ? fleet_parse_text(text, len, out, err, sizeof err) : -1;
+    if (n < 0)
+        printf("FAIL %s-fleet: cannot read %s: %s\n", g_tag, path, text ? err : "missing");
+    free(text);
+    return n;
+}
+
+int list_load(const char *path, char ***names)
+{
+    size_t len;
+    char *t = slurp(path, &len);
+    if (!t) {
+        printf("FAIL %s-servers: cannot read %s\n", g_tag, path);
+        return -1;
+    }
+    int n = 0, cap = 0;
+    char **v = NULL, *p = t;
+    if (len >= 3 && !memcmp(t, ES_CSV_BOM, 3))
+        p += 3;
+    for (char *line = strtok(p, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+        while (*line == ' ' || *line == '\t')
+            line++;
+        size_t l = strlen(line);
+        while (l && (line[l - 1] == ' ' || line[l - 1] == '\t'))
+            line[--l] = 0;
+        if (!l || *line == '#')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            v = realloc(v, (size_t)cap * sizeof *v);
+        }
+        v[n++] = strdup(line);
+    }
+    free(t);
+    *names = v;
+    return n;
+}
+
+void row_check_event(const csv_row *row, const char *server, const fg_event *e, size_t *bad_cols, size_t *bad_msgs)
+{
+    static es_buf tmp, msg;   /* kept between calls: a checker is one thread */
+    char task[32], id[16];
+    snprintf(id, sizeof id, "%u", e->event_id);
+    const char *want[8] = {NULL, NULL, fleetgen_expected_level(e), e->provider_name, id,
+                           fleetgen_expected_task(e, task, sizeof task), NULL, e->computer};
+    for (int j = 2; j < 8; j++) {
+        if (!want[j])
+            continue;
+        const char *w = as_field(want[j], &tmp);
+        if (strcmp(row->f[j], w) && (*bad_cols)++ < 8)
+            detail("line %zu: %s record %" PRIu64 " %s is \"%.60s\", expected \"%.60s\"", row->line, server, e->record_id,
+                   ROW_HEADER[j], row->f[j], w);
+    }
+    size_t ml = fleetgen_expected_message(e, NULL, 0);
+    es_buf_clear(&msg);
+    es_buf_reserve(&msg, ml + 1);
+    fleetgen_expected_message(e, msg.data, ml + 1);
+    msg.len = ml;
+    const char *wm = as_field(msg.data, &tmp);
+    if (strcmp(row->f[8], wm) && (*bad_msgs)++ < 6)
+        detail("line %zu: %s record %" PRIu64 " (%s %u) Message is \"%.80s\", expected \"%.80s\"", row->line, server, e->record_id,
+               e->provider_name, e->event_id, row->f[8], wm);
 }

@@ -9,6 +9,7 @@
 #define CSVCHECK_H
 
 #include "es_buf.h"
+#include "fleetgen.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -89,6 +90,19 @@ typedef struct status_line {
 
 /* 0 (with a detail line) when the row has not the seven fields. */
 int status_parse(const csv_row *row, status_line *s);
+
+/* ---- the simulated fleet (tests/fake/fleetgen.c, linked with every checker) */
+
+/* The fleet file: the number of servers (*out malloc'ed), or -1 after "FAIL TAG-fleet: ...". */
+int fleet_load(const char *path, fleet_server **out);
+/* A server list as the app reads it: one name a line, a BOM, blank lines, '#' comments and the
+ * blanks around a name skipped. The number of names (*names malloc'ed, each name too), or -1
+ * after "FAIL TAG-servers: ..." when the file cannot be read. */
+int list_load(const char *path, char ***names);
+/* Checks what an export row shares with the record it names (e: fleetgen_event of its server
+ * and RecordID): Level, Source, EventID, Task and Computer counted into *bad_cols, Message into
+ * *bad_msgs, a detail line for the first few of each. */
+void row_check_event(const csv_row *row, const char *server, const fg_event *e, size_t *bad_cols, size_t *bad_msgs);
 
 /* ---- expected values */
 
