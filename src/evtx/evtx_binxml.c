@@ -1,8 +1,9 @@
 /* BinXML: the walker. A record's fragments, token by token: what each decoded token does to the
  * element stream (exec), template instances (their substitution values; a template's body run
- * from its decoded tokens, or walked when it could not be decoded), and failures as messages.
- * The tokens are decoded in evtx_tokens.c, the stream written out (to the XML writer, when
- * asked, and to the es_event collector) in evtx_emit.c.
+ * from its decoded tokens, or walked when it could not be decoded), a substitution's value as
+ * text, and failures as messages. The tokens are decoded in evtx_tokens.c; the stream goes to
+ * the XML writer (when asked) and the es_event collector through the output steps of
+ * evtx_binxml.h and evtx_emit.c.
  *
  * Every offset is checked against the range it must lie in (the record, a template, a BinXML
  * value, the chunk); recursion (template instances, BinXML values) is capped by EVX_MAX_DEPTH
@@ -15,30 +16,27 @@
 
 /* ---- failures, chunks, template instances ---- */
 
-int evx_fail(es_evtx_parser *p, const char *why, size_t at)
+void evx_fail_msg(es_evtx_parser *p, const char *why, size_t at)
 {
-    if (!p->errmsg[0]) {
-        size_t n = strlen(why);
-        if (n > 60)
-            n = 60;
-        memcpy(p->errmsg, why, n);
-        /* " at 0xNNNN" */
-        static const char hx[] = "0123456789abcdef";
-        char *o = p->errmsg + n;
-        memcpy(o, " at 0x", 6);
-        o += 6;
-        char tmp[8];
-        int k = 0;
-        uint32_t v = (uint32_t)at;
-        do {
-            tmp[k++] = hx[v & 15];
-            v >>= 4;
-        } while (v && k < 8);
-        while (k)
-            *o++ = tmp[--k];
-        *o = 0;
-    }
-    return -1;
+    size_t n = strlen(why);
+    if (n > 60)
+        n = 60;
+    memcpy(p->errmsg, why, n);
+    /* " at 0xNNNN" */
+    static const char hx[] = "0123456789abcdef";
+    char *o = p->errmsg + n;
+    memcpy(o, " at 0x", 6);
+    o += 6;
+    char tmp[8];
+    int k = 0;
+    uint32_t v = (uint32_t)at;
+    do {
+        tmp[k++] = hx[v & 15];
+        v >>= 4;
+    } while (v && k < 8);
+    while (k)
+        *o++ = tmp[--k];
+    *o = 0;
 }
 
 void evx_chunk_begin(es_evtx_parser *p, const uint8_t *chunk, size_t len)
@@ -90,6 +88,7 @@ static const char *utf16_val(es_evtx_parser *p, size_t pos, size_t units, size_t
     return p->val.data ? p->val.data : "";
 }
 
+static int walk(es_evtx_parser *p, size_t *ppos, size_t end, size_t sbase, uint32_t nsubs, int depth, int in_tmpl);
 static int run_ops(es_evtx_parser *p, const evx_tmpl_slot *slot, size_t sbase, uint32_t nsubs, int depth, size_t at);
 
 static int template_instance(es_evtx_parser *p, size_t *ppos, size_t end, int depth)
@@ -154,7 +153,7 @@ static int template_instance(es_evtx_parser *p, size_t *ppos, size_t end, int de
         r = run_ops(p, slot, base, (uint32_t)count, depth + 1, body);
     } else {
         size_t bpos = body;
-        r = evx_walk(p, &bpos, body_end, base, (uint32_t)count, depth + 1, 1);
+        r = walk(p, &bpos, body_end, base, (uint32_t)count, depth + 1, 1);
     }
     p->nsubs = base;
     *ppos = voff;
@@ -162,6 +161,82 @@ static int template_instance(es_evtx_parser *p, size_t *ppos, size_t end, int de
 }
 
 /* ---- running decoded tokens ---- */
+
+/* Values of every type but strings are rendered as digits, hex, GUIDs, SIDs, times, true/false
+ * or %g numbers (joined by commas): nothing in them needs escaping. */
+static inline int plain_type(unsigned type)
+{
+    type &= 0x7F;
+    return type != 0x01 && type != 0x02;
+}
+
+/* A substitution value as the element stream's text: rendered by evtx_values.c (the commonest,
+ * unsigned integers, here); an array as an element's whole content repeats the element; a
+ * BinXML value is walked as a fragment of its own. */
+static int substitution(es_evtx_parser *p, const evx_sub *s, int optional, int depth)
+{
+    (void)optional;
+    if (s->type == 0 || s->size == 0)
+        return 0;   /* NULL: an optional substitution's attribute is dropped (no text at all) */
+    if (s->type == 0x21) {   /* BinXML value: a fragment in its own right */
+        if (p->in_attr)
+            return 0;
+        size_t pos = s->off;
+        return walk(p, &pos, (size_t)s->off + s->size, 0, 0, depth + 1, 0);
+    }
+    if ((s->type & 0x80) && !p->in_attr && p->nelems && p->elems[p->nelems - 1].open_tag == 1) {
+        /* An array as an element's whole content: the element is repeated, one per item,
+         * as Windows renders it (<Data>a</Data><Data>b</Data>). */
+        size_t at = 0, ip, in;
+        int k = 0;
+        while (evx_array_next(s->type, p->c + s->off, s->size, &at, &ip, &in)) {
+            if (k++ && evx_elem_repeat(p) < 0)
+                return -1;
+            p->val.len = 0;   /* (its users go by length) */
+            evx_render_scalar(&p->val, s->type & 0x7F, p->c + s->off + ip, in, NULL, NULL);
+            evx_text_as(p, p->val.data ? p->val.data : "", p->val.len, plain_type(s->type));
+        }
+        return 0;
+    }
+    if (s->type == 0x01) {
+        evx_text_utf16(p, s->off, s->size / 2);
+        return 0;
+    }
+    if (s->type == 0x04 || s->type == 0x06 || s->type == 0x08 || s->type == 0x0A) {
+        /* unsigned integers, the commonest values: straight to text (as evx_render_scalar) */
+        const uint8_t *v = p->c + s->off;
+        size_t want = s->type == 0x04 ? 1 : s->type == 0x06 ? 2 : s->type == 0x08 ? 4 : 8, n = s->size;
+        uint64_t x;
+        if (n >= want) {
+            x = want == 1 ? v[0] : want == 2 ? evx_u16(v) : want == 4 ? evx_u32(v) : evx_u64(v);
+        } else {
+            x = 0;
+            for (size_t i = 0; i < n; i++)
+                x |= (uint64_t)v[i] << (8 * i);
+        }
+        char tmp[40], *e = tmp + 24, *b = e;   /* 16 readable bytes from b (evx_put_w) */
+        while (x >= 100) {
+            b -= 2;
+            memcpy(b, evx_digits2 + 2 * (x % 100), 2);
+            x /= 100;
+        }
+        if (x >= 10) {
+            b -= 2;
+            memcpy(b, evx_digits2 + 2 * x, 2);
+        } else {
+            *--b = (char)('0' + x);
+        }
+        evx_text_as(p, b, (size_t)(e - b), 1);
+        return 0;
+    }
+    p->val.len = 0;   /* (its users go by length) */
+    int time_attr = p->in_attr && p->attr_field == F_TIME;
+    evx_render_value(&p->val, s->type, p->c + s->off, s->size, time_attr ? &p->time_ft : NULL,
+                     time_attr ? &p->have_time_ft : NULL);
+    if (p->val.len)
+        evx_text_as(p, p->val.data, p->val.len, plain_type(s->type));
+    return 0;
+}
 
 /* OP_FAIL's messages, by M_... (evtx_binxml.h) */
 static const char *const MSG[] = {"truncated token", "truncated name reference", "truncated name", "bad name offset",
@@ -227,7 +302,7 @@ static EVX_INLINE int op_sub(es_evtx_parser *p, const evx_op *o, size_t sbase, u
 {
     if (o->idx < nsubs) {
         evx_sub s = p->subs[sbase + o->idx];
-        return evx_substitution(p, &s, o->tok == 0x0E, depth);
+        return substitution(p, &s, o->tok == 0x0E, depth);
     }
     return 0;
 }
@@ -353,7 +428,7 @@ static void fragment_end(es_evtx_parser *p, size_t base_elems)
         evx_elem_close(p);
 }
 
-int evx_walk(es_evtx_parser *p, size_t *ppos, size_t end, size_t sbase, uint32_t nsubs, int depth, int in_tmpl)
+static int walk(es_evtx_parser *p, size_t *ppos, size_t end, size_t sbase, uint32_t nsubs, int depth, int in_tmpl)
 {
     if (depth > EVX_MAX_DEPTH)
         return evx_fail(p, "nesting too deep", *ppos);
@@ -422,7 +497,7 @@ int evx_record_walk(es_evtx_parser *p, size_t pos, size_t end)
         if (fragments && p->c[pos] != 0x0F)
             break;   /* padding after the last fragment */
         if (!fragments) {
-            if (evx_walk(p, &pos, end, 0, 0, 0, 0) < 0)
+            if (walk(p, &pos, end, 0, 0, 0, 0) < 0)
                 return -1;
         } else {
             /* A later fragment that is damaged (often a few stray bytes before the size
@@ -432,7 +507,7 @@ int evx_record_walk(es_evtx_parser *p, size_t pos, size_t end)
             memcpy(fo, p->field_off, sizeof fo);
             int have_ft = p->have_time_ft;
             uint64_t ft = p->time_ft;
-            if (evx_walk(p, &pos, end, 0, 0, 0, 0) < 0) {
+            if (walk(p, &pos, end, 0, 0, 0, 0) < 0) {
                 p->xml.len = xml_len;
                 if (p->xml.data)
                     p->xml.data[xml_len] = 0;

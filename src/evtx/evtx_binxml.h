@@ -1,6 +1,8 @@
 /* The BinXML parser's own header (src/evtx only): what its three parts share. evtx_tokens.c
- * decodes tokens into evx_ops, evtx_binxml.c walks them, evtx_emit.c writes the stream out. The
- * helpers here run for every token: they are inline. */
+ * decodes tokens into evx_ops, evtx_binxml.c walks them and runs what they say, evtx_emit.c
+ * writes out the stream's less common parts. The output steps here (text, ending a start tag,
+ * closing an element) run for every token: they are inline, so the walker's loop calls nothing
+ * in another file on its way (the parser's speed depends on it). */
 #ifndef EVTX_BINXML_H
 #define EVTX_BINXML_H
 
@@ -38,13 +40,83 @@ static inline void evx_content_prep(es_evtx_parser *p)
     }
 }
 
+/* Text as UTF-8; `plain` when it is known to need no escaping (a number, a GUID...). s can be
+ * read 16 bytes from its start (p->val, or a buffer that big): see evx_put_w. */
+static inline void evx_text_as(es_evtx_parser *p, const char *s, size_t n, int plain)
+{
+    if (n == 0 || p->nelems == 0)
+        return;
+    if (p->in_attr) {
+        p->attr_content = 1;
+        if (WANT_XML(p)) {
+            if (plain)
+                evx_put_w(&p->xml, s, n);
+            else
+                evx_xml_text(&p->xml, s, n, 1);
+        }
+        if (p->attr_field)
+            evx_put_w(&p->strs, s, n);   /* (evx_ev_text) */
+        return;
+    }
+    evx_content_prep(p);
+    if (WANT_XML(p)) {
+        if (plain)
+            evx_put_w(&p->xml, s, n);
+        else
+            evx_xml_text(&p->xml, s, n, 0);
+    }
+    es_buf *t = evx_ev_text_target(p);   /* (evx_ev_text) */
+    if (t)
+        evx_put_w(t, s, n);
+}
+
+/* Text given as UTF-16LE in the chunk (string values and value tokens): decoded once, into the
+ * event's strings when they collect it (and escaped from there into the XML), else straight
+ * into the XML. */
+static inline void evx_text_utf16(es_evtx_parser *p, size_t pos, size_t units)
+{
+    if (units == 0 || p->nelems == 0 || (p->c[pos] == 0 && p->c[pos + 1] == 0))
+        return;
+    if (p->in_attr)
+        p->attr_content = 1;
+    else
+        evx_content_prep(p);
+    es_buf *t = evx_ev_text_target(p);
+    if (t || WANT_XML(p))
+        evx_text16(t, WANT_XML(p) ? &p->xml : NULL, p->c + pos, units, p->c + p->clen, p->in_attr);
+}
+
+/* Closes the current element: "/>" or its end tag, and the collector's step. */
+static inline void evx_elem_close(es_evtx_parser *p)
+{
+    evx_elem *e = &p->elems[p->nelems - 1];
+    if (WANT_XML(p)) {
+        if (e->open_tag) {
+            if (p->xml.cap - p->xml.len > 2) {
+                p->xml.data[p->xml.len] = '/';
+                p->xml.data[p->xml.len + 1] = '>';
+                p->xml.len += 2;
+            } else {
+                evx_put(&p->xml, "/>", 2);
+            }
+        } else {
+            evx_put_w(&p->xml, END_TAG(p, e->name, e->name_len), (size_t)e->name_len + 3);
+        }
+    }
+    evx_ev_close(p, e);
+    p->nelems--;
+}
+
 /* evtx_binxml.c: the walker */
-/* Sets p->errmsg ("why at 0xNNNN") unless it already says something; returns -1. */
-int  evx_fail(es_evtx_parser *p, const char *why, size_t at);
-/* Walks a fragment's tokens [*ppos, end) (a record's, a template body's, a BinXML value's) with
- * substitution values sbase..sbase+nsubs of p->subs; in_tmpl: elements carry a dependency id.
- * 0, or -1 when damaged. */
-int  evx_walk(es_evtx_parser *p, size_t *ppos, size_t end, size_t sbase, uint32_t nsubs, int depth, int in_tmpl);
+/* Writes "why at 0xNNNN" into p->errmsg. */
+void evx_fail_msg(es_evtx_parser *p, const char *why, size_t at);
+/* The record is damaged: p->errmsg says why unless it already says something. Returns -1. */
+static inline int evx_fail(es_evtx_parser *p, const char *why, size_t at)
+{
+    if (!p->errmsg[0])
+        evx_fail_msg(p, why, at);
+    return -1;
+}
 
 /* evtx_tokens.c: the token decoder */
 /* Decodes the token at *ppos (< end) into op and steps over it (OP_TEMPLATE: not stepped over). */
@@ -55,12 +127,10 @@ int  evx_template_lookup(es_evtx_parser *p, uint32_t def, size_t *body, size_t *
  * (T_WALK, -1). */
 int  evx_compile(es_evtx_parser *p, evx_tmpl_slot *slot);
 
-/* evtx_emit.c: the output side */
-void evx_text_as(es_evtx_parser *p, const char *s, size_t n, int plain);
-void evx_text_utf16(es_evtx_parser *p, size_t pos, size_t units);
+/* evtx_emit.c: the output side, out of line */
 void evx_cdata_xml(es_evtx_parser *p, const char *s, size_t n);
-void evx_elem_close(es_evtx_parser *p);
-int  evx_substitution(es_evtx_parser *p, const evx_sub *s, int optional, int depth);
+/* Closes the current element and opens a copy of it (same name, same attributes). */
+int  evx_elem_repeat(es_evtx_parser *p);
 void evx_char_ref(es_evtx_parser *p, unsigned v);
 void evx_entity_ref(es_evtx_parser *p, const char *name, size_t len);
 
