@@ -1,6 +1,6 @@
-/* es_xquery's parsed form, shared by xquery.c (reading and writing) and xquery_eval.c (the
- * matcher). Internal to src/core. Everything lives in the query's arena and is read-only after
- * es_xquery_parse returns. */
+/* es_xquery's parsed form, shared by xquery.c (the view file), xquery_xpath.c (the XPath reader),
+ * xquery_text.c (writing) and xquery_eval.c (the matcher). Internal to src/core. Everything lives
+ * in the query's arena and is read-only after es_xquery_parse returns. */
 #ifndef ES_XQUERY_INT_H
 #define ES_XQUERY_INT_H
 
@@ -86,6 +86,15 @@ int xq_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+/* A blank between XML or XPath tokens. */
+static inline int xq_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Reads one Select's or Suppress's XPath (NUL-terminated, entities decoded) into a tree in q's
+ * arena (xquery_xpath.c). where names it in messages ("Select 1 of Query 0", "The XPath"). Sets
+ * *ncmp to its comparisons and *nbool to its `and`/`or` (and predicates after a step's first).
+ * Returns NULL with a sentence in err for a malformed or refused XPath. */
+xq_expr *xq_parse_xpath(es_xquery *q, const char *text, const char *where, int *ncmp, int *nbool, char *err,
+                        size_t errlen);
 /* Resolves every step's kind; records in q->why the first construct the matcher cannot
  * evaluate. Returns 0 with a sentence in err for a hard error (a time compared with something
  * that is not a time). */

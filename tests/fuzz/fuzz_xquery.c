@@ -1,7 +1,8 @@
 /* libFuzzer harness: Event Viewer views (es_xquery).
  *
  *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude tests/fuzz/fuzz_xquery.c \
- *       src/core/xquery.c src/core/xquery_text.c src/core/xquery_eval.c src/core/xmlmini.c src/core/time.c src/core/utf.c src/core/buf.c
+ *       src/core/xquery.c src/core/xquery_xpath.c src/core/xquery_text.c src/core/xquery_eval.c src/core/xmlmini.c \
+ *       src/core/time.c src/core/utf.c src/core/buf.c
  *
  * Besides memory safety it checks: a refusal comes with a message and a parsed view without
  * one; the text of a parsed view parses again and renders the same text (with and without the

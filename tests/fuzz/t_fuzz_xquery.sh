@@ -7,7 +7,7 @@ B=build/fuzz-xquery
 mkdir -p $B/corpus $B/crashes
 command -v clang >/dev/null 2>&1 || { echo "SKIP fuzz_xquery: clang is not installed"; exit 0; }
 if ! clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude \
-        -o $B/fuzz_xquery tests/fuzz/fuzz_xquery.c src/core/xquery.c src/core/xquery_text.c src/core/xquery_eval.c src/core/xmlmini.c \
+        -o $B/fuzz_xquery tests/fuzz/fuzz_xquery.c src/core/xquery.c src/core/xquery_xpath.c src/core/xquery_text.c src/core/xquery_eval.c src/core/xmlmini.c \
         src/core/time.c src/core/utf.c src/core/buf.c 2>$B/build.txt; then
     if grep -q 'fuzzer' $B/build.txt && ! ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer*.a >/dev/null 2>&1; then
         echo "SKIP fuzz_xquery: libFuzzer runtime missing (libclang-rt-dev)"; exit 0
