@@ -730,6 +730,22 @@ TEST(install_then_catch_up)
     es_rowstore_unref(s);
 }
 
+/* An empty view, newest first; filtered: it finds "service" (installed as a job's result is). */
+static void view_newest_first(es_view *v, int filtered)
+{
+    es_view_init(v);
+    v->order = (es_order){ES_COL_TIME, 1};
+    if (filtered) {
+        es_view_result r;
+        memset(&r, 0, sizeof r);
+        r.order = v->order;
+        r.find = es_find_new("service", NULL);
+        r.vis = malloc(16);
+        r.capvis = 4;
+        es_view_install(v, &r);
+    }
+}
+
 /* Retry failed: a source read again leaves its earlier rows behind. They leave `all` and `vis`
  * at once (prune), never come back through rows still arriving (add) or a job's result that
  * sorted them (install, then prune), and a floor never goes down. */
@@ -752,18 +768,8 @@ static void retire_case(int filtered)
     es_rowstore *s = make_store(6000, 250);
     es_view_ctx c = ctx();
     es_view v;
-    es_view_init(&v);
     es_order o = {ES_COL_TIME, 1};
-    v.order = o;
-    if (filtered) {
-        es_view_result r;
-        memset(&r, 0, sizeof r);
-        r.order = o;
-        r.find = es_find_new("service", NULL);
-        r.vis = malloc(16);
-        r.capvis = 4;
-        es_view_install(&v, &r);
-    }
+    view_newest_first(&v, filtered);
     CHECK(es_view_add(&v, s, 4000, &c, NULL, NULL));
     uint32_t floor[4] = {0, 5000, 0, 0};
     CHECK(es_view_retire(&v, floor, 4));
@@ -830,19 +836,9 @@ static void evict_case(int filtered)
     es_rowstore *s = make_store(20000, 300);
     es_view_ctx c = ctx();
     es_view v;
-    es_view_init(&v);
     es_order o = {ES_COL_TIME, 1};
-    v.order = o;
+    view_newest_first(&v, filtered);
     es_find *f = filtered ? es_find_new("service", NULL) : NULL;
-    if (filtered) {
-        es_view_result r;
-        memset(&r, 0, sizeof r);
-        r.order = o;
-        r.find = es_find_new("service", NULL);
-        r.vis = malloc(16);
-        r.capvis = 4;
-        es_view_install(&v, &r);
-    }
     CHECK(es_view_add(&v, s, 15000, &c, NULL, NULL));
     size_t before = v.nvis;
     CHECK_INT(es_rowstore_evict(s, 9000), 3 * ES_ROWSTORE_BLOCK_ROWS);   /* 20,000 held, keep at most 9,000 */
