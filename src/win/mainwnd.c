@@ -435,7 +435,6 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             /* A job still has not reported: leave without destroying the window under it (its
              * thread may still post); the process's end ends the thread. */
             KillTimer(dlg, TIMER_CLOSE);
-        KillTimer(dlg, TIMER_FOLLOW_END);
             PostQuitMessage(g.exit_code);
             return TRUE;
         }
@@ -488,6 +487,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case WM_DESTROY:
         KillTimer(dlg, TIMER_REFRESH);
         KillTimer(dlg, TIMER_CLOSE);
+        KillTimer(dlg, TIMER_FOLLOW_END);
         PostQuitMessage(g.exit_code);
         return TRUE;
     }
