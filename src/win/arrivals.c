@@ -52,6 +52,16 @@ static void follow_make_room(void)
     }
     if (keep == SIZE_MAX)
         return;
+    if (g.cli_pending && g.init->export_path) {
+        /* --export is written as rows come: rows not in the file yet are never evicted; the
+         * piece that writes them starts now (eviction waits while it reads them) */
+        size_t unwritten = es_rowstore_count(g.rows) - (g.appended_upto > first ? g.appended_upto : first);
+        if (unwritten > keep) {
+            keep = unwritten;
+            if (!g.piece_export && !g.closing)
+                g.piece_export = run_export_piece(g.init->export_path, NULL, NULL);
+        }
+    }
     size_t gone = es_rowstore_evict(g.rows, keep);
     if (gone) {
         g.evicted += gone;

@@ -6,6 +6,7 @@
 #include "es_report.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #define FLUSH_AT (1u << 20)   /* write in 1 MiB pieces: memory stays flat on a million rows */
@@ -88,15 +89,45 @@ es_rowset export_rowset(const export_job *job)
     return rs;
 }
 
+/* A piece of a followed run's export: straight into the file (created with its header by the
+ * first piece, at its end for the others), flushed to disk before the job reports. */
+static BOOL out_open_append(out_file *f, const WCHAR *path, BOOL first)
+{
+    memset(f, 0, sizeof *f);
+    f->h = CreateFileW(path, GENERIC_WRITE, FILE_SHARE_READ, NULL, first ? CREATE_ALWAYS : OPEN_ALWAYS,
+                       FILE_ATTRIBUTE_NORMAL, NULL);
+    if (f->h == INVALID_HANDLE_VALUE) {
+        f->err = GetLastError();
+        return FALSE;
+    }
+    LARGE_INTEGER zero = {0};
+    if (!SetFilePointerEx(f->h, zero, NULL, FILE_END)) {
+        f->err = GetLastError();
+        CloseHandle(f->h);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static DWORD out_close_append(out_file *f)
+{
+    if (f->err == 0 && !FlushFileBuffers(f->h))
+        f->err = GetLastError();
+    CloseHandle(f->h);
+    return f->err;
+}
+
 static DWORD write_rows(export_job *job)
 {
     out_file f;
-    if (!out_open(&f, job->rows_path))
+    if (job->append ? !out_open_append(&f, job->rows_path, job->append == EXPORT_APPEND_FIRST)
+                    : !out_open(&f, job->rows_path))
         return f.err;
     es_rowset rs = export_rowset(job);
     es_buf b;
     es_buf_init(&b);
-    es_export_rows_header(&b);
+    if (job->append != EXPORT_APPEND_MORE)
+        es_export_rows_header(&b);
     for (size_t i = 0; i < job->nrows && f.err == 0; i++) {
         if (job->cancel) {
             f.err = ERROR_CANCELLED;
@@ -109,7 +140,7 @@ static DWORD write_rows(export_job *job)
     }
     out_write(&f, &b);
     es_buf_free(&b);
-    return out_close(&f, job->rows_path);
+    return job->append ? out_close_append(&f) : out_close(&f, job->rows_path);
 }
 
 static DWORD write_status(export_job *job)
@@ -131,6 +162,10 @@ static DWORD write_html(export_job *job)
     if (!out_open(&f, job->html_path))
         return f.err;
     es_rowset rs = export_rowset(job);
+    if (job->all_order) {   /* a followed run's last piece: the report has every visible row */
+        rs.order = job->all_order;
+        rs.n = job->nall;
+    }
     es_report r = {0};
     r.generated = job->report_time;
     r.servers = job->report_servers;
@@ -187,6 +222,7 @@ void export_free(export_job *job)
     free(job->report_window);
     free(job->report_filters);
     free(job->order);
+    free(job->all_order);
     src_texts_free(&job->srcs, TRUE);
     for (size_t i = 0; i < job->nstatus; i++) {
         free((char *)job->status[i].name);

@@ -31,6 +31,11 @@ typedef struct export_job {
                                        SWM_EXPORT_DONE arrives: the rows outlive a new sweep */
     size_t            nrows;        /* rows visible when the export started */
     uint32_t         *order;        /* their row-store indices, in the visible order (owned) */
+    int               append;       /* live follow with --export: EXPORT_APPEND_* (0: the rows file
+                                       is written anew, through a temporary file) */
+    uint32_t         *all_order;    /* then the HTML report's rows, all those visible (owned); NULL: order */
+    size_t            nall;
+    size_t            piece_from;   /* a piece: the rows from this store index on (put back on failure) */
     src_texts         srcs;         /* per source index of the rows: Server and Log (copies, owned) */
     es_source_status *status;       /* copied, with copied strings (its log points into srcs) */
     size_t            nstatus;
@@ -38,6 +43,10 @@ typedef struct export_job {
     DWORD             error;        /* result: 0 or a Win32 error code */
     WCHAR            *failed_path;  /* which file the error is about */
 } export_job;
+
+/* Live follow writes --export as rows come: the first piece creates the file with its header,
+ * later pieces go at its end (a run that is killed keeps what was written). */
+enum { EXPORT_APPEND_FIRST = 1, EXPORT_APPEND_MORE = 2 };
 
 /* The job's rows as the core walks them (es_rowset.h): its store, order, names and logs. */
 es_rowset export_rowset(const export_job *job);

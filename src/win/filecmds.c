@@ -154,9 +154,51 @@ static void cancel_export(void *job) { InterlockedExchange(&((export_job *)job)-
 
 /* Starts an export of the rows visible now (and the sources' states); returns the job, or
  * NULL (said to the user) when it could not start. */
+static export_job *start_export(export_job *job, const WCHAR *html_path);
+
 export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path)
 {
+    return start_export(make_job(rows_path, status_path), html_path);
+}
+
+/* Live follow with --export: the visible rows that arrived since the last piece, in the visible
+ * order, go at the end of the file (the first piece creates it with its header); the last piece
+ * also writes --status and --html (the report: every visible row). NULL when it could not
+ * start (said to the user). */
+export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path)
+{
     export_job *job = make_job(rows_path, status_path);
+    size_t upto = g.rows ? es_rowstore_count(g.rows) : 0;   /* make_job placed every row there is */
+    if (job && html_path) {
+        job->all_order = malloc((job->nrows ? job->nrows : 1) * sizeof *job->all_order);
+        if (job->all_order) {
+            memcpy(job->all_order, job->order, job->nrows * sizeof *job->order);
+            job->nall = job->nrows;
+        } else {
+            export_free(job);
+            job = NULL;
+        }
+    }
+    if (job) {
+        size_t k = 0;
+        for (size_t i = 0; i < job->nrows; i++)
+            if (job->order[i] >= g.appended_upto)
+                job->order[k++] = job->order[i];
+        job->nrows = k;
+        job->append = g.append_started ? EXPORT_APPEND_MORE : EXPORT_APPEND_FIRST;
+    }
+    if (job)
+        job->piece_from = g.appended_upto;
+    job = start_export(job, html_path);
+    if (job) {
+        g.appended_upto = upto;
+        g.append_started = TRUE;
+    }
+    return job;
+}
+
+static export_job *start_export(export_job *job, const WCHAR *html_path)
+{
     if (job && html_path && !report_params(job, html_path)) {
         export_free(job);
         job = NULL;
@@ -220,16 +262,20 @@ void export_done(export_job *job)
 {
     jobs_remove(job);
     es_rowstore_unref(job->rows); /* the last reader of an earlier sweep's rows frees them */
-    BOOL cli = job == g.cli_export;
+    BOOL cli = job == g.cli_export, piece = job == g.piece_export;
     if (cli)
         g.cli_export = NULL;
+    if (piece)
+        g.piece_export = NULL;
+    if (job->append && job->error && job->piece_from < g.appended_upto)
+        g.appended_upto = job->piece_from;   /* the next piece tries these rows again */
     /* An export cancelled because the user closed the window is no error to report. */
-    if (job->error && !(job->error == ERROR_CANCELLED && (g.closing || !cli))) {
+    if (job->error && !(job->error == ERROR_CANCELLED && (g.closing || !(cli || piece)))) {
         WCHAR what[MAX_PATH * 4 + 32], m[MAX_PATH * 4 + 400];
         swprintf(what, MAX_PATH * 4 + 32, L"Could not write %ls", job->failed_path ? job->failed_path : L"the file");
         wu_error_sentence(m, MAX_PATH * 4 + 400, what, job->error);
         message_box(m, MB_ICONERROR);
-        if (cli)
+        if (cli || piece)
             g.exit_code = 1;
     }
     export_free(job);
@@ -241,6 +287,8 @@ void export_done(export_job *job)
     }
     if (cli)
         cli_done();
+    else if (piece && g.cli_wait_piece)
+        finish_cli();   /* the run's end waited for this minute's piece */
 }
 
 /* ---- import ---- */

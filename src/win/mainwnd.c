@@ -431,6 +431,13 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
                 stop_sweep();
             return TRUE;
         }
+        if (wp == TIMER_FOLLOW_PIECE) {   /* the minute's new rows into --export */
+            if (!g.running)
+                KillTimer(dlg, TIMER_FOLLOW_PIECE);
+            else if (!g.piece_export && !g.closing)
+                g.piece_export = run_export_piece(g.init->export_path, NULL, NULL);
+            return TRUE;
+        }
         if (wp == TIMER_CLOSE) {
             /* A job still has not reported: leave without destroying the window under it (its
              * thread may still post); the process's end ends the thread. */
@@ -488,6 +495,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         KillTimer(dlg, TIMER_REFRESH);
         KillTimer(dlg, TIMER_CLOSE);
         KillTimer(dlg, TIMER_FOLLOW_END);
+        KillTimer(dlg, TIMER_FOLLOW_PIECE);
         PostQuitMessage(g.exit_code);
         return TRUE;
     }

@@ -314,6 +314,10 @@ void start_sweep(void)
     g.pending.follow = IsDlgButtonChecked(g.dlg, IDC_FOLLOW) == BST_CHECKED;
     if (g.pending.follow && g.cli_pending && g.init->follow_minutes > 0)   /* then stop, write the files */
         SetTimer(g.dlg, TIMER_FOLLOW_END, (UINT)g.init->follow_minutes * 60000u, NULL);
+    g.appended_upto = 0;
+    g.append_started = FALSE;
+    if (g.pending.follow && g.cli_pending && g.init->export_path)   /* the export as rows come */
+        SetTimer(g.dlg, TIMER_FOLLOW_PIECE, FOLLOW_PIECE_MS, NULL);
     /* A view replaces the filter row's filter. The sweep (and Retry failed) read the copy taken
      * now: the user may change the view meanwhile. */
     free(g.pending_view);
@@ -490,8 +494,16 @@ void finish_cli(void)
         return;
     }
     g.cli_wait_view = FALSE;
+    if (g.piece_export) {
+        g.cli_wait_piece = TRUE;   /* live follow: the minute's piece first, then the last one */
+        return;
+    }
+    g.cli_wait_piece = FALSE;
     if (g.init->export_path || g.init->status_path || g.init->html_path) {
-        g.cli_export = run_export(g.init->export_path, g.init->status_path, g.init->html_path);
+        /* live follow writes --export in pieces as rows come: the last piece ends it */
+        g.cli_export = g.pending.follow && g.init->export_path
+                           ? run_export_piece(g.init->export_path, g.init->status_path, g.init->html_path)
+                           : run_export(g.init->export_path, g.init->status_path, g.init->html_path);
         if (g.cli_export)
             return; /* export_done goes on, for this export only (the user may start others) */
         g.exit_code = 1;

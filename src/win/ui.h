@@ -27,6 +27,8 @@
 #define TIMER_REFRESH   1
 #define TIMER_CLOSE     2
 #define TIMER_FOLLOW_END 3   /* --follow-minutes */
+#define TIMER_FOLLOW_PIECE 4 /* live follow with --export: the new rows into the file */
+#define FOLLOW_PIECE_MS  60000
 #define CLOSE_JOBS_GRACE_MS 10000 /* closing: how long a job stuck on a dead share may hold it */
 #define SWM_CLOSE_REQUEST (SWM_LAST + 11) /* a close request from the console (Ctrl+C) */
 #define SWM_VIEW_DONE   (SWM_LAST + 40) /* a sort or filter job ended: lParam = its job */
@@ -102,6 +104,10 @@ typedef struct app {
     ULONGLONG    sweep_t0, sweep_t1;
     uint64_t     sweep_now;     /* FILETIME ticks when Start was pressed: the window's reference */
     export_job  *cli_export;    /* the command line's export, while it runs (others may run too) */
+    export_job  *piece_export;  /* live follow with --export: the minute's piece, while it runs */
+    size_t       appended_upto; /* ...rows below this store index are in the file */
+    BOOL         append_started;/* ...the file was created by this run's first piece */
+    BOOL         cli_wait_piece;/* the run's end waits for the piece being written */
     BOOL         cli_pending;   /* --export/--status/--exit still to do after the sweep */
     BOOL         cli_wait_view; /* ...and waiting for the view's sort or find to end */
     BOOL         interrupted;   /* --exit run asked to close mid-sweep: files first, then exit 2 */
@@ -233,6 +239,7 @@ void cli_done(void);
 
 /* filecmds.c: the Export and Import commands */
 export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path);
+export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path);
 void export_dialog(void);
 void export_done(export_job *job);
 void import_dialog(void);

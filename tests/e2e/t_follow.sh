@@ -11,9 +11,12 @@
 #                    moment is off by a record or two)
 #        sim-down    fails 1722 as in a plain sweep: exit code 2
 #      With --threads 1 the three live servers all follow: a follower holds no slot.
-#   2. --run --follow --exit, Stop (Alt+P) in the window: following ends, the sources are "ok"
+#   2. --run --follow --export --exit, killed (wineserver -k) after its first minute: the export
+#      holds the rows of the piece written at one minute (the new rows go into the file each
+#      minute), every record once, none missing up to then.
+#   3. --run --follow --exit, Stop (Alt+P) in the window: following ends, the sources are "ok"
 #      (error 0), exit code 0 (no server failed).
-# About 100 s of wall time.
+# About 170 s of wall time.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 e2e_dir follow
@@ -33,6 +36,7 @@ EOF
 printf '%s\r\n' sim-steady sim-drop sim-wrap sim-down >$T/servers.txt
 printf '%s\r\n' sim-steady sim-drop sim-wrap >$T/servers-ok.txt
 printf '%s\r\n' sim-steady2 sim-steady >$T/gui.txt
+printf '%s\r\n' sim-steady2 >$T/kill.txt
 
 need_exe follow-e2e
 need_fake follow-fake-build
@@ -72,7 +76,24 @@ $CHECK --name bad3 --fleet $T/fleet.txt --servers $T/servers.txt --export $T/run
 if [ $selftest = 1 ]; then echo "PASS follow-checker-selftest"; else
     echo "FAIL follow-checker-selftest: a wrong export or status passed ($T/bad[123].txt)"; fi
 
-# ---- 2. --follow until Stop in the window; no server fails: exit 0
+# ---- 2. killed while following: the export keeps the minute's piece
+rm -f $T/kill-rows.csv
+"$WINE" $EXE --servers "$(wine_path $T/kill.txt)" --log System --hours 0 --timeout 10 --run --follow \
+    --export "$(wine_path $T/kill-rows.csv)" --exit >$T/kill.out 2>&1 &
+app=$!
+i=0; while [ ! -s $T/kill-rows.csv ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done   # the first piece: 60 s
+sleep 2
+wine_kill
+end=$(now)
+wait $app 2>/dev/null
+if [ -s $T/kill-rows.csv ]; then
+    echo "PASS kill-piece-written: the export existed after $((i / 10)) s of following"
+    run_checker kill $CHECK --name kill --fleet $T/fleet.txt --servers $T/kill.txt --export $T/kill-rows.csv --end "$end"
+else
+    echo "FAIL kill-piece-written: no export after 120 s of following (the rows go into it every minute)"
+fi
+
+# ---- 3. --follow until Stop in the window; no server fails: exit 0
 command -v xdotool >/dev/null || { echo "FAIL stop: xdotool is not installed"; exit 0; }
 rm -f $T/stop-rows.csv $T/stop-status.csv
 "$WINE" $EXE --servers "$(wine_path $T/gui.txt)" --log System --hours 0 --timeout 10 --run --follow \
