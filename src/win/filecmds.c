@@ -258,6 +258,19 @@ void export_dialog(void)
         run_export(path, NULL, NULL);
 }
 
+/* Save report...: the one-file HTML report of the rows shown and the sources' states. */
+void report_dialog(void)
+{
+    if (!g.ntgt)
+        return;
+    WCHAR path[PATH_CAP] = L"report.html";
+    g_save_title = L"Save the report (HTML: the sweep, each source, the fleet summary, the timeline, the rows shown)";
+    BOOL ok = ask_path(TRUE, L"HTML files (*.html)\0*.html;*.htm\0All files (*.*)\0*.*\0", L"html", path);
+    g_save_title = NULL;
+    if (ok && !g.closing)
+        run_export(NULL, NULL, path);
+}
+
 void export_done(export_job *job)
 {
     jobs_remove(job);

@@ -115,7 +115,9 @@ void layout(void)
         fw = fr.right * 3;
     place(IDC_FIND, lvx + fr.right, find_top, fw, edit_h);
     int cx = lvx + fr.right + fw + gap;
-    place(IDC_VIEW_COUNT, cx, find_top + (edit_h - lab_h) / 2 + 1, W - margin - cx, lab_h);
+    RECT rb = dlu(0, 0, 56, 0);   /* Save report... at the row's right end */
+    place(IDC_REPORT, W - margin - rb.right, find_top, rb.right, edit_h);
+    place(IDC_VIEW_COUNT, cx, find_top + (edit_h - lab_h) / 2 + 1, W - margin - rb.right - gap - cx, lab_h);
     int res_top = find_top + edit_h + gap;
     int rh = details_results_height(bottom - res_top); /* the details pane takes the rest */
     place(IDC_RESULTS, lvx, res_top, W - margin - lvx, rh);

@@ -123,6 +123,7 @@ void enable_controls(void)
     EnableWindow(GetDlgItem(g.dlg, IDC_RETRY), retryable_count() > 0);
     /* Exports may run at once and during a sweep: each reads the rows it was given. */
     EnableWindow(GetDlgItem(g.dlg, IDC_EXPORT), g.rows && es_rowstore_count(g.rows) > 0);
+    EnableWindow(GetDlgItem(g.dlg, IDC_REPORT), g.ntgt > 0);   /* a report says each source's state, rows or not */
     EnableWindow(GetDlgItem(g.dlg, IDC_ADD), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_REMOVE), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_IMPORT), !g.running);
@@ -391,6 +392,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         case IDC_CONNECT: connect_as_menu(); return TRUE;
         case IDC_LOG_BROWSE: browse_start(); return TRUE;
         case IDC_EXPORT: export_dialog(); return TRUE;
+        case IDC_REPORT: report_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
         case IDC_FIND:

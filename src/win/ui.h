@@ -241,6 +241,7 @@ void cli_done(void);
 export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path);
 export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path);
 void export_dialog(void);
+void report_dialog(void);   /* Save report...: the HTML report */
 void export_done(export_job *job);
 void import_dialog(void);
 void import_done(import_job *job);

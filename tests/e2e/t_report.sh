@@ -49,6 +49,42 @@ grep -q '<h2>Fleet summary</h2>' $H && grep -q '<svg ' $H && grep -q '<th>Server
     echo "PASS report-sections" || echo "FAIL report-sections"
 
 # the browser
+# ---- the window: Save report... (Alt+O) after a sweep writes the same report of the rows shown
+if command -v xdotool >/dev/null; then
+    rm -f $T/gui-report.html
+    "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log System --hours 8 --timeout 20 --run >$T/gui.out 2>&1 &
+    app=$!
+    if main=$(find_window EventSweep 30); then
+        sleep 5   # every source answered within a second or two
+        xdotool windowfocus --sync "$main" 2>/dev/null
+        xdotool key --clearmodifiers alt+o
+        if dlg=$(find_window 'Save the report.*' 10); then
+            xdotool windowfocus --sync "$dlg" 2>/dev/null
+            sleep 0.4
+            xdotool key ctrl+a
+            xdotool type --delay 10 "$(wine_path $T/gui-report.html)"
+            xdotool key Return
+            i=0; while [ ! -s $T/gui-report.html ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+            sleep 0.5
+            g_rows=$(grep -o '<td class="msg">' $T/gui-report.html 2>/dev/null | wc -l)
+            if grep -q "<h2>Events ($csv_rows)</h2>" $T/gui-report.html 2>/dev/null && [ "$g_rows" = "$csv_rows" ] &&
+                grep -q '<h2>Sources (5)</h2>' $T/gui-report.html; then
+                echo "PASS report-window-save ($g_rows rows)"
+            else
+                echo "FAIL report-window-save: $T/gui-report.html has $g_rows rows ($(grep -o '<h2>[A-Za-z]* ([0-9]*)</h2>' $T/gui-report.html 2>/dev/null | tr '\n' ' ')), the export $csv_rows"
+            fi
+        else
+            echo "FAIL report-window-save: Alt+O opened no Save dialog"
+        fi
+    else
+        echo "FAIL report-window-save: no EventSweep window"
+    fi
+    "$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
+    wait $app 2>/dev/null
+else
+    echo "FAIL report-window-save: xdotool is not installed"
+fi
+
 if ! command -v chromium >/dev/null 2>&1; then
     echo "SKIP report-browser: chromium is not installed (tests/deps.sh installs it on Debian)"
     exit 0
