@@ -95,7 +95,7 @@ int main(int argc, char **argv)
         else { fprintf(stderr, "check_follow: unknown option %s\n", a); return 2; }
     }
     if (!fleet_path || !list_path || !export_path || end_unix <= 0) {
-        fprintf(stderr, "usage: check_follow --name TAG --fleet F --servers L --export ROWS.csv --status STATUS.csv --end UNIX [--minutes M]\n");
+        fprintf(stderr, "usage: check_follow --name TAG --fleet F --servers L --export ROWS.csv [--status STATUS.csv] --end UNIX [--minutes M]\n");
         return 2;
     }
     fleet_server *fleet = NULL;
