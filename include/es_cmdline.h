@@ -4,7 +4,8 @@
  *                  [--max-seconds N] [--max-memory MB] [--max-rows N] [--threads N]
  *                  [--retry N] [--engine auto|wevt|classic] [--user NAME | --credential TARGET] [--auth A]
  *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--html FILE] [--exit]
- *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [--follow | --follow-minutes N] [SOURCE...]
+ *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [--follow | --follow-minutes N]
+ *                  [--since-last] [--state FILE] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
  * Portable core: no windows.h; arguments are UTF-8. */
@@ -51,6 +52,8 @@ typedef struct es_options {
     const char  *sort;          /* --sort COLUMN[:asc|:desc] (checked by es_order_parse), or NULL */
     int          follow;        /* --follow, or --follow-minutes: live follow after the sweep */
     int          follow_minutes;/* --follow-minutes N, 1..10080 (needs --run): then stop; 0 when not given */
+    int          since_last;    /* --since-last: only what is newer than each server's log's mark */
+    const char  *state_file;    /* --state FILE: the marks (es_marks.h), or NULL (the per-user file) */
     char       **sources;       /* positional SOURCE arguments (pointers into argv) */
     size_t       nsources;
 } es_options;

@@ -93,5 +93,9 @@ int  es_filter_describe(const es_filter *f, es_buf *out);
  * lists cut into chunks, every pair of chunks) and the exclusions as Suppress, each within the
  * limit. Appends UTF-8 to out; 0 when out of memory. */
 int  es_filter_query(const es_filter *f, const char *channel, uint64_t since_ticks, es_buf *out);
+/* The same for "since the last sweep": only records after after_record (EventRecordID greater
+ * than it, one more comparison in each Select); after_record 0: es_filter_query. */
+int  es_filter_query_after(const es_filter *f, const char *channel, uint64_t since_ticks, uint64_t after_record,
+                           es_buf *out);
 
 #endif

@@ -28,7 +28,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_HTML, O_EXIT, O_FIND, O_SORT, O_FOLLOW, O_FOLLOW_MINUTES, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_HTML, O_EXIT, O_FIND, O_SORT, O_FOLLOW, O_FOLLOW_MINUTES, O_SINCE_LAST, O_STATE, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -63,6 +63,8 @@ static const struct opt {
     [O_SORT] = {"sort", K_STR, "a column, e.g. TimeCreated:desc", 0, 0},
     [O_FOLLOW] = {"follow", K_FLAG, NULL, 0, 0},
     [O_FOLLOW_MINUTES] = {"follow-minutes", K_INT, "a number of minutes", 1, ES_MAX_FOLLOW_MINUTES},
+    [O_SINCE_LAST] = {"since-last", K_FLAG, NULL, 0, 0},
+    [O_STATE] = {"state", K_STR, "the name of the file that keeps where each server's log was read up to", 0, 0},
     [O_HELP] = {"help", K_FLAG, NULL, 0, 0},
 };
 
@@ -373,6 +375,8 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
             break;
         }
         case O_FOLLOW: o->follow = 1; break;
+        case O_SINCE_LAST: o->since_last = 1; break;
+        case O_STATE: o->state_file = val; break;
         case O_FOLLOW_MINUTES: o->follow = 1; o->follow_minutes = num; break;
         case O_HELP: o->help = 1; break;
         default: break;
@@ -389,6 +393,11 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
     if (o->follow_minutes && !o->run) {
         if (err && err_len)
             snprintf(err, err_len, "--follow-minutes: give it with --run (it follows the sweep it starts for that long).");
+        return failed(o, 0);
+    }
+    if (o->since_last && o->query_file) {
+        if (err && err_len)
+            snprintf(err, err_len, "--since-last: give it with the filter options, not with --query (a view's Selects are its own).");
         return failed(o, 0);
     }
     if (o->user && o->credential) {
@@ -461,6 +470,10 @@ const char *es_cmdline_usage(void)
            "  --follow           after the sweep, keep reading new events of every server as they happen\n"
            "                     (until Stop; saved logs are read once)\n"
            "  --follow-minutes N follow for N minutes (1-" STR(ES_MAX_FOLLOW_MINUTES) "), then stop and write --export and --status\n"
+           "  --since-last       read only what is newer than the last sweep read of each server's log\n"
+           "                     (a log cleared or wrapped meanwhile is said, and what it holds is read)\n"
+           "  --state FILE       where each server's log was read up to (default %APPDATA%\\EventSweep\\marks.txt);\n"
+           "                     it advances after a sweep (with --export: once the file is in place)\n"
            "  -h, --help, /?     show this help\n"
            "  --                 every argument after this is a SOURCE, even if it starts with '-'\n"
            "\n"

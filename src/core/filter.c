@@ -347,9 +347,13 @@ static size_t level_cost(unsigned levels)
 }
 
 /* The comparisons every Select holds whatever the chunk: time, levels, keywords. */
-static size_t fixed_cost(const es_filter *f, uint64_t since)
+/* Where a server's query starts: the window's start (TimeCreated, 0: none) and, for "since the
+ * last sweep", the last record read (EventRecordID greater than it; 0: none). */
+typedef struct qstart { uint64_t since, after; } qstart;
+
+static size_t fixed_cost(const es_filter *f, qstart q)
 {
-    return (since ? 1 : 0) + level_cost(f->levels) + (f->audit ? 1 : 0);
+    return (q.since ? 1 : 0) + (q.after ? 1 : 0) + level_cost(f->levels) + (f->audit ? 1 : 0);
 }
 
 /* Cuts r[0..n) into chunks of at most cap comparisons, in order; writes each chunk's end
@@ -387,7 +391,7 @@ static void put_id_terms(es_buf *b, const es_id_range *r, size_t n)
 }
 
 /* One XPath: levels, IDs inc[0..ninc), providers [p0, p1), keywords, time. "*" when empty. */
-static void put_xpath(es_buf *b, const es_filter *f, uint64_t since, const es_id_range *inc, size_t ninc, size_t p0,
+static void put_xpath(es_buf *b, const es_filter *f, qstart q, const es_id_range *inc, size_t ninc, size_t p0,
                       size_t p1)
 {
     size_t start = b->len;
@@ -428,10 +432,13 @@ static void put_xpath(es_buf *b, const es_filter *f, uint64_t since, const es_id
         es_buf_printf(b, "%sband(Keywords,%llu)", and, (unsigned long long)mask);
         and = " and ";
     }
-    if (since) {
+    if (q.since) {
         char iso[ES_ISO8601_LEN];
-        es_buf_printf(b, "%sTimeCreated[@SystemTime>='%s']", and, es_time_iso8601(since, iso));
+        es_buf_printf(b, "%sTimeCreated[@SystemTime>='%s']", and, es_time_iso8601(q.since, iso));
+        and = " and ";
     }
+    if (q.after)
+        es_buf_printf(b, "%sEventRecordID>%llu", and, (unsigned long long)q.after);
     if (b->len == head) {   /* nothing to test: every event */
         b->len = start;
         es_buf_puts(b, "*");
@@ -457,12 +464,12 @@ static void put_xml(es_buf *b, const char *s, int attr)
 /* How a QueryList cuts the lists: providers per Select, the comparisons of an ID chunk. */
 typedef struct plan { size_t per_prov, id_cap, selects; } plan;
 
-static plan make_plan(const es_filter *f, uint64_t since)
+static plan make_plan(const es_filter *f, qstart q)
 {
     /* Each Select gets what the fixed terms leave (at least 13: they are 7 at most). Choose how
      * many providers a Select holds so that the chunks of both lists make the fewest Selects;
      * an ID chunk needs room for a range (2). */
-    size_t budget = ES_FILTER_MAX_COMPARISONS - fixed_cost(f, since), np = f->nproviders;
+    size_t budget = ES_FILTER_MAX_COMPARISONS - fixed_cost(f, q), np = f->nproviders;
     plan p = {np ? np : 1, budget, 0};
     if (np && f->ninc) {
         p.selects = (size_t)-1;
@@ -485,7 +492,7 @@ static plan make_plan(const es_filter *f, uint64_t since)
 
 int es_filter_check(const es_filter *f, char *err, size_t errlen)
 {
-    plan p = make_plan(f, 1); /* with a time window: the larger of the two */
+    plan p = make_plan(f, (qstart){1, 0}); /* with a time window: the larger of the two */
     if (p.selects <= ES_FILTER_MAX_SELECTS)
         return 1;
     if (err && errlen)
@@ -496,15 +503,21 @@ int es_filter_check(const es_filter *f, char *err, size_t errlen)
 
 int es_filter_query(const es_filter *f, const char *channel, uint64_t since, es_buf *out)
 {
+    return es_filter_query_after(f, channel, since, 0, out);
+}
+
+int es_filter_query_after(const es_filter *f, const char *channel, uint64_t since, uint64_t after_record, es_buf *out)
+{
+    qstart q = {since, after_record};
     size_t ids = 0;
     for (size_t i = 0; i < f->ninc; i++)
         ids += range_cost(f->inc[i]);
     size_t np = f->nproviders;
-    if (!f->nexc && fixed_cost(f, since) + ids + np <= ES_FILTER_MAX_COMPARISONS) {
-        put_xpath(out, f, since, f->inc, f->ninc, 0, np);
+    if (!f->nexc && fixed_cost(f, q) + ids + np <= ES_FILTER_MAX_COMPARISONS) {
+        put_xpath(out, f, q, f->inc, f->ninc, 0, np);
         return !out->failed;
     }
-    plan pl = make_plan(f, since);
+    plan pl = make_plan(f, q);
     size_t per_prov = pl.per_prov;
     size_t ends[ES_FILTER_MAX_RANGES + 1];
     size_t nid_chunks = chunk_ranges(f->inc, f->ninc, pl.id_cap, ends);
@@ -518,7 +531,7 @@ int es_filter_query(const es_filter *f, const char *channel, uint64_t since, es_
         size_t p1 = p0 + per_prov < np ? p0 + per_prov : np;
         for (size_t c = 0, i0 = 0; c < nid_chunks; i0 = ends[c], c++) {
             es_buf_clear(&x);
-            put_xpath(&x, f, since, f->inc + i0, ends[c] - i0, p0, p1);
+            put_xpath(&x, f, q, f->inc + i0, ends[c] - i0, p0, p1);
             es_buf_puts(out, "<Select Path=\"");
             put_xml(out, channel, 1);
             es_buf_puts(out, "\">");

@@ -59,7 +59,7 @@ static void follow_make_room(void)
         if (unwritten > keep) {
             keep = unwritten;
             if (!g.piece_export && !g.closing)
-                g.piece_export = run_export_piece(g.init->export_path, NULL, NULL);
+                g.piece_export = run_export_piece(g.init->export_path, NULL, NULL, FALSE);
         }
     }
     size_t gone = es_rowstore_evict(g.rows, keep);
@@ -103,9 +103,11 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
             renumber_logs(t, (es_batch *)lp);   /* a saved log's Log column: its source's own table */
             rowview_file_logs_changed(id);
         }
-        for (size_t i = 0; i < b->count; i++) {   /* the source list's summary */
+        for (size_t i = 0; i < b->count; i++) {   /* the source list's summary; the log's next mark */
             uint8_t lv = b->rows[i].level;
             t->nlevel[lv < 6 ? lv : 0]++;
+            if (b->rows[i].record_id > t->max_record)
+                t->max_record = b->rows[i].record_id;
         }
         t->events += es_rowstore_append(g.rows, (es_batch *)lp, &lost); /* ours now: the store takes it */
         t->lost += lost;
@@ -199,4 +201,6 @@ void sweep_done(WPARAM wp)
     }
     if (g.cli_pending)
         finish_cli();
+    else
+        write_marks();   /* "New since last sweep" reads from here next time */
 }

@@ -116,9 +116,12 @@ BOOL coverage_read(worker *w, const wevt_api *api, EVT_HANDLE session, const WCH
     return out->oldest_time != 0;
 }
 
-BOOL coverage_oldest_record(worker *w, const wevt_api *api, EVT_HANDLE session, const WCHAR *channel, uint64_t *oldest)
+BOOL coverage_oldest_record(worker *w, const wevt_api *api, EVT_HANDLE session, const WCHAR *channel, uint64_t *oldest,
+                            uint64_t *records)
 {
     *oldest = 0;
+    if (records)
+        *records = 0;
     worker_call_begin(w, FALSE);
     EVT_HANDLE log = api->OpenLog(session, channel, EvtOpenChannelPath);
     worker_call_end(w);
@@ -126,6 +129,9 @@ BOOL coverage_oldest_record(worker *w, const wevt_api *api, EVT_HANDLE session, 
         return FALSE;
     EVT_VARIANT v;
     BOOL ok = log_info(w, api, log, EvtLogOldestRecordNumber, EvtVarTypeUInt64, &v);
+    EVT_VARIANT n;
+    if (ok && records && log_info(w, api, log, EvtLogNumberOfLogRecords, EvtVarTypeUInt64, &n))
+        *records = n.UInt64Val;
     worker_call_begin(w, FALSE);
     api->Close(log);
     worker_call_end(w);

@@ -23,8 +23,10 @@ typedef void (*coverage_publish_fn)(worker *w, EVT_HANDLE query);
 BOOL coverage_read(worker *w, const wevt_api *api, EVT_HANDLE session, const WCHAR *channel, uint64_t since,
                    EVT_HANDLE sys_ctx, coverage_publish_fn publish, es_coverage *out);
 
-/* The log's oldest record number (EvtOpenLog + EvtGetLogInfo; 0 for an empty log): live follow
- * asks it to count the records a wrapped log overwrote. FALSE when it could not be read. */
-BOOL coverage_oldest_record(worker *w, const wevt_api *api, EVT_HANDLE session, const WCHAR *channel, uint64_t *oldest);
+/* The log's oldest record number (EvtOpenLog + EvtGetLogInfo; 0 for an empty log) and, when
+ * records is not NULL, how many it holds (0 when unknown): live follow and "New since last
+ * sweep" ask them to count the records a wrapped log overwrote. FALSE when they could not be read. */
+BOOL coverage_oldest_record(worker *w, const wevt_api *api, EVT_HANDLE session, const WCHAR *channel, uint64_t *oldest,
+                            uint64_t *records);
 
 #endif

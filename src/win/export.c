@@ -201,6 +201,20 @@ static void export_work(void *param)
         if (job->error)
             job->failed_path = job->html_path;
     }
+    /* The marks move only once every file asked for is in place. */
+    if (!job->error && job->marks_path && !job->cancel) {
+        WCHAR dir[MAX_PATH * 4];
+        wcsncpy(dir, job->marks_path, MAX_PATH * 4 - 1);
+        dir[MAX_PATH * 4 - 1] = 0;
+        WCHAR *slash = wcsrchr(dir, L'\\');
+        if (slash) {
+            *slash = 0;
+            CreateDirectoryW(dir, NULL);   /* %APPDATA%\EventSweep on a first run; an error says the write */
+        }
+        job->error = wu_write_file_atomic(job->marks_path, job->marks_text, strlen(job->marks_text));
+        if (job->error)
+            job->failed_path = job->marks_path;
+    }
 }
 
 static void export_free_any(void *job) { export_free(job); }
@@ -223,6 +237,11 @@ void export_free(export_job *job)
     free(job->report_filters);
     free(job->order);
     free(job->all_order);
+    free(job->marks_path);
+    free(job->marks_text);
+    if (job->marks)
+        es_marks_free(job->marks);
+    free(job->marks);
     src_texts_free(&job->srcs, TRUE);
     for (size_t i = 0; i < job->nstatus; i++) {
         free((char *)job->status[i].name);

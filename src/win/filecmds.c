@@ -78,9 +78,10 @@ static export_job *make_job(const WCHAR *rows_path, const WCHAR *status_path)
         if (st->error_text && (t->overwritten || t->cleared)) {
             char m[96];
             if (t->overwritten)
-                snprintf(m, sizeof m, "%llu records were overwritten while it was away", (unsigned long long)t->overwritten);
+                snprintf(m, sizeof m, "%llu records were overwritten %s", (unsigned long long)t->overwritten,
+                         g.pending.follow ? "while it was away" : "since the last sweep");
             else
-                snprintf(m, sizeof m, "the log was cleared while it was away");
+                snprintf(m, sizeof m, "the log was cleared %s", g.pending.follow ? "while it was away" : "since the last sweep");
             size_t l = strlen(st->error_text) + 2 + strlen(m) + 1;
             char *both = malloc(l);
             if (both)
@@ -154,18 +155,18 @@ static void cancel_export(void *job) { InterlockedExchange(&((export_job *)job)-
 
 /* Starts an export of the rows visible now (and the sources' states); returns the job, or
  * NULL (said to the user) when it could not start. */
-static export_job *start_export(export_job *job, const WCHAR *html_path);
+static export_job *start_export(export_job *job, const WCHAR *html_path, BOOL marks);
 
-export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path)
+export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path, BOOL marks)
 {
-    return start_export(make_job(rows_path, status_path), html_path);
+    return start_export(make_job(rows_path, status_path), html_path, marks);
 }
 
 /* Live follow with --export: the visible rows that arrived since the last piece, in the visible
  * order, go at the end of the file (the first piece creates it with its header); the last piece
  * also writes --status and --html (the report: every visible row). NULL when it could not
  * start (said to the user). */
-export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path)
+export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path, BOOL marks)
 {
     export_job *job = make_job(rows_path, status_path);
     size_t upto = g.rows ? es_rowstore_count(g.rows) : 0;   /* make_job placed every row there is */
@@ -189,7 +190,7 @@ export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, c
     }
     if (job)
         job->piece_from = g.appended_upto;
-    job = start_export(job, html_path);
+    job = start_export(job, html_path, marks);
     if (job) {
         g.appended_upto = upto;
         g.append_started = TRUE;
@@ -197,9 +198,61 @@ export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, c
     return job;
 }
 
-static export_job *start_export(export_job *job, const WCHAR *html_path)
+/* The marks after this sweep (es_marks.h): the old ones, and each server's log that ended well
+ * moved to the highest record its rows hold. FALSE when out of memory. */
+static BOOL attach_marks(export_job *job)
 {
-    if (job && html_path && !report_params(job, html_path)) {
+    if (!g.init->state_path || !g.init->marks || g.ntgt == 0)
+        return TRUE;
+    es_marks *m = calloc(1, sizeof *m);
+    if (!m)
+        return FALSE;
+    es_marks_init(m);
+    job->marks = m;
+    BOOL ok = TRUE;
+    for (size_t i = 0; ok && i < g.init->marks->n; i++) {
+        const es_mark *k = &g.init->marks->v[i];
+        ok = es_marks_set(m, k->server, k->log, k->record);
+    }
+    for (size_t i = 0; ok && i < g.ntgt; i++) {
+        const target *t = &g.tgt[i];
+        if (t->kind == ES_NAME_PATH || t->state != ES_STATE_DONE || t->error || !t->max_record || !target_log(t) ||
+            !t->row_name)
+            continue;
+        char *log = wu_utf8(target_log(t));
+        ok = log && es_marks_set(m, t->row_name, log, t->max_record);
+        free(log);
+    }
+    es_buf b;
+    es_buf_init(&b);
+    ok = ok && es_marks_format(m, &b);
+    job->marks_text = ok ? _strdup(b.data) : NULL;
+    job->marks_path = ok ? _wcsdup(g.init->state_path) : NULL;
+    es_buf_free(&b);
+    return job->marks_text && job->marks_path;
+}
+
+/* A sweep from the window ended (no file asked for): its marks are written. */
+void write_marks(void)
+{
+    if (!g.init->state_path || g.closing)
+        return;
+    export_job *job = calloc(1, sizeof *job);
+    if (!job || !attach_marks(job) || !jobs_add(JOB_EXPORT, job, cancel_export)) {
+        export_free(job);
+        return;   /* out of memory: the marks stay as they were */
+    }
+    job->rows = es_rowstore_ref(g.rows);
+    if (!export_start(g.dlg, job)) {
+        es_rowstore_unref(job->rows);
+        jobs_remove(job);
+        export_free(job);
+    }
+}
+
+static export_job *start_export(export_job *job, const WCHAR *html_path, BOOL marks)
+{
+    if (job && ((html_path && !report_params(job, html_path)) || (marks && !attach_marks(job)))) {
         export_free(job);
         job = NULL;
     }
@@ -255,7 +308,7 @@ void export_dialog(void)
     BOOL ok = ask_path(TRUE, L"CSV files (*.csv)\0*.csv\0All files (*.*)\0*.*\0", L"csv", path);
     g_save_title = NULL;
     if (ok && !g.closing)
-        run_export(path, NULL, NULL);
+        run_export(path, NULL, NULL, FALSE);
 }
 
 /* Save report...: the one-file HTML report of the rows shown and the sources' states. */
@@ -268,7 +321,7 @@ void report_dialog(void)
     BOOL ok = ask_path(TRUE, L"HTML files (*.html)\0*.html;*.htm\0All files (*.*)\0*.*\0", L"html", path);
     g_save_title = NULL;
     if (ok && !g.closing)
-        run_export(NULL, NULL, path);
+        run_export(NULL, NULL, path, FALSE);
 }
 
 void export_done(export_job *job)
@@ -280,6 +333,12 @@ void export_done(export_job *job)
         g.cli_export = NULL;
     if (piece)
         g.piece_export = NULL;
+    if (!job->error && job->marks && g.init->marks) {   /* written: the window's marks are these now */
+        es_marks_free(g.init->marks);
+        *g.init->marks = *job->marks;
+        free(job->marks);
+        job->marks = NULL;
+    }
     if (job->append && job->error && job->piece_from < g.appended_upto)
         g.appended_upto = job->piece_from;   /* the next piece tries these rows again */
     /* An export cancelled because the user closed the window is no error to report. */

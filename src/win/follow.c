@@ -91,7 +91,7 @@ static void note_lost(worker *w, const source_query *q, const wevt_api *api, EVT
         return;   /* lost again before anything came: the first record's count covers both */
     gap->pending = TRUE;
     gap->base = 0;
-    if (last && coverage_oldest_record(w, api, session, q->channel, &oldest) && oldest > last + 1) {
+    if (last && coverage_oldest_record(w, api, session, q->channel, &oldest, NULL) && oldest > last + 1) {
         worker_note_gap(w, oldest - last - 1);
         gap->base = oldest;
     } else {
@@ -108,7 +108,7 @@ static void gap_settled(worker *w, const source_query *q, const wevt_api *api, E
     if (!gap->base || got <= gap->base)
         return;
     uint64_t upto = got, oldest = 0;
-    if (coverage_oldest_record(w, api, session, q->channel, &oldest) && oldest < upto)
+    if (coverage_oldest_record(w, api, session, q->channel, &oldest, NULL) && oldest < upto)
         upto = oldest;   /* a filter skipped the records oldest..got-1: they were there, not lost */
     if (upto > gap->base)
         worker_note_gap(w, upto - gap->base);

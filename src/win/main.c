@@ -128,6 +128,33 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
         wu_to_wide_buf(ftext[i], fdst[i], (int)fcap[i]);
     }
 
+    /* The marks of "New since last sweep": read now (missing: none yet); a malformed file is an
+     * error that names its line (the user's file: nothing is overwritten). */
+    es_marks marks;
+    es_marks_init(&marks);
+    WCHAR def_state[MAX_PATH + 32];
+    WCHAR *state_path = o.state_file ? wu_wide(o.state_file)
+                                     : settings_file(L"marks.txt", def_state, MAX_PATH + 32, FALSE) ? _wcsdup(def_state) : NULL;
+    if (state_path) {
+        char *mt = NULL, merr[300];
+        size_t ml = 0;
+        DWORD e = wu_read_file(state_path, 64u << 20, &mt, &ml);
+        if (e == 0 && !es_marks_parse(&marks, mt, ml, merr, sizeof merr)) {
+            char msg[1200];
+            char *p8 = wu_utf8(state_path);
+            snprintf(msg, sizeof msg, "--state: \"%s\": %s Correct or delete the file.", p8 ? p8 : "", merr);
+            free(p8);
+            free(mt);
+            return fail_utf8(msg, box);
+        }
+        free(mt);
+        if (e && e != ERROR_FILE_NOT_FOUND && e != ERROR_PATH_NOT_FOUND && o.state_file) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "--state: cannot read \"%s\" (error %lu).", o.state_file, (unsigned long)e);
+            return fail_utf8(msg, box);
+        }
+    }
+
     /* --query: an Event Viewer view, read and checked now (a bad one is a usage error); Start
      * checks it against the log and the sources, and each sweep parses its own copy. */
     char *view_text = NULL;
@@ -206,6 +233,9 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.sources = lc.items;
     init.nsources = lc.n;
     init.sources_from_cmdline = from_cmdline;
+    init.marks = &marks;
+    init.since_last = o.since_last != 0;
+    init.state_path = state_path;
     /* Not shown in the window, so a command-line value is for this run only: it must not
      * become the saved default without the user seeing it. */
     init.timeout = o.timeout > 0 ? o.timeout : st.timeout;
@@ -244,6 +274,8 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     free(init.export_path);
     free(init.status_path);
     free(init.html_path);
+    free(init.state_path);
+    es_marks_free(&marks);
     for (size_t i = 0; i < lc.n; i++)
         free(lc.items[i]);
     free(lc.items);

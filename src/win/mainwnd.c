@@ -437,7 +437,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
             if (!g.running)
                 KillTimer(dlg, TIMER_FOLLOW_PIECE);
             else if (!g.piece_export && !g.closing)
-                g.piece_export = run_export_piece(g.init->export_path, NULL, NULL);
+                g.piece_export = run_export_piece(g.init->export_path, NULL, NULL, FALSE);
             return TRUE;
         }
         if (wp == TIMER_CLOSE) {

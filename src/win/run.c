@@ -103,6 +103,17 @@ static void cancel_sweep(void *slot)
         sweep_stop(sw, ERROR_CANCELLED);
 }
 
+/* A server's log's mark (es_marks.h): where the last sweep read it up to; 0 when none. */
+static uint64_t target_mark(const target *t)
+{
+    if (t->kind == ES_NAME_PATH || !target_log(t) || !g.init->marks)
+        return 0;
+    char *log = wu_utf8(target_log(t));
+    uint64_t m = log && t->row_name ? es_marks_get(g.init->marks, t->row_name, log) : 0;
+    free(log);
+    return m;
+}
+
 /* Every target is known (folders listed): start the threads. */
 void launch(void)
 {
@@ -119,6 +130,7 @@ void launch(void)
         t[n].id = (uint32_t)i;
         t[n].account = g.tgt[i].account;
         t[n].log = g.tgt[i].log;
+        t[n].after_record = g.init->since_last ? target_mark(&g.tgt[i]) : 0;
         n++;
     }
     DWORD err = t ? 0 : ERROR_NOT_ENOUGH_MEMORY;
@@ -499,11 +511,12 @@ void finish_cli(void)
         return;
     }
     g.cli_wait_piece = FALSE;
-    if (g.init->export_path || g.init->status_path || g.init->html_path) {
-        /* live follow writes --export in pieces as rows come: the last piece ends it */
+    if (g.init->export_path || g.init->status_path || g.init->html_path || g.init->state_path) {
+        /* live follow writes --export in pieces as rows come: the last piece ends it; the marks
+         * of "New since last sweep" go last, once the files are in place */
         g.cli_export = g.pending.follow && g.init->export_path
-                           ? run_export_piece(g.init->export_path, g.init->status_path, g.init->html_path)
-                           : run_export(g.init->export_path, g.init->status_path, g.init->html_path);
+                           ? run_export_piece(g.init->export_path, g.init->status_path, g.init->html_path, TRUE)
+                           : run_export(g.init->export_path, g.init->status_path, g.init->html_path, TRUE);
         if (g.cli_export)
             return; /* export_done goes on, for this export only (the user may start others) */
         g.exit_code = 1;

@@ -35,6 +35,14 @@ static BOOL folder(WCHAR *out, size_t cap, BOOL create)
     return TRUE;
 }
 
+BOOL settings_file(const WCHAR *name, WCHAR *out, size_t cap, BOOL create)
+{
+    WCHAR dir[MAX_PATH];
+    if (!folder(dir, MAX_PATH, create))
+        return FALSE;
+    return swprintf(out, cap, L"%ls\\%ls", dir, name) > 0;
+}
+
 static int add_server(void *ctx, const char *entry, size_t line)
 {
     (void)line;

@@ -35,6 +35,8 @@ typedef struct settings {
 void  settings_defaults(settings *s);
 /* Loads what is there; missing or unreadable files leave the defaults. */
 void  settings_load(settings *s);
+/* A file of ours under %APPDATA%\EventSweep (the folder made when create); FALSE when unknown. */
+BOOL  settings_file(const WCHAR *name, WCHAR *out, size_t cap, BOOL create);
 /* Saves; returns 0 or a Win32 error code. servers == NULL keeps the saved list as it is. */
 DWORD settings_save(const settings *s, char *const *servers, size_t nservers);
 void  settings_free(settings *s);

@@ -41,6 +41,12 @@ typedef struct source_query {
     /* Servers: the account to log on with (account.h; the sweep holds a reference), or NULL for
      * the user's own logon. */
     account     *account;
+    /* "New since last sweep": query_text asks for records after this one (0: no mark). The
+     * engine checks the log first: when its oldest record is past the mark the records between
+     * were overwritten (said through worker_note_gap); when the log holds fewer records than the
+     * mark (cleared, its numbers started again) it reads base_query (no mark) instead. */
+    uint64_t     after_record;
+    const WCHAR *base_query;
     /* Servers through wevtapi: once every event is read, keep reading new ones as they happen
      * (live follow, follow.c) until the sweep is stopped. */
     BOOL         follow;

@@ -122,6 +122,22 @@ static DWORD wevt_read(worker *w, const source_query *q)
      * absolute time, so a server that is queried late, or whose clock differs, still selects the
      * same events (timediff() would count from its own clock at the moment of the query). */
     const WCHAR *text = q->query_text ? q->query_text : L"*";
+    /* New since last sweep: has the log moved past its mark meanwhile? */
+    if (q->after_record) {
+        uint64_t oldest = 0, records = 0;
+        if (coverage_oldest_record(w, api, session, q->channel, &oldest, &records)) {
+            if (records && oldest + records - 1 < q->after_record) {
+                worker_note_gap(w, UINT64_MAX);   /* cleared, its numbers begun again: all it holds is new */
+                text = q->base_query ? q->base_query : L"*";
+            } else if (oldest > q->after_record + 1) {
+                worker_note_gap(w, oldest - q->after_record - 1);   /* overwritten before they were read */
+            }
+        }
+        if (worker_cancelled(w)) {
+            err = ERROR_CANCELLED;
+            goto done;
+        }
+    }
     worker_call_begin(w, TRUE);
     query = api->Query(session, q->channel, text, EvtQueryChannelPath | EvtQueryForwardDirection);
     err = query ? 0 : GetLastError();

@@ -332,10 +332,10 @@ static void target_text(const target *t, WCHAR *out, size_t cap)
     /* live follow: what the log lost while the source was away is said, never skipped silently */
     size_t l = wcslen(out);
     if (t->overwritten)
-        swprintf(out + l, cap - l, L"; %llu records were overwritten while it was away",
-                 (unsigned long long)t->overwritten);
+        swprintf(out + l, cap - l, L"; %llu records were overwritten %ls", (unsigned long long)t->overwritten,
+                 g.pending.follow ? L"while it was away" : L"since the last sweep");
     else if (t->cleared)
-        swprintf(out + l, cap - l, L"; the log was cleared while it was away");
+        swprintf(out + l, cap - l, L"; the log was cleared %ls", g.pending.follow ? L"while it was away" : L"since the last sweep");
 }
 
 /* The state line of a list entry: its target's, or a summary of a folder's files. */

@@ -36,6 +36,7 @@ static void sweep_free(sweep *sw)
         if (w->thread)
             CloseHandle(w->thread);
         account_unref(w->q.account);   /* the last reference wipes the password */
+        free(w->own_query);
     }
     for (size_t i = 0; sw->names && i < sw->n; i++)
         free(sw->names[i]);
@@ -291,13 +292,14 @@ static WCHAR *build_view_query(const es_xquery *v, const WCHAR *channel, uint64_
     return q;
 }
 
-/* The query every server of the sweep is sent, as EvtQuery takes it; NULL when out of memory. */
-static WCHAR *build_query(const es_filter *f, const WCHAR *channel, uint64_t since)
+/* The query every server of the sweep is sent, as EvtQuery takes it (after_record: a server's
+ * own, after its log's mark); NULL when out of memory. */
+static WCHAR *build_query(const es_filter *f, const WCHAR *channel, uint64_t since, uint64_t after_record)
 {
     char *ch = wu_utf8(channel);
     es_buf b;
     es_buf_init(&b);
-    WCHAR *q = ch && es_filter_query(f, ch, since, &b) && b.data ? wu_wide(b.data) : NULL;
+    WCHAR *q = ch && es_filter_query_after(f, ch, since, after_record, &b) && b.data ? wu_wide(b.data) : NULL;
     es_buf_free(&b);
     free(ch);
     return q;
@@ -341,7 +343,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         if (s->view_text)
             l->query = sw->view && l->channel ? build_view_query(sw->view, l->channel, sw->since) : NULL;
         else
-            l->query = l->channel && sw->filter ? build_query(sw->filter, l->channel, sw->since) : NULL;
+            l->query = l->channel && sw->filter ? build_query(sw->filter, l->channel, sw->since, 0) : NULL;
         char *ch = l->channel ? wu_utf8(l->channel) : NULL, why[200];
         l->classic_ok = ch && es_classic_log_known(ch) && (!sw->view || es_xquery_local_ok(sw->view, why, sizeof why));
         free(ch);
@@ -378,6 +380,7 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         w->q.channel = w->log->channel;
         w->q.since = sw->since;
         w->q.query_text = w->log->query;
+        w->q.base_query = w->log->query;
         w->q.account = account_ref(t[i].account);
         w->q.follow = s->follow && t[i].kind != ES_NAME_PATH;
         if (sw->view) {
@@ -389,6 +392,16 @@ sweep *sweep_start(HWND hwnd, const sweep_settings *s, const sweep_target *t, si
         }
         InitializeCriticalSection(&w->lock);
         InitializeCriticalSection(&w->batch_lock);
+        if (t[i].after_record && !sw->view && t[i].kind != ES_NAME_PATH) {   /* New since last sweep */
+            w->own_query = build_query(sw->filter, w->log->channel, sw->since, t[i].after_record);
+            if (!w->own_query) {
+                *err = ERROR_NOT_ENOUGH_MEMORY;
+                sweep_free(sw);
+                return NULL;
+            }
+            w->q.query_text = w->own_query;
+            w->q.after_record = t[i].after_record;
+        }
     }
     /* Every thread is created suspended and resumed once all of them exist, so none reads a
      * worker (its thread handle, its start error) before it is written. The supervisor first:

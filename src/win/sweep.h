@@ -108,6 +108,8 @@ typedef struct sweep_target {
     uint32_t     log;          /* servers: which of the settings' channels it reads */
     account     *account;      /* servers: another account to log on with (the sweep takes a
                                   reference), or NULL for the user's own logon */
+    uint64_t     after_record; /* servers, "New since last sweep": only records after this one
+                                  (the mark of its log, es_marks.h); 0: none */
 } sweep_target;
 
 typedef struct sweep sweep;

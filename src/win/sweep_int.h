@@ -40,6 +40,7 @@ struct worker {
     int             probe;       /* what the 1722 probe found (es_probe_verdict), on its own thread */
     volatile LONG64 emitted;     /* rows handed to worker_emit: a fallback only reads a source that gave none */
     volatile LONG   slot_held;   /* it holds one of the sweep's slots (released once: report, or follow) */
+    WCHAR          *own_query;   /* "New since last sweep": its query with its log's mark (owned) */
     volatile LONG   following;   /* live follow: the sweep's time cap no longer applies */
 };
 

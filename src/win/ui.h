@@ -70,6 +70,7 @@ typedef struct target {
     DWORD        lost_error;    /* ...and the error that lost the server */
     uint64_t     overwritten;   /* live follow: records the log overwrote while the source was away */
     BOOL         cleared;       /* ...or the log was cleared then (how many: unknown) */
+    uint64_t     max_record;    /* the highest EventRecordID of its rows (its log's next mark) */
     DWORD        fallback_error;/* the classic API failed too (the fallback, before any row): its
                                    error, said beside the Windows Event Log API's; 0: none */
     int          probe;         /* es_probe_verdict: what the 1722 probe found (0: none) */
@@ -238,8 +239,10 @@ void finish_cli(void);
 void cli_done(void);
 
 /* filecmds.c: the Export and Import commands */
-export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path);
-export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path);
+/* marks: the sweep's marks are written too ("New since last sweep"), once the files are in place */
+export_job *run_export(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path, BOOL marks);
+export_job *run_export_piece(const WCHAR *rows_path, const WCHAR *status_path, const WCHAR *html_path, BOOL marks);
+void        write_marks(void);   /* a sweep from the window ended: its marks, on a job */
 void export_dialog(void);
 void report_dialog(void);   /* Save report...: the HTML report */
 void export_done(export_job *job);

@@ -50,6 +50,22 @@ TEST(cmdline_follow)
     CHECK_INT(es_cmdline_parse(ARGC(a5), a5, &o, err, sizeof err), 0);
 }
 
+TEST(cmdline_since_last)
+{
+    char *a1[] = {"es", "--since-last", "--state", "C:\\tasks\\marks.txt"};
+    es_options o;
+    char err[200];
+    CHECK_INT(es_cmdline_parse(ARGC(a1), a1, &o, err, sizeof err), 1);
+    CHECK_INT(o.since_last, 1);
+    CHECK_STR(o.state_file, "C:\\tasks\\marks.txt");
+    es_cmdline_free(&o);
+    char *a2[] = {"es", "--since-last", "--query", "view.xml"};   /* a view's Selects are its own */
+    CHECK_INT(es_cmdline_parse(ARGC(a2), a2, &o, err, sizeof err), 0);
+    CHECK(strstr(err, "--since-last") && strstr(err, "--query"));
+    char *a3[] = {"es", "--state"};
+    CHECK_INT(es_cmdline_parse(ARGC(a3), a3, &o, err, sizeof err), 0);
+}
+
 TEST(cmdline_all_options)
 {
     char *argv[] = {"es", "--servers", "list.txt", "--log=Application", "--hours", "24", "--timeout=30", "--threads", "64",
@@ -343,6 +359,7 @@ int main(void)
     RUN(cmdline_defaults);
     RUN(cmdline_all_options);
     RUN(cmdline_follow);
+    RUN(cmdline_since_last);
     RUN(cmdline_limits);
     RUN(cmdline_last_wins_sources_collect_and_dashdash);
     RUN(cmdline_help);

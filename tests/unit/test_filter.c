@@ -399,6 +399,43 @@ TEST(filter_describe)
 
 #define SINCE 134086000000000000ull   /* 2025-11-28T..., a whole millisecond */
 
+/* Since the last sweep: EventRecordID above the mark, one more comparison in every Select. */
+TEST(filter_query_after_a_record)
+{
+    char err[200], iso[ES_ISO8601_LEN], want[400];
+    es_buf b;
+    es_buf_init(&b);
+    es_time_iso8601(SINCE, iso);
+    CHECK(parse3(&g_f, "", "", "", err, sizeof err));
+    CHECK(es_filter_query_after(&g_f, "System", 0, 123, &b));
+    CHECK_STR(b.data, "*[System[EventRecordID>123]]");
+    es_buf_clear(&b);
+    CHECK(parse3(&g_f, "error", "", "", err, sizeof err));
+    CHECK(es_filter_query_after(&g_f, "System", SINCE, 18446744073709551615ull, &b));
+    snprintf(want, sizeof want, "*[System[(Level=2) and TimeCreated[@SystemTime>='%s'] and EventRecordID>18446744073709551615]]",
+             iso);
+    CHECK_STR(b.data, want);
+    es_buf_clear(&b);
+    CHECK(es_filter_query_after(&g_f, "System", SINCE, 0, &b));   /* 0: as es_filter_query */
+    es_buf q0;
+    CHECK_STR(b.data, query_of(&g_f, SINCE, &q0));
+    es_buf_free(&q0);
+    /* 19 IDs, the window and the mark: 21 comparisons, more than one XPath holds: a QueryList,
+     * every Select with the mark */
+    es_buf_clear(&b);
+    CHECK(parse3(&g_f, "", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19", "", err, sizeof err));
+    CHECK(es_filter_query_after(&g_f, "System", SINCE, 77, &b));
+    CHECK(strncmp(b.data, "<QueryList>", 11) == 0);
+    size_t selects = 0, marks = 0;
+    for (const char *p = b.data; (p = strstr(p, "<Select")) != NULL; p++)
+        selects++;
+    for (const char *p = b.data; (p = strstr(p, "EventRecordID&gt;77")) != NULL; p++)
+        marks++;
+    CHECK(selects >= 2);
+    CHECK_INT(marks, selects);
+    es_buf_free(&b);
+}
+
 TEST(filter_query_plain)
 {
     char err[200], iso[ES_ISO8601_LEN];
@@ -712,6 +749,7 @@ int main(void)
     RUN(filter_parse_providers);
     RUN(filter_describe);
     RUN(filter_query_plain);
+    RUN(filter_query_after_a_record);
     RUN(filter_query_lists);
     RUN(filter_query_random);
     RUN(filter_query_largest);

@@ -658,7 +658,7 @@ int wmain(void)
         r.rows = es_rowstore_new();
         g_res = &r;
         HWND hwnd = CreateWindowExW(0, L"classic_test", L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
-        sweep_target t = {L"127.0.0.21", ES_NAME_IPV4, S_OK_, 0, NULL};
+        sweep_target t = {L"127.0.0.21", ES_NAME_IPV4, S_OK_, 0, NULL, 0};
         sweep_settings s;
         memset(&s, 0, sizeof s);
         static const WCHAR *const sys[] = {L"System"};
