@@ -187,7 +187,7 @@ static DWORD WINAPI worker_main(void *param)
          * classic API's is said beside it. When the classic API did reach it (access denied, a
          * wrong password), that answer is the source's error: it is what is left to fix. */
         if (err && w->emitted == 0 && !w->cancelled && unreachable(err)) {
-            if (worker_begin_post(w, NULL)) {
+            if (err != first && worker_begin_post(w, NULL)) {   /* the same error again says nothing new */
                 sweep_post(sw, SWM_FALLBACK_ERROR, w->index, err);
                 worker_end_post(w);
             }

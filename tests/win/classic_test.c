@@ -595,9 +595,10 @@ int wmain(void)
     /* the classic API reached the server and was refused: that answer is the source's error */
     CHECK("auto-deny-5", r.classic[S_DENY] && r.error[S_DENY] == ERROR_ACCESS_DENIED && r.fallback_error[S_DENY] == 0,
           "error %lu, classic API's beside it %lu", r.error[S_DENY], r.fallback_error[S_DENY]);
-    /* ... it could not reach it either: the source keeps 1722 (its diagnosis), the classic API's is said beside it */
-    CHECK("auto-none-1722-beside", r.fallback_error[S_NONE] == RPC_S_SERVER_UNAVAILABLE, "classic API's error %lu",
-          r.fallback_error[S_NONE]);
+    /* ... it could not reach it either, with the same error: the source keeps 1722 (its
+     * diagnosis) and nothing is repeated beside it */
+    CHECK("auto-none-1722-not-repeated", r.error[S_NONE] == RPC_S_SERVER_UNAVAILABLE && r.fallback_error[S_NONE] == 0,
+          "error %lu, the classic API's beside it %lu", r.error[S_NONE], r.fallback_error[S_NONE]);
     CHECK("auto-bad-no-fallback-error", r.fallback_error[S_BAD] == 0 && r.fallback_error[S_OK_] == 0,
           "the classic API's error %lu (bad), %lu (ok): rows came, so its own error is the source's",
           r.fallback_error[S_BAD], r.fallback_error[S_OK_]);
