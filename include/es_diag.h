@@ -47,7 +47,8 @@ typedef struct es_probe_ops {
      * verdict). A name that is an IP address yields itself. */
     int (*resolve)(void *ctx, const char *name, int max);
     /* A TCP connection to address i (0 <= i < resolved count) on port, within timeout_ms:
-     * 1 when it was accepted, 0 when refused, unreachable or timed out. */
+     * 1 when it was accepted, 0 when refused, unreachable or timed out, -1 when it could not
+     * tell (a call of its own failed: no socket, an unexpected error). */
     int (*connect)(void *ctx, int i, unsigned port, unsigned timeout_ms);
 } es_probe_ops;
 
@@ -56,7 +57,8 @@ typedef struct es_probe_ops {
 
 /* Runs the probe for a server that answered 1722: resolve, then TCP 135 on each address (at
  * most ES_PROBE_MAX_ADDRS) until one answers. Returns its verdict; ES_PROBE_NONE when the
- * resolver failed for another reason than an unknown name. */
+ * resolver failed for another reason than an unknown name, or when a connect could not tell
+ * and none answered ("does not answer" is said only when every address was asked). */
 es_probe_verdict es_probe_rpc(const es_probe_ops *ops, const char *name, unsigned timeout_ms);
 
 /* Whether error is one the probe refines (1722). */

@@ -177,8 +177,12 @@ es_probe_verdict es_probe_rpc(const es_probe_ops *ops, const char *name, unsigne
         return ES_PROBE_NO_NAME;
     if (n > ES_PROBE_MAX_ADDRS)
         n = ES_PROBE_MAX_ADDRS;
-    for (int i = 0; i < n; i++)
-        if (ops->connect(ops->ctx, i, ES_RPC_EPM_PORT, timeout_ms))
+    int unknown = 0;
+    for (int i = 0; i < n; i++) {
+        int c = ops->connect(ops->ctx, i, ES_RPC_EPM_PORT, timeout_ms);
+        if (c > 0)
             return ES_PROBE_ONLY_135;
-    return ES_PROBE_NO_135;
+        unknown |= c < 0;
+    }
+    return unknown ? ES_PROBE_NONE : ES_PROBE_NO_135;
 }

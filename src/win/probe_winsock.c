@@ -51,6 +51,43 @@ static int ws_resolve(void *ctx, const char *name, int max)
     return c->n;
 }
 
+/* One attempt: 1 accepted, 0 refused or no answer within timeout_ms, -1 could not tell. */
+static int ws_connect_once(const SOCKADDR_STORAGE *a, int len, unsigned timeout_ms)
+{
+    SOCKET s = socket(a->ss_family, SOCK_STREAM, IPPROTO_TCP);
+    if (s == INVALID_SOCKET)
+        return -1;
+    u_long nb = 1;
+    int r = -1;
+    if (ioctlsocket(s, FIONBIO, &nb) == 0) {
+        if (connect(s, (const SOCKADDR *)a, len) == 0) {
+            r = 1;
+        } else {
+            int e = WSAGetLastError();
+            if (e == WSAECONNREFUSED || e == WSAENETUNREACH || e == WSAEHOSTUNREACH || e == WSAETIMEDOUT)
+                r = 0;
+            else if (e == WSAEWOULDBLOCK) {
+                fd_set wr, ex;
+                FD_ZERO(&wr);
+                FD_ZERO(&ex);
+                FD_SET(s, &wr);
+                FD_SET(s, &ex);
+                struct timeval tv = {(long)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000};
+                int n = select(0, NULL, &wr, &ex, &tv);   /* a socket in both sets counts twice */
+                if (n == 0) {
+                    r = 0;   /* no answer in time */
+                } else if (n > 0) {
+                    int se = 0, sl = sizeof se;
+                    if (getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&se, &sl) == 0)
+                        r = se == 0 && FD_ISSET(s, &wr) ? 1 : se != 0 ? 0 : -1;
+                }
+            }
+        }
+    }
+    closesocket(s);
+    return r;
+}
+
 static int ws_connect(void *ctx, int i, unsigned port, unsigned timeout_ms)
 {
     ws_ctx *c = ctx;
@@ -62,30 +99,18 @@ static int ws_connect(void *ctx, int i, unsigned port, unsigned timeout_ms)
     else if (a.ss_family == AF_INET6)
         ((SOCKADDR_IN6 *)&a)->sin6_port = htons((u_short)port);
     else
-        return 0;
-    SOCKET s = socket(a.ss_family, SOCK_STREAM, IPPROTO_TCP);
-    if (s == INVALID_SOCKET)
-        return 0;
-    u_long nb = 1;
-    int ok = 0;
-    if (ioctlsocket(s, FIONBIO, &nb) == 0) {
-        if (connect(s, (SOCKADDR *)&a, c->len[i]) == 0) {
-            ok = 1;
-        } else if (WSAGetLastError() == WSAEWOULDBLOCK) {
-            fd_set wr, ex;
-            FD_ZERO(&wr);
-            FD_ZERO(&ex);
-            FD_SET(s, &wr);
-            FD_SET(s, &ex);
-            struct timeval tv = {(long)(timeout_ms / 1000), (long)(timeout_ms % 1000) * 1000};
-            if (select(0, NULL, &wr, &ex, &tv) == 1 && FD_ISSET(s, &wr)) {
-                int e = 0, el = sizeof e;
-                ok = getsockopt(s, SOL_SOCKET, SO_ERROR, (char *)&e, &el) == 0 && e == 0;
-            }
-        }
+        return -1;
+    /* A refusal is asked once more after a moment: the answer names the cause an admin goes to
+     * fix, so one stray reset must not decide it. A silence (the timeout) is not asked again. */
+    ULONGLONG t0 = GetTickCount64();
+    int r = ws_connect_once(&a, c->len[i], timeout_ms);
+    if (r <= 0 && GetTickCount64() - t0 < timeout_ms / 2) {
+        Sleep(100);
+        int again = ws_connect_once(&a, c->len[i], timeout_ms);
+        if (again > r)   /* accepted, then refused, then could not tell */
+            r = again;
     }
-    closesocket(s);
-    return ok;
+    return r;
 }
 
 typedef struct probe_run {

@@ -1,5 +1,5 @@
-/* listen_tcp ADDRESS PORT: accepts TCP connections on ADDRESS:PORT and closes them at once,
- * until killed — a stand-in for a server whose RPC endpoint mapper (TCP 135) answers while a
+/* listen_tcp ADDRESS PORT: accepts TCP connections on ADDRESS:PORT and holds each one open (the
+ * 64 newest: an older one is closed when a new one comes), until killed — a stand-in for a server whose RPC endpoint mapper (TCP 135) answers while a
  * firewall blocks the RPC ports behind it (tests/e2e/t_diagnose.sh). Prints "listening" once
  * bound; exits 1 when it cannot bind (port 135 needs root). Native (Linux). */
 #include <arpa/inet.h>
@@ -27,9 +27,20 @@ int main(int argc, char **argv)
     }
     printf("listening\n");
     fflush(stdout);
+    /* A connection closed at once can race the client's check of its connect (the peer's FIN
+     * already there), so each is held, as a real endpoint mapper holds it. */
+    int held[64], next = 0;
+    for (int i = 0; i < 64; i++)
+        held[i] = -1;
     for (;;) {
         int c = accept(s, NULL, NULL);
-        if (c >= 0)
-            close(c);
+        if (c < 0)
+            continue;
+        printf("accepted\n");   /* t_diagnose says how many came, should its check fail */
+        fflush(stdout);
+        if (held[next] >= 0)
+            close(held[next]);
+        held[next] = c;
+        next = (next + 1) % 64;
     }
 }

@@ -63,6 +63,7 @@ error() {
 error diag-no-135 127.0.0.1 1722 "The RPC server is unavailable. Likely cause: The computer does not answer on TCP port 135"
 if [ $have_135 = 1 ]; then
     error diag-only-135 127.0.0.2 1722 "Likely cause: TCP port 135 answers, but the RPC ports behind it do not"
+    echo "     the listener on 127.0.0.2:135: $(kill -0 $listener 2>/dev/null && echo running || echo gone), $(grep -c accepted $T/listen.out) connections accepted"
 else
     echo "SKIP diag-only-135: cannot listen on 127.0.0.2:135 here ($(cat $T/listen.out))"
 fi

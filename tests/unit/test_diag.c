@@ -73,7 +73,7 @@ TEST(text_is_cut_safely)
 
 typedef struct sim {
     int  naddrs;          /* what resolve finds */
-    int  answers[8];      /* per address: 1 accepts on 135 */
+    int  answers[8];      /* per address: 1 accepts on 135, 0 refuses, -1 the connect cannot tell */
     int  resolves, connects, max_seen;
     unsigned port_seen, timeout_seen;
     char name_seen[64];
@@ -94,7 +94,7 @@ static int sim_connect(void *ctx, int i, unsigned port, unsigned timeout_ms)
     s->connects++;
     s->port_seen = port;
     s->timeout_seen = timeout_ms;
-    return i >= 0 && i < 8 && s->answers[i];
+    return i >= 0 && i < 8 ? s->answers[i] : 0;
 }
 
 static es_probe_verdict run(sim *s)
@@ -136,6 +136,18 @@ TEST(probe_steps)
     s.answers[7] = 1;
     CHECK_INT(run(&s), ES_PROBE_NO_135);
     CHECK_INT(s.connects, ES_PROBE_MAX_ADDRS);
+
+    memset(&s, 0, sizeof s);
+    s.naddrs = 2;
+    s.answers[0] = -1;                      /* one connect could not tell, the other refused: */
+    CHECK_INT(run(&s), ES_PROBE_NONE);      /* "does not answer" is not known */
+    CHECK_INT(s.connects, 2);
+
+    memset(&s, 0, sizeof s);
+    s.naddrs = 2;
+    s.answers[0] = -1;
+    s.answers[1] = 1;
+    CHECK_INT(run(&s), ES_PROBE_ONLY_135);  /* one that answers is an answer */
 }
 
 int main(void)
