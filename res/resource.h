@@ -37,6 +37,7 @@
 #define IDC_CONNECT         1019
 #define IDC_FOLLOW          1022
 #define IDC_REPORT          1023
+#define IDC_SINCE_LAST      1024
 #define IDC_LOG_BROWSE      1036
 #define IDC_CHAN_HINT       1037
 #define IDC_CHAN_LIST       1038

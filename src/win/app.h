@@ -28,7 +28,8 @@ typedef struct app_init {
     int        retry;          /* --retry N: failed sources read again up to N times before --export */
     BOOL       follow;         /* --follow / --follow-minutes: the Follow box checked */
     int        follow_minutes; /* --follow-minutes N: a --run run stops following after N minutes */
-    BOOL       since_last;     /* --since-last: only what is newer than each server's log's mark */
+    BOOL       since_last;     /* --since-last, then the New since last box at each Start: only what is
+                                  newer than each server's log's mark */
     WCHAR     *state_path;     /* the marks' file (--state, else %APPDATA%\EventSweep\marks.txt) */
     es_marks  *marks;          /* read at start; the window updates it when a sweep's marks are written */
     BOOL       run;            /* --run: start the sweep at once */

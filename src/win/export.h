@@ -36,11 +36,11 @@ typedef struct export_job {
                                        is written anew, through a temporary file) */
     uint32_t         *all_order;    /* then the HTML report's rows, all those visible (owned); NULL: order */
     size_t            nall;
-    size_t            piece_from;
+    size_t            piece_from;   /* a piece: the rows from this store index on (put back on failure) */
     WCHAR            *marks_path;   /* "New since last sweep": the marks written last, once the other
                                        files are in place (NULL: none) */
     char             *marks_text;
-    es_marks         *marks;        /* ...and what they say, for the window once written (owned) */   /* a piece: the rows from this store index on (put back on failure) */
+    es_marks         *marks;        /* ...and what they say, for the window once written (owned) */
     src_texts         srcs;         /* per source index of the rows: Server and Log (copies, owned) */
     es_source_status *status;       /* copied, with copied strings (its log points into srcs) */
     size_t            nstatus;

@@ -213,6 +213,12 @@ int filterbar_layout(int x, int y, int w)
         place(k_boxes[i].id, cx, y, b.right, box_h);
         cx += b.right + gap / 2;
     }
+    /* At the row's right end, which events besides the filter: "New since last" (the records
+     * after each log's mark; no part of the filter a view replaces) and "Follow" (new ones as
+     * they come, after the sweep) */
+    RECT sl = dlu(0, 0, 62, 0), fl = dlu(0, 0, 36, 0);
+    place(IDC_FOLLOW, x + w - fl.right, y, fl.right, box_h);
+    place(IDC_SINCE_LAST, x + w - fl.right - gap - sl.right, y, sl.right, box_h);
     int y2 = y + box_h + gap / 2;
     int ew = (w - 2 * lab_w - 3 * gap) / 2;
     if (ew < lab_w)

@@ -61,9 +61,6 @@ void layout(void)
     place(IDC_START, rx, top, b1.right, bh);
     rx -= gap + b1.right;
     place(IDC_LIMITS, rx, top, b1.right, bh);
-    RECT flw = dlu(0, 0, 36, 0);   /* Follow: live follow after the sweep */
-    rx -= gap + flw.right;
-    place(IDC_FOLLOW, rx, top, flw.right, bh);
     RECT w = dlu(0, 0, 32, 0);
     RECT spr;
     GetWindowRect(g.spin, &spr);

@@ -130,6 +130,7 @@ void enable_controls(void)
     EnableWindow(GetDlgItem(g.dlg, IDC_CONNECT), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_LIMITS), !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_FOLLOW), !g.running);
+    EnableWindow(GetDlgItem(g.dlg, IDC_SINCE_LAST), !g.running);
     EnableWindow(g.log, !g.running);
     EnableWindow(GetDlgItem(g.dlg, IDC_LOG_BROWSE), !g.running && !jobs_count(JOB_BROWSE));
     EnableWindow(g.hours, !g.running);
@@ -189,6 +190,7 @@ static void init_window(HWND dlg)
     results_init();
     details_init();
     CheckDlgButton(dlg, IDC_FOLLOW, g.init->follow ? BST_CHECKED : BST_UNCHECKED);
+    CheckDlgButton(dlg, IDC_SINCE_LAST, g.init->since_last ? BST_CHECKED : BST_UNCHECKED);
     if (g.init->find) {
         WCHAR *w = wu_wide(g.init->find);
         if (w) {
@@ -316,7 +318,7 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         return TRUE;
     case WM_GETMINMAXINFO: {
         MINMAXINFO *mm = (MINMAXINFO *)lp;
-        RECT r = {0, 0, 640, 300}; /* the top row needs it all: log, hours, Limits, Start, Stop, Export; the filter and Find rows, the list and the details their height */
+        RECT r = {0, 0, 660, 300}; /* the top row needs it all: log, hours, Limits, Start, Stop, Export; the filter and Find rows, the list and the details their height */
         if (g.dlg)
             MapDialogRect(g.dlg, &r);
         mm->ptMinTrackSize.x = r.right;

@@ -283,6 +283,19 @@ void start_sweep(void)
     }
     if (g.view_text && !check_view(l, hours))
         return;
+    BOOL since_last = IsDlgButtonChecked(g.dlg, IDC_SINCE_LAST) == BST_CHECKED;
+    if (since_last && g.view_text) {
+        refuse_start(L"New since last: a custom view's Selects are its own, so the records after each log's mark "
+                     L"cannot be added to them. Clear the view (Custom view...) or the box.",
+                     MB_ICONWARNING);
+        return;
+    }
+    if (since_last && (!g.init->state_path || !g.init->marks)) {
+        refuse_start(L"New since last: there is no file to keep each log's mark in (the folder for application "
+                     L"data cannot be found). Start EventSweep with --state FILE.",
+                     MB_ICONWARNING);
+        return;
+    }
     for (size_t i = 0; i < nlogs && g.init->engine == SWEEP_ENGINE_CLASSIC; i++) {
         WCHAR li[ES_LOG_NAME_MAX];
         wu_to_wide_buf(names[i], li, ES_LOG_NAME_MAX);
@@ -324,6 +337,7 @@ void start_sweep(void)
     g.pending.filter = &s_sweep_filter;
     g.pending.engine = (sweep_engine)g.init->engine;
     g.pending.follow = IsDlgButtonChecked(g.dlg, IDC_FOLLOW) == BST_CHECKED;
+    g.init->since_last = since_last;   /* launch() reads it, for this sweep and its Retry failed */
     if (g.pending.follow && g.cli_pending && g.init->follow_minutes > 0)   /* then stop, write the files */
         SetTimer(g.dlg, TIMER_FOLLOW_END, (UINT)g.init->follow_minutes * 60000u, NULL);
     g.appended_upto = 0;

@@ -10,6 +10,8 @@
 #      are read and its status says its log was cleared
 #   d  an export that cannot be written (its folder does not exist): exit 1, the marks stay
 #   e  a malformed marks file: a usage error naming its line, nothing read, the file untouched
+#   g  the window: its "New since last" box (Alt+N) and F5 read only sim-a's 151..190 and none
+#      of sim-b's; the sweep's end writes the marks (190, 20) with no file asked for
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 e2e_dir since
@@ -79,3 +81,32 @@ if grep -q 'line 1: "12a" is not a record number' $T/e.out; then echo "PASS e-sa
     echo "FAIL e-says-the-line: $(head -c 300 $T/e.out)"; fi
 if [ ! -e $T/e-rows.csv ] && cmp -s $T/bad-marks.txt $T/bad-marks-copy.txt; then echo "PASS e-nothing-read"; else
     echo "FAIL e-nothing-read: an export was written or the marks file changed"; fi
+
+if command -v xdotool >/dev/null; then
+    fleet 190 20
+    "$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log System --hours 0 --timeout 20 --state "$(wine_path $S)" \
+        >$T/g.out 2>&1 &
+    app=$!
+    if main=$(find_window EventSweep 30); then
+        xdotool windowfocus --sync "$main" 2>/dev/null
+        xdotool key --clearmodifiers alt+n
+        xdotool key F5
+        i=0; while [ "$(mark sim-a)" != 190 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+        expect g-marks-after-window-sweep "$(mark sim-a) $(mark sim-b)" "190 20"
+        import -window root build/test/since-window.png 2>/dev/null
+        if export_as "$main" $T/g-rows.csv && wine_wait_file $T/g-rows.csv 30; then
+            sleep 0.5
+            got=$(tr -d '\r' <$T/g-rows.csv | awk -F, '$7 ~ /^[0-9]+$/ { n[$1]++; if (!lo[$1] || $7 < lo[$1]) lo[$1] = $7 }
+                END { printf "%d %d %d", n["sim-a"], lo["sim-a"], n["sim-b"] }')
+            expect g-window-reads-new-only "$got" "40 151 0"
+        else
+            echo "FAIL g-window-export: no export was written (build/test/since-window.png)"
+        fi
+    else
+        echo "FAIL g-window: no EventSweep window"
+    fi
+    wine_kill
+    wait $app 2>/dev/null
+else
+    echo "SKIP g-window: xdotool is not installed"
+fi
