@@ -10,6 +10,8 @@
 #                    how many (at 200/s the log moves on every 5 ms: a count taken at the wrong
 #                    moment is off by a record or two)
 #        sim-down    fails 1722 as in a plain sweep: exit code 2
+#        sim-quiet   no record when the sweep reads it, then 3/s: following starts from the log's
+#                    oldest record (no bookmark to start after), rows 1..N once each
 #      With --threads 1 the three live servers all follow: a follower holds no slot.
 #   2. --run --follow --export --exit, killed (wineserver -k) after its first minute: the export
 #      holds the rows of the piece written at one minute (the new rows go into the file each
@@ -32,8 +34,9 @@ sim-drop     events=30 rate=4 dropafter=10 downfor=8 seed=42
 sim-wrap     events=20 rate=200 maxrecords=2000 dropafter=8 downfor=12 seed=43
 sim-down     down
 sim-steady2  events=25 rate=5 seed=44
+sim-quiet    events=0 rate=3 seed=45
 EOF
-printf '%s\r\n' sim-steady sim-drop sim-wrap sim-down >$T/servers.txt
+printf '%s\r\n' sim-steady sim-drop sim-wrap sim-down sim-quiet >$T/servers.txt
 printf '%s\r\n' sim-steady sim-drop sim-wrap >$T/servers-ok.txt
 printf '%s\r\n' sim-steady2 sim-steady >$T/gui.txt
 printf '%s\r\n' sim-steady2 >$T/kill.txt
