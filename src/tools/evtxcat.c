@@ -24,6 +24,7 @@
 #include "es_row.h"
 #include "es_time.h"
 #include "es_utf.h"
+#include "evtxcat_os.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -33,16 +34,6 @@
 #include <string.h>
 #include <time.h>
 
-#ifdef _WIN32
-#include <fcntl.h>
-#include <io.h>
-#include <process.h>
-#include <windows.h>
-#else
-#include <dirent.h>
-#include <pthread.h>
-#include <sys/stat.h>
-#endif
 
 #define OUT_FLUSH  (1u << 20)
 #define MAX_JOBS   64
@@ -62,7 +53,7 @@ typedef struct job {
     es_buf   err;
 } job;
 
-/* Shared by the threads, under q_lock. A thread takes job i only when i < flushed + ahead, so
+/* Shared by the threads, under the lock (os_lock). A thread takes job i only when i < flushed + ahead, so
  * at most `ahead` jobs are in hand (read, or being read) at once. */
 static struct {
     job   *jobs;
@@ -93,10 +84,6 @@ typedef struct cat {
     unsigned char  *chunk;      /* ES_EVTX_CHUNK_SIZE bytes */
 } cat;
 
-static void q_enter(void);
-static void q_leave(void);
-static void q_wait(void);
-static FILE *temp_file(void);
 
 /* Writes out what job j kept for its turn: only the thread whose turn it is calls it. */
 static void write_kept(job *j)
@@ -134,20 +121,20 @@ static void flush_out(cat *c)
 {
     job *j = c->job;
     if (j) {
-        q_enter();
+        os_lock();
         int turn = q.flushed == c->idx;
-        q_leave();
+        os_unlock();
         if (turn) {
             hand_over(c);
         } else if (j->mem.len >= q.keep_max) {   /* to the temporary file */
-            if ((j->tmp || (j->tmp = temp_file()) != NULL) && fwrite(j->mem.data, 1, j->mem.len, j->tmp) == j->mem.len) {
+            if ((j->tmp || (j->tmp = os_temp_file()) != NULL) && fwrite(j->mem.data, 1, j->mem.len, j->tmp) == j->mem.len) {
                 j->tmp_len += j->mem.len;
                 es_buf_clear(&j->mem);
             } else {   /* no room on disk: wait for the turn (tmp_len bytes of tmp are good) */
-                q_enter();
+                os_lock();
                 while (q.flushed != c->idx)
-                    q_wait();
-                q_leave();
+                    os_wait();
+                os_unlock();
                 hand_over(c);
             }
         }
@@ -214,215 +201,6 @@ static void on_warn(void *ctx, const char *msg)
         say(c, "evtxcat: %s: %s\n", c->file, msg);
 }
 
-/* ---- platform: open a file, list a directory (UTF-8 names), a temporary file, threads ---- */
-
-static void work(void *arg);   /* a thread's body */
-
-#ifdef _WIN32
-static wchar_t *widen(const char *s)
-{
-    size_t n = strlen(s);
-    size_t units = es_utf8_utf16_len(s, n) + 1;
-    uint16_t *w = malloc(units * sizeof *w);
-    if (w)
-        es_utf8_to_utf16(s, n, w, units);
-    return (wchar_t *)w;
-}
-
-static char *narrow(const wchar_t *w)
-{
-    es_buf b;
-    es_buf_init(&b);
-    es_utf16le_to_utf8(&b, w, wcslen(w), 1);
-    if (!b.data)
-        es_buf_putc(&b, 0);
-    return b.data;
-}
-
-static FILE *open_file(const char *path)
-{
-    wchar_t *w = widen(path);
-    FILE *f = w ? _wfopen(w, L"rb") : NULL;
-    free(w);
-    return f;
-}
-
-static int is_dir(const char *path)
-{
-    wchar_t *w = widen(path);
-    DWORD a = w ? GetFileAttributesW(w) : INVALID_FILE_ATTRIBUTES;
-    free(w);
-    return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
-}
-
-/* Fills names with the *.evtx file names of dir (malloc'd). Returns -1 when it cannot list. */
-static int list_dir(const char *dir, char ***names, size_t *n)
-{
-    es_buf pat;
-    es_buf_init(&pat);
-    es_buf_puts(&pat, dir);
-    es_buf_puts(&pat, "\\*.evtx");
-    wchar_t *w = widen(pat.data);
-    es_buf_free(&pat);
-    if (!w)
-        return -1;
-    WIN32_FIND_DATAW fd;
-    HANDLE h = FindFirstFileW(w, &fd);
-    free(w);
-    *names = NULL;
-    *n = 0;
-    if (h == INVALID_HANDLE_VALUE)
-        return GetLastError() == ERROR_FILE_NOT_FOUND ? 0 : -1;
-    size_t cap = 0;
-    do {
-        if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
-            continue;
-        size_t len = wcslen(fd.cFileName);
-        if (len < 5 || _wcsicmp(fd.cFileName + len - 5, L".evtx") != 0)
-            continue;   /* FindFirstFile also matches 8.3 aliases such as "*.evtxx" */
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **nn = realloc(*names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            *names = nn;
-        }
-        (*names)[(*n)++] = narrow(fd.cFileName);
-    } while (FindNextFileW(h, &fd));
-    FindClose(h);
-    return 0;
-}
-
-/* tmpfile() of Microsoft's C runtime creates the file in the root of the drive, where a user
- * may not write: the user's temporary folder instead, deleted when closed. */
-static FILE *temp_file(void)
-{
-    wchar_t dir[MAX_PATH + 1], name[MAX_PATH + 1];
-    DWORD n = GetTempPathW(MAX_PATH + 1, dir);
-    if (n == 0 || n > MAX_PATH || !GetTempFileNameW(dir, L"evx", 0, name))
-        return NULL;
-    HANDLE h = CreateFileW(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, CREATE_ALWAYS,
-                           FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
-    if (h == INVALID_HANDLE_VALUE) {
-        DeleteFileW(name);
-        return NULL;
-    }
-    int fd = _open_osfhandle((intptr_t)h, _O_BINARY);
-    if (fd < 0) {
-        CloseHandle(h);
-        return NULL;
-    }
-    FILE *f = _fdopen(fd, "w+b");
-    if (f)
-        setvbuf(f, NULL, _IONBF, 0);   /* written 1 MiB at a time: a short write is seen at once */
-    else
-        _close(fd);
-    return f;
-}
-
-/* strerror of Microsoft's C runtime keeps its text per thread */
-static const char *err_text(int e, char *buf, size_t size)
-{
-    (void)buf, (void)size;
-    return strerror(e);
-}
-
-static SRWLOCK            q_lock = SRWLOCK_INIT;
-static CONDITION_VARIABLE q_changed = CONDITION_VARIABLE_INIT;
-static void q_enter(void) { AcquireSRWLockExclusive(&q_lock); }
-static void q_leave(void) { ReleaseSRWLockExclusive(&q_lock); }
-static void q_wait(void) { SleepConditionVariableSRW(&q_changed, &q_lock, INFINITE, 0); }
-static void q_wake(void) { WakeAllConditionVariable(&q_changed); }
-
-typedef HANDLE thread;
-static unsigned __stdcall thread_body(void *arg)
-{
-    work(arg);
-    return 0;
-}
-static int thread_start(thread *t, void *arg)
-{
-    *t = (HANDLE)_beginthreadex(NULL, 0, thread_body, arg, 0, NULL);
-    return *t ? 0 : -1;
-}
-static void thread_join(thread t)
-{
-    WaitForSingleObject(t, INFINITE);
-    CloseHandle(t);
-}
-#define PATH_SEP "\\"
-#else
-static FILE *open_file(const char *path) { return fopen(path, "rb"); }
-
-static int is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int list_dir(const char *dir, char ***names, size_t *n)
-{
-    DIR *d = opendir(dir);
-    *names = NULL;
-    *n = 0;
-    if (!d)
-        return -1;
-    size_t cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        if (len < 5 || strcmp(e->d_name + len - 5, ".evtx") != 0)
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 16;
-            char **nn = realloc(*names, cap * sizeof *nn);
-            if (!nn)
-                break;
-            *names = nn;
-        }
-        char *s = malloc(len + 1);
-        if (!s)
-            break;
-        memcpy(s, e->d_name, len + 1);
-        (*names)[(*n)++] = s;
-    }
-    closedir(d);
-    return 0;
-}
-
-static FILE *temp_file(void)
-{
-    FILE *f = tmpfile();
-    if (f)
-        setvbuf(f, NULL, _IONBF, 0);   /* written 1 MiB at a time: a short write is seen at once */
-    return f;
-}
-
-static const char *err_text(int e, char *buf, size_t size)
-{
-    if (strerror_r(e, buf, size) != 0)
-        snprintf(buf, size, "error %d", e);
-    return buf;
-}
-
-static pthread_mutex_t q_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t  q_changed = PTHREAD_COND_INITIALIZER;
-static void q_enter(void) { pthread_mutex_lock(&q_lock); }
-static void q_leave(void) { pthread_mutex_unlock(&q_lock); }
-static void q_wait(void) { pthread_cond_wait(&q_changed, &q_lock); }
-static void q_wake(void) { pthread_cond_broadcast(&q_changed); }
-
-typedef pthread_t thread;
-static void *thread_body(void *arg)
-{
-    work(arg);
-    return NULL;
-}
-static int thread_start(thread *t, void *arg) { return pthread_create(t, NULL, thread_body, arg) ? -1 : 0; }
-static void thread_join(thread t) { pthread_join(t, NULL); }
-#define PATH_SEP "/"
-#endif
-
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 static const char *base_name(const char *path)
@@ -442,9 +220,9 @@ static int cat_file(cat *c, const char *path)
     unsigned char *buf = c->chunk;
     es_evtx_parser *p = c->p;
     char eb[128];
-    FILE *f = open_file(path);
+    FILE *f = os_open_file(path);
     if (!f) {
-        say(c, "evtxcat: %s: cannot open: %s\n", path, err_text(errno, eb, sizeof eb));
+        say(c, "evtxcat: %s: cannot open: %s\n", path, os_err_text(errno, eb, sizeof eb));
         return 1;
     }
     c->file = path;
@@ -453,7 +231,7 @@ static int cat_file(cat *c, const char *path)
     es_evtx_reset(p);
     size_t n = fread(buf, 1, ES_EVTX_FILE_HEADER_SIZE, f);
     if (ferror(f)) {
-        say(c, "evtxcat: %s: cannot read: %s\n", path, err_text(errno, eb, sizeof eb));
+        say(c, "evtxcat: %s: cannot read: %s\n", path, os_err_text(errno, eb, sizeof eb));
         fclose(f);
         return 1;
     }
@@ -476,7 +254,7 @@ static int cat_file(cat *c, const char *path)
             break;
     }
     if (ferror(f)) {
-        say(c, "evtxcat: %s: read error: %s\n", path, err_text(errno, eb, sizeof eb));
+        say(c, "evtxcat: %s: read error: %s\n", path, os_err_text(errno, eb, sizeof eb));
         rc = 1;
     }
     fclose(f);
@@ -514,16 +292,16 @@ static int worse(int a, int b)
 static void work(void *arg)
 {
     cat *c = arg;
-    q_enter();
+    os_lock();
     for (;;) {
         while (q.next < q.n && q.next >= q.flushed + q.ahead)
-            q_wait();
+            os_wait();
         if (q.next >= q.n)
             break;
         size_t i = q.next++;
         job *j = &q.jobs[i];
         int turn = i == q.flushed;   /* the main thread waits for this one */
-        q_leave();
+        os_unlock();
         if (j->path) {
             c->job = turn ? NULL : j;
             c->idx = i;
@@ -535,11 +313,11 @@ static void work(void *arg)
             c->o = &c->out;
             c->err = NULL;
         }
-        q_enter();
+        os_lock();
         j->done = 1;
-        q_wake();
+        os_wake();
     }
-    q_leave();
+    os_unlock();
 }
 
 /* Prints what job j kept for its turn; returns its exit status. */
@@ -588,7 +366,7 @@ static int make_jobs(char **args, size_t nargs)
     char eb[128];
     for (size_t i = 0; i < nargs; i++) {
         const char *path = args[i];
-        if (!is_dir(path)) {
+        if (!os_is_dir(path)) {
             char *d = dup_str(path);
             if (!d || add_job(&cap, d, NULL) < 0)
                 return free(d), -1;
@@ -596,10 +374,10 @@ static int make_jobs(char **args, size_t nargs)
         }
         char **names;
         size_t n;
-        if (list_dir(path, &names, &n) < 0) {
+        if (os_list_dir(path, &names, &n) < 0) {
             es_buf m;
             es_buf_init(&m);
-            es_buf_printf(&m, "evtxcat: %s: cannot list the directory: %s\n", path, err_text(errno, eb, sizeof eb));
+            es_buf_printf(&m, "evtxcat: %s: cannot list the directory: %s\n", path, os_err_text(errno, eb, sizeof eb));
             if (!m.data || add_job(&cap, NULL, m.data) < 0)
                 return es_buf_free(&m), -1;
             continue;
@@ -612,7 +390,7 @@ static int make_jobs(char **args, size_t nargs)
             es_buf_puts(&full, path);
             size_t pl = strlen(path);
             if (pl && path[pl - 1] != '/' && path[pl - 1] != '\\')
-                es_buf_puts(&full, PATH_SEP);
+                es_buf_puts(&full, OS_PATH_SEP);
             es_buf_puts(&full, names[k]);
             if (!bad && (!full.data || add_job(&cap, full.data, NULL) < 0)) {
                 es_buf_free(&full);
@@ -719,9 +497,7 @@ static int run(int argc, char **argv)
         free(files);
         return 1;
     }
-#ifdef _WIN32
-    _setmode(_fileno(stdout), _O_BINARY);
-#endif
+    os_binary_stdout();
     static char obuf[1 << 16];
     setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     int rc = 0;
@@ -762,11 +538,12 @@ static int run(int argc, char **argv)
         es_export_rows_header(&cats[0].out);
         flush_out(&cats[0]);
     }
-    thread th[MAX_JOBS];
+    os_thread th[MAX_JOBS];
+    os_thread_body(work);
     unsigned started = 0;
     q.ahead = 2 * (size_t)nthreads;
     q.keep_max = KEEP_TOTAL / q.ahead;
-    while (nthreads > 1 && started < nthreads && thread_start(&th[started], &cats[started]) == 0)
+    while (nthreads > 1 && started < nthreads && os_thread_start(&th[started], &cats[started]) == 0)
         started++;
     if (started == 0) {   /* -j 1 (or no thread could start): one file after the other, here */
         for (size_t i = 0; i < q.n; i++) {
@@ -776,18 +553,18 @@ static int run(int argc, char **argv)
         }
     } else {
         for (size_t i = 0; i < q.n; i++) {
-            q_enter();
+            os_lock();
             while (!q.jobs[i].done)
-                q_wait();
-            q_leave();
+                os_wait();
+            os_unlock();
             rc = worse(rc, finish(&q.jobs[i]));
-            q_enter();
+            os_lock();
             q.flushed = i + 1;
-            q_wake();
-            q_leave();
+            os_wake();
+            os_unlock();
         }
         for (unsigned t = 0; t < started; t++)
-            thread_join(th[t]);
+            os_thread_join(th[t]);
     }
 free_cats:
     for (unsigned t = 0; t < made; t++) {
@@ -816,7 +593,7 @@ int wmain(int argc, wchar_t **wargv)
     if (!argv)
         return 1;
     for (int i = 0; i < argc; i++) {
-        argv[i] = narrow(wargv[i]);
+        argv[i] = os_narrow(wargv[i]);
         if (!argv[i]) {
             fprintf(stderr, "evtxcat: out of memory\n");
             return 1;
