@@ -1,0 +1,113 @@
+#!/bin/sh
+# The fleet summary in the window (issue #9): a sweep of a simulated fleet where the same events
+# strike three servers within a minute (edge= servers, one anchor: clock=load) and others are
+# spread over a day, run with --burst 2,5 --export --html (no --exit: the window stays). Then
+# tests/win/fleet_probe.exe shows the Summary tab and reads its list, and the native checker
+# tests/e2e/check_fleet.c recomputes every group from the exported CSV — events, servers, the
+# level, and whether it stands out under the rule — and compares. A click on a group (as
+# LVM_SETITEMSTATE) must leave exactly that event's rows in the results, say so in the count
+# label and show "Show all rows"; Esc in the list brings every row back. The rule typed into the
+# page's edits (3 servers, 10 minutes) recomputes the summary (checked again), a bad value is
+# named; a burst line is drawn in amber (a pixel of a screenshot). The report got --burst too.
+# $T/summary.png is the window with the Summary tab (copied to /tmp/fleet-summary.png by hand).
+cd "$(dirname "$0")/../.." || exit 1
+. tests/e2e/lib.sh
+e2e_dir fleet
+need_exe fleet
+need_fake fleet
+PROBE=build/test/fleet_probe.exe
+[ -f $PROBE ] || { echo "FAIL fleet: $PROBE not built (make -f Makefile.mingw fake)"; exit 1; }
+build_checker check_fleet fleet-checker
+cat >$T/fleet.txt <<'FLEET'
+sim-fl-a  events=40 edge=2 step=1500 seed=5 clock=load
+sim-fl-b  events=40 edge=2 step=1500 seed=6 clock=load
+sim-fl-c  events=40 edge=2 step=1500 seed=7 clock=load
+sim-fl-d  events=120 span=7 seed=8 clock=load
+sim-fl-e  events=60 span=7 seed=9 clock=load
+FLEET
+printf 'sim-fl-a\nsim-fl-b\nsim-fl-c\nsim-fl-d\nsim-fl-e\n' >$T/servers.txt
+e2e_wine fleet fleet fleet
+export ESFAKE_FLEET=$(wine_path $T/fleet.txt)
+
+probe() { "$WINE" $PROBE "$@" 2>&1 | tr -d '\r'; }
+val() { sed -n "s/^$1=//p" "$2" | head -1; }
+
+"$WINE" $EXE --servers "$(wine_path $T/servers.txt)" --log System --hours 8 --timeout 20 --run --burst 2,5 \
+    --export "$(wine_path $T/rows.csv)" --html "$(wine_path $T/report.html)" >$T/app.out 2>&1 &
+app=$!
+main=$(find_window EventSweep 30) || { echo "FAIL fleet-window: no EventSweep window"; exit 1; }
+for i in $(seq 1 60); do [ -s $T/rows.csv ] && [ -s $T/report.html ] && break; sleep 1; done
+[ -s $T/rows.csv ] || { echo "FAIL fleet-export: no $T/rows.csv after a minute"; exit 1; }
+sleep 1
+rows=$(awk '{ q += gsub(/"/, "&"); if (q % 2 == 0) n++ } END { print n - 1 }' $T/rows.csv)
+echo "     the sweep: $rows rows"
+
+# the report has the rule of --burst
+grep -q 'seen on 2 or more servers within 5 minutes' $T/report.html && echo "PASS fleet-report-rule" ||
+    echo "FAIL fleet-report-rule: $(grep -o '<p>[^<]*within[^<]*</p>' $T/report.html)"
+
+# the Summary tab, under --burst 2,5
+probe tab EventSweep 2 >$T/tab.txt
+probe summary EventSweep "$(wine_path $T/sum25.tsv)" >$T/sum25.probe
+echo "     $(tr '\n' ' ' <$T/sum25.probe)"
+run_checker fleet25 build/test/check_fleet --name fleet-2-5 $T/rows.csv $T/sum25.tsv 2 5
+import -window "$main" $T/summary25.png 2>/dev/null
+
+# the rule typed in: a bad value is named, a good one recomputes
+probe rule EventSweep 1 10 >$T/bad.probe
+if grep -q '^info=Servers: "1" is not a whole number from 2 to 10000' $T/bad.probe; then echo "PASS fleet-rule-bad-value"
+else echo "FAIL fleet-rule-bad-value: $(cat $T/bad.probe)"; fi
+probe rule EventSweep 3 10 >$T/good.probe
+sleep 1
+probe summary EventSweep "$(wine_path $T/sum310.tsv)" >$T/sum310.probe
+echo "     $(tr '\n' ' ' <$T/sum310.probe)"
+run_checker fleet310 build/test/check_fleet --name fleet-3-10 $T/rows.csv $T/sum310.tsv 3 10
+import -window root $T/root.png 2>/dev/null
+import -window "$main" $T/summary.png 2>/dev/null
+
+# a burst line is amber, another white (the first burst and the first other group in the list)
+b=$(awk -F'\t' 'NR > 1 && $8 != "" { print NR - 2; exit }' $T/sum310.tsv)
+n=$(awk -F'\t' 'NR > 1 && $8 == "" { print NR - 2; exit }' $T/sum310.tsv)
+pixel() {   # pixel ITEM: the colour of a background point of the item's Events cell
+    _p=$(probe point EventSweep $1)
+    _x=$(echo "$_p" | sed -n 's/^x=\([0-9-]*\) .*/\1/p'); _y=$(echo "$_p" | sed -n 's/.* y=\([0-9-]*\)$/\1/p')
+    convert $T/root.png -format "%[pixel:p{$_x,$_y}]" info: 2>/dev/null
+}
+if [ -n "$b" ] && [ -n "$n" ]; then
+    pb=$(pixel $b); pn=$(pixel $n)
+    case "$pb" in *255,236,179*|*"#FFECB3"*) ok_b=1 ;; *) ok_b=0 ;; esac
+    case "$pn" in *255,236,179*|*"#FFECB3"*) ok_n=0 ;; *) ok_n=1 ;; esac
+    [ $ok_b = 1 ] && [ $ok_n = 1 ] && echo "PASS fleet-burst-coloured: item $b $pb, item $n $pn" ||
+        echo "FAIL fleet-burst-coloured: burst item $b is $pb, other item $n is $pn"
+else
+    echo "FAIL fleet-burst-coloured: the list has no burst ($b) or no other group ($n) under 3 servers within 10 minutes"
+fi
+
+# a click on a group: exactly its rows
+pick_check() {   # pick_check ITEM: the group's rows, and the label
+    _src=$(awk -F'\t' -v i=$1 'NR == i + 2 { print $1 }' $T/sum310.tsv)
+    _id=$(awk -F'\t' -v i=$1 'NR == i + 2 { print $2 }' $T/sum310.tsv)
+    _ev=$(awk -F'\t' -v i=$1 'NR == i + 2 { print $3 }' $T/sum310.tsv)
+    probe pick EventSweep $1 "$(wine_path $T/pick$1.tsv)" >$T/pick$1.probe
+    _n=$(val rows $T/pick$1.probe); _label=$(val label $T/pick$1.probe); _sa=$(val showall $T/pick$1.probe)
+    _other=$(awk -F'\t' -v s="$_src" -v id="$_id" 'NR > 1 && (tolower($4) != tolower(s) || $5 != id)' $T/pick$1.tsv | wc -l)
+    _want="$_ev of $rows rows — event $_id of $_src"
+    if [ "$_n" = "$_ev" ] && [ "$_other" = 0 ] && [ "$_label" = "$_want" ] && [ "$_sa" = 1 ]; then
+        echo "PASS fleet-pick-$1: $_label"
+    else
+        echo "FAIL fleet-pick-$1: $_n rows ($_other of another event), label [$_label] (want [$_want]), Show all rows visible $_sa"
+    fi
+}
+pick_check $b
+import -window "$main" $T/picked.png 2>/dev/null
+pick_check $n
+# the summary keeps every group while a pick is shown
+probe summary EventSweep "$(wine_path $T/sumpick.tsv)" >$T/sumpick.probe
+cmp -s $T/sumpick.tsv $T/sum310.tsv && echo "PASS fleet-summary-ignores-pick" ||
+    echo "FAIL fleet-summary-ignores-pick: $(val groups $T/sumpick.probe) groups while a pick is shown, $(($(wc -l <$T/sum310.tsv) - 1)) before"
+probe esc EventSweep >$T/esc.probe
+if [ "$(val rows $T/esc.probe)" = "$rows" ] && [ "$(val showall $T/esc.probe)" = 0 ]; then echo "PASS fleet-esc-shows-all: $(val rows $T/esc.probe) rows"
+else echo "FAIL fleet-esc-shows-all: $(tr '\n' ' ' <$T/esc.probe)"; fi
+
+"$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
+wait_gone $app 20 && echo "PASS fleet-closes" || echo "FAIL fleet-closes: the window did not close within 20 s"
