@@ -354,12 +354,16 @@ static void select_page(int page)
     fleet_shown(page == 2, page == 3);   /* the picture is computed only while it is seen */
 }
 
-/* Enter on a row while a fleet page is shown: the row's details, on General. */
+/* Enter on a row while a fleet page is shown: the row's details, on General; Alt+N: Summary. */
 static void select_page_tab(int page)
 {
+    if (!d.tab || TabCtrl_GetCurSel(d.tab) == page)
+        return;
     TabCtrl_SetCurSel(d.tab, page);
     select_page(page);
 }
+
+void details_show_tab(int page) { select_page_tab(page); }
 
 void details_notify(const NMHDR *nh)
 {

@@ -16,12 +16,24 @@
 #define THROTTLE_MS 1000    /* new rows start a job at most this often */
 #define TL_PAGE_CLASS L"EventSweepTimelinePage"
 
+/* What the picture is computed from (fleet.c takes it from the view): copies the job owns. */
+typedef struct basis {
+    es_rowstore *rows;      /* a reference, dropped by the UI thread */
+    uint32_t    *order;     /* the view's `all` (every placed row) */
+    size_t       n;
+    es_find     *find;      /* the view's installed find (NULL: none) */
+    uint8_t     *shown;     /* ... and sources in focus (NULL: all) */
+    size_t       nshown;
+    src_texts    srcs;      /* deep copies */
+    uint32_t    *rank;
+} basis;
+
 typedef struct fleet_job {
-    rowview_basis b;
+    basis b;
     unsigned      servers, minutes;   /* the burst rule */
     es_sum_col    col;                /* the summary's order */
     int           desc;
-    uint64_t      key;                /* rowview_basis_key when it began */
+    uint64_t      key;                /* basis_key when it began */
     atomic_int    cancel;
     int           ok;
     LONG          ms;                 /* how long the work took */
@@ -44,6 +56,78 @@ static struct {
     int        pick;                  /* PICK_*: what the view's pick came from */
 } F;
 
+/* ---- what the picture is of: the view's rows, find and sources in focus, not its pick ---- */
+
+static size_t basis_time(void *ctx, uint64_t ticks, char *out, size_t cap)
+{
+    (void)ctx;
+    return rowview_time_text(ticks, out, cap);   /* any thread */
+}
+
+static es_view_ctx basis_ctx(const basis *b)
+{
+    es_view_ctx c = src_texts_ctx(&b->srcs);
+    c.source_rank = b->rank;
+    c.time_text = basis_time;
+    return c;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *x = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ x[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Changes whenever the rows the picture is of may have changed; *filter_key gets the part a
+ * find or a selection of sources changes (*changed: it differs from the value it had). */
+static uint64_t basis_key(const es_view *v, BOOL *changed, uint64_t *filter_key)
+{
+    uint64_t f = 1469598103934665603ull, stamp = rowview_stamp();
+    const char *ft = v->find ? es_find_text(v->find) : "";
+    f = fnv(f, ft, strlen(ft) + 1);
+    f = fnv(f, &v->nshown, sizeof v->nshown);
+    if (v->shown)
+        f = fnv(f, v->shown, v->nshown);
+    f = fnv(f, &stamp, sizeof stamp);
+    *changed = *filter_key != f;
+    *filter_key = f;
+    size_t first = g.rows ? es_rowstore_first(g.rows) : 0;
+    uint64_t k = fnv(f, &v->applied, sizeof v->applied);
+    return fnv(k, &first, sizeof first);
+}
+
+static void basis_free(basis *b)   /* not the store's reference */
+{
+    free(b->order);
+    es_find_free(b->find);
+    free(b->shown);
+    src_texts_free(&b->srcs, TRUE);
+    free(b->rank);
+    memset(b, 0, sizeof *b);
+}
+
+static BOOL basis_take(const es_view *v, basis *b)
+{
+    memset(b, 0, sizeof *b);
+    int oom = 0;
+    b->n = v->nall;
+    if ((b->order = malloc((v->nall ? v->nall : 1) * sizeof *b->order)) != NULL)
+        memcpy(b->order, v->all, v->nall * sizeof *b->order);
+    if (v->find)
+        b->find = es_find_new(es_find_text(v->find), &oom);
+    if (v->shown && (b->shown = malloc(v->nshown ? v->nshown : 1)) != NULL)
+        memcpy(b->shown, v->shown, v->nshown);
+    b->nshown = v->nshown;
+    if (!rowview_srcs_copy(&b->srcs, &b->rank) || !b->order || oom || (v->shown && !b->shown)) {
+        basis_free(b);
+        return FALSE;
+    }
+    b->rows = es_rowstore_ref(g.rows);
+    return TRUE;
+}
+
 /* ---- the job ---- */
 
 static void job_free(fleet_job *j)
@@ -51,7 +135,7 @@ static void job_free(fleet_job *j)
     if (!j)
         return;
     es_rowstore_unref(j->b.rows);
-    rowview_basis_free(&j->b);
+    basis_free(&j->b);
     es_summary_free(&j->sum);
     if (j->tl)
         timeline_set(NULL, j->tl, j->names);   /* frees them (no control) */
@@ -71,7 +155,7 @@ static void job_main(void *arg)
     LARGE_INTEGER f, t0, t1;
     QueryPerformanceFrequency(&f);
     QueryPerformanceCounter(&t0);
-    es_view_ctx c = rowview_basis_ctx(&j->b);
+    es_view_ctx c = basis_ctx(&j->b);
     if (j->b.find || j->b.shown) {   /* the view's filter, without its pick */
         uint32_t *vis = malloc((j->b.n ? j->b.n : 1) * sizeof *vis);
         size_t k = vis ? es_view_filter(j->b.rows, j->b.order, j->b.n, j->b.find, j->b.shown, j->b.nshown, &c, vis,
@@ -112,12 +196,12 @@ static void job_main(void *arg)
 
 static void cancel_job(void *obj) { atomic_store(&((fleet_job *)obj)->cancel, 1); }
 
-static void start_job(uint64_t key)
+static void start_job(const es_view *v, uint64_t key)
 {
     fleet_job *j = calloc(1, sizeof *j);
     if (!j)
         return;   /* out of memory: tried again on a later tick */
-    if (!rowview_basis_take(&j->b)) {
+    if (!basis_take(v, &j->b)) {
         free(j);
         return;
     }
@@ -142,20 +226,23 @@ static void start_job(uint64_t key)
 /* The visible set changed: a new picture (throttled while rows arrive). */
 static void tick(void)
 {
-    if (g.closing || !(F.show_sum || F.show_tl) || !g.rows)
+    if (g.closing || !(F.show_sum || F.show_tl))
         return;
+    const es_view *v = rowview_installed();
+    if (!v)
+        return;   /* a sort or find runs: its end changes the rows (looked at on the next tick) */
     BOOL filter_changed = FALSE;
-    uint64_t key = rowview_basis_key(&filter_changed, &F.filter_key);
+    uint64_t key = basis_key(v, &filter_changed, &F.filter_key);
     if (filter_changed) {
         F.urgent = TRUE;
         if (F.job)   /* computed for rows the user no longer looks at */
             atomic_store(&F.job->cancel, 1);
     }
-    if (F.job || rowview_busy() || (F.have && key == F.done_key && !F.urgent))
+    if (F.job || (F.have && key == F.done_key && !F.urgent))
         return;
     if (!F.urgent && F.have && GetTickCount64() - F.last_start < THROTTLE_MS)
         return;
-    start_job(key);
+    start_job(v, key);
 }
 
 static void CALLBACK timer_proc(HWND h, UINT msg, UINT_PTR id, DWORD now) { tick(); }
@@ -224,6 +311,9 @@ void fleet_clear_pick(void)
 
 BOOL fleet_key(const MSG *m)
 {
+    /* Alt+N (the rule's "o&n"): the Summary tab first, so the dialog manager finds the edit shown */
+    if (m->message == WM_SYSKEYDOWN && (m->wParam == 'N') && F.sum && !IsWindowVisible(F.sum))
+        details_show_tab(2);
     if (m->message != WM_KEYDOWN || m->wParam != VK_ESCAPE || !rowview_picked())
         return FALSE;
     if (m->hwnd != g.lv && !sumpage_is_list(m->hwnd) && (!F.tl || m->hwnd != F.tl))

@@ -4,7 +4,7 @@
  * The picture is of the rows the view shows WITHOUT its pick (the find and the sources in focus
  * apply; a click in the summary or the timeline does not collapse the summary to its one line).
  * fleet.c runs one job at a time (registered in jobs.c as JOB_FLEET): it takes a copy of the
- * view's order, find and shown sources and a reference on the row store (rowview_basis_take),
+ * view's order, find and shown sources and a reference on the row store (rowview_installed),
  * filters, builds the es_summary and the es_timeline and posts SWM_FLEET_DONE; the UI thread
  * takes the results (the summary keeps the store referenced: its groups' provider texts are the
  * store's) or frees them. A new job starts when the visible set changed, at most once a second,
@@ -27,26 +27,11 @@
 
 #define SWM_FLEET_DONE (SWM_LAST + 60)   /* lParam: the fleet job (ownership passes to the UI) */
 
-/* What the picture is computed from (rowview.c): copies the job owns. */
-typedef struct rowview_basis {
-    es_rowstore *rows;      /* a reference, dropped by the UI thread */
-    uint32_t    *order;     /* the view's `all` (every placed row) */
-    size_t       n;
-    es_find     *find;      /* the view's installed find (NULL: none) */
-    uint8_t     *shown;     /* ... and sources in focus (NULL: all) */
-    size_t       nshown;
-    src_texts    srcs;      /* deep copies */
-    uint32_t    *rank;
-} rowview_basis;
-
-/* FALSE when the view is busy (a sort or find job), has no rows, or memory ran out. */
-BOOL        rowview_basis_take(rowview_basis *b);
-void        rowview_basis_free(rowview_basis *b);   /* not the store's reference */
-es_view_ctx rowview_basis_ctx(const rowview_basis *b);
-/* Changes whenever the rows the picture is of may have changed; *filter_key is updated with
- * the part that a find or a source selection changes (*changed: it differs from the value
- * given). */
-uint64_t    rowview_basis_key(BOOL *changed, uint64_t *filter_key);
+/* rowview.c: the view as installed (NULL while a sort or find job runs), copies of its sources'
+ * texts, and a stamp that changes with a new store or rows retired. */
+const es_view *rowview_installed(void);
+BOOL           rowview_srcs_copy(src_texts *t, uint32_t **rank);
+uint64_t       rowview_stamp(void);
 
 /* ---- fleet.c ---- */
 

@@ -21,8 +21,8 @@
 #define ERROR_FG RGB(176, 0, 32)
 
 static const struct { const WCHAR *title; int width_dlu; int right; } k_cols[NCOLS] = {
-    {L"Source", 110, 0}, {L"Event ID", 36, 1}, {L"Events", 36, 1},     {L"Servers", 34, 1},
-    {L"First seen", 70, 0}, {L"Last seen", 70, 0}, {L"Level", 44, 0}, {L"Stands out", 150, 0}};
+    {L"Source", 120, 0},    {L"Event ID", 40, 1},  {L"Events", 46, 1}, {L"Servers", 40, 1},
+    {L"First seen", 72, 0}, {L"Last seen", 72, 0}, {L"Level", 44, 0}, {L"Stands out", 150, 0}};
 
 static struct {
     HWND         page, list, label, servers, sspin, within, minutes, mspin, mlabel, info;
@@ -214,7 +214,7 @@ static void dispinfo(NMLVDISPINFOW *di)
     switch (it->iSubItem) {
     case ES_SUM_PROVIDER: wu_to_wide_buf(gr->provider ? gr->provider : "", out, (int)cap); break;
     case ES_SUM_ID: swprintf(out, cap, L"%lu", (unsigned long)gr->event_id); break;
-    case ES_SUM_COUNT: swprintf(out, cap, L"%llu", (unsigned long long)gr->count); break;
+    case ES_SUM_COUNT: fmt_count(gr->count, out, cap); break;
     case ES_SUM_SERVERS: swprintf(out, cap, L"%lu", (unsigned long)gr->servers); break;
     case ES_SUM_FIRST:
     case ES_SUM_LAST:
@@ -224,10 +224,13 @@ static void dispinfo(NMLVDISPINFOW *di)
     case ES_SUM_LEVEL: wu_to_wide_buf(es_level_name(gr->level), out, (int)cap); break;
     case ES_SUM_NCOLS:   /* Stands out */
         if (gr->burst) {
+            /* from the minute it began: the time alone on the day of the group's last event */
+            char last[40];
             rowview_time_text(gr->burst_start, t, sizeof t);
-            t[16] = 0;   /* to the minute */
+            rowview_time_text(gr->last, last, sizeof last);
+            t[16] = 0;
             WCHAR w[40];
-            wu_to_wide_buf(t, w, 40);
+            wu_to_wide_buf(t + (strncmp(t, last, 10) == 0 ? 11 : 5), w, 40);
             swprintf(out, cap, L"on %lu servers within %u min from %ls", (unsigned long)gr->burst_servers,
                      S.sum->burst_minutes, w);
         }
@@ -324,19 +327,38 @@ static void make_bold(void)
     }
 }
 
+/* A label's width: its text in its font (the "&" of a mnemonic aside), a little more. */
+static int text_w(HWND h)
+{
+    WCHAR t[128], u[128];
+    GetWindowTextW(h, t, 128);
+    int k = 0;
+    for (const WCHAR *p = t; *p && k < 127; p++)
+        if (*p != L'&' || p[1] == L'&')
+            u[k++] = *p;
+    u[k] = 0;
+    HDC dc = GetDC(h);
+    HFONT old = (HFONT)SelectObject(dc, (HFONT)SendMessageW(h, WM_GETFONT, 0, 0));
+    SIZE sz = {0, 0};
+    GetTextExtentPoint32W(dc, u, k, &sz);
+    SelectObject(dc, old);
+    ReleaseDC(h, dc);
+    return sz.cx + dlu_px(2);
+}
+
 static void page_layout(void)
 {
     RECT rc, m = dlu(0, 0, 4, 13), l = dlu(0, 0, 0, 9);
     GetClientRect(S.page, &rc);
     int gap = m.right, eh = m.bottom, lh = l.bottom, y = gap / 2, ly = y + (eh - lh) / 2 + 1;
-    int x = gap, sw = GetSystemMetrics(SM_CXVSCROLL);
+    int x = gap;
     struct { HWND h; int w; BOOL label; } row[] = {
-        {S.label, dlu_px(108), TRUE}, {S.servers, dlu_px(26), FALSE}, {S.within, dlu_px(52), TRUE},
-        {S.minutes, dlu_px(26), FALSE}, {S.mlabel, dlu_px(30), TRUE}};
+        {S.label, text_w(S.label), TRUE}, {S.servers, dlu_px(30), FALSE}, {S.within, text_w(S.within), TRUE},
+        {S.minutes, dlu_px(30), FALSE}, {S.mlabel, text_w(S.mlabel), TRUE}};
     for (size_t k = 0; k < sizeof row / sizeof row[0]; k++) {
-        SetWindowPos(row[k].h, NULL, x + (row[k].label ? 0 : 0), row[k].label ? ly : y, row[k].w, row[k].label ? lh : eh,
+        SetWindowPos(row[k].h, NULL, x, row[k].label ? ly : y, row[k].w, row[k].label ? lh : eh,
                      SWP_NOZORDER | SWP_NOACTIVATE);
-        x += row[k].w + (row[k].label ? gap / 2 : sw + gap);
+        x += row[k].w + gap / 2 + (row[k].label ? 0 : gap / 2);   /* an edit's arrows are inside it */
     }
     SendMessageW(S.sspin, UDM_SETBUDDY, (WPARAM)S.servers, 0);
     SendMessageW(S.mspin, UDM_SETBUDDY, (WPARAM)S.minutes, 0);

@@ -56,15 +56,16 @@ void update_status(void)
     if (rowview_filtered()) {
         WCHAR v[32];
         fmt_count(rowview_count(), v, 32);
-        if (rowview_picked())   /* a click in the summary or the timeline: said, and Show all rows */
-            swprintf(b, 400, L"%ls of %ls rows \u2014 %ls", v, n, rowview_pick_text());
-        else
-            swprintf(b, 400, L"%ls of %ls rows", v, n);
+        swprintf(b, 400, L"%ls of %ls rows", v, n);
     } else {
         swprintf(b, 400, L"%ls rows", n);
     }
+    /* a click in the summary or the timeline: the label says what it picked (the status bar's
+     * part is too narrow for it), and Show all rows appears */
+    WCHAR label[600];
+    swprintf(label, 600, rowview_picked() ? L"%ls \u2014 %ls" : L"%ls", b, rowview_pick_text());
     ShowWindow(GetDlgItem(g.dlg, IDC_PICK_CLEAR), rowview_picked() ? SW_SHOWNA : SW_HIDE);
-    SetDlgItemTextW(g.dlg, IDC_VIEW_COUNT, rowview_busy() ? L"Sorting and filtering..." : rowview_filtered() ? b : L"");
+    SetDlgItemTextW(g.dlg, IDC_VIEW_COUNT, rowview_busy() ? L"Sorting and filtering..." : rowview_filtered() ? label : L"");
     size_t exports = jobs_count(JOB_EXPORT), following = 0;
     for (size_t i = 0; g.running && i < g.ntgt; i++)
         following += g.tgt[i].state == ES_STATE_FOLLOWING || g.tgt[i].state == ES_STATE_RECONNECTING;

@@ -571,85 +571,31 @@ void rowview_set_pick(es_pick *p, const WCHAR *what)
 BOOL rowview_picked(void) { return V.want_pick != NULL; }
 const WCHAR *rowview_pick_text(void) { return V.want_pick && V.pick_text ? V.pick_text : L""; }
 
-/* ---- what the fleet picture reads (fleet.h) ---- */
+/* ---- what the fleet picture reads (fleet.c) ---- */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/* The view as installed, the rows that arrived placed first; NULL while a job runs (its result
+ * replaces the arrays) or when there is no view. */
+const es_view *rowview_installed(void)
 {
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ull;
-    return h;
-}
-
-uint64_t rowview_basis_key(BOOL *filter_changed_from, uint64_t *filter_key)
-{
-    uint64_t f = 1469598103934665603ull;
-    const char *ft = installed_find();
-    f = fnv(f, ft, strlen(ft) + 1);
-    f = fnv(f, &V.v.nshown, sizeof V.v.nshown);
-    if (V.v.shown)
-        f = fnv(f, V.v.shown, V.v.nshown);
-    f = fnv(f, &V.gen, sizeof V.gen);
-    if (filter_changed_from)
-        *filter_changed_from = filter_key && *filter_key != f;
-    if (filter_key)
-        *filter_key = f;
-    size_t first = g.rows ? es_rowstore_first(g.rows) : 0;
-    uint64_t k = fnv(f, &V.v.applied, sizeof V.v.applied);
-    k = fnv(k, &V.retired, sizeof V.retired);
-    return fnv(k, &first, sizeof first);
-}
-
-BOOL rowview_basis_take(rowview_basis *b)
-{
-    memset(b, 0, sizeof *b);
     if (V.no_view || V.job || !g.rows)
-        return FALSE;
-    rowview_sync();   /* rows that arrived take their places first */
-    if (V.job)
-        return FALSE;
-    int oom = 0;
-    b->order = malloc((V.v.nall ? V.v.nall : 1) * sizeof *b->order);
-    b->n = V.v.nall;
-    if (b->order)
-        memcpy(b->order, V.v.all, V.v.nall * sizeof *b->order);
-    if (V.v.find)
-        b->find = es_find_new(es_find_text(V.v.find), &oom);
-    if (V.v.shown && (b->shown = malloc(V.v.nshown ? V.v.nshown : 1)) != NULL)
-        memcpy(b->shown, V.v.shown, V.v.nshown);
-    b->nshown = V.v.nshown;
+        return NULL;
+    rowview_sync();
+    return V.job ? NULL : &V.v;
+}
+
+/* A job's own copy of the sources' texts and ranks (free with src_texts_free(t, TRUE), free(*rank)). */
+BOOL rowview_srcs_copy(src_texts *t, uint32_t **rank)
+{
     view_srcs s;
     memset(&s, 0, sizeof s);
-    BOOL ok = b->order && !oom && (!V.v.shown || b->shown) && srcs_copy(&s, &V.srcs);
-    b->srcs = s.t;
-    b->rank = s.rank;
-    if (!ok) {
-        rowview_basis_free(b);
-        return FALSE;
-    }
-    b->rows = es_rowstore_ref(g.rows);
-    return TRUE;
+    BOOL ok = srcs_copy(&s, &V.srcs);
+    *t = s.t;
+    *rank = s.rank;
+    return ok;
 }
 
-es_view_ctx rowview_basis_ctx(const rowview_basis *b)
-{
-    view_srcs s = {b->srcs, b->rank};
-    return ctx_of(&s);
-}
-
-/* Everything but the store's reference (the UI thread's to drop). */
-void rowview_basis_free(rowview_basis *b)
-{
-    free(b->order);
-    es_find_free(b->find);
-    free(b->shown);
-    view_srcs s = {b->srcs, b->rank};
-    srcs_free(&s, TRUE);
-    b->order = NULL;
-    b->find = NULL;
-    b->shown = NULL;
-    b->rank = NULL;
-}
+/* Changes with each new store and each Retry failed (rows leave the view). */
+uint64_t rowview_stamp(void) { return (uint64_t)V.gen << 32 ^ V.retired; }
 
 void rowview_free(void)
 {

@@ -161,7 +161,13 @@ int main(int argc, char **argv)
         }
         listed++;
         unsigned long id = strtoul(col[1], NULL, 10);
-        unsigned long long events = strtoull(col[2], NULL, 10);
+        char digits[32];   /* "1,234": the list's thousands separators */
+        size_t nd = 0;
+        for (const char *q = col[2]; *q && nd < sizeof digits - 1; q++)
+            if (*q >= '0' && *q <= '9')
+                digits[nd++] = *q;
+        digits[nd] = 0;
+        unsigned long long events = strtoull(digits, NULL, 10);
         unsigned long servers = strtoul(col[3], NULL, 10);
         if (events > prev_events)
             bad_order++;

@@ -103,8 +103,27 @@ import -window "$main" $T/picked.png 2>/dev/null
 pick_check $n
 # the summary keeps every group while a pick is shown
 probe summary EventSweep "$(wine_path $T/sumpick.tsv)" >$T/sumpick.probe
+probe esc EventSweep >/dev/null   # the pick ends before the find below
+probe pick EventSweep $n "$(wine_path $T/pickagain.tsv)" >/dev/null
 cmp -s $T/sumpick.tsv $T/sum310.tsv && echo "PASS fleet-summary-ignores-pick" ||
     echo "FAIL fleet-summary-ignores-pick: $(val groups $T/sumpick.probe) groups while a pick is shown, $(($(wc -l <$T/sum310.tsv) - 1)) before"
+# the summary follows the Find box (not the pick): the rows of one server
+probe find EventSweep sim-fl-d >/dev/null
+sleep 1
+probe summary EventSweep "$(wine_path $T/sumfind.tsv)" >$T/sumfind.probe
+d_rows=$(grep -c '^sim-fl-d,' $T/rows.csv)
+if grep -q "^info=.* in $d_rows rows;" $T/sumfind.probe; then echo "PASS fleet-summary-follows-find: $d_rows rows of sim-fl-d"
+else echo "FAIL fleet-summary-follows-find: want $d_rows rows, $(grep '^info=' $T/sumfind.probe)"; fi
+probe find EventSweep "" >/dev/null
+
+# Alt+N: the Summary tab and the rule's first edit, from another tab
+probe tab EventSweep 0 >/dev/null
+xdotool windowfocus --sync "$main" 2>/dev/null
+xdotool key --clearmodifiers alt+n; sleep 0.5
+focus=$("$WINE" build/test/details_probe.exe focus EventSweep 2>/dev/null | tr -d '\r' | sed -n 's/^focus=//p')
+tab=$(probe tab EventSweep -1 | sed -n 's/^tab=//p')
+[ "$focus" = 1264 ] && [ "$tab" = 2 ] && echo "PASS fleet-alt-n" || echo "FAIL fleet-alt-n: focus on $focus, tab $tab"
+
 probe esc EventSweep >$T/esc.probe
 if [ "$(val rows $T/esc.probe)" = "$rows" ] && [ "$(val showall $T/esc.probe)" = 0 ]; then echo "PASS fleet-esc-shows-all: $(val rows $T/esc.probe) rows"
 else echo "FAIL fleet-esc-shows-all: $(tr '\n' ' ' <$T/esc.probe)"; fi

@@ -3,7 +3,7 @@
  * LVITEM and its text live in memory allocated in the app's process).
  *
  *   fleet_probe.exe tab TITLE N            shows tab N of the bottom pane (TCM_SETCURFOCUS: the
- *       app gets TCN_SELCHANGE as from a click). Prints "tab=N".
+ *       app gets TCN_SELCHANGE as from a click; -1: none). Prints "tab=N", the tab shown.
  *   fleet_probe.exe summary TITLE OUT      waits (60 s at most) until the summary list is filled
  *       and its line says no job runs, then writes the list as shown to OUT (UTF-8, tab-separated:
  *       the titles, then each group). Prints "groups=N ms=T" (T: the job's time) and "info=...".
@@ -13,6 +13,7 @@
  *   fleet_probe.exe esc TITLE              Esc in the results list (posted), then as pick prints.
  *   fleet_probe.exe rule TITLE N T         types N and T into the rule's edits (WM_SETTEXT), waits
  *       a moment and prints "info=..." (the page's line: a bad value is said there).
+ *   fleet_probe.exe find TITLE TEXT        types TEXT into the Find box (WM_SETTEXT). Prints "find=TEXT".
  *   fleet_probe.exe point TITLE ITEM       prints "x=X y=Y": a screen point in the background of
  *       the Events cell of summary item ITEM (for a pixel of a screenshot).
  * Exit code 0 when done, 1 when the window or a control was not found, 2 on a time-out. */
@@ -24,6 +25,7 @@
 
 #define IDC_RESULTS       1015
 #define IDC_VIEW_COUNT    1302
+#define IDC_FIND          1301
 #define IDC_DETAILS_TAB   1250
 #define IDC_FLEET_SUMMARY 1260
 #define IDC_SUM_LIST      1262
@@ -131,7 +133,7 @@ static int results(HWND dlg, BOOL want_pick, const WCHAR *out)
 int wmain(int argc, WCHAR **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: fleet_probe.exe tab|summary|pick|esc|rule|point TITLE ...\n");
+        fprintf(stderr, "usage: fleet_probe.exe tab|summary|pick|esc|rule|find|point TITLE ...\n");
         return 1;
     }
     HWND dlg = NULL;
@@ -156,8 +158,10 @@ int wmain(int argc, WCHAR **argv)
     static WCHAR t[TEXT_CAP];
     const WCHAR *cmd = argv[1];
     if (!wcscmp(cmd, L"tab") && argc == 4) {
-        SendMessageW(tab, TCM_SETCURFOCUS, (WPARAM)_wtoi(argv[3]), 0);
-        Sleep(200);
+        if (_wtoi(argv[3]) >= 0) {   /* -1: only say which is shown */
+            SendMessageW(tab, TCM_SETCURFOCUS, (WPARAM)_wtoi(argv[3]), 0);
+            Sleep(200);
+        }
         printf("tab=%d\n", (int)SendMessageW(tab, TCM_GETCURSEL, 0, 0));
         return 0;
     }
@@ -195,6 +199,12 @@ int wmain(int argc, WCHAR **argv)
         Sleep(300);
         text_of(GetDlgItem(page, IDC_SUM_INFO), t);
         print_utf8("info", t);
+        return 0;
+    }
+    if (!wcscmp(cmd, L"find") && argc == 4) {
+        SendMessageW(GetDlgItem(dlg, IDC_FIND), WM_SETTEXT, 0, (LPARAM)argv[3]);
+        Sleep(300);
+        print_utf8("find", argv[3]);
         return 0;
     }
     if (!wcscmp(cmd, L"point") && argc == 4) {
