@@ -373,6 +373,14 @@ void details_notify(const NMHDR *nh)
 
 BOOL details_key(const MSG *m)
 {
+    /* Ctrl+Tab, Ctrl+Shift+Tab: the pane's next or previous tab, from anywhere in the window */
+    if (m->message == WM_KEYDOWN && m->wParam == VK_TAB && GetKeyState(VK_CONTROL) < 0 && d.tab) {
+        int n = TabCtrl_GetItemCount(d.tab), cur = TabCtrl_GetCurSel(d.tab);
+        if (n > 0) {
+            select_page_tab((cur + (GetKeyState(VK_SHIFT) < 0 ? n - 1 : 1)) % n);
+            return TRUE;
+        }
+    }
     if (m->message == WM_KEYDOWN && m->wParam == VK_RETURN && m->hwnd == g.lv && d.tab) {
         details_focus();
         return TRUE;

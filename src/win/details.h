@@ -40,7 +40,7 @@ void details_show_tab(int page);
 void details_notify(const NMHDR *nh);
 /* Called with every message before the dialog manager sees it: Enter on the results list
  * (which the dialog manager would turn into a click on the default button, Start) focuses the
- * pane. TRUE when the message was handled. */
+ * pane; Ctrl+Tab and Ctrl+Shift+Tab switch its tabs. TRUE when the message was handled. */
 BOOL details_key(const MSG *m);
 
 #endif

@@ -38,6 +38,7 @@ typedef struct fleet_job {
     int           ok;
     LONG          ms;                 /* how long the work took */
     es_summary    sum;
+    char         *texts;              /* the groups' provider texts, copied out of the store */
     es_timeline  *tl;                 /* malloc'ed; handed to the control */
     WCHAR       **names;              /* per timeline server; handed to the control */
 } fleet_job;
@@ -137,6 +138,7 @@ static void job_free(fleet_job *j)
     es_rowstore_unref(j->b.rows);
     basis_free(&j->b);
     es_summary_free(&j->sum);
+    free(j->texts);
     if (j->tl)
         timeline_set(NULL, j->tl, j->names);   /* frees them (no control) */
     free(j);
@@ -174,6 +176,21 @@ static void job_main(void *arg)
                     (const char *const *const *)s->flogs, s->nflogs, s->n};
     if (!es_summary_build(&rs, j->servers, j->minutes, &j->sum, &j->cancel) || !es_summary_sort(&j->sum, j->col, j->desc))
         return;
+    /* The groups' providers are the store's strings: copied, so the list holds no reference on
+     * the store (live follow evicts old rows only when nobody else holds one). */
+    size_t len = 1;
+    for (size_t i = 0; i < j->sum.ngroups; i++)
+        len += strlen(j->sum.groups[i].provider ? j->sum.groups[i].provider : "") + 1;
+    char *p = j->texts = malloc(len);
+    if (!p)
+        return;
+    for (size_t i = 0; i < j->sum.ngroups; i++) {
+        const char *t = j->sum.groups[i].provider ? j->sum.groups[i].provider : "";
+        size_t n = strlen(t) + 1;
+        memcpy(p, t, n);
+        j->sum.groups[i].provider = p;
+        p += n;
+    }
     /* The timeline spans the rows' own first and last times (as the HTML report's does): a
      * saved log or an "all" window has no useful start, and an incident of minutes in an
      * 8-hour window gets minute buckets rather than a few wide ones. */
@@ -263,7 +280,8 @@ void fleet_done(LPARAM lp)
         if (s) {
             *s = j->sum;
             memset(&j->sum, 0, sizeof j->sum);
-            sumpage_set(s, j->b.rows, j->ms);   /* takes s; its own reference on the store */
+            sumpage_set(s, j->texts, j->ms);   /* takes s and its texts */
+            j->texts = NULL;
         }
         if (F.tl) {
             timeline_set(F.tl, j->tl, j->names);
@@ -271,6 +289,9 @@ void fleet_done(LPARAM lp)
             j->names = NULL;
         }
         F.done_key = j->key;
+        F.have = TRUE;
+    } else if (!atomic_load(&j->cancel)) {
+        F.done_key = j->key;   /* out of memory: tried again when the rows change, not on every tick */
         F.have = TRUE;
     }
     sumpage_busy(FALSE);

@@ -5,9 +5,9 @@
  * apply; a click in the summary or the timeline does not collapse the summary to its one line).
  * fleet.c runs one job at a time (registered in jobs.c as JOB_FLEET): it takes a copy of the
  * view's order, find and shown sources and a reference on the row store (rowview_installed),
- * filters, builds the es_summary and the es_timeline and posts SWM_FLEET_DONE; the UI thread
- * takes the results (the summary keeps the store referenced: its groups' provider texts are the
- * store's) or frees them. A new job starts when the visible set changed, at most once a second,
+ * filters, builds the es_summary (its providers copied out of the store, so the list holds no
+ * reference that would stop live follow's eviction) and the es_timeline and posts SWM_FLEET_DONE;
+ * the UI thread takes the results or frees them. A new job starts when the visible set changed, at most once a second,
  * and only while the Summary or Timeline tab is shown; a change of find or sources cancels the
  * running job, new rows during a sweep wait for it.
  *
@@ -54,9 +54,9 @@ void fleet_rule_changed(void);
 /* ---- fleetsum.c: the Summary page ---- */
 
 HWND sumpage_create(HWND parent);          /* the page (a container window, hidden) */
-/* Shows a new summary; takes s (its groups borrow from store, which it takes a reference on);
- * ms: how long it took (kept as the list's "fleet_ms" property, for tests). NULL: empty. */
-void sumpage_set(es_summary *s, es_rowstore *store, LONG ms);
+/* Shows a new summary; takes s and texts (malloc'ed: its groups' provider texts, which they
+ * point into); ms: how long it took (the list's "fleet_ms" property, for tests). NULL: empty. */
+void sumpage_set(es_summary *s, char *texts, LONG ms);
 void sumpage_order(es_sum_col *col, int *desc);   /* the order the user chose */
 void sumpage_busy(BOOL busy);              /* a job is computing the picture */
 void sumpage_clear_selection(void);        /* the pick was cleared elsewhere */

@@ -27,7 +27,7 @@ static const struct { const WCHAR *title; int width_dlu; int right; } k_cols[NCO
 static struct {
     HWND         page, list, label, servers, sspin, within, minutes, mspin, mlabel, info;
     es_summary  *sum;        /* shown; owned */
-    es_rowstore *store;      /* a reference: the groups' provider texts are its strings */
+    char        *texts;      /* owned: the groups' provider texts (copies, not the store's) */
     es_sum_col   col;        /* the order */
     int          desc, sorted;
     unsigned     rule_servers, rule_minutes;
@@ -161,18 +161,19 @@ static void reselect(void)
     S.syncing = FALSE;
 }
 
-void sumpage_set(es_summary *s, es_rowstore *store, LONG ms)
+void sumpage_set(es_summary *s, char *texts, LONG ms)
 {
     if (S.sum) {
         es_summary_free(S.sum);
         free(S.sum);
     }
-    es_rowstore_unref(S.store);
+    free(S.texts);
     S.sum = s;
-    S.store = s ? es_rowstore_ref(store) : NULL;
+    S.texts = texts;
     if (!S.list)
         return;
-    SetPropW(S.list, L"fleet_ms", (HANDLE)(INT_PTR)(ms + 1));   /* for tests: 0 would read as none */
+    if (s)   /* for tests: how long the job took (0 would read as none) */
+        SetPropW(S.list, L"fleet_ms", (HANDLE)(INT_PTR)(ms + 1));
     S.syncing = TRUE;
     ListView_SetItemCountEx(S.list, s ? (int)s->ngroups : 0, LVSICF_NOSCROLL);
     S.syncing = FALSE;

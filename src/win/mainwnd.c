@@ -402,7 +402,10 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         case IDC_REPORT: report_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
-        case IDC_PICK_CLEAR: fleet_clear_pick(); return TRUE;
+        case IDC_PICK_CLEAR:   /* the button hides itself: the focus goes to the rows it brought back */
+            SendMessageW(dlg, WM_NEXTDLGCTL, (WPARAM)g.lv, TRUE);
+            fleet_clear_pick();
+            return TRUE;
         case IDC_FIND:
             if (HIWORD(wp) == EN_CHANGE)
                 find_changed();

@@ -13,6 +13,8 @@
  *   fleet_probe.exe esc TITLE              Esc in the results list (posted), then as pick prints.
  *   fleet_probe.exe rule TITLE N T         types N and T into the rule's edits (WM_SETTEXT), waits
  *       a moment and prints "info=..." (the page's line: a bad value is said there).
+ *   fleet_probe.exe ms TITLE               prints "ms=T": the last summary job's time, -1 when none
+ *       has ended yet.
  *   fleet_probe.exe find TITLE TEXT        types TEXT into the Find box (WM_SETTEXT). Prints "find=TEXT".
  *   fleet_probe.exe point TITLE ITEM       prints "x=X y=Y": a screen point in the background of
  *       the Events cell of summary item ITEM (for a pixel of a screenshot).
@@ -133,7 +135,7 @@ static int results(HWND dlg, BOOL want_pick, const WCHAR *out)
 int wmain(int argc, WCHAR **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: fleet_probe.exe tab|summary|pick|esc|rule|find|point TITLE ...\n");
+        fprintf(stderr, "usage: fleet_probe.exe tab|summary|pick|esc|rule|ms|find|point TITLE ...\n");
         return 1;
     }
     HWND dlg = NULL;
@@ -199,6 +201,10 @@ int wmain(int argc, WCHAR **argv)
         Sleep(300);
         text_of(GetDlgItem(page, IDC_SUM_INFO), t);
         print_utf8("info", t);
+        return 0;
+    }
+    if (!wcscmp(cmd, L"ms") && argc == 3) {
+        printf("ms=%d\n", (int)(INT_PTR)GetPropW(list, L"fleet_ms") - 1);
         return 0;
     }
     if (!wcscmp(cmd, L"find") && argc == 4) {
