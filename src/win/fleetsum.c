@@ -22,7 +22,7 @@
 
 static const struct { const WCHAR *title; int width_dlu; int right; } k_cols[NCOLS] = {
     {L"Source", 120, 0},    {L"Event ID", 40, 1},  {L"Events", 46, 1}, {L"Servers", 40, 1},
-    {L"First seen", 72, 0}, {L"Last seen", 72, 0}, {L"Level", 44, 0}, {L"Stands out", 150, 0}};
+    {L"First seen", 72, 0}, {L"Last seen", 72, 0}, {L"Level", 44, 0}, {L"Stands out", 130, 0}};
 
 static struct {
     HWND         page, list, label, servers, sspin, within, minutes, mspin, mlabel, info;
@@ -487,6 +487,10 @@ HWND sumpage_create(HWND parent)
         col.iSubItem = c;
         ListView_InsertColumn(S.list, c, &col);
     }
+    /* shown after Servers, where it is read with them (its subitem stays the last) */
+    int order[NCOLS] = {ES_SUM_PROVIDER, ES_SUM_ID,   ES_SUM_COUNT, ES_SUM_SERVERS,
+                        ES_SUM_NCOLS,    ES_SUM_FIRST, ES_SUM_LAST,  ES_SUM_LEVEL};
+    ListView_SetColumnOrderArray(S.list, NCOLS, order);
     sumpage_rescale();
     show_order();
     show_info();

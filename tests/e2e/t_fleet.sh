@@ -103,6 +103,13 @@ pick_check() {   # pick_check ITEM: the group's rows, and the label
     fi
 }
 pick_check $b
+# a taller pane for the screenshot: the splitter (above the tabs) dragged up
+sy=$(xwininfo -id "$main" 2>/dev/null | sed -n 's/.*Absolute upper-left Y: *//p')
+sx=$(xwininfo -id "$main" 2>/dev/null | sed -n 's/.*Absolute upper-left X: *//p')
+if [ -n "$sy" ]; then
+    xdotool mousemove $((sx + 700)) $((sy + 488)) mousedown 1 mousemove $((sx + 700)) $((sy + 400)) \
+        mousemove $((sx + 700)) $((sy + 330)) mouseup 1 2>/dev/null; sleep 0.5
+fi
 import -window "$main" $T/picked.png 2>/dev/null
 pick_check $n
 # the summary keeps every group while a pick is shown, computed again (another rule) meanwhile
