@@ -26,6 +26,7 @@ sim-fl-b  events=40 edge=2 step=1500 seed=6 clock=load
 sim-fl-c  events=40 edge=2 step=1500 seed=7 clock=load
 sim-fl-d  events=120 span=7 seed=8 clock=load
 sim-fl-e  events=60 span=7 seed=9 clock=load
+sim-live  events=20 span=1 rate=20 seed=10
 FLEET
 printf 'sim-fl-a\nsim-fl-b\nsim-fl-c\nsim-fl-d\nsim-fl-e\n' >$T/servers.txt
 e2e_wine fleet fleet fleet
@@ -152,3 +153,22 @@ else echo "FAIL fleet-esc-shows-all: $(tr '\n' ' ' <$T/esc.probe)"; fi
 
 "$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
 wait_gone $app 20 && echo "PASS fleet-closes" || echo "FAIL fleet-closes: the window did not close within 20 s"
+
+# live follow: the summary takes the rows as they come (at most once a second)
+"$WINE" $EXE --log System --hours 1 --timeout 20 --run --follow sim-live >$T/live.out 2>&1 &
+app=$!
+if main=$(find_window EventSweep 30); then
+    sleep 3
+    probe tab EventSweep 2 >/dev/null
+    probe summary EventSweep "$(wine_path $T/live1.tsv)" >$T/live1.probe
+    sleep 4
+    probe summary EventSweep "$(wine_path $T/live2.tsv)" >$T/live2.probe
+    r1=$(sed -n 's/^info=.* in \([0-9,]*\) rows;.*/\1/p' $T/live1.probe | tr -d ,)
+    r2=$(sed -n 's/^info=.* in \([0-9,]*\) rows;.*/\1/p' $T/live2.probe | tr -d ,)
+    if [ -n "$r1" ] && [ -n "$r2" ] && [ "$r2" -gt "$r1" ]; then echo "PASS fleet-follows-new-rows: $r1 rows, then $r2"
+    else echo "FAIL fleet-follows-new-rows: $r1 rows, then $r2 ($(grep '^info=' $T/live2.probe))"; fi
+    "$WINE" taskkill /im eventsweep.exe >/dev/null 2>&1
+    wait_gone $app 20 && echo "PASS fleet-live-closes" || echo "FAIL fleet-live-closes: the window did not close within 20 s"
+else
+    echo "FAIL fleet-follows-new-rows: no EventSweep window"
+fi
