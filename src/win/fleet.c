@@ -139,8 +139,12 @@ static void job_free(fleet_job *j)
     basis_free(&j->b);
     es_summary_free(&j->sum);
     free(j->texts);
+    for (size_t k = 0; j->tl && j->names && k < j->tl->nservers; k++)   /* not given to the control */
+        free(j->names[k]);
+    free(j->names);
     if (j->tl)
-        timeline_set(NULL, j->tl, j->names);   /* frees them (no control) */
+        es_timeline_free(j->tl);
+    free(j->tl);
     free(j);
 }
 
