@@ -5,7 +5,7 @@
  *                  [--retry N] [--engine auto|wevt|classic] [--user NAME | --credential TARGET] [--auth A]
  *                  [--levels LIST] [--ids LIST] [--providers LIST] [--query FILE] [--run] [--export FILE] [--status FILE] [--html FILE] [--exit]
  *                  [--find TEXT] [--sort COLUMN[:asc|:desc]] [--follow | --follow-minutes N]
- *                  [--since-last] [--state FILE] [SOURCE...]
+ *                  [--since-last] [--state FILE] [--burst N,T] [SOURCE...]
  *
  * Options take their value as the next argument or after '=' (--hours=8). "--" ends options.
  * Portable core: no windows.h; arguments are UTF-8. */
@@ -23,6 +23,10 @@
 #define ES_MAX_THREADS      4096
 #define ES_MAX_RETRY        10
 #define ES_MAX_FOLLOW_MINUTES 10080   /* a week */
+#define ES_BURST_DEFAULT_SERVERS 3  /* es_summary.h's ES_BURST_SERVERS, ES_BURST_MINUTES */
+#define ES_BURST_DEFAULT_MINUTES 10
+#define ES_BURST_MAX_SERVERS 10000
+#define ES_BURST_MAX_MINUTES 10080  /* a week */
 
 typedef struct es_options {
     const char  *servers_file;  /* --servers FILE, or NULL */
@@ -54,6 +58,8 @@ typedef struct es_options {
     int          follow_minutes;/* --follow-minutes N, 1..10080 (needs --run): then stop; 0 when not given */
     int          since_last;    /* --since-last: only what is newer than each server's log's mark */
     const char  *state_file;    /* --state FILE: the marks (es_marks.h), or NULL (the per-user file) */
+    unsigned     burst_servers; /* --burst N,T: the fleet summary's rule (2..10000 servers within */
+    unsigned     burst_minutes; /* 1..10080 minutes); both 0 when not given */
     char       **sources;       /* positional SOURCE arguments (pointers into argv) */
     size_t       nsources;
 } es_options;
@@ -63,6 +69,9 @@ typedef struct es_options {
  * "--hours: \"abc\" is not a whole number from 0 to 8760." or "unknown option \"--hour\"". */
 int  es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err_len);
 void es_cmdline_free(es_options *o);
+/* "N,T" (servers, minutes) as --burst takes it. Returns 1; 0 with err naming the bad part, e.g.
+ * "--burst: the minutes, \"0\", is not a whole number from 1 to 10080." */
+int  es_burst_parse(const char *text, unsigned *servers, unsigned *minutes, char *err, size_t err_len);
 const char *es_cmdline_usage(void);   /* the usage text, lines separated by \n */
 
 #endif

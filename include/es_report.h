@@ -54,6 +54,9 @@ typedef struct es_report {
      * minutes; the summary by events, most first; the timeline over the rows' own span). */
     const es_summary  *summary;
     const es_timeline *timeline;
+    /* The rule the summary the writer builds flags bursts by (--burst, the window's): the same
+     * event on burst_servers servers within burst_minutes minutes; 0: the defaults. */
+    unsigned    burst_servers, burst_minutes;
 } es_report;
 
 /* Writes the whole document. Returns 1; 0 when the sink failed, memory ran out or cancel was

@@ -85,5 +85,21 @@
 #define IDC_DETAILS_XML     1252
 #define IDT_DETAILS         1253    /* its timer */
 #define IDC_DETAILS_SPLIT   1254    /* the splitter above it */
+/* the fleet picture (src/win/fleet.c, fleetsum.c): 1260-1279 */
+#define IDC_FLEET_SUMMARY   1260    /* the Summary page */
+#define IDC_FLEET_TIMELINE  1261    /* the Timeline page */
+#define IDC_SUM_LIST        1262
+#define IDC_SUM_RULE_LABEL  1263
+#define IDC_SUM_SERVERS     1264
+#define IDC_SUM_SERVERS_SPIN 1265
+#define IDC_SUM_WITHIN      1266
+#define IDC_SUM_MINUTES     1267
+#define IDC_SUM_MINUTES_SPIN 1268
+#define IDC_SUM_MINUTES_LABEL 1269
+#define IDC_SUM_INFO        1270
+#define IDC_TIMELINE        1271
+#define IDC_TL_INFO         1272
+#define IDT_FLEET           1273    /* its timer */
+#define IDC_PICK_CLEAR      1274    /* Show all rows, beside the count label */
 
 #endif

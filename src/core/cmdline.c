@@ -28,7 +28,7 @@
 #define XSTR(x) #x
 #define STR(x) XSTR(x)
 
-enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_HTML, O_EXIT, O_FIND, O_SORT, O_FOLLOW, O_FOLLOW_MINUTES, O_SINCE_LAST, O_STATE, O_HELP, O_COUNT };
+enum { O_SERVERS, O_LOG, O_HOURS, O_TIMEOUT, O_MAX_SECONDS, O_MAX_MEMORY, O_MAX_ROWS, O_THREADS, O_RETRY, O_ENGINE, O_USER, O_CREDENTIAL, O_AUTH, O_LEVELS, O_IDS, O_PROVIDERS, O_QUERY, O_RUN, O_EXPORT, O_STATUS, O_HTML, O_EXIT, O_FIND, O_SORT, O_FOLLOW, O_FOLLOW_MINUTES, O_SINCE_LAST, O_STATE, O_BURST, O_HELP, O_COUNT };
 enum { K_FLAG, K_STR, K_INT };
 
 static const struct opt {
@@ -65,6 +65,7 @@ static const struct opt {
     [O_FOLLOW_MINUTES] = {"follow-minutes", K_INT, "a number of minutes", 1, ES_MAX_FOLLOW_MINUTES},
     [O_SINCE_LAST] = {"since-last", K_FLAG, NULL, 0, 0},
     [O_STATE] = {"state", K_STR, "the name of the file that keeps where each server's log was read up to", 0, 0},
+    [O_BURST] = {"burst", K_STR, "servers and minutes, e.g. 3,10", 0, 0},
     [O_HELP] = {"help", K_FLAG, NULL, 0, 0},
 };
 
@@ -188,6 +189,46 @@ static int parse_int(const char *v, int min, int max, int *out)
     if (x < min)
         return 0;
     *out = (int)x;
+    return 1;
+}
+
+/* "N,T": servers, then minutes; spaces around either are allowed. */
+int es_burst_parse(const char *text, unsigned *servers, unsigned *minutes, char *err, size_t err_len)
+{
+    char part[2][24];
+    const char *comma = text ? strchr(text, ',') : NULL;
+    if (!comma) {
+        if (err && err_len)
+            snprintf(err, err_len, "--burst: \"%.40s\" is not servers,minutes (e.g. %d,%d).", text ? text : "",
+                     ES_BURST_DEFAULT_SERVERS, ES_BURST_DEFAULT_MINUTES);
+        return 0;
+    }
+    const char *from[2] = {text, comma + 1}, *to[2] = {comma, comma + strlen(comma)};
+    static const char *const what[2] = {"servers", "minutes"};
+    static const int lo[2] = {2, 1}, hi[2] = {ES_BURST_MAX_SERVERS, ES_BURST_MAX_MINUTES};
+    int v[2];
+    for (int k = 0; k < 2; k++) {
+        const char *a = from[k], *b = to[k];
+        while (a < b && *a == ' ')
+            a++;
+        while (b > a && b[-1] == ' ')
+            b--;
+        size_t n = (size_t)(b - a);
+        int ok = n < sizeof part[k];
+        if (ok) {
+            memcpy(part[k], a, n);
+            part[k][n] = '\0';
+            ok = parse_int(part[k], lo[k], hi[k], &v[k]);
+        }
+        if (!ok) {
+            if (err && err_len)
+                snprintf(err, err_len, "--burst: the %s, \"%.*s\", is not a whole number from %d to %d.", what[k],
+                         n > 40 ? 40 : (int)n, a, lo[k], hi[k]);
+            return 0;
+        }
+    }
+    *servers = (unsigned)v[0];
+    *minutes = (unsigned)v[1];
     return 1;
 }
 
@@ -378,6 +419,10 @@ int es_cmdline_parse(int argc, char **argv, es_options *o, char *err, size_t err
         case O_SINCE_LAST: o->since_last = 1; break;
         case O_STATE: o->state_file = val; break;
         case O_FOLLOW_MINUTES: o->follow = 1; o->follow_minutes = num; break;
+        case O_BURST:
+            if (!es_burst_parse(val, &o->burst_servers, &o->burst_minutes, err, err_len))
+                return failed(o, 0);
+            break;
         case O_HELP: o->help = 1; break;
         default: break;
         }
@@ -474,6 +519,8 @@ const char *es_cmdline_usage(void)
            "                     (a log cleared or wrapped meanwhile is said, and what it holds is read)\n"
            "  --state FILE       where each server's log was read up to (default %APPDATA%\\EventSweep\\marks.txt);\n"
            "                     it advances after a sweep (with --export: once the file is in place)\n"
+           "  --burst N,T        the fleet summary flags the same event on N servers within T minutes\n"
+           "                     (servers 2-" STR(ES_BURST_MAX_SERVERS) ", minutes 1-" STR(ES_BURST_MAX_MINUTES) "; default " STR(ES_BURST_DEFAULT_SERVERS) "," STR(ES_BURST_DEFAULT_MINUTES) "): the window and --html\n"
            "  -h, --help, /?     show this help\n"
            "  --                 every argument after this is a SOURCE, even if it starts with '-'\n"
            "\n"

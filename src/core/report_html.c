@@ -364,7 +364,7 @@ int es_report_html(const es_report *r, const es_sink *out, atomic_int *cancel)
     const es_timeline *t = r->timeline;
     int ok = 1;
     if (!s) {
-        ok = es_summary_build(rs, 0, 0, &own_s, cancel) && es_summary_sort(&own_s, ES_SUM_COUNT, 1);
+        ok = es_summary_build(rs, r->burst_servers, r->burst_minutes, &own_s, cancel) && es_summary_sort(&own_s, ES_SUM_COUNT, 1);
         s = &own_s;
     }
     if (ok && !t) {

@@ -43,6 +43,8 @@ typedef struct app_init {
     const char *view_file;     /* its name, as given */
     es_order   sort;           /* --sort, when sort_set */
     BOOL       sort_set;
+    unsigned   burst_servers;  /* the fleet summary's rule: --burst, else the saved one (the Summary */
+    unsigned   burst_minutes;  /* tab's edits change it and the saved one) */
 } app_init;
 
 int mainwnd_run(HINSTANCE hinst, app_init *init);

@@ -1,6 +1,8 @@
-/* The details pane (see details.h): a tab control, General | XML, each page a read-only
- * multi-line edit (selectable, copyable), and the one fetch it runs at a time. */
+/* The details pane (see details.h): a tab control, General | XML | Summary | Timeline — the first
+ * two a read-only multi-line edit each (selectable, copyable), the fleet picture's two pages
+ * fleet.c's — and the one fetch it runs at a time. */
 #include "details.h"
+#include "fleet.h"
 #include "ui.h"
 #include "resource.h"
 #include "winutil.h"
@@ -15,6 +17,7 @@
 
 static struct {
     HWND       tab, general, xml;
+    HWND       pages[4];            /* General, XML, Summary, Timeline (the last two may be NULL) */
     HFONT      font;                /* the dialog's, which a DPI change replaces */
     HWND       split;               /* the splitter: the gap between the results and the pane */
     int        split_permille;      /* the results' share of the area, 0: not dragged (65%) */
@@ -326,19 +329,41 @@ void details_show_row(size_t row)
     start_next(); /* now, or when the cancelled one reports */
 }
 
+static void select_page_tab(int page);
+
 void details_focus(void)
 {
     if (!d.tab)
         return;
-    HWND page = TabCtrl_GetCurSel(d.tab) == 1 ? d.xml : d.general;
+    int cur = TabCtrl_GetCurSel(d.tab);
+    HWND page = cur == 1 ? d.xml : d.general;
+    if (cur >= 2) {   /* the fleet pages: their list */
+        select_page_tab(0);
+        page = d.general;
+    }
     SendMessageW(g.dlg, WM_NEXTDLGCTL, (WPARAM)page, TRUE);
 }
 
 static void select_page(int page)
 {
-    ShowWindow(page == 1 ? d.xml : d.general, SW_SHOW);
-    ShowWindow(page == 1 ? d.general : d.xml, SW_HIDE);
+    for (int i = 0; i < 4; i++)
+        if (d.pages[i] && i != page)
+            ShowWindow(d.pages[i], SW_HIDE);
+    if (page >= 0 && page < 4 && d.pages[page])
+        ShowWindow(d.pages[page], SW_SHOW);
+    fleet_shown(page == 2, page == 3);   /* the picture is computed only while it is seen */
 }
+
+/* Enter on a row while a fleet page is shown: the row's details, on General; Alt+N: Summary. */
+static void select_page_tab(int page)
+{
+    if (!d.tab || TabCtrl_GetCurSel(d.tab) == page)
+        return;
+    TabCtrl_SetCurSel(d.tab, page);
+    select_page(page);
+}
+
+void details_show_tab(int page) { select_page_tab(page); }
 
 void details_notify(const NMHDR *nh)
 {
@@ -348,6 +373,14 @@ void details_notify(const NMHDR *nh)
 
 BOOL details_key(const MSG *m)
 {
+    /* Ctrl+Tab, Ctrl+Shift+Tab: the pane's next or previous tab, from anywhere in the window */
+    if (m->message == WM_KEYDOWN && m->wParam == VK_TAB && GetKeyState(VK_CONTROL) < 0 && d.tab) {
+        int n = TabCtrl_GetItemCount(d.tab), cur = TabCtrl_GetCurSel(d.tab);
+        if (n > 0) {
+            select_page_tab((cur + (GetKeyState(VK_SHIFT) < 0 ? n - 1 : 1)) % n);
+            return TRUE;
+        }
+    }
     if (m->message == WM_KEYDOWN && m->wParam == VK_RETURN && m->hwnd == g.lv && d.tab) {
         details_focus();
         return TRUE;
@@ -428,12 +461,16 @@ void details_place(int x, int y, int w, int h, int gap)
         SendMessageW(d.tab, WM_SETFONT, (WPARAM)font, FALSE);
         SendMessageW(d.general, WM_SETFONT, (WPARAM)font, TRUE);
         SendMessageW(d.xml, WM_SETFONT, (WPARAM)font, TRUE);
+        for (int i = 2; i < 4; i++)
+            if (d.pages[i])
+                SendMessageW(d.pages[i], WM_SETFONT, (WPARAM)font, TRUE);
     }
     SetWindowPos(d.tab, NULL, x, y, w, h, SWP_NOZORDER | SWP_NOACTIVATE);
     RECT r = {0, 0, w, h};
     TabCtrl_AdjustRect(d.tab, FALSE, &r); /* the page's area, in the tab control's coordinates */
-    SetWindowPos(d.general, NULL, r.left, r.top, r.right - r.left, r.bottom - r.top, SWP_NOZORDER | SWP_NOACTIVATE);
-    SetWindowPos(d.xml, NULL, r.left, r.top, r.right - r.left, r.bottom - r.top, SWP_NOZORDER | SWP_NOACTIVATE);
+    for (int i = 0; i < 4; i++)
+        if (d.pages[i])
+            SetWindowPos(d.pages[i], NULL, r.left, r.top, r.right - r.left, r.bottom - r.top, SWP_NOZORDER | SWP_NOACTIVATE);
 }
 
 /* The tab control is the pages' parent: it is asked for their colours. A read-only edit would
@@ -456,6 +493,7 @@ static LRESULT CALLBACK tab_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp, UINT_PT
         d.queued = NULL;
         d.inflight = NULL;
         d.tab = d.general = d.xml = d.split = NULL;
+        memset(d.pages, 0, sizeof d.pages);
     }
     return DefSubclassProc(h, msg, wp, lp);
 }
@@ -510,6 +548,10 @@ void details_init(void)
     TabCtrl_InsertItem(d.tab, 0, &ti);
     ti.pszText = L"XML";
     TabCtrl_InsertItem(d.tab, 1, &ti);
+    ti.pszText = L"Summary";
+    TabCtrl_InsertItem(d.tab, 2, &ti);
+    ti.pszText = L"Timeline";
+    TabCtrl_InsertItem(d.tab, 3, &ti);
     d.general = make_edit(IDC_DETAILS_GENERAL, 0, font);
     d.xml = make_edit(IDC_DETAILS_XML, WS_HSCROLL | ES_AUTOHSCROLL, font); /* XML lines are not wrapped */
     if (!d.general || !d.xml) {
@@ -517,6 +559,14 @@ void details_init(void)
         d.tab = d.general = d.xml = NULL;
         return;
     }
+    d.pages[0] = d.general;
+    d.pages[1] = d.xml;
+    fleet_init(d.tab);   /* the fleet pages (without them, their tabs show nothing) */
+    d.pages[2] = fleet_summary_page();
+    d.pages[3] = fleet_timeline_page();
+    for (int i = 2; i < 4; i++)
+        if (d.pages[i])
+            SendMessageW(d.pages[i], WM_SETFONT, (WPARAM)font, FALSE);
     d.font = font;
     select_page(0);
     make_splitter(); /* without it the pane keeps its share */

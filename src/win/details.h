@@ -34,11 +34,13 @@ void details_place(int x, int y, int w, int h, int gap);
 int  details_results_height(int total);
 /* SWM_FETCH_DONE: a fetch's answer (the job now belongs to the pane). */
 void details_done(fetch_job *job);
+/* Shows page 0 General, 1 XML, 2 Summary, 3 Timeline. */
+void details_show_tab(int page);
 /* WM_NOTIFY from the pane's tab control. */
 void details_notify(const NMHDR *nh);
 /* Called with every message before the dialog manager sees it: Enter on the results list
  * (which the dialog manager would turn into a click on the default button, Start) focuses the
- * pane. TRUE when the message was handled. */
+ * pane; Ctrl+Tab and Ctrl+Shift+Tab switch its tabs. TRUE when the message was handled. */
 BOOL details_key(const MSG *m);
 
 #endif

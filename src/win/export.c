@@ -176,6 +176,8 @@ static DWORD write_html(export_job *job)
     r.nsources = job->nstatus;
     r.rows = &rs;
     r.max_rows = ES_REPORT_ROWS;
+    r.burst_servers = job->burst_servers;
+    r.burst_minutes = job->burst_minutes;
     es_sink sink = {out_bytes, &f};
     f.cancel = &job->cancel;   /* looked at on every 64 KiB the writer hands over */
     if (!es_report_html(&r, &sink, NULL) && f.err == 0)

@@ -28,6 +28,7 @@ typedef struct export_job {
     WCHAR            *html_path;    /* NULL: no HTML report (es_report.h); written from the same rows and status */
     char             *report_servers, *report_logs, *report_window, *report_filters;   /* its parameters (UTF-8) */
     uint64_t          report_time;  /* FILETIME ticks: when it was asked for */
+    unsigned          burst_servers, burst_minutes;   /* the summary's rule (the Summary tab's, --burst) */
     es_rowstore      *rows;         /* a reference the window took for this job and drops when
                                        SWM_EXPORT_DONE arrives: the rows outlive a new sweep */
     size_t            nrows;        /* rows visible when the export started */

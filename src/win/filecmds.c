@@ -1,6 +1,7 @@
 /* The Export and Import commands: the file dialogs, the jobs handed to export.c's threads, and
  * what comes back from them. Runs on the UI thread only. */
 #include "ui.h"
+#include "fleet.h"
 #include "winutil.h"
 #include "es_listfile.h"
 #include "es_filter.h"
@@ -148,6 +149,7 @@ static BOOL report_params(export_job *job, const WCHAR *html_path)
     GetSystemTimeAsFileTime(&ft);
     job->report_time = (uint64_t)ft.dwHighDateTime << 32 | ft.dwLowDateTime;
     job->html_path = _wcsdup(html_path);
+    fleet_rule(&job->burst_servers, &job->burst_minutes);
     return ok && job->html_path && job->report_servers && job->report_logs && job->report_window && job->report_filters;
 }
 

@@ -11,7 +11,7 @@
 
 #include <windows.h>
 
-typedef enum job_kind { JOB_SWEEP, JOB_LISTING, JOB_IMPORT, JOB_EXPORT, JOB_VIEW, JOB_FETCH, JOB_BROWSE, JOB_KIND_COUNT } job_kind;
+typedef enum job_kind { JOB_SWEEP, JOB_LISTING, JOB_IMPORT, JOB_EXPORT, JOB_VIEW, JOB_FETCH, JOB_BROWSE, JOB_FLEET, JOB_KIND_COUNT } job_kind;
 
 /* Registers `obj` (the sweep, a job struct); `cancel` (may be NULL) asks it to end soon and
  * must not block. FALSE when out of memory: nothing is registered, do not start the work. */

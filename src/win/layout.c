@@ -114,7 +114,10 @@ void layout(void)
     int cx = lvx + fr.right + fw + gap;
     RECT rb = dlu(0, 0, 56, 0);   /* Save report... at the row's right end */
     place(IDC_REPORT, W - margin - rb.right, find_top, rb.right, edit_h);
-    place(IDC_VIEW_COUNT, cx, find_top + (edit_h - lab_h) / 2 + 1, W - margin - rb.right - gap - cx, lab_h);
+    RECT pb = dlu(0, 0, 52, 0);   /* Show all rows (a pick is active) before it */
+    int pick_x = W - margin - rb.right - gap - pb.right;
+    place(IDC_PICK_CLEAR, pick_x, find_top, pb.right, edit_h);
+    place(IDC_VIEW_COUNT, cx, find_top + (edit_h - lab_h) / 2 + 1, pick_x - gap - cx, lab_h);
     int res_top = find_top + edit_h + gap;
     int rh = details_results_height(bottom - res_top); /* the details pane takes the rest */
     place(IDC_RESULTS, lvx, res_top, W - margin - lvx, rh);

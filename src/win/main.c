@@ -244,6 +244,8 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, LPWSTR cmdline, int show)
     init.max_rows = o.max_rows > 0 ? o.max_rows : 0;
     init.threads = o.threads > 0 ? o.threads : st.threads;
     init.retry = o.retry;
+    init.burst_servers = o.burst_servers ? o.burst_servers : (unsigned)st.burst_servers;
+    init.burst_minutes = o.burst_minutes ? o.burst_minutes : (unsigned)st.burst_minutes;
     init.follow = o.follow != 0;
     init.follow_minutes = o.follow_minutes;
     init.user = o.user ? wu_wide(o.user) : NULL;

@@ -5,6 +5,7 @@
  */
 #include "ui.h"
 #include "console.h"
+#include "fleet.h"
 #include "uitiming.h"
 #include "resource.h"
 #include "winutil.h"
@@ -46,7 +47,7 @@ void update_status(void)
         else if (g.tgt[i].state == ES_STATE_FAILED)
             failed++;
     }
-    WCHAR a[128], b[96], c[160], n[32];
+    WCHAR a[128], b[400], c[160], n[32];
     if (g.ntgt)
         swprintf(a, 128, L"Sources: %zu of %zu finished, %zu failed", done + failed, g.ntgt, failed);
     else
@@ -55,11 +56,16 @@ void update_status(void)
     if (rowview_filtered()) {
         WCHAR v[32];
         fmt_count(rowview_count(), v, 32);
-        swprintf(b, 96, L"%ls of %ls rows", v, n);
+        swprintf(b, 400, L"%ls of %ls rows", v, n);
     } else {
-        swprintf(b, 96, L"%ls rows", n);
+        swprintf(b, 400, L"%ls rows", n);
     }
-    SetDlgItemTextW(g.dlg, IDC_VIEW_COUNT, rowview_busy() ? L"Sorting and filtering..." : rowview_filtered() ? b : L"");
+    /* a click in the summary or the timeline: the label says what it picked (the status bar's
+     * part is too narrow for it), and Show all rows appears */
+    WCHAR label[600];
+    swprintf(label, 600, rowview_picked() ? L"%ls \u2014 %ls" : L"%ls", b, rowview_pick_text());
+    ShowWindow(GetDlgItem(g.dlg, IDC_PICK_CLEAR), rowview_picked() ? SW_SHOWNA : SW_HIDE);
+    SetDlgItemTextW(g.dlg, IDC_VIEW_COUNT, rowview_busy() ? L"Sorting and filtering..." : rowview_filtered() ? label : L"");
     size_t exports = jobs_count(JOB_EXPORT), following = 0;
     for (size_t i = 0; g.running && i < g.ntgt; i++)
         following += g.tgt[i].state == ES_STATE_FOLLOWING || g.tgt[i].state == ES_STATE_RECONNECTING;
@@ -252,6 +258,7 @@ static void begin_close(void)
     if (!g.init->exit_when_done)
         jobs_cancel(JOB_EXPORT);
     jobs_cancel(JOB_FETCH);
+    jobs_cancel(JOB_FLEET);
     destroy_if_idle(); /* else when the last job reports (SWM_SWEEP_DONE, SWM_EXPORT_DONE...) */
     if (IsWindow(g.dlg)) /* a listing, import or export stuck on a dead share cannot be cancelled */
         SetTimer(g.dlg, TIMER_CLOSE, CLOSE_JOBS_GRACE_MS, NULL);
@@ -397,6 +404,10 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
         case IDC_REPORT: report_dialog(); return TRUE;
         case IDC_IMPORT: if (!g.running) import_dialog(); return TRUE;
         case IDC_REMOVE: remove_selected(); return TRUE;
+        case IDC_PICK_CLEAR:   /* the button hides itself: the focus goes to the rows it brought back */
+            SendMessageW(dlg, WM_NEXTDLGCTL, (WPARAM)g.lv, TRUE);
+            fleet_clear_pick();
+            return TRUE;
         case IDC_FIND:
             if (HIWORD(wp) == EN_CHANGE)
                 find_changed();
@@ -482,6 +493,9 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     case SWM_VIEW_DONE:
         rowview_job_done(lp);
         return TRUE;
+    case SWM_FLEET_DONE:
+        fleet_done(lp);
+        return TRUE;
     case WM_CLOSE:
     case SWM_CLOSE_REQUEST:
         close_request();
@@ -565,7 +579,7 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
         if (r == -1)
             break;
         uitiming_begin();
-        if (g.dlg && IsWindow(g.dlg) && details_key(&m)) {
+        if (g.dlg && IsWindow(g.dlg) && (details_key(&m) || fleet_key(&m))) {
         } else if (acc && g.dlg && IsWindow(g.dlg) && TranslateAcceleratorW(g.dlg, acc, &m)) {
         } else if (g.dlg && IsWindow(g.dlg) && IsDialogMessageW(g.dlg, &m)) {
         } else {

@@ -12,6 +12,7 @@
  *
  * UI thread only, except job_main (the job's thread) and time_text (any thread). */
 #include "ui.h"
+#include "fleet.h"
 #include "uitiming.h"
 #include "winutil.h"
 #include "es_time.h"
@@ -36,6 +37,7 @@ typedef struct view_job {
     es_view_result res;       /* what it computes (res.find, res.shown: the filter, owned) */
     view_srcs    srcs;        /* the job's own copies */
     unsigned     gen;         /* the store's generation it was made for */
+    unsigned     pick_gen;    /* the pick it filters with (V.pick_gen when it began) */
     atomic_int   cancel;
     int          ok;
 } view_job;
@@ -52,6 +54,10 @@ static struct {
     view_srcs  srcs;          /* names and file logs borrowed from g.tgt; logs point into log_text */
     char      *log_text[ES_MAX_LOGS];   /* the sweep's logs (g.logs), UTF-8 */
     size_t     retired;       /* rows of sources read again (Retry failed) that left the view */
+    es_pick   *want_pick;     /* a click in the summary or the timeline; NULL = none */
+    WCHAR     *pick_text;     /* what it is, in words ("event 7000 of Service Control Manager") */
+    unsigned   pick_gen;      /* bumped with each new wish; inst_pick_gen: the one installed */
+    unsigned   inst_pick_gen;
 } V;
 
 /* ---- the Time column as the list shows it: local time, to the second ---- */
@@ -218,10 +224,11 @@ static void job_main(void *arg)
         in = r->all;
         nin = k;
     }
-    if (j->ok && (r->find || r->shown)) {
+    if (j->ok && (r->find || r->shown || r->pick)) {
         r->capvis = nin ? nin : 1;
         r->vis = malloc(r->capvis * sizeof *r->vis);
-        size_t k = r->vis ? es_view_filter(j->rows, in, nin, r->find, r->shown, r->nshown, &c, r->vis, &j->cancel)
+        size_t k = r->vis ? es_view_filter_pick(j->rows, in, nin, r->find, r->pick, r->shown, r->nshown, &c, r->vis,
+                                                &j->cancel)
                           : SIZE_MAX;
         j->ok = k != SIZE_MAX;
         r->nvis = j->ok ? k : 0;
@@ -250,12 +257,14 @@ static void kick(void)
     BOOL sort = V.want_order.col != V.v.order.col || V.want_order.desc != V.v.order.desc;
     BOOL find_same = strcmp(V.want_find ? V.want_find : "", installed_find()) == 0;
     BOOL shown_same = V.nshown == V.v.nshown && same_shown(V.want_shown, V.v.shown, V.nshown);
-    if (!sort && find_same && shown_same)
+    BOOL pick_same = V.pick_gen == V.inst_pick_gen;
+    if (!sort && find_same && shown_same && pick_same)
         return;
     view_job *j = calloc(1, sizeof *j);
     if (!j)
         goto oom;
     j->gen = V.gen;
+    j->pick_gen = V.pick_gen;
     j->res.order = V.want_order;
     int oom = 0;
     if (V.want_find)
@@ -266,6 +275,8 @@ static void kick(void)
             memcpy(j->res.shown, V.want_shown, V.nshown);
         j->res.nshown = V.nshown;
     }
+    if (V.want_pick && !(j->res.pick = es_pick_copy(V.want_pick)))
+        oom = 1;
     BOOL ok = !oom && (!V.want_shown || j->res.shown) && srcs_copy(&j->srcs, &V.srcs);
     /* Rows that arrived are placed first, so the input covers every row there is. */
     if (ok && !sort) {
@@ -279,7 +290,7 @@ static void kick(void)
     } else if (ok) {
         /* Typing on (the new text contains the old) looks only at the rows shown now. */
         es_find *probe = j->res.find;
-        BOOL narrow = shown_same && V.v.find && es_find_covers(V.v.find, probe) && V.v.applied == n;
+        BOOL narrow = shown_same && pick_same && V.v.find && es_find_covers(V.v.find, probe) && V.v.applied == n;
         const uint32_t *src = narrow ? V.v.vis : V.v.all;
         j->nin = narrow ? V.v.nvis : V.v.nall;
         j->n = V.v.applied;
@@ -320,6 +331,7 @@ void rowview_job_done(LPARAM lp)
             j->res.all = NULL;
         }
         es_view_install(&V.v, &j->res);
+        V.inst_pick_gen = j->pick_gen;
         es_view_prune(&V.v, g.rows);   /* a job begun before Retry failed sorted retired rows too */
         es_view_ctx c = ctx_of(&V.srcs);
         es_view_add(&V.v, g.rows, es_rowstore_count(g.rows), &c, NULL, NULL);
@@ -354,6 +366,13 @@ void rowview_reset(void)
     V.want_shown = NULL;
     V.nshown = 0;
     srcs_free(&V.srcs, FALSE);
+    /* and the pick: a new sweep's picture is computed anew (fleet.c clears its selection) */
+    es_pick_free(V.want_pick);
+    V.want_pick = NULL;
+    free(V.pick_text);
+    V.pick_text = NULL;
+    V.inst_pick_gen = ++V.pick_gen;   /* the empty view has none */
+    fleet_new_sweep();
     /* the find stays; the empty view gets it with its first job */
     if (V.want_find) {
         es_view_result r;
@@ -534,9 +553,55 @@ const es_view_ctx *rowview_ctx(void)
     return &c;
 }
 
+/* A click in the summary or the timeline: the list shows only the rows it picks (the view takes
+ * p; NULL clears it); what: the pick in words, for the count label (copied; may be NULL). */
+void rowview_set_pick(es_pick *p, const WCHAR *what)
+{
+    if (!p && !V.want_pick)
+        return;
+    es_pick_free(V.want_pick);
+    V.want_pick = p;
+    free(V.pick_text);
+    V.pick_text = p && what ? _wcsdup(what) : NULL;
+    V.pick_gen++;
+    kick();
+    update_status();
+}
+
+BOOL rowview_picked(void) { return V.want_pick != NULL; }
+const WCHAR *rowview_pick_text(void) { return V.want_pick && V.pick_text ? V.pick_text : L""; }
+
+/* ---- what the fleet picture reads (fleet.c) ---- */
+
+/* The view as installed, the rows that arrived placed first; NULL while a job runs (its result
+ * replaces the arrays) or when there is no view. */
+const es_view *rowview_installed(void)
+{
+    if (V.no_view || V.job || !g.rows)
+        return NULL;
+    rowview_sync();
+    return V.job ? NULL : &V.v;
+}
+
+/* A job's own copy of the sources' texts and ranks (free with src_texts_free(t, TRUE), free(*rank)). */
+BOOL rowview_srcs_copy(src_texts *t, uint32_t **rank)
+{
+    view_srcs s;
+    memset(&s, 0, sizeof s);
+    BOOL ok = srcs_copy(&s, &V.srcs);
+    *t = s.t;
+    *rank = s.rank;
+    return ok;
+}
+
+/* Changes with each new store and each Retry failed (rows leave the view). */
+uint64_t rowview_stamp(void) { return (uint64_t)V.gen << 32 ^ V.retired; }
+
 void rowview_free(void)
 {
     es_view_free(&V.v);
+    es_pick_free(V.want_pick);
+    free(V.pick_text);
     free(V.want_find);
     free(V.want_shown);
     srcs_free(&V.srcs, FALSE);

@@ -21,6 +21,8 @@ void settings_defaults(settings *s)
     s->hours = ES_DEFAULT_HOURS;
     s->timeout = ES_DEFAULT_TIMEOUT;
     s->threads = ES_DEFAULT_THREADS;
+    s->burst_servers = ES_BURST_DEFAULT_SERVERS;
+    s->burst_minutes = ES_BURST_DEFAULT_MINUTES;
 }
 
 static BOOL folder(WCHAR *out, size_t cap, BOOL create)
@@ -94,6 +96,10 @@ static int set_key(void *ctx, const char *entry, size_t line)
         s->threads = n;
     else if (strcmp(key, "engine") == 0 && int_in(v, 0, 2, &n))
         s->engine = n;
+    else if (strcmp(key, "burst_servers") == 0 && int_in(v, 2, ES_BURST_MAX_SERVERS, &n))
+        s->burst_servers = n;
+    else if (strcmp(key, "burst_minutes") == 0 && int_in(v, 1, ES_BURST_MAX_MINUTES, &n))
+        s->burst_minutes = n;
     else if (strcmp(key, "levels") == 0)
         wu_to_wide_buf(v, s->levels, 160);
     else if (strcmp(key, "ids") == 0)
@@ -167,6 +173,7 @@ DWORD settings_save(const settings *s, char *const *servers, size_t nservers)
     es_buf_printf(&b, "log=%s\r\nhours=%d\r\ntimeout=%d\r\nmax_seconds=%d\r\nmax_memory_mb=%d\r\nthreads=%d\r\nengine=%d\r\nmaximized=%d\r\n",
                   log ? log : "System", s->hours, s->timeout, s->max_seconds, s->max_memory_mb, s->threads,
                   s->engine, s->maximized ? 1 : 0);
+    es_buf_printf(&b, "burst_servers=%d\r\nburst_minutes=%d\r\n", s->burst_servers, s->burst_minutes);
     free(log);
     for (int i = 0; i < s->ncols; i++)
         es_buf_printf(&b, "%s%d:%d%s", i ? "" : "columns=", s->col_width[i], s->col_order[i],

@@ -20,6 +20,8 @@ typedef struct settings {
     int      max_memory_mb;  /* the rows' memory budget; 0 = half of the physical memory */
     int      threads;
     int      engine;         /* sweep_engine: 0 auto, 1 the Windows Event Log API, 2 the classic API */
+    int      burst_servers;  /* the Summary tab's rule: the same event on N servers ... */
+    int      burst_minutes;  /* ... within T minutes (es_cmdline.h's ranges) */
     WCHAR    levels[160];    /* the filter row, as es_filter_parse_* read it ("" = no filter) */
     WCHAR    ids[SETTINGS_FILTER_TEXT];
     WCHAR    providers[SETTINGS_FILTER_TEXT];

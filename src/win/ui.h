@@ -197,6 +197,9 @@ size_t    rowview_row(size_t item);
 uint32_t *rowview_copy(size_t *n);
 size_t    rowview_time_text(uint64_t ticks, char *out, size_t cap);
 const es_view_ctx *rowview_ctx(void);   /* the view's context now (UI thread): the Log column's texts */
+void      rowview_set_pick(es_pick *p, const WCHAR *what);   /* takes p; NULL: no pick */
+BOOL      rowview_picked(void);
+const WCHAR *rowview_pick_text(void);   /* "" when none */
 
 /* querybar.c: the log combo and the Last hours edit with its arrows */
 void querybar_init(void);

@@ -66,6 +66,46 @@ TEST(cmdline_since_last)
     CHECK_INT(es_cmdline_parse(ARGC(a3), a3, &o, err, sizeof err), 0);
 }
 
+TEST(cmdline_burst)
+{
+    es_options o;
+    char err[200];
+    char *a0[] = {"es"};
+    CHECK_INT(es_cmdline_parse(ARGC(a0), a0, &o, err, sizeof err), 1);
+    CHECK_INT(o.burst_servers + o.burst_minutes, 0);
+    es_cmdline_free(&o);
+    char *a1[] = {"es", "--burst", "5,30"};
+    CHECK_INT(es_cmdline_parse(ARGC(a1), a1, &o, err, sizeof err), 1);
+    CHECK_INT(o.burst_servers, 5);
+    CHECK_INT(o.burst_minutes, 30);
+    es_cmdline_free(&o);
+    char *a2[] = {"es", "--burst= 2 , 1 "};
+    CHECK_INT(es_cmdline_parse(ARGC(a2), a2, &o, err, sizeof err), 1);
+    CHECK_INT(o.burst_servers, 2);
+    CHECK_INT(o.burst_minutes, 1);
+    es_cmdline_free(&o);
+    struct { char *val; const char *msg; } bad[] = {
+        {"5", "--burst: \"5\" is not servers,minutes (e.g. 3,10)."},
+        {"1,10", "--burst: the servers, \"1\", is not a whole number from 2 to 10000."},
+        {"x,10", "--burst: the servers, \"x\", is not a whole number from 2 to 10000."},
+        {"3,0", "--burst: the minutes, \"0\", is not a whole number from 1 to 10080."},
+        {"3,", "--burst: the minutes, \"\", is not a whole number from 1 to 10080."},
+        {"3,10,2", "--burst: the minutes, \"10,2\", is not a whole number from 1 to 10080."},
+        {"3,10080000", "--burst: the minutes, \"10080000\", is not a whole number from 1 to 10080."},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *a[] = {"es", "--burst", bad[i].val};
+        CHECK_INT(es_cmdline_parse(ARGC(a), a, &o, err, sizeof err), 0);
+        CHECK_STR(err, bad[i].msg);
+        es_cmdline_free(&o);
+    }
+    unsigned s = 9, m = 9;
+    CHECK_INT(es_burst_parse("4,15", &s, &m, NULL, 0), 1);
+    CHECK_INT(s, 4);
+    CHECK_INT(m, 15);
+    CHECK(strstr(es_cmdline_usage(), "--burst N,T") != NULL);
+}
+
 TEST(cmdline_all_options)
 {
     char *argv[] = {"es", "--servers", "list.txt", "--log=Application", "--hours", "24", "--timeout=30", "--threads", "64",
@@ -360,6 +400,7 @@ int main(void)
     RUN(cmdline_all_options);
     RUN(cmdline_follow);
     RUN(cmdline_since_last);
+    RUN(cmdline_burst);
     RUN(cmdline_limits);
     RUN(cmdline_last_wins_sources_collect_and_dashdash);
     RUN(cmdline_help);

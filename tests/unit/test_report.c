@@ -451,7 +451,7 @@ static es_rowstore *hostile(void)
 static const char *const k_evil_names[] = {"<script>alert('srv')</script>", "srv\"><svg onload=alert(1)>", "srv-c",
                                            "SRV-A", "srv-'d'"};
 
-static void report_of(const es_rowstore *s, size_t max_rows, es_buf *out)
+static void report_rule(const es_rowstore *s, size_t max_rows, unsigned bs, unsigned bm, es_buf *out)
 {
     es_rowset rs = {s, NULL, es_rowstore_count(s), k_evil_names, k_logs, NULL, NULL, 5};
     es_source_status st[2] = {
@@ -470,9 +470,13 @@ static void report_of(const es_rowstore *s, size_t max_rows, es_buf *out)
     r.nsources = 2;
     r.rows = &rs;
     r.max_rows = max_rows;
+    r.burst_servers = bs;
+    r.burst_minutes = bm;
     es_sink sink = {es_sink_buf_write, out};
     CHECK(es_report_html(&r, &sink, NULL));
 }
+
+static void report_of(const es_rowstore *s, size_t max_rows, es_buf *out) { report_rule(s, max_rows, 0, 0, out); }
 
 TEST(report_is_safe_and_well_formed)
 {
@@ -520,6 +524,19 @@ TEST(report_is_safe_and_well_formed)
     CHECK_INT(count_of(h, "<tr class=\"burst\">"), 1);   /* the script provider on 3 servers */
     CHECK_INT(count_of(h, "<tr class=\"fail\">"), 1);
     CHECK(strstr(h, "class=\"more\"") == NULL);
+    es_buf_free(&b);
+
+    /* the rule (--burst) reaches the report's summary: on 4 servers nothing stands out */
+    es_buf_init(&b);
+    report_rule(s, 0, 4, 10, &b);
+    h = b.data ? b.data : "";
+    CHECK_INT(count_of(h, "<tr class=\"burst\">"), 0);
+    CHECK(strstr(h, "seen on 4 or more servers within 10 minutes") != NULL);
+    es_buf_free(&b);
+    es_buf_init(&b);
+    report_rule(s, 0, 2, 1, &b);
+    h = b.data ? b.data : "";
+    CHECK(strstr(h, "seen on 2 or more servers within 1 minutes") != NULL);
     es_buf_free(&b);
 
     /* the first N rows, and how many more */
