@@ -420,8 +420,8 @@ static void put_xpath(es_buf *b, const es_filter *f, qstart q, const es_id_range
         es_buf_printf(b, "%sProvider[", and);
         for (size_t i = p0; i < p1; i++) {
             const char *name = es_filter_provider(f, i);
-            char q = strchr(name, '\'') ? '"' : '\'';   /* the parser refused names with both */
-            es_buf_printf(b, "%s@Name=%c%s%c", i > p0 ? " or " : "", q, name, q);
+            char quote = strchr(name, '\'') ? '"' : '\'';   /* the parser refused names with both */
+            es_buf_printf(b, "%s@Name=%c%s%c", i > p0 ? " or " : "", quote, name, quote);
         }
         es_buf_putc(b, ']');
         and = " and ";

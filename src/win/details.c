@@ -354,7 +354,7 @@ static void select_page(int page)
     fleet_shown(page == 2, page == 3);   /* the picture is computed only while it is seen */
 }
 
-/* Enter on a row while a fleet page is shown: the row's details, on General; Alt+N: Summary. */
+/* Enter on a row while a fleet page is shown: the row's details, on General. */
 static void select_page_tab(int page)
 {
     if (!d.tab || TabCtrl_GetCurSel(d.tab) == page)

@@ -336,9 +336,6 @@ void fleet_clear_pick(void)
 
 BOOL fleet_key(const MSG *m)
 {
-    /* Alt+N (the rule's "o&n"): the Summary tab first, so the dialog manager finds the edit shown */
-    if (m->message == WM_SYSKEYDOWN && (m->wParam == 'N') && F.sum && !IsWindowVisible(F.sum))
-        details_show_tab(2);
     if (m->message != WM_KEYDOWN || m->wParam != VK_ESCAPE || !rowview_picked())
         return FALSE;
     if (m->hwnd != g.lv && !sumpage_is_list(m->hwnd) && (!F.tl || m->hwnd != F.tl))

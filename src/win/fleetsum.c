@@ -460,7 +460,7 @@ HWND sumpage_create(HWND parent)
     unsigned rs, rm;
     fleet_rule(&rs, &rm);
     /* the Tab order is the creation order: the rule's two edits, then the list */
-    S.label = child(L"STATIC", L"Stands out: the same event o&n", 0, 0, IDC_SUM_RULE_LABEL);
+    S.label = child(L"STATIC", L"Stands out: the same event on", 0, 0, IDC_SUM_RULE_LABEL);
     S.servers = child(L"EDIT", L"", WS_TABSTOP | ES_NUMBER | ES_AUTOHSCROLL, WS_EX_CLIENTEDGE, IDC_SUM_SERVERS);
     S.sspin = spin(S.servers, IDC_SUM_SERVERS_SPIN, 2, ES_BURST_MAX_SERVERS, rs);
     S.within = child(L"STATIC", L"servers within", SS_NOPREFIX, 0, IDC_SUM_WITHIN);
