@@ -193,7 +193,7 @@ void tl_paint(tl *st, HDC dc, const RECT *rc)
     RECT r;
     if (st->hot_s >= 0 && !(st->hot_s == st->sel_s && st->hot_b == st->sel_b) &&
         tl_cell_rect(st, st->hot_s, st->hot_b, &r))
-        frame(dc, r, 1, GetSysColor(COLOR_HIGHLIGHT));
+        frame(dc, r, r.right - r.left > 6 ? 2 : 1, GetSysColor(COLOR_HIGHLIGHT));
     if (st->sel_s >= 0 && tl_cell_rect(st, st->sel_s, st->sel_b, &r)) {
         InflateRect(&r, 1, 1);
         frame(dc, r, 2, fg);

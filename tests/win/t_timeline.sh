@@ -18,7 +18,7 @@ need_fake timeline-build
 echo "PASS timeline-build"
 e2e_wine timeline timeline-wine-setup timeline-xvfb
 
-timeout -k 5 180 "$WINE" build/test/timeline_test.exe >$T/out.txt 2>$T/err.txt
+TZ=Asia/Kolkata timeout -k 5 180 "$WINE" build/test/timeline_test.exe >$T/out.txt 2>$T/err.txt
 rc=$?
 tr -d '\r' <$T/out.txt
 if [ $rc -ne 0 ] && ! grep -q '^FAIL' $T/out.txt; then

@@ -20,6 +20,7 @@
 static int failures, check_failed;
 static const char *check_name;
 static HWND g_top, g_ctl;
+static HFONT g_font;
 
 static void begin(const char *name) { check_name = name; check_failed = 0; }
 static void expect(int ok, const char *fmt, ...)
@@ -43,12 +44,27 @@ static void end(void)
     fflush(stdout);
 }
 
+/* A wide text for a FAIL line, ASCII only (\uXXXX for the rest): the output stays text. */
+static const char *A(const WCHAR *w)
+{
+    static char buf[4][600];
+    static int k;
+    char *o = buf[k++ & 3], *e = o + 590;
+    char *p = o;
+    for (; w && *w && p < e; w++)
+        p += *w >= 32 && *w < 127 ? sprintf(p, "%c", (char)*w) : sprintf(p, "\\u%04x", (unsigned)*w);
+    *p = 0;
+    return o;
+}
+
 /* ---- what the parent hears ---- */
 
 static int g_notes;
 static WCHAR g_server[256];
 static uint64_t g_t0, g_t1;
 static BOOL g_bad_hdr, g_null_server;
+static int g_replace_in_notify;   /* the handler replaces the grid (1) or destroys the control (2) */
+static BOOL g_server_changed;
 
 static LRESULT CALLBACK top_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
 {
@@ -60,6 +76,14 @@ static LRESULT CALLBACK top_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
         wcsncpy(g_server, nm->server ? nm->server : L"(null)", 255);
         g_t0 = nm->t0;
         g_t1 = nm->t1;
+        if (g_replace_in_notify == 1) {
+            es_timeline *t = calloc(1, sizeof *t);
+            timeline_set(g_ctl, t, NULL);
+            g_server_changed = wcscmp(nm->server, g_server) != 0;   /* still valid after the set */
+        } else if (g_replace_in_notify == 2) {
+            DestroyWindow(g_ctl);
+            g_server_changed = wcscmp(nm->server, g_server) != 0;
+        }
         return 0;
     }
     if (msg == WM_SIZE && g_ctl)
@@ -262,9 +286,10 @@ static void check_layout(void)
         int w = r.right - r.left;
         wmin = w < wmin ? w : wmin;
         wmax = w > wmax ? w : wmax;
-        if (b)
-            expect(r.left == prev.right || r.left == prev.right + 1, "bucket %zu starts at %ld after %ld", b, r.left,
-                   prev.right);
+        if (b && r.left != prev.right && r.left != prev.right + 1) {
+            expect(0, "bucket %zu starts at %ld after %ld", b, r.left, prev.right);
+            break;
+        }
         prev = r;
     }
     expect(wmax - wmin <= 1, "cell widths %d..%d", wmin, wmax);
@@ -310,15 +335,15 @@ static void check_click(void)
     int n = g_notes;
     click(3, 5);
     expect(g_notes == n + 1, "%d notifications, expected 1", g_notes - n);
-    expect(!wcscmp(g_server, L"srv03"), "server %ls", g_server);
+    expect(!wcscmp(g_server, L"srv03"), "server %s", A(g_server));
     expect(g_t0 == start + 5 * 15 * MIN && g_t1 == start + 6 * 15 * MIN, "[%llu, %llu)", g_t0, g_t1);
     expect(!g_bad_hdr && !g_null_server, "bad header or NULL server");
     expect(GetFocus() == g_ctl, "the click did not focus the control");
     size_t s = 9, b = 9;
     expect(timeline_get_selection(g_ctl, &s, &b) && s == 3 && b == 5, "selection %zu,%zu", s, b);
     click(1, 12);
-    expect(g_notes == n + 2 && !wcscmp(g_server, L"srv01") && g_t0 == start + 12 * 15 * MIN, "second click: %ls %llu",
-           g_server, g_t0);
+    expect(g_notes == n + 2 && !wcscmp(g_server, L"srv01") && g_t0 == start + 12 * 15 * MIN, "second click: %s %llu",
+           A(g_server), g_t0);
     n = g_notes;
     click(0, 5);   /* no events: selected, not sent */
     expect(g_notes == n, "an empty cell notified");
@@ -334,7 +359,7 @@ static void check_click(void)
     timeline_cell_rect(g_ctl, 4, 6, &r);
     click_at(r.left, r.top);
     expect(g_notes == n + 1 && !wcscmp(g_server, L"") && g_t0 == start + 6 * 15 * MIN,
-           "left edge of (4,6): %d, \"%ls\" %llu", g_notes - n, g_server, g_t0);
+           "left edge of (4,6): %d, \"%s\" %llu", g_notes - n, A(g_server), g_t0);
     RECT r2;
     timeline_cell_rect(g_ctl, 4, 5, &r2);
     click_at(r2.right - 1, r2.bottom - 1);
@@ -359,7 +384,7 @@ static void check_keyboard(void)
     expect(timeline_get_selection(g_ctl, &s, &b) && s == 0 && b == 0, "first key: %zu,%zu", s, b);
     int n = g_notes;
     key(VK_RETURN);
-    expect(g_notes == n + 1 && !wcscmp(g_server, L"srv00") && g_t0 == start, "Enter on (0,0): %ls", g_server);
+    expect(g_notes == n + 1 && !wcscmp(g_server, L"srv00") && g_t0 == start, "Enter on (0,0): %s", A(g_server));
     for (int i = 0; i < 3; i++)
         key(VK_DOWN);
     for (int i = 0; i < 5; i++)
@@ -367,7 +392,7 @@ static void check_keyboard(void)
     n = g_notes;
     key(VK_RETURN);
     expect(g_notes == n + 1 && !wcscmp(g_server, L"srv03") && g_t0 == start + 5 * 15 * MIN && g_t1 == g_t0 + 15 * MIN,
-           "Enter on (3,5): %ls %llu", g_server, g_t0);
+           "Enter on (3,5): %s %llu", A(g_server), g_t0);
     key(VK_RIGHT);
     key(VK_SPACE);
     expect(g_notes == n + 2 && g_t0 == start + 6 * 15 * MIN, "Space on (3,6): %llu", g_t0);
@@ -391,12 +416,19 @@ static void check_hover(void)
     set_basic();
     WCHAR t[256];
     timeline_cell_text(g_ctl, 1, 10, t, 256);
-    expect(wcsstr(t, L"srv01 \u00b7 ") == t && wcsstr(t, L"40 events, worst: Error"), "cell text \"%ls\"", t);
-    expect(wcsstr(t, L"\u2013") != NULL, "no time range in \"%ls\"", t);
+    expect(wcsstr(t, L"srv01 \u00b7 ") == t && wcsstr(t, L"40 events, worst: Error"), "cell text \"%s\"", A(t));
+    expect(wcsstr(t, L"\u2013") != NULL, "no time range in \"%s\"", A(t));
+    /* local time: t_timeline.sh runs this with TZ=Asia/Kolkata (UTC+5:30, no DST); bucket 10 is
+       08:30-08:45 UTC */
+    const char *tz = getenv("TZ");
+    if (tz && !strcmp(tz, "Asia/Kolkata"))
+        expect(wcsstr(t, L" 2026-11-28 14:00\u201314:15 ") != NULL, "not local time: \"%s\"", A(t));
+    else
+        printf("     TZ is not Asia/Kolkata: local time not checked\n");
     timeline_cell_text(g_ctl, 4, 6, t, 256);
-    expect(wcsstr(t, L"(unnamed)") && wcsstr(t, L"9 events, worst: Warning"), "unnamed: \"%ls\"", t);
+    expect(wcsstr(t, L"(unnamed)") && wcsstr(t, L"9 events, worst: Warning"), "unnamed: \"%s\"", A(t));
     timeline_cell_text(g_ctl, 0, 5, t, 256);
-    expect(wcsstr(t, L"no events") != NULL, "empty: \"%ls\"", t);
+    expect(wcsstr(t, L"no events") != NULL, "empty: \"%s\"", A(t));
     POINT p = centre(1, 10);
     RECT r;
     timeline_cell_rect(g_ctl, 1, 10, &r);
@@ -406,6 +438,59 @@ static void check_hover(void)
     render();
     expect(px(r.left, p.y) != before && px(r.left, p.y) == rgb_of(GetSysColor(COLOR_HIGHLIGHT)),
            "the hovered cell's edge %06x (was %06x)", px(r.left, p.y), before);
+    end();
+}
+
+static void check_font(void)
+{
+    begin("font-scales");
+    set_basic();
+    RECT a, b;
+    timeline_cell_rect(g_ctl, 0, 0, &a);
+    HFONT old = (HFONT)SendMessageW(g_ctl, WM_GETFONT, 0, 0);
+    LOGFONTW lf;
+    GetObjectW(old ? (HGDIOBJ)old : GetStockObject(DEFAULT_GUI_FONT), sizeof lf, &lf);
+    lf.lfHeight *= 2;   /* as at 192 DPI */
+    HFONT big = CreateFontIndirectW(&lf);
+    SendMessageW(g_ctl, WM_SETFONT, (WPARAM)big, TRUE);
+    expect(timeline_cell_rect(g_ctl, 0, 0, &b), "no cell with the big font");
+    int ha = a.bottom - a.top, hb = b.bottom - b.top;
+    expect(hb * 10 >= ha * 17, "row height %d with the font doubled, %d before", hb, ha);
+    expect(b.left > a.left, "the name column did not grow (%ld, %ld)", b.left, a.left);
+    SendMessageW(g_ctl, WM_SETFONT, (WPARAM)old, TRUE);
+    DeleteObject(big);
+    timeline_cell_rect(g_ctl, 0, 0, &b);
+    expect(b.bottom - b.top == ha, "back to the dialog font: %ld, expected %d", b.bottom - b.top, ha);
+    end();
+}
+
+/* The parent replaces the grid, or destroys the control, while it handles the click. */
+static void check_reentry(void)
+{
+    begin("set-during-click");
+    set_basic();
+    int n = g_notes;
+    g_replace_in_notify = 1;
+    click(3, 5);
+    expect(g_notes == n + 1 && !g_server_changed, "the server's name changed under the handler");
+    RECT r;
+    expect(!timeline_cell_rect(g_ctl, 3, 5, &r), "the old grid is still there");
+    set_basic();
+    SetFocus(g_ctl);
+    key(VK_DOWN);
+    key(VK_RETURN);   /* (0,0) */
+    expect(g_notes == n + 2 && !g_server_changed && !wcscmp(g_server, L"srv00"), "Enter: %s", A(g_server));
+    set_basic();
+    g_replace_in_notify = 2;
+    click(3, 5);
+    expect(g_notes == n + 3 && !g_server_changed && !IsWindow(g_ctl), "destroyed in the handler");
+    g_replace_in_notify = 0;
+    g_ctl = timeline_create(g_top, ID_TL);
+    SendMessageW(g_ctl, WM_SETFONT, (WPARAM)g_font, FALSE);
+    RECT cr;
+    GetClientRect(g_top, &cr);
+    MoveWindow(g_ctl, 8, 8, cr.right - 16, cr.bottom - 16, TRUE);
+    ShowWindow(g_ctl, SW_SHOW);
     end();
 }
 
@@ -442,7 +527,7 @@ static void check_scroll(void)
     expect(si.nPos == 200 - page && timeline_cell_rect(g_ctl, 199, 0, &r), "bottom: pos %d", si.nPos);
     int n = g_notes;
     click(199, 199 % 24);
-    expect(g_notes == n + 1 && !wcscmp(g_server, L"host199"), "the last row: %ls", g_server);
+    expect(g_notes == n + 1 && !wcscmp(g_server, L"host199"), "the last row: %s", A(g_server));
     SendMessageW(g_ctl, WM_VSCROLL, SB_TOP, 0);
     click(0, 0);
     for (int i = 0; i < page; i++)
@@ -468,7 +553,7 @@ static void check_many(void)
     expect(p.x >= 0 && px(p.x, p.y) == es_level_rgb(2), "the busiest cell %06x", px(p.x, p.y));
     int k = g_notes;
     click(999, 999 % 60);
-    expect(g_notes == k + 1 && wcsstr(g_server, L"0999") != NULL, "the last server: %ls", g_server);
+    expect(g_notes == k + 1 && wcsstr(g_server, L"0999") != NULL, "the last server: %s", A(g_server));
     SCROLLINFO si = {sizeof si, SIF_ALL, 0, 0, 0, 0, 0};
     GetScrollInfo(g_ctl, SB_VERT, &si);
     expect(si.nMax == 999, "max %d", si.nMax);
@@ -563,7 +648,7 @@ int wmain(int argc, WCHAR **argv)
     memset(&ncm, 0, sizeof ncm);
     ncm.cbSize = sizeof ncm;
     SystemParametersInfoW(SPI_GETNONCLIENTMETRICS, sizeof ncm, &ncm, 0);
-    HFONT font = CreateFontIndirectW(&ncm.lfMessageFont);
+    HFONT font = g_font = CreateFontIndirectW(&ncm.lfMessageFont);
     SendMessageW(g_ctl, WM_SETFONT, (WPARAM)font, TRUE);
     expect(SendMessageW(g_ctl, WM_GETFONT, 0, 0) == (LRESULT)font, "WM_GETFONT");
     ShowWindow(g_top, SW_SHOW);
@@ -584,6 +669,8 @@ int wmain(int argc, WCHAR **argv)
     check_click();
     check_keyboard();
     check_hover();
+    check_font();
+    check_reentry();
     check_scroll();
     check_many();
     check_no_leak();
