@@ -616,6 +616,9 @@ static void show(int seconds)
     for (int i = 0; i < 8; i++)
         n[i] = _wcsdup(hosts[i]);
     timeline_set(g_ctl, t, n);
+    RECT wr = {0, 0, 920, 270};   /* room for the 8 rows */
+    AdjustWindowRect(&wr, WS_OVERLAPPEDWINDOW, FALSE);
+    SetWindowPos(g_top, NULL, 0, 0, wr.right - wr.left, wr.bottom - wr.top, SWP_NOMOVE | SWP_NOZORDER);
     ShowWindow(g_ctl, SW_SHOW);
     SetFocus(g_ctl);
     click(2, 30);
