@@ -100,4 +100,21 @@ static inline const es_tl_cell *es_timeline_cell(const es_timeline *t, size_t se
 int  es_timeline_cell_range(const es_timeline *t, const es_rowset *rs, size_t server, size_t bucket,
                             const char **name, uint64_t *t0, uint64_t *t1);
 
+/* ---- the timeline's colours: the window's control and the HTML report draw the same ----
+ * A cell's hue is its worst level's colour, its intensity the number of its events on a log
+ * scale against the busiest cell: the level's colour at alpha es_tl_alpha over ES_TL_EMPTY_RGB
+ * (what an empty cell shows). Colours are 0xRRGGBB. */
+#define ES_TL_EMPTY_RGB 0xF3F5F7u
+
+/* Critical dark red, Error red, Warning amber, Information (and LogAlways, 0) blue, Verbose
+ * grey, custom levels slate. */
+uint32_t es_level_rgb(unsigned level);
+/* The intensity in thousandths: 0 for no events, 250 for one event in a grid whose busiest
+ * cell has many, 1000 for the busiest cell (and for any cell when max_count <= 1):
+ * 250 + 750 * log2(1 + count) / log2(1 + max_count). count above max_count counts as max_count. */
+unsigned es_tl_alpha(uint32_t count, uint32_t max_count);
+/* The colour a cell is painted: es_level_rgb(level) at es_tl_alpha over ES_TL_EMPTY_RGB
+ * (ES_TL_EMPTY_RGB itself when count is 0). */
+uint32_t es_tl_cell_rgb(uint32_t count, unsigned level, uint32_t max_count);
+
 #endif

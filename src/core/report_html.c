@@ -117,11 +117,6 @@ static const char *level_class(unsigned level)
     return level <= 5 ? k[level] : "l6";
 }
 
-static const char *level_colour(unsigned level)
-{
-    static const char *const k[] = {"#1e6fc8", "#7a0010", "#d0302a", "#e59a00", "#1e6fc8", "#8a8f98"};
-    return level <= 5 ? k[level] : "#5f6b7a";
-}
 
 static const char k_style[] =
     "body{font:13px/1.4 'Segoe UI',Arial,sans-serif;color:#1b1f24;margin:24px;}"
@@ -232,15 +227,6 @@ static void summary(w *x, const es_summary *s)
     raw(x, "</tbody></table>\n");
 }
 
-/* log2(1 + v), near enough for a colour's intensity (no libm) */
-static double lg(uint32_t v)
-{
-    double r = 0, f = 1.0 + v;
-    for (; f >= 2; f /= 2)
-        r++;
-    return r + (f - 1);
-}
-
 /* The server's name for the SVG label: at most 28 code points, then an ellipsis. */
 static void short_name(w *x, const char *s)
 {
@@ -286,7 +272,6 @@ static void timeline(w *x, const es_timeline *t, const es_rowset *rs)
                              "stroke=\"#ccd3db\"/>\n", TL_LABEL + b * cw, t1 + (days ? 0 : 5),
                       TL_LABEL + b * cw, TL_LABEL + b * cw, height - 2);
     }
-    double lmax = lg(t->max_count);
     for (size_t s = 0; s < t->nservers; s++) {
         const char *name;
         uint64_t a, z;
@@ -297,16 +282,19 @@ static void timeline(w *x, const es_timeline *t, const es_rowset *rs)
         short_name(x, name);
         raw(x, "<title>");
         text(x, name);
-        es_buf_printf(&x->b, "</title></text><rect x=\"%d\" y=\"%zu\" width=\"%zu\" height=\"%d\" fill=\"#f3f5f7\"/>\n",
-                      TL_LABEL, y + 1, t->nbuckets * cw, TL_ROW - 2);
+        es_buf_printf(&x->b, "</title></text><rect x=\"%d\" y=\"%zu\" width=\"%zu\" height=\"%d\" fill=\"#%06" PRIx32 "\"/>\n",
+                      TL_LABEL, y + 1, t->nbuckets * cw, TL_ROW - 2, (uint32_t)ES_TL_EMPTY_RGB);
         for (size_t b = 0; b < t->nbuckets; b++) {
             const es_tl_cell *c = es_timeline_cell(t, s, b);
             if (!c->count)
                 continue;
-            double op = lmax > 0 ? 0.25 + 0.75 * lg(c->count) / lmax : 1.0;
+            /* the colour rule the window's timeline shares (es_tl_cell_rgb): the level's hue at
+               the count's intensity over the empty cell's colour */
+            unsigned op = es_tl_alpha(c->count, t->max_count);
             es_timeline_cell_range(t, rs, s, b, &name, &a, &z);
-            es_buf_printf(&x->b, "<rect x=\"%zu\" y=\"%zu\" width=\"%u\" height=\"%d\" fill=\"%s\" fill-opacity=\"%.2f\">"
-                                 "<title>", TL_LABEL + b * cw, y + 1, cw - 1, TL_ROW - 2, level_colour(c->level), op);
+            es_buf_printf(&x->b, "<rect x=\"%zu\" y=\"%zu\" width=\"%u\" height=\"%d\" fill=\"#%06" PRIx32 "\" "
+                                 "fill-opacity=\"%u.%03u\"><title>", TL_LABEL + b * cw, y + 1, cw - 1, TL_ROW - 2,
+                          es_level_rgb(c->level), op / 1000, op % 1000);
             text(x, name);
             es_buf_printf(&x->b, ", %s to %s: %" PRIu32 " events, worst %s</title></rect>\n", when(a, t1, 0),
                           when(z, t2, 0), c->count, es_level_name(c->level));
@@ -316,7 +304,8 @@ static void timeline(w *x, const es_timeline *t, const es_rowset *rs)
     }
     raw(x, "</svg>\n<p class=\"legend\">");
     for (unsigned l = 1; l <= 5; l++)
-        es_buf_printf(&x->b, "<span style=\"background:%s\"></span>%s", level_colour(l), es_level_name(l));
+        es_buf_printf(&x->b, "<span style=\"background:#%06" PRIx32 "\"></span>%s", es_level_rgb(l),
+                      es_level_name(l));
     raw(x, "</p>\n");
 }
 

@@ -98,3 +98,41 @@ int es_timeline_cell_range(const es_timeline *t, const es_rowset *rs, size_t ser
     *t1 = *t0 + t->step;
     return 1;
 }
+
+/* ---- colours ---- */
+
+uint32_t es_level_rgb(unsigned level)
+{
+    static const uint32_t k[] = {0x1e6fc8, 0x7a0010, 0xd0302a, 0xe59a00, 0x1e6fc8, 0x8a8f98};
+    return level <= 5 ? k[level] : 0x5f6b7au;
+}
+
+/* log2(1 + v), near enough for a colour's intensity (no libm): exact at powers of two,
+ * linear between them */
+static double lg1p(uint32_t v)
+{
+    double r = 0, f = 1.0 + v;
+    for (; f >= 2; f /= 2)
+        r++;
+    return r + (f - 1);
+}
+
+unsigned es_tl_alpha(uint32_t count, uint32_t max_count)
+{
+    if (!count)
+        return 0;
+    if (count >= max_count || max_count <= 1)
+        return 1000;
+    return 250 + (unsigned)(750.0 * lg1p(count) / lg1p(max_count) + 0.5);
+}
+
+uint32_t es_tl_cell_rgb(uint32_t count, unsigned level, uint32_t max_count)
+{
+    unsigned a = es_tl_alpha(count, max_count);
+    uint32_t fg = es_level_rgb(level), bg = ES_TL_EMPTY_RGB, out = 0;
+    for (int sh = 0; sh <= 16; sh += 8) {
+        unsigned f = fg >> sh & 0xff, b = bg >> sh & 0xff;
+        out |= (uint32_t)((f * a + b * (1000 - a) + 500) / 1000) << sh;
+    }
+    return out;
+}

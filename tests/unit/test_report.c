@@ -257,6 +257,33 @@ TEST(timeline_cells_and_click)
     es_rowstore_unref(s);
 }
 
+/* The colour rule the window's timeline and the report share. */
+TEST(timeline_colours)
+{
+    CHECK_INT(es_level_rgb(2), 0xd0302a);            /* Error */
+    CHECK_INT(es_level_rgb(3), 0xe59a00);            /* Warning */
+    CHECK_INT(es_level_rgb(0), es_level_rgb(4));     /* LogAlways as Information */
+    CHECK(es_level_rgb(1) != es_level_rgb(2) && es_level_rgb(5) != es_level_rgb(4));
+    CHECK_INT(es_level_rgb(200), 0x5f6b7a);          /* custom */
+    CHECK_INT(es_tl_alpha(0, 100), 0);
+    CHECK_INT(es_tl_alpha(100, 100), 1000);
+    CHECK_INT(es_tl_alpha(1, 1), 1000);
+    CHECK_INT(es_tl_alpha(7, 0), 1000);              /* a max below the count: the most */
+    CHECK_INT(es_tl_alpha(1, 255), 250 + 94);        /* log2(2) / log2(256) = 1/8 of 750, rounded */
+    CHECK_INT(es_tl_alpha(15, 255), 250 + 375);      /* 4/8 */
+    CHECK_INT(es_tl_alpha(1, UINT32_MAX), 250 + 23); /* 1/32 */
+    CHECK_INT(es_tl_alpha(UINT32_MAX - 1, UINT32_MAX), 1000);
+    for (uint32_t c = 1; c < 300; c++)               /* more events, never paler */
+        CHECK_AT(es_tl_alpha(c, 300) <= es_tl_alpha(c + 1, 300), "alpha(%u) > alpha(%u)", c, c + 1);
+    CHECK_INT(es_tl_cell_rgb(0, 2, 10), ES_TL_EMPTY_RGB);
+    CHECK_INT(es_tl_cell_rgb(10, 2, 10), 0xd0302a);
+    /* 1 of 255: alpha 344 of 0xd0302a over 0xf3f5f7 per channel, rounded */
+    CHECK_INT(es_tl_cell_rgb(1, 2, 255), ((0xd0 * 344 + 0xf3 * 656 + 500) / 1000) << 16 |
+                                         ((0x30 * 344 + 0xf5 * 656 + 500) / 1000) << 8 |
+                                         ((0x2a * 344 + 0xf7 * 656 + 500) / 1000));
+    CHECK(es_tl_cell_rgb(5, 2, 10) != es_tl_cell_rgb(5, 3, 10));
+}
+
 TEST(pick_filters_the_view)
 {
     es_rowstore *s = fleet();
@@ -596,6 +623,7 @@ int main(void)
     RUN(summary_sort_is_stable);
     RUN(timeline_steps);
     RUN(timeline_cells_and_click);
+    RUN(timeline_colours);
     RUN(pick_filters_the_view);
     RUN(rowset_names);
     RUN(html_escaping);
