@@ -356,6 +356,11 @@ static void cell_click(const NMTIMELINE *n)
     char a[40], b[40];
     rowview_time_text(n->t0, a, sizeof a);
     rowview_time_text(n->t1, b, sizeof b);
+    size_t la = strlen(a), lb = strlen(b);   /* buckets are whole minutes: no ":00" seconds */
+    if (la > 3 && !strcmp(a + la - 3, ":00"))
+        a[la - 3] = 0;
+    if (lb > 3 && !strcmp(b + lb - 3, ":00"))
+        b[lb - 3] = 0;
     WCHAR what[400], wa[40], wb[40];
     wu_to_wide_buf(a, wa, 40);
     wu_to_wide_buf(b + (strncmp(a, b, 11) == 0 ? 11 : 0), wb, 40);   /* the same day: the time only */

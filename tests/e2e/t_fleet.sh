@@ -142,6 +142,27 @@ xdotool key --clearmodifiers ctrl+shift+Tab; sleep 0.3
 t2=$(probe tab EventSweep -1 | sed -n 's/^tab=//p')
 [ "$t1" = 3 ] && [ "$t2" = 2 ] && echo "PASS fleet-ctrl-tab" || echo "FAIL fleet-ctrl-tab: Ctrl+Tab showed tab $t1, Ctrl+Shift+Tab $t2 (from 2)"
 
+# the timeline: Enter on a cell picks that server's rows of that time (the label says which)
+probe tab EventSweep 3 >/dev/null
+sleep 1
+probe cell EventSweep "$(wine_path $T/cell.tsv)" >$T/cell.probe
+import -window "$main" $T/timeline-picked.png 2>/dev/null
+cl=$(val label $T/cell.probe)
+cs=$(echo "$cl" | sed -n 's/^[0-9]* of [0-9]* rows — \(.*\) from .* to .*$/\1/p')
+ca=$(echo "$cl" | sed -n 's/.* from \(.*\) to .*$/\1/p')
+cb=$(echo "$cl" | sed -n 's/.* to \(.*\)$/\1/p')
+[ ${#cb} -lt 11 ] && cb="$(echo "$ca" | cut -c1-11)$cb"
+# times as "YYYY-MM-DD HH:MM:SS" (the window's local time is UTC here, as the export's)
+want=$(tr -d '\r' <$T/rows.csv | awk -F, -v s="$cs" -v a="$ca" -v b="$cb" '
+    function norm(t) { sub(/T/, " ", t); sub(/[.Z].*$/, "", t); while (length(t) < 19) t = t (length(t) == 16 ? ":00" : "0"); return t }
+    NR > 1 && $1 == s { t = norm($2); if (t >= norm(a) && t < norm(b)) n++ } END { print n + 0 }')
+cn=$(val rows $T/cell.probe)
+cother=$(awk -F'\t' -v s="$cs" 'NR > 1 && $1 != s' $T/cell.tsv | wc -l)
+if [ -n "$cs" ] && [ "$cn" = "$want" ] && [ "$cn" -gt 0 ] && [ "$cother" = 0 ]; then
+    echo "PASS fleet-timeline-cell-picks: $cl"
+else
+    echo "FAIL fleet-timeline-cell-picks: label [$cl], $cn rows shown ($cother of another server), the export has $want in that time"
+fi
 probe esc EventSweep >$T/esc.probe
 if [ "$(val rows $T/esc.probe)" = "$rows" ] && [ "$(val showall $T/esc.probe)" = 0 ]; then echo "PASS fleet-esc-shows-all: $(val rows $T/esc.probe) rows"
 else echo "FAIL fleet-esc-shows-all: $(tr '\n' ' ' <$T/esc.probe)"; fi

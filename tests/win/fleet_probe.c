@@ -11,6 +11,9 @@
  *       (LVM_SETITEMSTATE), waits until the count label names a pick and the view is idle, then
  *       writes the results list to OUT. Prints "rows=N", "label=...", "showall=0|1".
  *   fleet_probe.exe esc TITLE              Esc in the results list (posted), then as pick prints.
+ *   fleet_probe.exe cell TITLE OUT         on the Timeline page (shown first): Home selects the
+ *       first cell, then Enter on each cell to the right (keys posted to the control) until
+ *       one with events picks its rows; then as pick prints and writes.
  *   fleet_probe.exe rule TITLE N T         types N and T into the rule's edits (WM_SETTEXT), waits
  *       a moment and prints "info=..." (the page's line: a bad value is said there).
  *   fleet_probe.exe ms TITLE               prints "ms=T": the last summary job's time, -1 when none
@@ -35,6 +38,8 @@
 #define IDC_SUM_MINUTES   1267
 #define IDC_SUM_INFO      1270
 #define IDC_PICK_CLEAR    1274
+#define IDC_FLEET_TIMELINE 1261
+#define IDC_TIMELINE      1271
 #define TEXT_CAP          4096
 
 static HANDLE g_proc;
@@ -135,7 +140,7 @@ static int results(HWND dlg, BOOL want_pick, const WCHAR *out)
 int wmain(int argc, WCHAR **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: fleet_probe.exe tab|summary|pick|esc|rule|ms|find|point TITLE ...\n");
+        fprintf(stderr, "usage: fleet_probe.exe tab|summary|pick|cell|esc|rule|ms|find|point TITLE ...\n");
         return 1;
     }
     HWND dlg = NULL;
@@ -188,6 +193,25 @@ int wmain(int argc, WCHAR **argv)
         WriteProcessMemory(g_proc, g_remote, &it, sizeof it, &n);
         SendMessageW(list, LVM_SETITEMSTATE, (WPARAM)_wtoi(argv[3]), (LPARAM)g_remote);
         return results(dlg, TRUE, argv[4]);
+    }
+    if (!wcscmp(cmd, L"cell") && argc == 4) {
+        HWND tlpage = GetDlgItem(tab, IDC_FLEET_TIMELINE);
+        HWND tl = tlpage ? GetDlgItem(tlpage, IDC_TIMELINE) : NULL;
+        if (!tl)
+            return 1;
+        HWND lbl = GetDlgItem(dlg, IDC_VIEW_COUNT);
+        PostMessageW(tl, WM_KEYDOWN, VK_HOME, 0x00470001);
+        Sleep(200);
+        for (int i = 0; i < 80; i++) {
+            PostMessageW(tl, WM_KEYDOWN, VK_RETURN, 0x001C0001);
+            Sleep(300);
+            text_of(lbl, t);
+            if (wcsstr(t, L" from "))
+                break;
+            PostMessageW(tl, WM_KEYDOWN, VK_RIGHT, 0x014D0001);
+            Sleep(50);
+        }
+        return results(dlg, TRUE, argv[3]);
     }
     if (!wcscmp(cmd, L"esc") && argc == 3) {
         HWND lv = GetDlgItem(dlg, IDC_RESULTS);
