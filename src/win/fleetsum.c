@@ -300,6 +300,18 @@ static LRESULT custom_draw(NMLVCUSTOMDRAW *cd)
     case CDDS_PREPAINT: return CDRF_NOTIFYITEMDRAW;
     case CDDS_ITEMPREPAINT: {
         size_t i = (size_t)cd->nmcd.dwItemSpec;
+        /* The line the rows are picked by stays marked when the focus goes to the rows (an
+         * unfocused list would grey it out, or lose it under a burst's colours). */
+        if (ListView_GetItemState(S.list, (int)i, LVIS_SELECTED) & LVIS_SELECTED) {
+            cd->nmcd.uItemState &= ~(UINT)(CDIS_SELECTED | CDIS_FOCUS);
+            cd->clrTextBk = GetSysColor(COLOR_HIGHLIGHT);
+            cd->clrText = GetSysColor(COLOR_HIGHLIGHTTEXT);
+            if (S.sum && i < S.sum->ngroups && S.sum->groups[i].burst && S.bold) {
+                SelectObject(cd->nmcd.hdc, S.bold);
+                return CDRF_NEWFONT;
+            }
+            return CDRF_DODEFAULT;
+        }
         if (S.sum && i < S.sum->ngroups && S.sum->groups[i].burst) {
             cd->clrTextBk = BURST_BK;
             cd->clrText = BURST_FG;
