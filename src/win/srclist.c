@@ -470,8 +470,10 @@ void draw_source(const DRAWITEMSTRUCT *d)
             c = RGB(0x9A, 0x5B, 0x00);
         else if (state == ES_STATE_DONE)
             c = RGB(0x10, 0x7C, 0x10);
-        else if (state == ES_STATE_READING)
-            c = RGB(0x00, 0x5A, 0x9E);
+        else if (state == ES_STATE_READING || state == ES_STATE_FOLLOWING)
+            c = RGB(0x00, 0x5A, 0x9E);   /* at work (following: for as long as it lasts) */
+        else if (state == ES_STATE_RECONNECTING)
+            c = RGB(0x9A, 0x5B, 0x00);   /* lost for now: amber, as a warning */
         SetTextColor(dc, c);
     }
     DrawTextW(dc, st, -1, &r2, DT_SINGLELINE | DT_VCENTER | DT_END_ELLIPSIS | DT_NOPREFIX);
