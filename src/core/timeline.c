@@ -95,7 +95,7 @@ int es_timeline_cell_range(const es_timeline *t, const es_rowset *rs, size_t ser
     uint32_t src = t->server_source[server];
     *name = src < rs->nsources && rs->names && rs->names[src] ? rs->names[src] : "";
     *t0 = t->start + bucket * t->step;
-    *t1 = *t0 + t->step;
+    *t1 = *t0 + t->step < *t0 ? UINT64_MAX : *t0 + t->step;   /* a hostile time near the end */
     return 1;
 }
 

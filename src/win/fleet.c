@@ -53,7 +53,9 @@ static struct {
     uint64_t   done_key, filter_key;
     BOOL       have;                  /* done_key is a picture's (shown now) */
     BOOL       urgent;                /* a find, a selection of sources or the rule changed */
-    ULONGLONG  last_start;
+    ULONGLONG  last_end;              /* when the last job ended: the next waits THROTTLE_MS from
+                                         then, so the store is free of readers between (live
+                                         follow evicts only then) */
     int        pick;                  /* PICK_*: what the view's pick came from */
 } F;
 
@@ -240,7 +242,6 @@ static void start_job(const es_view *v, uint64_t key)
     }
     F.job = j;
     F.urgent = FALSE;
-    F.last_start = GetTickCount64();
     sumpage_busy(TRUE);
 }
 
@@ -261,7 +262,7 @@ static void tick(void)
     }
     if (F.job || (F.have && key == F.done_key && !F.urgent))
         return;
-    if (!F.urgent && F.have && GetTickCount64() - F.last_start < THROTTLE_MS)
+    if (!F.urgent && F.have && GetTickCount64() - F.last_end < THROTTLE_MS)
         return;
     start_job(v, key);
 }
@@ -274,6 +275,7 @@ void fleet_done(LPARAM lp)
     jobs_remove(j);
     if (F.job == j)
         F.job = NULL;
+    F.last_end = GetTickCount64();
     if (g.closing) {
         job_free(j);
         destroy_if_idle();

@@ -144,8 +144,10 @@ static int ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* The picked group's line selected again (a new summary, a new order), without picking anew. */
-static void reselect(void)
+/* The picked group's line selected again (a new summary, a new order), without picking anew;
+ * scrolled into view only after a new order (a new summary comes every second while rows
+ * come: the list stays where the user scrolled it). */
+static void reselect(BOOL scroll)
 {
     S.syncing = TRUE;
     ListView_SetItemState(S.list, -1, 0, LVIS_SELECTED | LVIS_FOCUSED);
@@ -154,7 +156,8 @@ static void reselect(void)
             const es_sum_group *gr = &S.sum->groups[i];
             if (gr->event_id == S.sel_id && ieq(gr->provider ? gr->provider : "", S.sel_provider)) {
                 ListView_SetItemState(S.list, (int)i, LVIS_SELECTED | LVIS_FOCUSED, LVIS_SELECTED | LVIS_FOCUSED);
-                ListView_EnsureVisible(S.list, (int)i, FALSE);
+                if (scroll)
+                    ListView_EnsureVisible(S.list, (int)i, FALSE);
                 break;
             }
         }
@@ -170,6 +173,9 @@ void sumpage_set(es_summary *s, char *texts, LONG ms)
     free(S.texts);
     S.sum = s;
     S.texts = texts;
+    /* The job sorted by the column of its start: the user may have clicked another since. */
+    if (s && !es_summary_sort(s, S.col, S.desc))
+        message_box(L"The summary could not be sorted: out of memory.", MB_ICONERROR);
     if (!S.list)
         return;
     if (s)   /* for tests: how long the job took (0 would read as none) */
@@ -177,7 +183,7 @@ void sumpage_set(es_summary *s, char *texts, LONG ms)
     S.syncing = TRUE;
     ListView_SetItemCountEx(S.list, s ? (int)s->ngroups : 0, LVSICF_NOSCROLL);
     S.syncing = FALSE;
-    reselect();
+    reselect(FALSE);
     InvalidateRect(S.list, NULL, FALSE);
     show_info();
 }
@@ -253,7 +259,7 @@ static void column_click(int col)
     if (S.sum && !es_summary_sort(S.sum, S.col, S.desc))
         message_box(L"The summary could not be sorted: out of memory.", MB_ICONERROR);
     show_order();
-    reselect();
+    reselect(TRUE);
     InvalidateRect(S.list, NULL, FALSE);
 }
 
@@ -427,6 +433,10 @@ static LRESULT CALLBACK page_proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
         SetBkMode((HDC)wp, TRANSPARENT);
         SetTextColor((HDC)wp, (HWND)lp == S.info && S.bad ? ERROR_FG : GetSysColor(COLOR_WINDOWTEXT));
         return (LRESULT)GetSysColorBrush(COLOR_WINDOW);
+    case WM_DESTROY:   /* the list still exists: the property set on it goes first */
+        if (S.list)
+            RemovePropW(S.list, L"fleet_ms");
+        break;
     case WM_NCDESTROY:
         /* the window goes (every job has reported): what the page holds goes too */
         sumpage_set(NULL, NULL, 0);

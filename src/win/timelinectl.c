@@ -170,7 +170,7 @@ static void activate(tl *st, int s, int b)
     nm.hdr.code = TLN_CELLCLICK;
     nm.server = copy;
     nm.t0 = st->t->start + (uint64_t)b * st->t->step;
-    nm.t1 = nm.t0 + st->t->step;
+    nm.t1 = nm.t0 + st->t->step < nm.t0 ? UINT64_MAX : nm.t0 + st->t->step;   /* a hostile time near the end */
     SendMessageW(GetParent(st->h), WM_NOTIFY, nm.hdr.idFrom, (LPARAM)&nm);
     free(copy);
 }
@@ -295,7 +295,10 @@ static LRESULT CALLBACK proc(HWND h, UINT msg, WPARAM wp, LPARAM lp)
     case WM_PRINTCLIENT: {
         RECT rc;
         GetClientRect(h, &rc);
+        int saved = SaveDC((HDC)wp);   /* the caller's DC: its clip region, colours and mode kept */
         tl_paint(st, (HDC)wp, &rc);
+        if (saved)
+            RestoreDC((HDC)wp, saved);
         return 0;
     }
     case WM_GETDLGCODE: {
@@ -392,12 +395,21 @@ void timeline_set(HWND h, es_timeline *tl_, WCHAR **names)
         free_data(&tmp);
         return;
     }
+    /* A grid computed again as rows come (every second while following) keeps the user's place:
+     * the scroll position while the servers are as many, the selected, hovered and pressed cells
+     * while the buckets are the same times too. */
+    BOOL same_rows = st->t && tl_ && st->t->nservers == tl_->nservers;
+    BOOL same_cols = same_rows && st->t->start == tl_->start && st->t->step == tl_->step;
     free_data(st);
     st->t = tl_;
     st->names = names;
-    st->top = 0;
-    st->wheel = 0;
-    st->sel_s = st->sel_b = st->hot_s = st->hot_b = st->press_s = st->press_b = -1;
+    if (!same_rows) {
+        st->top = 0;
+        st->wheel = 0;
+    }
+    int nb = tl_ ? (int)tl_->nbuckets : 0;
+    if (!same_cols || st->sel_b >= nb || st->hot_b >= nb || st->press_b >= nb)
+        st->sel_s = st->sel_b = st->hot_s = st->hot_b = st->press_s = st->press_b = -1;
     measure(st);
     relayout(st);
 }

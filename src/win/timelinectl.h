@@ -34,7 +34,8 @@ HWND timeline_create(HWND parent, int id); /* a child window (WS_CHILD|WS_TABSTO
  * calls es_timeline_free(tl) then free(tl)) and of names (tl->nservers malloc'ed WCHAR* strings,
  * each free'd, and the array free'd; NULL entries allowed; names NULL: no names). tl NULL: the
  * empty state ("No rows to chart"; names, if not NULL, is free'd as an empty array). A grid
- * without events shows the empty state too. The scroll position and the selection reset. */
+ * without events shows the empty state too. The scroll position stays while the servers are as
+ * many, the selection while the buckets are the same times too; otherwise both reset. */
 void timeline_set(HWND h, es_timeline *tl, WCHAR **names);
 
 /* ---- for tests and the host ---- */
