@@ -367,6 +367,7 @@ static void check_click(void)
 static void check_keyboard(void)
 {
     begin("keyboard");
+    timeline_set(g_ctl, NULL, NULL);   /* the same grid again would keep a selection */
     set_basic();
     uint64_t start = start_of_day() + 6 * 60 * MIN;
     LRESULT code = SendMessageW(g_ctl, WM_GETDLGCODE, 0, 0);
@@ -404,6 +405,12 @@ static void check_keyboard(void)
     key(VK_END);
     key(VK_NEXT);
     expect(timeline_get_selection(g_ctl, &s, &b) && s == 7 && b == 47, "End, Page Down: %zu,%zu", s, b);
+    /* the grid computed again as rows come (same servers, same buckets) keeps the selection */
+    set_basic();
+    expect(timeline_get_selection(g_ctl, &s, &b) && s == 7 && b == 47, "the same grid again: %zu,%zu", s, b);
+    timeline_set(g_ctl, NULL, NULL);
+    set_basic();
+    expect(!timeline_get_selection(g_ctl, &s, &b), "a selection kept across an empty grid");
     end();
 }
 
