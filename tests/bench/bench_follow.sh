@@ -18,14 +18,14 @@
 #
 #   sh tests/bench/bench_follow.sh
 #   BENCH_FOLLOW_MINUTES=30      a longer soak (default 3)
-#   BENCH_FOLLOW_SERVERS=15 BENCH_FOLLOW_RATE=400    servers, events per second each
+#   BENCH_FOLLOW_SERVERS=15 BENCH_FOLLOW_RATE=1000   servers, events per second each (15,000/s)
 #   BENCH_FOLLOW_MAX_ROWS=100000 the row limit (--max-rows)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/e2e/lib.sh
 MIN=${BENCH_FOLLOW_MINUTES:-3}
 PEER_MIN=${BENCH_FOLLOW_PEER_MINUTES:-1}
 NS=${BENCH_FOLLOW_SERVERS:-15}
-RATE=${BENCH_FOLLOW_RATE:-400}
+RATE=${BENCH_FOLLOW_RATE:-1000}
 ROWS=${BENCH_FOLLOW_MAX_ROWS:-100000}
 EVERY=${BENCH_FOLLOW_SAMPLE_S:-10}
 FLAT=${BENCH_FOLLOW_FLAT_PCT:-10}   # "bounded": the last sample within this many % of the first after eviction
@@ -95,8 +95,8 @@ table() {
               "store", "private", "wset", "VmRSS", "rows/s", "probe", "probe", "handle"
           if (n == 1) printf "  %6s %9s %8s %9s %8s %8s %8s %8s %7s %8s %8s %8s\n", "", "", "", "", "MB", "MB", "MB", "MB", "",
               "p99 ms", "max ms", "max ms"
-          printf "  %6.0f %9d %8d %9d %8.1f %8.1f %8.1f %8.1f %7.0f %8.1f %8.1f %8.1f\n", $1 / 1000, $2, $3, $4, $5 / 1048576,
-              $6 / 1048576, $7 / 1048576, rss[n] / 1024, ($2 - prev) / (($1 - pt) / 1000), $13, $12, $9
+          printf "  %6.0f %9d %8d %9d %8.1f %8.1f %8.1f %8s %7.0f %8.1f %8.1f %8.1f\n", $1 / 1000, $2, $3, $4, $5 / 1048576,
+              $6 / 1048576, $7 / 1048576, rss[n] > 0 ? sprintf("%.1f", rss[n] / 1024) : "-", ($2 - prev) / (($1 - pt) / 1000), $13, $12, $9
           prev = $2; pt = $1 }' $T/$1.rss $T/$1.samples
 }
 
@@ -130,18 +130,28 @@ table soak
 check soak soak.txt $MIN
 echo "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 
-# the verdict: memory from the first sample after eviction began to the last; latency vs the peer
+# the verdict: memory at the first sample after eviction began against the last, and (the
+# first samples after eviction began are still the heap's warm-up) the peak of the eviction
+# phase's first half against its second half's. VmRSS: the last sample taken while the process
+# lived.
 awk -v flat=$FLAT '
     FNR == NR { rss[$1] = $2; next }
     /^#/ { next }
-    { n++ }
-    first == 0 && $4 > 0 { first = n; f6 = $6; f7 = $7; fr = rss[n]; ft = $1 }
-    { l6 = $6; l7 = $7; lr = rss[n]; lt = $1; evs = $4; rcv = $2 }
+    { n++; t[n] = $1; pv[n] = $6 / 1048576; ws[n] = $7 / 1048576; rs[n] = rss[n] / 1024; ev[n] = $4; rc[n] = $2 }
+    first == 0 && $4 > 0 { first = n }
     END {
-        if (!first) { printf "memory: no eviction in the run (%d rows received): the limit was not reached\n", rcv; exit }
-        printf "memory, first sample after eviction began (%.0f s) -> last (%.0f s), %d rows evicted of %d:\n", ft / 1000, lt / 1000, evs, rcv
-        pct(" private bytes", f6 / 1048576, l6 / 1048576); pct(" working set  ", f7 / 1048576, l7 / 1048576)
-        pct(" VmRSS (Linux)", fr / 1024, lr / 1024)
+        if (!first) { printf "memory: no eviction in the run (%d rows received): the limit was not reached\n", rc[n]; exit }
+        lr = n; while (lr > first && rs[lr] == 0) lr--
+        printf "memory, the first sample after eviction began (%.0f s) -> the last (%.0f s; VmRSS %.0f s), %d rows evicted of %d:\n",
+            t[first] / 1000, t[n] / 1000, t[lr] / 1000, ev[n], rc[n]
+        pct(" private bytes", pv[first], pv[n]); pct(" working set  ", ws[first], ws[n]); pct(" VmRSS (Linux)", rs[first], rs[lr])
+        mid = int((first + n) / 2)
+        for (i = first; i <= n; i++) {
+            if (i <= mid) { if (pv[i] > p1) p1 = pv[i]; if (ws[i] > w1) w1 = ws[i]; if (rs[i] > r1) r1 = rs[i] }
+            else { if (pv[i] > p2) p2 = pv[i]; if (ws[i] > w2) w2 = ws[i]; if (rs[i] > r2) r2 = rs[i] } }
+        printf "memory, the peak of the eviction phase'"'"'s first half (%.0f..%.0f s) -> its second half'"'"'s (..%.0f s):\n",
+            t[first] / 1000, t[mid] / 1000, t[n] / 1000
+        pct(" private bytes", p1, p2); pct(" working set  ", w1, w2); pct(" VmRSS (Linux)", r1, r2)
     }
     function pct(what, a, b) {
         d = a > 0 ? (b - a) * 100 / a : 0
