@@ -128,6 +128,9 @@ const es_row *es_rowstore_get(const es_rowstore *s, size_t i);   /* first <= i <
  * returns the number of rows evicted (0 then). Row indices do not change: es_rowstore_first()
  * moves up. The owner's thread only. */
 size_t        es_rowstore_evict(es_rowstore *s, size_t keep);
+/* The same, but never row `from` or a later one: a block holding one stays whole (live follow's
+ * rows not yet in --export). es_rowstore_evict(s, keep) is es_rowstore_evict_below(s, keep, SIZE_MAX). */
+size_t        es_rowstore_evict_below(es_rowstore *s, size_t keep, size_t from);
 size_t        es_rowstore_bytes(const es_rowstore *s);            /* memory held, roughly */
 
 /* Rows the store can hold at once: a fixed block table (a ring, once rows are evicted) keeps

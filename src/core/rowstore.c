@@ -363,12 +363,14 @@ size_t es_rowstore_append(es_rowstore *s, es_batch *b, size_t *lost)
     return added;
 }
 
-size_t es_rowstore_evict(es_rowstore *s, size_t keep)
+size_t es_rowstore_evict(es_rowstore *s, size_t keep) { return es_rowstore_evict_below(s, keep, SIZE_MAX); }
+
+size_t es_rowstore_evict_below(es_rowstore *s, size_t keep, size_t from)
 {
     if (s->refs > 1)
         return 0;   /* a reader reads rows [first, n): never under it */
-    size_t gone = 0;
-    while (s->count - s->first > keep && s->first + ES_ROWSTORE_BLOCK_ROWS <= s->count) {
+    size_t gone = 0, upto = from < s->count ? from : s->count;
+    while (s->count - s->first > keep && s->first + ES_ROWSTORE_BLOCK_ROWS <= upto) {
         size_t k = s->first / ES_ROWSTORE_BLOCK_ROWS;
         free(s->blocks[RING(k)]);
         s->blocks[RING(k)] = NULL;

@@ -52,17 +52,18 @@ static void follow_make_room(void)
     }
     if (keep == SIZE_MAX)
         return;
+    size_t from = SIZE_MAX;
     if (g.cli_pending && g.init->export_path) {
-        /* --export is written as rows come: rows not in the file yet are never evicted; the
-         * piece that writes them starts now (eviction waits while it reads them) */
-        size_t unwritten = es_rowstore_count(g.rows) - (g.appended_upto > first ? g.appended_upto : first);
-        if (unwritten > keep) {
-            keep = unwritten;
-            if (!g.piece_export && !g.closing)
-                g.piece_export = run_export_piece(g.init->export_path, NULL, NULL, FALSE);
-        }
+        /* --export is written as rows come: rows not in the file yet are never evicted (not
+         * even the part of a block that holds the first of them: eviction goes by whole
+         * blocks, down to at most `keep` rows); the piece that writes them starts now
+         * (eviction waits while it reads them) */
+        from = g.appended_upto > first ? g.appended_upto : first;
+        size_t unwritten = es_rowstore_count(g.rows) - from;
+        if (unwritten > keep && !g.piece_export && !g.closing)
+            g.piece_export = run_export_piece(g.init->export_path, NULL, NULL, FALSE);
     }
-    size_t gone = es_rowstore_evict(g.rows, keep);
+    size_t gone = es_rowstore_evict_below(g.rows, keep, from);
     if (gone) {
         g.evicted += gone;
         rowview_evicted();

@@ -435,6 +435,19 @@ static INT_PTR CALLBACK main_proc(HWND dlg, UINT msg, WPARAM wp, LPARAM lp)
     return FALSE;
 }
 
+/* The follow soak's counters (uitiming.h, ES_BENCH_UI_SAMPLES): received = every row the store
+ * took (its indices run on past the evicted ones), held = those still in it. UI thread. */
+static void bench_counters(uitiming_counters *c)
+{
+    if (!g.rows)
+        return;
+    size_t n = es_rowstore_count(g.rows), first = es_rowstore_first(g.rows);
+    c->received = n;
+    c->held = n - first;
+    c->evicted = g.evicted;
+    c->store_bytes = es_rowstore_bytes(g.rows);
+}
+
 int mainwnd_run(HINSTANCE hinst, app_init *init)
 {
     memset(&g, 0, sizeof g);
@@ -490,6 +503,7 @@ int mainwnd_run(HINSTANCE hinst, app_init *init)
     BOOL r;
     int code = 0;
     uitiming_init();
+    uitiming_sampler(dlg, bench_counters);
     while ((r = GetMessageW(&m, NULL, 0, 0)) != 0) {
         if (r == -1)
             break;
