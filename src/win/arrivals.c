@@ -42,7 +42,8 @@ static void renumber_logs(target *t, es_batch *b)
 static void follow_make_room(void)
 {
     size_t first = es_rowstore_first(g.rows), held = es_rowstore_count(g.rows) - first;
-    size_t limit = es_rowstore_limit(g.rows), bytes = es_rowstore_bytes(g.rows), keep = SIZE_MAX;
+    size_t limit = g.follow_rows ? g.follow_rows : es_rowstore_limit(g.rows), bytes = es_rowstore_bytes(g.rows);
+    size_t keep = SIZE_MAX;
     if (held >= limit - limit / 10)
         keep = limit - limit / 5;
     if (g.memory_budget && bytes >= g.memory_budget - g.memory_budget / 10 && bytes > 0) {
@@ -119,14 +120,18 @@ void sweep_message(UINT msg, WPARAM wp, LPARAM lp)
             follow_make_room();
         /* The budget: past it nothing more is read (the rows kept stay viewable and exportable);
          * the sources still reading end with ERROR_NOT_ENOUGH_MEMORY. */
+        /* (Following: a quarter over either, while an export held the rows eviction needed.) */
+        uint64_t budget = g.memory_budget + (g.follow_rows ? g.memory_budget / 4 : 0);
         if (!g.budget_hit) {
             if (es_rowstore_count(g.rows) - es_rowstore_first(g.rows) >= es_rowstore_limit(g.rows))
-                swprintf(g.budget_text, 96, L"the row limit (%zu rows) was reached", es_rowstore_limit(g.rows));
-            else if (es_rowstore_bytes(g.rows) >= g.memory_budget)
-                swprintf(g.budget_text, 96, L"the memory limit for rows (%llu MB) was reached",
+                swprintf(g.budget_text, 160, g.follow_rows ? L"the row limit (%zu rows, a quarter more while an export read them) was reached"
+                                                          : L"the row limit (%zu rows) was reached",
+                         g.follow_rows ? g.follow_rows : es_rowstore_limit(g.rows));
+            else if (es_rowstore_bytes(g.rows) >= budget)
+                swprintf(g.budget_text, 160, L"the memory limit for rows (%llu MB) was reached",
                          (unsigned long long)(g.memory_budget >> 20));
             else if (lost)
-                swprintf(g.budget_text, 96, L"out of memory");
+                swprintf(g.budget_text, 160, L"out of memory");
             else
                 break;
             g.budget_hit = TRUE;

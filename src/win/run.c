@@ -337,6 +337,14 @@ void start_sweep(void)
     g.pending.filter = &s_sweep_filter;
     g.pending.engine = (sweep_engine)g.init->engine;
     g.pending.follow = IsDlgButtonChecked(g.dlg, IDC_FOLLOW) == BST_CHECKED;
+    /* Following keeps to the row limit by evicting the oldest rows, which cannot happen while an
+     * export reads the store: the store takes up to a quarter more meanwhile, so that a minute's
+     * piece written at a high rate does not end the follow (the memory budget likewise). */
+    g.follow_rows = 0;
+    if (g.pending.follow) {
+        g.follow_rows = es_rowstore_limit(g.rows);
+        es_rowstore_set_limit(g.rows, g.follow_rows + g.follow_rows / 4);
+    }
     g.init->since_last = since_last;   /* launch() reads it, for this sweep and its Retry failed */
     if (g.pending.follow && g.cli_pending && g.init->follow_minutes > 0)   /* then stop, write the files */
         SetTimer(g.dlg, TIMER_FOLLOW_END, (UINT)g.init->follow_minutes * 60000u, NULL);

@@ -123,8 +123,10 @@ typedef struct app {
     int          retries_left;  /* --retry: automatic retries still allowed in this run */
     BOOL         budget_hit;    /* the memory or row budget was reached: the sweep was stopped */
     uint64_t     memory_budget; /* bytes the rows may take */
-    WCHAR        budget_text[96]; /* which budget was reached, for the sources' error text */
+    WCHAR        budget_text[160]; /* which budget was reached, for the sources' error text */
     uint64_t     evicted;       /* live follow: the oldest rows removed to stay within the limits */
+    size_t       follow_rows;   /* live follow: the row limit eviction keeps to (the store's own
+                                   limit is a quarter more); 0: no follow */
 } app;
 
 extern app g;

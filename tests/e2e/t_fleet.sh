@@ -63,8 +63,13 @@ probe rule EventSweep 1 10 >$T/bad.probe
 if grep -q '^info=Servers: "1" is not a whole number from 2 to 10000' $T/bad.probe; then echo "PASS fleet-rule-bad-value"
 else echo "FAIL fleet-rule-bad-value: $(cat $T/bad.probe)"; fi
 probe rule EventSweep 3 10 >$T/good.probe
-sleep 1
-probe summary EventSweep "$(wine_path $T/sum310.tsv)" >$T/sum310.probe
+i=0   # until the summary of the new rule is there (its line differs from 2,5's)
+while [ $i -lt 30 ]; do
+    sleep 0.5
+    probe summary EventSweep "$(wine_path $T/sum310.tsv)" >$T/sum310.probe
+    [ "$(grep '^info=' $T/sum310.probe)" != "$(grep '^info=' $T/sum25.probe)" ] && break
+    i=$((i + 1))
+done
 echo "     $(tr '\n' ' ' <$T/sum310.probe)"
 run_checker fleet310 build/test/check_fleet --name fleet-3-10 $T/rows.csv $T/sum310.tsv 3 10
 import -window root $T/root.png 2>/dev/null
@@ -115,7 +120,7 @@ import -window "$main" $T/picked.png 2>/dev/null
 pick_check $n
 # the summary keeps every group while a pick is shown, computed again (another rule) meanwhile
 probe rule EventSweep 3 11 >/dev/null
-sleep 1
+sleep 2
 probe summary EventSweep "$(wine_path $T/sumpick.tsv)" >$T/sumpick.probe
 cut -f1-4 $T/sumpick.tsv >$T/sumpick.cut; cut -f1-4 $T/sum310.tsv >$T/sum310.cut
 probe rule EventSweep 3 10 >/dev/null
@@ -125,9 +130,14 @@ grep -q 'stand' $T/sumpick.probe && cmp -s $T/sumpick.cut $T/sum310.cut && echo 
     echo "FAIL fleet-summary-ignores-pick: $(sed -n "s/^groups=\([0-9]*\).*/\1/p" $T/sumpick.probe) groups while a pick is shown, $(($(wc -l <$T/sum310.tsv) - 1)) before"
 # the summary follows the Find box (not the pick): the rows of one server
 probe find EventSweep sim-fl-d >/dev/null
-sleep 1
-probe summary EventSweep "$(wine_path $T/sumfind.tsv)" >$T/sumfind.probe
 d_rows=$(grep -c '^sim-fl-d,' $T/rows.csv)
+i=0   # the find's own job first, then the summary's (a loaded machine takes seconds)
+while [ $i -lt 30 ]; do
+    sleep 0.5
+    probe summary EventSweep "$(wine_path $T/sumfind.tsv)" >$T/sumfind.probe
+    grep -q "^info=.* in $d_rows rows;" $T/sumfind.probe && break
+    i=$((i + 1))
+done
 if grep -q "^info=.* in $d_rows rows;" $T/sumfind.probe; then echo "PASS fleet-summary-follows-find: $d_rows rows of sim-fl-d"
 else echo "FAIL fleet-summary-follows-find: want $d_rows rows, $(grep '^info=' $T/sumfind.probe)"; fi
 probe find EventSweep "" >/dev/null
