@@ -115,17 +115,7 @@ static void show_info(void)
 
 static void show_order(void)
 {
-    HWND hdr = ListView_GetHeader(S.list);
-    for (int c = 0; c < NCOLS; c++) {
-        HDITEMW h;
-        memset(&h, 0, sizeof h);
-        h.mask = HDI_FORMAT;
-        Header_GetItem(hdr, c, &h);
-        h.fmt &= ~(HDF_SORTUP | HDF_SORTDOWN);
-        if (c == (int)S.col)
-            h.fmt |= S.desc ? HDF_SORTDOWN : HDF_SORTUP;
-        Header_SetItem(hdr, c, &h);
-    }
+    wu_sort_arrow(S.list, (int)S.col, S.desc);
 }
 
 void sumpage_order(es_sum_col *col, int *desc)

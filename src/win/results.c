@@ -149,17 +149,11 @@ void results_rescale(void)
 void results_show_order(void)
 {
     es_order o = rowview_order();
-    HWND hdr = ListView_GetHeader(g.lv);
-    for (int c = 0; c < NCOLS; c++) {
-        HDITEMW h;
-        memset(&h, 0, sizeof h);
-        h.mask = HDI_FORMAT;
-        Header_GetItem(hdr, c, &h);
-        h.fmt &= ~(HDF_SORTUP | HDF_SORTDOWN);
+    int sorted = -1;
+    for (int c = 0; c < NCOLS; c++)
         if (o.col == k_cols[c].col)
-            h.fmt |= o.desc ? HDF_SORTDOWN : HDF_SORTUP;
-        Header_SetItem(hdr, c, &h);
-    }
+            sorted = c;
+    wu_sort_arrow(g.lv, sorted, o.desc);
 }
 
 /* A header click sorts by that column; again reverses. The first click sorts text and numbers

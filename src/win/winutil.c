@@ -1,5 +1,6 @@
 /* Win32 helpers (see winutil.h). */
 #include "winutil.h"
+#include <commctrl.h>
 #include "post.h"
 #include "es_source.h"
 #include "es_utf.h"
@@ -221,4 +222,20 @@ BOOL wu_run_job(HWND hwnd, UINT msg, void *job, void (*work)(void *), void (*fre
     }
     CloseHandle(t); /* it reports through its message; the window waits for that, not the handle */
     return TRUE;
+}
+
+void wu_sort_arrow(HWND lv, int col, BOOL desc)
+{
+    HWND hdr = ListView_GetHeader(lv);
+    int n = hdr ? Header_GetItemCount(hdr) : 0;
+    for (int c = 0; c < n; c++) {
+        HDITEMW h;
+        memset(&h, 0, sizeof h);
+        h.mask = HDI_FORMAT;
+        Header_GetItem(hdr, c, &h);
+        h.fmt &= ~(HDF_SORTUP | HDF_SORTDOWN);
+        if (c == col)
+            h.fmt |= desc ? HDF_SORTDOWN : HDF_SORTUP;
+        Header_SetItem(hdr, c, &h);
+    }
 }

@@ -38,4 +38,7 @@ DWORD  wu_read_file(const WCHAR *path, size_t max, char **data, size_t *len);
  * never leaked. Returns FALSE (the caller keeps the job) when no thread could start. */
 BOOL   wu_run_job(HWND hwnd, UINT msg, void *job, void (*work)(void *job), void (*free_job)(void *job));
 
+/* A report ListView's sort arrow: on column col (-1: none), down when desc; the others' cleared. */
+void   wu_sort_arrow(HWND lv, int col, BOOL desc);
+
 #endif

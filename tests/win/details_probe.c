@@ -30,33 +30,8 @@
 #define IDC_DETAILS_GENERAL 1251
 #define IDC_DETAILS_XML     1252
 #define TEXT_CAP            16384
+#include "lvremote.h"
 
-static HANDLE g_proc;
-static BYTE  *g_remote;   /* an LVITEMW, then TEXT_CAP WCHARs, in the app's process */
-
-/* Sends msg with a copy of st (size bytes: an LVITEMW or LVCOLUMNW whose text points at
- * g_remote + size) in the app's process, and reads the text it wrote back into out. */
-static BOOL remote_text(HWND h, UINT msg, WPARAM wp, const void *st, size_t size, WCHAR *out)
-{
-    SIZE_T n;
-    out[0] = 0;
-    if (!WriteProcessMemory(g_proc, g_remote, st, size, &n))
-        return FALSE;
-    SendMessageW(h, msg, wp, (LPARAM)g_remote);
-    ReadProcessMemory(g_proc, g_remote + size, out, TEXT_CAP * sizeof(WCHAR), &n);
-    out[TEXT_CAP - 1] = 0;
-    return TRUE;
-}
-
-static BOOL cell(HWND lv, int item, int sub, WCHAR *out)
-{
-    LVITEMW it;
-    memset(&it, 0, sizeof it);
-    it.iSubItem = sub;
-    it.cchTextMax = TEXT_CAP;
-    it.pszText = (WCHAR *)(g_remote + sizeof it);
-    return remote_text(lv, LVM_GETITEMTEXTW, (WPARAM)item, &it, sizeof it, out);
-}
 
 static void set_state(HWND lv, int item, UINT state, UINT mask)
 {
@@ -67,23 +42,6 @@ static void set_state(HWND lv, int item, UINT state, UINT mask)
     SIZE_T n;
     WriteProcessMemory(g_proc, g_remote, &it, sizeof it, &n);
     SendMessageW(lv, LVM_SETITEMSTATE, (WPARAM)item, (LPARAM)g_remote);
-}
-
-static int column_count(HWND lv)
-{
-    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
-    return hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
-}
-
-/* Column c's title: an LVCOLUMNW and its text in the app's process. */
-static void column_title(HWND lv, int c, WCHAR *out)
-{
-    LVCOLUMNW col;
-    memset(&col, 0, sizeof col);
-    col.mask = LVCF_TEXT;
-    col.cchTextMax = TEXT_CAP;
-    col.pszText = (WCHAR *)(g_remote + sizeof col);
-    remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, out);
 }
 
 /* The columns: title, width and place (LVM_GETCOLUMNORDERARRAY into the app's process). */
@@ -106,32 +64,13 @@ static int list_columns(HWND lv)
     return 0;
 }
 
-/* The list as shown: the titles (LVM_GETCOLUMNW), then every cell (tabs and line breaks as spaces). */
+/* The list as shown (lvremote.h's lv_dump). */
 static int list_rows(HWND lv, const WCHAR *out_path)
 {
-    int ncols = column_count(lv);
-    int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
-    FILE *f = _wfopen(out_path, L"wb");
-    if (!f || ncols <= 0)
+    int count = lv_dump(lv, out_path);
+    if (count < 0)
         return 1;
-    static WCHAR cellw[TEXT_CAP];
-    static char cellu[TEXT_CAP * 3];
-    for (int i = -1; i < count; i++)
-        for (int c = 0; c < ncols; c++) {
-            if (i < 0)
-                column_title(lv, c, cellw);
-            else
-                cell(lv, i, c, cellw);
-            for (WCHAR *p = cellw; *p; p++)
-                if (*p == L'\t' || *p == L'\r' || *p == L'\n')
-                    *p = L' ';
-            int n = WideCharToMultiByte(CP_UTF8, 0, cellw, -1, cellu, (int)sizeof cellu, NULL, NULL);
-            fprintf(f, "%s%s", c ? "\t" : "", n > 0 ? cellu : "");
-            if (c == ncols - 1)
-                fputs("\n", f);
-        }
-    fclose(f);
-    printf("rows=%d columns=%d\n", count, ncols);
+    printf("rows=%d columns=%d\n", count, column_count(lv));
     return 0;
 }
 

@@ -41,67 +41,8 @@
 #define IDC_FLEET_TIMELINE 1261
 #define IDC_TIMELINE      1271
 #define TEXT_CAP          4096
+#include "lvremote.h"
 
-static HANDLE g_proc;
-static BYTE  *g_remote;
-
-static BOOL remote_text(HWND h, UINT msg, WPARAM wp, const void *st, size_t size, WCHAR *out)
-{
-    SIZE_T n;
-    out[0] = 0;
-    if (!WriteProcessMemory(g_proc, g_remote, st, size, &n))
-        return FALSE;
-    SendMessageW(h, msg, wp, (LPARAM)g_remote);
-    ReadProcessMemory(g_proc, g_remote + size, out, TEXT_CAP * sizeof(WCHAR), &n);
-    out[TEXT_CAP - 1] = 0;
-    return TRUE;
-}
-
-static void cell(HWND lv, int item, int sub, WCHAR *out)
-{
-    LVITEMW it;
-    memset(&it, 0, sizeof it);
-    it.iSubItem = sub;
-    it.cchTextMax = TEXT_CAP;
-    it.pszText = (WCHAR *)(g_remote + sizeof it);
-    remote_text(lv, LVM_GETITEMTEXTW, (WPARAM)item, &it, sizeof it, out);
-}
-
-static void title(HWND lv, int c, WCHAR *out)
-{
-    LVCOLUMNW col;
-    memset(&col, 0, sizeof col);
-    col.mask = LVCF_TEXT;
-    col.cchTextMax = TEXT_CAP;
-    col.pszText = (WCHAR *)(g_remote + sizeof col);
-    remote_text(lv, LVM_GETCOLUMNW, (WPARAM)c, &col, sizeof col, out);
-}
-
-static int dump(HWND lv, const WCHAR *path)
-{
-    HWND hdr = (HWND)SendMessageW(lv, LVM_GETHEADER, 0, 0);
-    int ncols = hdr ? (int)SendMessageW(hdr, HDM_GETITEMCOUNT, 0, 0) : 0;
-    int count = (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
-    FILE *f = _wfopen(path, L"wb");
-    if (!f || ncols <= 0)
-        return -1;
-    static WCHAR w[TEXT_CAP];
-    static char u[TEXT_CAP * 3];
-    for (int i = -1; i < count; i++)
-        for (int c = 0; c < ncols; c++) {
-            if (i < 0)
-                title(lv, c, w);
-            else
-                cell(lv, i, c, w);
-            for (WCHAR *p = w; *p; p++)
-                if (*p == L'\t' || *p == L'\r' || *p == L'\n')
-                    *p = L' ';
-            int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, u, (int)sizeof u, NULL, NULL);
-            fprintf(f, "%s%s%s", c ? "\t" : "", n > 0 ? u : "", c == ncols - 1 ? "\n" : "");
-        }
-    fclose(f);
-    return count;
-}
 
 static void text_of(HWND h, WCHAR *out)
 {
@@ -130,7 +71,7 @@ static int results(HWND dlg, BOOL want_pick, const WCHAR *out)
     }
     Sleep(300);   /* the list takes its new count with the label */
     text_of(label, t);
-    int n = out ? dump(lv, out) : (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
+    int n = out ? lv_dump(lv, out) : (int)SendMessageW(lv, LVM_GETITEMCOUNT, 0, 0);
     printf("rows=%d\n", n);
     print_utf8("label", t);
     printf("showall=%d\n", IsWindowVisible(GetDlgItem(dlg, IDC_PICK_CLEAR)) ? 1 : 0);
@@ -180,7 +121,7 @@ int wmain(int argc, WCHAR **argv)
             text_of(info, t);
             ok = SendMessageW(list, LVM_GETITEMCOUNT, 0, 0) > 0 && wcsstr(t, L" rows;") && !wcsstr(t, L"Updating");
         }
-        int n = dump(list, argv[3]);
+        int n = lv_dump(list, argv[3]);
         printf("groups=%d ms=%d\n", n, (int)(INT_PTR)GetPropW(list, L"fleet_ms") - 1);
         print_utf8("info", t);
         return ok ? 0 : 2;
