@@ -418,7 +418,14 @@ void draw_source(const DRAWITEMSTRUCT *d)
     HDC dc = d->hDC;
     BOOL sel = (d->itemState & ODS_SELECTED) != 0;
     BOOL focus_in_list = GetFocus() == g.list;
-    COLORREF bg = GetSysColor(sel ? (focus_in_list ? COLOR_HIGHLIGHT : COLOR_BTNFACE) : COLOR_WINDOW);
+    COLORREF bg = GetSysColor(sel && focus_in_list ? COLOR_HIGHLIGHT : COLOR_WINDOW);
+    if (sel && !focus_in_list) {
+        /* the entries in focus stay plain to see when the keyboard is elsewhere (their rows are
+         * what the list shows): a quarter of the highlight over the window's colour */
+        COLORREF h = GetSysColor(COLOR_HIGHLIGHT);
+        bg = RGB((GetRValue(h) + 3 * GetRValue(bg)) / 4, (GetGValue(h) + 3 * GetGValue(bg)) / 4,
+                 (GetBValue(h) + 3 * GetBValue(bg)) / 4);
+    }
     COLORREF fg = GetSysColor(sel && focus_in_list ? COLOR_HIGHLIGHTTEXT : COLOR_WINDOWTEXT);
     HBRUSH br = CreateSolidBrush(bg);
     FillRect(dc, &d->rcItem, br);
