@@ -170,5 +170,13 @@ lat() {   # the intervals' p99 and max of the probe, over the whole run
 echo "UI latency (probe round trip, post to end of handling):"
 echo "  soak: $(lat soak)"
 [ "$PEER_MIN" -gt 0 ] && echo "  peer (idle follow): $(lat idle)"
+medp99() {   # the median over the intervals of the probe's p99
+    awk '!/^#/ && $11 > 0 { n++; p[n] = $13 }
+        END { for (i = 2; i <= n; i++) for (j = i; j > 1 && p[j - 1] > p[j]; j--) { x = p[j]; p[j] = p[j - 1]; p[j - 1] = x }
+              if (n) printf "%.3f", p[int((n + 1) / 2)] }' $T/$1.samples
+}
+if [ "$PEER_MIN" -gt 0 ]; then
+    awk -v a="$(medp99 soak)" -v b="$(medp99 idle)" 'BEGIN { if (a != "" && b > 0) printf "  ratio soak / peer (median p99): %.1fx\n", a / b }'
+fi
 [ $broke = 0 ] || { echo "FAIL bench-follow: the run broke (above)"; exit 1; }
 exit 0
